@@ -1,0 +1,3 @@
+"""Kabar: follow-up of beneficiary families after empowerment programmes."""
+
+__version__ = "0.1.0"

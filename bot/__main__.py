@@ -1,0 +1,5 @@
+"""`python -m bot` is the same as the `kabar` command."""
+
+from bot.cli.main import main
+
+main()

@@ -1,0 +1,24 @@
+"""Audit log writes, made in the same transaction as the change they describe."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import AuditEntry
+
+
+def audit(
+    session: AsyncSession,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEntry(at=at, actor=actor, action=action, subject=subject, details=details or {})
+    )

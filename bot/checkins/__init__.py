@@ -1,0 +1,1 @@
+"""Check-ins: the answers of a round's conversation become a typed follow-up record."""

@@ -1,0 +1,280 @@
+"""`kabar cohort …`: cohorts and their check-in schedule."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from bot.cli.common import fail, operator_translator, prepare_database, run_async, settings
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.config import Settings
+    from bot.db.models import Cohort
+    from bot.i18n import Translator
+
+T = TypeVar("T")
+
+# Weekday, date, time and zone (Babel prints WIB/WITA/WIT in Indonesian).
+WHEN_FORMAT = "EEE d MMM y HH:mm z"
+
+
+def _option_decorators(*, create: bool) -> list[Callable[[Any], Any]]:
+    # On update every option is optional and means "leave as it is" when absent.
+    return [
+        click.option(
+            "--schedule",
+            required=create,
+            help='When rounds open: "mon 08:00", "every 2 weeks mon 08:00", "monthly 15 08:00" '
+            '(Indonesian too: "sen 08:00", "tiap 2 minggu sen 08:00", "bulanan 15 08:00").',
+        ),
+        click.option(
+            "--timezone",
+            show_default="KABAR_TIMEZONE" if create else False,
+            help="IANA time zone, or WIB / WITA / WIT.",
+        ),
+        click.option(
+            "--unit",
+            default="kg" if create else None,
+            show_default=create,
+            help="Unit families count their product in (at most 16 characters).",
+        ),
+        click.option(
+            "--quiet-hours",
+            show_default="21:00-06:00" if create else False,
+            help='Local hours nobody is messaged, like "21:00-06:00", or "none".',
+        ),
+        click.option(
+            "--max-quantity",
+            show_default="10000" if create else False,
+            help="A quantity above this is taken for a typo and asked again.",
+        ),
+    ]
+
+
+def _with_options(*, create: bool) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(_option_decorators(create=create)):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def _in_transaction(config: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction; domain errors become one translated line."""
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.cohorts import CohortError
+    from bot.db.engine import Database
+
+    t = operator_translator(config)
+    prepare_database(config)
+
+    async def main() -> T:
+        db = Database(config.database_url)
+        try:
+            async with db.transaction() as session:
+                return await work(session)
+        finally:
+            await db.dispose()
+
+    try:
+        return run_async(main())
+    except CohortError as error:
+        fail(error.translate(t))
+    except (DBAPIError, OSError) as error:
+        fail(t.gettext("Could not use the database: {error}").format(error=error))
+
+
+def _when(t: Translator, moment: datetime | None, tz: str) -> str:
+    return t.format_datetime(moment, tz, WHEN_FORMAT) if moment is not None else "—"
+
+
+def _summary(t: Translator, cohort: Cohort, now: datetime) -> None:
+    from bot.cohorts import cohort_quiet_hours, next_round_at, schedule_in_quiet_hours
+
+    quiet = cohort_quiet_hours(cohort)
+    click.echo(
+        t.gettext("Next round: {when}.").format(
+            when=_when(t, next_round_at(cohort, now), cohort.timezone)
+        )
+    )
+    if schedule_in_quiet_hours(cohort):
+        click.echo(
+            t.gettext(
+                "Note: {schedule} falls within the quiet hours {quiet}; its messages will wait "
+                "until {end}."
+            ).format(schedule=cohort.schedule, quiet=quiet, end=f"{quiet.end:%H:%M}"),
+            err=True,
+        )
+
+
+@click.group()
+def cohort() -> None:
+    """Cohorts and their check-in schedule."""
+
+
+@cohort.command()
+@click.argument("name")
+@_with_options(create=True)
+def create(
+    name: str,
+    schedule: str,
+    timezone: str | None,
+    unit: str,
+    quiet_hours: str | None,
+    max_quantity: str | None,
+) -> None:
+    """Create cohort NAME with its check-in schedule."""
+    from bot.clock import SystemClock
+    from bot.cohorts import cohort_quiet_hours, create_cohort
+
+    config = settings()
+    t = operator_translator(config)
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> Cohort:
+        return await create_cohort(
+            session,
+            name,
+            schedule=schedule,
+            timezone=timezone if timezone is not None else config.timezone,
+            unit=unit,
+            quiet_hours=quiet_hours,
+            max_quantity=max_quantity,
+            now=now,
+        )
+
+    made = _in_transaction(config, work)
+    click.echo(
+        t.gettext(
+            'Created cohort "{name}": {schedule}, time zone {timezone}, unit {unit}, '
+            "quiet hours {quiet}."
+        ).format(
+            name=made.name,
+            schedule=made.schedule,
+            timezone=made.timezone,
+            unit=made.unit,
+            quiet=cohort_quiet_hours(made),
+        )
+    )
+    _summary(t, made, now)
+
+
+@cohort.command()
+@click.argument("name")
+@_with_options(create=False)
+def update(
+    name: str,
+    schedule: str | None,
+    timezone: str | None,
+    unit: str | None,
+    quiet_hours: str | None,
+    max_quantity: str | None,
+) -> None:
+    """Change cohort NAME's schedule, time zone, unit, quiet hours or maximum quantity."""
+    from bot.clock import SystemClock
+    from bot.cohorts import update_cohort
+
+    config = settings()
+    t = operator_translator(config)
+    if all(value is None for value in (schedule, timezone, unit, quiet_hours, max_quantity)):
+        fail(
+            t.gettext(
+                "Nothing to change: give at least one of --schedule, --timezone, --unit, "
+                "--quiet-hours or --max-quantity."
+            )
+        )
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> tuple[Cohort, dict[str, tuple[str, str]]]:
+        return await update_cohort(
+            session,
+            name,
+            schedule=schedule,
+            timezone=timezone,
+            unit=unit,
+            quiet_hours=quiet_hours,
+            max_quantity=max_quantity,
+            now=now,
+        )
+
+    changed, changes = _in_transaction(config, work)
+    if not changes:
+        click.echo(t.gettext('Cohort "{name}" already had these settings.').format(name=name))
+    else:
+        click.echo(t.gettext('Updated cohort "{name}":').format(name=changed.name))
+        labels = _field_labels(t)
+        for field, (old, new) in changes.items():
+            click.echo(
+                t.gettext("  {field}: {old} → {new}").format(field=labels[field], old=old, new=new)
+            )
+    _summary(t, changed, now)
+
+
+def _field_labels(t: Translator) -> dict[str, str]:
+    return {
+        "schedule": t.gettext("schedule"),
+        "timezone": t.gettext("time zone"),
+        "unit": t.gettext("unit"),
+        "quiet_hours": t.gettext("quiet hours"),
+        "max_quantity": t.gettext("maximum quantity"),
+    }
+
+
+@cohort.command(name="list")
+def list_() -> None:
+    """Every cohort: schedule, time zone, unit, participants and the next round."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.clock import SystemClock
+    from bot.cohorts import CohortOverview, list_cohorts
+
+    config = settings()
+    t = operator_translator(config)
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> list[CohortOverview]:
+        return await list_cohorts(session, now=now)
+
+    rows = _in_transaction(config, work)
+    if not rows:
+        click.echo(
+            t.gettext(
+                'No cohorts yet. Create one with: kabar cohort create NAME --schedule "mon 08:00"'
+            )
+        )
+        return
+    table = Table(title=t.gettext("Cohorts"), title_justify="left")
+    table.add_column(t.gettext("Name"), overflow="fold")
+    table.add_column(t.gettext("Schedule"))
+    table.add_column(t.gettext("Time zone"))
+    table.add_column(t.gettext("Unit"))
+    table.add_column(t.gettext("Max. quantity"), justify="right")
+    table.add_column(t.gettext("Quiet hours"))
+    table.add_column(t.gettext("Participants"), justify="right")
+    table.add_column(t.gettext("Registered"), justify="right")
+    table.add_column(t.gettext("Next round"))
+    for row in rows:
+        table.add_row(
+            row.name,
+            row.schedule,
+            row.timezone,
+            row.unit,
+            t.format_number(row.max_quantity),
+            t.gettext("none") if row.quiet_hours == "none" else row.quiet_hours,
+            t.format_number(row.participants),
+            t.format_number(row.registered),
+            _when(t, row.next_round, row.timezone),
+        )
+    # Piped or captured output is not a terminal: use a width that never cuts a cell.
+    console = Console(width=None if sys.stdout.isatty() else 240, highlight=False)
+    console.print(table)

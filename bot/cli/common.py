@@ -1,0 +1,79 @@
+"""What every command shares: settings, the operator's language, errors, the database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.i18n import Translator
+
+T = TypeVar("T")
+
+
+class CliError(click.ClickException):
+    """One clear line on stderr and a non-zero exit."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def fail(message: str) -> NoReturn:
+    raise CliError(message)
+
+
+def settings() -> Settings:
+    """The checked settings, or every configuration problem listed and exit code 2."""
+    from bot.config import ConfigError, load_settings
+
+    try:
+        return load_settings()
+    except ConfigError as error:
+        for line in error.problems:
+            click.echo(line, err=True)
+        raise SystemExit(2) from None
+
+
+def operator_translator(settings: Settings) -> Translator:
+    """CLI messages are in KABAR_LOCALE (Indonesian unless set)."""
+    from bot.i18n import translator
+
+    return translator(settings.locale)
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def prepare_database(settings: Settings) -> None:
+    """Bring SQLite up to date by itself; on PostgreSQL ask the operator to migrate."""
+    from bot.db.migrate import head_revision, upgrade
+
+    url = settings.database_url
+    if url.startswith("sqlite"):
+        upgrade(url)
+        return
+    current = run_async(_current_revision(url))
+    if current != head_revision(url):
+        t = operator_translator(settings)
+        fail(t.gettext("The database is not up to date: run `kabar db upgrade` first."))
+
+
+async def _current_revision(url: str) -> str | None:
+    from bot.db.engine import Database
+    from bot.db.migrate import current_revision
+
+    db = Database(url)
+    try:
+        async with db.engine.connect() as connection:
+            return await connection.run_sync(current_revision)
+    except OSError as error:
+        fail(str(error))
+    finally:
+        await db.dispose()

@@ -1,0 +1,32 @@
+"""Entry point of the `kabar` program: one group, each command in its own module."""
+
+from __future__ import annotations
+
+import click
+
+from bot import __version__
+from bot.cli import checkin, cohort, db, demo, invites, records, roster, run
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kabar")
+def cli() -> None:
+    """Kabar: scheduled check-ins with beneficiary families (KPM), alerts to their
+    facilitators, and the figures for programme staff.
+
+    Configuration comes from KABAR_* environment variables or a .env file.
+    """
+
+
+cli.add_command(demo.demo)
+cli.add_command(run.run)
+cli.add_command(db.db)
+cli.add_command(roster.roster)
+cli.add_command(cohort.cohort)
+cli.add_command(invites.invites)
+cli.add_command(checkin.checkin)
+cli.add_command(records.records)
+
+
+def main() -> None:
+    cli(prog_name="kabar")

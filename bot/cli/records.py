@@ -1,0 +1,230 @@
+"""`kabar records export`: the follow-up records as CSV or XLSX, for Monev analysts."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from collections.abc import AsyncIterable, Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.cli.common import fail, operator_translator, prepare_database, run_async, settings
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.i18n import Translator
+    from bot.records import ExportFilter, RecordRow
+
+    Sink = Callable[[AsyncIterable[RecordRow]], Awaitable[int]]
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _parse_date(value: str | None, option: str, t: Translator) -> date | None:
+    if value is None:
+        return None
+    try:
+        if not _DATE_RE.match(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(
+            t.gettext(
+                'The date "{value}" for {option} is not valid: use YYYY-MM-DD, '
+                "for example 2025-08-17."
+            ).format(value=value, option=option)
+        )
+
+
+async def _count(config: Settings, filters: ExportFilter) -> int:
+    from bot.db.engine import Database
+    from bot.records import count_records
+
+    db = Database(config.database_url)
+    try:
+        async with db.transaction() as session:
+            return await count_records(session, filters)
+    finally:
+        await db.dispose()
+
+
+async def _stream(config: Settings, filters: ExportFilter, sink: Sink) -> int:
+    from bot.db.engine import Database
+    from bot.records import iter_records
+
+    db = Database(config.database_url)
+    try:
+        async with db.transaction() as session:
+            return await sink(iter_records(session, filters))
+    finally:
+        await db.dispose()
+
+
+def _partial_path(output: Path) -> Path:
+    # Written beside the target and renamed at the end: a failed export leaves no half file.
+    return output.with_name(f".{output.name}.partial")
+
+
+def _run_to_file(
+    config: Settings, filters: ExportFilter, output: Path, write: Callable[[Path], Sink]
+) -> int:
+    partial = _partial_path(output)
+    try:
+        count = run_async(_stream(config, filters, write(partial)))
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
+
+
+def _export_csv(config: Settings, filters: ExportFilter, output: Path | None) -> int:
+    from bot.records.csv_writer import write_csv
+
+    if output is None:
+        # Bytes to stdout whatever the terminal's encoding: the data is UTF-8 by contract.
+        text = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
+            return run_async(_stream(config, filters, lambda rows: write_csv(rows, text)))
+        finally:
+            text.flush()
+            text.detach()
+
+    def to_path(path: Path) -> Sink:
+        async def sink(rows: AsyncIterable[RecordRow]) -> int:
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                return await write_csv(rows, handle)
+
+        return sink
+
+    return _run_to_file(config, filters, output, to_path)
+
+
+def _export_xlsx(
+    config: Settings, filters: ExportFilter, output: Path | None, t: Translator
+) -> int:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.records.xlsx_writer import ExportInfo, write_xlsx
+
+    now = datetime.now(UTC).astimezone(ZoneInfo(config.timezone))
+    info = ExportInfo(exported_at=now, filters=filters)
+    if output is None:
+        stdout = sys.stdout.buffer
+        count = run_async(
+            _stream(config, filters, lambda rows: write_xlsx(rows, stdout, info=info, t=t))
+        )
+        stdout.flush()
+        return count
+
+    def to_path(path: Path) -> Sink:
+        return lambda rows: write_xlsx(rows, path, info=info, t=t)
+
+    return _run_to_file(config, filters, output, to_path)
+
+
+@click.group()
+def records() -> None:
+    """Follow-up records: what each family reported, round by round."""
+
+
+@records.command("export")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "xlsx"]),
+    default="csv",
+    show_default=True,
+    help="csv: UTF-8 with BOM, comma-separated. xlsx: a workbook (needs --output on a terminal).",
+)
+@click.option("--cohort", help="Only this cohort's records.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--since", metavar="YYYY-MM-DD", help="Only rounds opened on this day or later (cohort time)."
+)
+@click.option(
+    "--until", metavar="YYYY-MM-DD", help="Only rounds opened on this day or earlier (cohort time)."
+)
+def export(
+    output_format: str,
+    cohort: str | None,
+    output: Path | None,
+    since: str | None,
+    until: str | None,
+) -> None:
+    """Export the follow-up records, ordered by cohort, round and participant.
+
+    Columns: record_id, participant_id, participant_name, cohort, village, district,
+    facilitator_id, round_id, round_opened_at, answered_at, status, produced,
+    quantity_produced, unit, quantity_sold, revenue_idr, problems, problem_note,
+    needs_help, attachments, late.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.records import ExportFilter, RecordsError
+    from bot.records.xlsx_writer import MSG_TOO_MANY, XLSX_MAX_RECORDS
+
+    config = settings()
+    t = operator_translator(config)
+    since_day = _parse_date(since, "--since", t)
+    until_day = _parse_date(until, "--until", t)
+    if since_day and until_day and since_day > until_day:
+        fail(
+            t.gettext("--since {since} is after --until {until}.").format(
+                since=since_day.isoformat(), until=until_day.isoformat()
+            )
+        )
+    if output_format == "xlsx" and output is None and sys.stdout.isatty():
+        fail(
+            t.gettext(
+                "An XLSX workbook cannot be shown in a terminal: add --output PATH, "
+                "for example --output records.xlsx."
+            )
+        )
+    filters = ExportFilter(cohort=cohort, since=since_day, until=until_day)
+    prepare_database(config)
+
+    # Checked before any output exists: an unknown cohort or a database that cannot be
+    # reached is reported without leaving an empty file behind.
+    try:
+        total = run_async(_count(config, filters))
+    except RecordsError as error:
+        fail(error.translate(t))
+    except (DBAPIError, OSError) as error:
+        fail(t.gettext("Could not use the database: {error}").format(error=error))
+    if output_format == "xlsx" and total > XLSX_MAX_RECORDS:
+        fail(RecordsError(MSG_TOO_MANY, limit=XLSX_MAX_RECORDS).translate(t))
+
+    try:
+        if output_format == "xlsx":
+            count = _export_xlsx(config, filters, output, t)
+        else:
+            count = _export_csv(config, filters, output)
+    except RecordsError as error:
+        fail(error.translate(t))
+    except DBAPIError as error:
+        fail(t.gettext("Could not use the database: {error}").format(error=error))
+    except OSError as error:
+        fail(
+            t.gettext("Could not write {path}: {error}").format(
+                path=output or "-", error=error.strerror or error
+            )
+        )
+
+    # Only when the data went to a file: standard output then carries nothing else.
+    if output is not None:
+        click.echo(
+            # No plural forms needed: this wording reads right for any count.
+            t.gettext("Records written to {path}: {count}.").format(
+                count=t.format_number(count), path=output
+            ),
+            err=True,
+        )

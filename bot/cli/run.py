@@ -1,0 +1,100 @@
+"""`kabar run`: the bot itself."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.common import fail, operator_translator, prepare_database, run_async, settings
+
+
+@click.command()
+@click.option(
+    "--webhook-url",
+    metavar="URL",
+    help="Receive updates by webhook at this public URL instead of long polling. "
+    "Several workers may share one PostgreSQL database this way.",
+)
+@click.option(
+    "--listen",
+    metavar="HOST",
+    default=None,
+    help="Address the webhook server binds to (default 127.0.0.1; behind a reverse proxy).",
+)
+@click.option(
+    "--port",
+    type=int,
+    default=None,
+    help="Port the webhook server listens on (default 8443).",
+)
+@click.option(
+    "--secret-token",
+    metavar="S",
+    default=None,
+    help="Secret Telegram sends with every update (1-256 of A-Z a-z 0-9 _ -). "
+    "Default: derived from the bot token, so every worker agrees.",
+)
+def run(
+    webhook_url: str | None, listen: str | None, port: int | None, secret_token: str | None
+) -> None:
+    """Run the bot (long polling, or webhook with --webhook-url).
+
+    Applies pending migrations on SQLite.
+    """
+    import asyncio
+    import logging
+    import signal
+
+    from bot.config import ConfigError
+    from bot.tg.application import serve
+    from bot.tg.webhook import DEFAULT_LISTEN, DEFAULT_PORT, WebhookConfig, check_config
+
+    config = settings()
+    t = operator_translator(config)
+    try:
+        config.require_token()
+    except ConfigError as error:
+        fail(error.problems[0])
+    webhook: WebhookConfig | None = None
+    if webhook_url is None:
+        if listen is not None or port is not None or secret_token is not None:
+            fail("--listen, --port and --secret-token need --webhook-url")
+    else:
+        webhook = WebhookConfig(
+            url=webhook_url,
+            listen=listen or DEFAULT_LISTEN,
+            port=DEFAULT_PORT if port is None else port,
+            secret_token=secret_token,
+        )
+        problems = check_config(webhook)
+        if problems:
+            fail(problems[0])
+    prepare_database(config)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # APScheduler logs every tick at INFO; the round clock logs what a tick did.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(config, stop=stop, webhook=webhook)
+
+    try:
+        run_async(main())
+    except Exception as error:
+        from telegram.error import InvalidToken, NetworkError
+
+        from bot.tg.webhook import ListenError
+
+        if isinstance(error, InvalidToken):
+            fail(t.gettext("Telegram refused the bot token (KABAR_BOT_TOKEN)."))
+        if isinstance(error, NetworkError):
+            fail(t.gettext("Cannot reach the Telegram Bot API: {error}").format(error=error))
+        if isinstance(error, ListenError):
+            fail(f"Webhook server: {error}")
+        raise
+    click.echo(t.gettext("Kabar stopped."))

@@ -1,0 +1,54 @@
+"""All models, imported here so the metadata is complete for Alembic."""
+
+from bot.db.models.alerts import Alert, AlertAction, AlertStatus
+from bot.db.models.audit import AuditEntry, BotState
+from bot.db.models.base import Base
+from bot.db.models.checkins import (
+    Attachment,
+    ConversationSession,
+    FollowUpRecord,
+    RecordStatus,
+    Round,
+    SessionStatus,
+)
+from bot.db.models.messaging import (
+    Broadcast,
+    InboxUpdate,
+    OutboxMessage,
+    OutboxStatus,
+    Priority,
+)
+from bot.db.models.people import (
+    Cohort,
+    Invitation,
+    ParticipantStatus,
+    Person,
+    Role,
+    TelegramAccount,
+)
+
+__all__ = [
+    "Alert",
+    "AlertAction",
+    "AlertStatus",
+    "Attachment",
+    "AuditEntry",
+    "Base",
+    "BotState",
+    "Broadcast",
+    "Cohort",
+    "ConversationSession",
+    "FollowUpRecord",
+    "InboxUpdate",
+    "Invitation",
+    "OutboxMessage",
+    "OutboxStatus",
+    "ParticipantStatus",
+    "Person",
+    "Priority",
+    "RecordStatus",
+    "Role",
+    "Round",
+    "SessionStatus",
+    "TelegramAccount",
+]

@@ -1,0 +1,123 @@
+"""Rounds, conversation sessions, follow-up records and their attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.models.base import Base, str_enum
+
+
+class SessionStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"  # the round closed before the family finished
+
+
+class RecordStatus(StrEnum):
+    ANSWERED = "answered"
+    PARTIAL = "partial"
+    MISSED = "missed"
+
+
+class Round(Base):
+    """One check-in period of a cohort; opening it is idempotent per scheduled slot."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("cohort_id", "scheduled_for"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # scheduled | manual
+    scheduled_for: Mapped[datetime]
+    opened_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class ConversationSession(Base):
+    """Where a person is in a flow; the state is versioned JSON so a restart resumes it."""
+
+    __tablename__ = "conversation_sessions"
+    __table_args__ = (
+        UniqueConstraint("round_id", "person_id"),
+        Index("ix_conversation_sessions_person_status", "person_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    flow: Mapped[str] = mapped_column(String(32))
+    flow_version: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Bumped on every change: a stale writer (or a stale button) is detected, not applied.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[SessionStatus] = mapped_column(
+        str_enum(SessionStatus, "session_status"), default=SessionStatus.OPEN
+    )
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    reminded_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class FollowUpRecord(Base):
+    """What one family reported (or failed to report) for one round."""
+
+    __tablename__ = "follow_up_records"
+    __table_args__ = (
+        UniqueConstraint("round_id", "person_id"),
+        Index("ix_follow_up_records_person_round", "person_id", "round_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("conversation_sessions.id"))
+    status: Mapped[RecordStatus] = mapped_column(str_enum(RecordStatus, "record_status"))
+    produced: Mapped[bool | None]
+    quantity_produced: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
+    unit: Mapped[str | None] = mapped_column(String(16))
+    quantity_sold: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
+    revenue_idr: Mapped[int | None] = mapped_column(BigInteger)
+    problems: Mapped[list[str]] = mapped_column(default=list)
+    problem_note: Mapped[str | None] = mapped_column(Text)
+    needs_help: Mapped[bool] = mapped_column(default=False)
+    late: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Attachment(Base):
+    """A photo, voice note or document a person sent; Telegram keeps the bytes."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up_records.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("conversation_sessions.id"))
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # photo | voice | document | video_note
+    purpose: Mapped[str] = mapped_column(String(32))  # product_photo | problem_note | alert_note
+    telegram_file_id: Mapped[str] = mapped_column(String(255))
+    telegram_file_unique_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,0 +1,115 @@
+"""Inbox (updates received), outbox (messages to send) and broadcasts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, SmallInteger, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.models.base import Base, BigIntPK, str_enum
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Priority:
+    """Lower drains first: a person waiting on a reply beats a bulk round or broadcast."""
+
+    REPLY = 0
+    CHECKIN = 1
+    BROADCAST = 2
+
+
+class InboxUpdate(Base):
+    """An update as Telegram sent it, stored before it is acknowledged.
+
+    `chat_id` lets several workers keep one chat's updates in order (only the oldest
+    unprocessed update of a chat is claimed); `claimed_by`/`claimed_at` say which worker
+    holds it while it is handled, and after that who handled it.
+    """
+
+    __tablename__ = "inbox_updates"
+    __table_args__ = (
+        Index(
+            "ix_inbox_updates_unprocessed",
+            "update_id",
+            sqlite_where=text("processed_at IS NULL"),
+            postgresql_where=text("processed_at IS NULL"),
+        ),
+        Index(
+            "ix_inbox_updates_chat_unprocessed",
+            "chat_id",
+            "update_id",
+            sqlite_where=text("processed_at IS NULL"),
+            postgresql_where=text("processed_at IS NULL"),
+        ),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # None for updates that belong to no chat; those need no ordering.
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]]
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+
+
+class OutboxMessage(Base):
+    """A Bot API call to make, written in the transaction that decided it."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index(
+            "ix_outbox_messages_due",
+            "priority",
+            "not_before",
+            "id",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    method: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]]
+    priority: Mapped[int] = mapped_column(SmallInteger, default=Priority.REPLY)
+    status: Mapped[OutboxStatus] = mapped_column(
+        str_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+    )
+    not_before: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    # Lets a producer write the same logical message twice without it being sent twice.
+    dedup_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+
+
+class Broadcast(Base):
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    text: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(String(500), default="")
+    send_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    queued_at: Mapped[datetime | None]
+    recipients: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,87 @@
+"""Telegram's sending limits, enforced before each call.
+
+About 30 messages a second in bulk for one bot, about one a second to one chat (Telegram Bot
+FAQ), and a global pause whenever Telegram answers 429 with retry_after. Paid broadcasts may
+go up to 1,000 a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.config import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class SendLimits:
+    per_second: float = 30.0
+    chat_interval_s: float = 1.0  # between bulk messages to one chat; replies are not held
+    paid_broadcast: bool = False
+    paid_per_second: float = 1000.0
+    backoff_s: float = 1.0  # first wait after a 5xx or timeout; doubles each attempt
+    max_attempts: int = 5
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SendLimits:
+        return cls(
+            per_second=settings.send_per_second,
+            chat_interval_s=settings.send_chat_interval_s,
+            paid_broadcast=settings.paid_broadcast,
+        )
+
+
+class RateLimiter:
+    """Evenly paced sends: one every 1/rate seconds, a little under the rate.
+
+    Pacing rather than a window of `rate` sends: requests leave with network jitter, so a
+    burst that fits a one-second window here can arrive as more than `rate` in one second
+    at Telegram. The small headroom keeps arrivals under the limit in any window.
+    """
+
+    HEADROOM = 0.985
+
+    def __init__(self, per_second: float, *, now: Callable[[], float] = time.monotonic) -> None:
+        self.interval = 1.0 / (per_second * self.HEADROOM)
+        self.now = now
+        self.next_slot = 0.0
+        self.paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:  # FIFO: whoever waited longest goes first
+            while True:
+                now = self.now()
+                ready = max(self.next_slot, self.paused_until)
+                if now >= ready:
+                    self.next_slot = max(now, self.next_slot) + self.interval
+                    return
+                await asyncio.sleep(ready - now)
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: nobody sends until it allows again."""
+        self.paused_until = max(self.paused_until, self.now() + seconds)
+
+
+class ChatSpacing:
+    """Bulk messages to one chat at least `interval_s` apart."""
+
+    def __init__(self, interval_s: float, now: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval_s
+        self.now = now
+        self.last: dict[int, float] = {}
+
+    async def wait(self, chat_id: int) -> None:
+        last = self.last.get(chat_id)
+        if last is not None:
+            delay = last + self.interval - self.now()
+            if delay > 0:
+                await asyncio.sleep(delay)
+
+    def sent(self, chat_id: int) -> None:
+        self.last[chat_id] = self.now()
+        if len(self.last) > 100_000:  # forget chats long done, so memory stays bounded
+            cutoff = self.now() - self.interval
+            self.last = {c: t for c, t in self.last.items() if t > cutoff}

@@ -1,0 +1,162 @@
+"""The outbox: every Bot API call is a row, written in the transaction that decided it.
+
+A sender drains the rows (see bot/tg/sender.py); a crash between deciding and sending loses
+nothing, because the decision and the row commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import OutboxMessage, OutboxStatus, Priority
+from bot.db.models.base import table_of
+from bot.delivery.messages import ApiCall, Outgoing
+
+
+def enqueue(
+    session: AsyncSession,
+    messages: Iterable[Outgoing | ApiCall],
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> list[OutboxMessage]:
+    rows: list[OutboxMessage] = []
+    for message in messages:
+        if isinstance(message, Outgoing):
+            method, payload = message.api_call()
+        else:
+            method, payload = message.method, message.payload
+        row = OutboxMessage(
+            chat_id=message.chat_id,
+            person_id=message.person_id,
+            method=method,
+            payload=payload,
+            priority=message.priority,
+            status=OutboxStatus.PENDING,
+            not_before=not_before or now,
+            attempts=0,
+            created_at=now,
+            dedup_key=message.dedup_key,
+        )
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+async def enqueue_many(
+    session: AsyncSession,
+    messages: Sequence[Outgoing | ApiCall],
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> None:
+    """Like `enqueue`, as one multi-row INSERT (the hot path: a reply per answer)."""
+    if not messages:
+        return
+    rows: list[dict[str, Any]] = []
+    for message in messages:
+        if isinstance(message, Outgoing):
+            method, payload = message.api_call()
+        else:
+            method, payload = message.method, message.payload
+        rows.append(
+            {
+                "chat_id": message.chat_id,
+                "person_id": message.person_id,
+                "method": method,
+                "payload": payload,
+                "priority": message.priority,
+                "status": OutboxStatus.PENDING,
+                "not_before": not_before or now,
+                "attempts": 0,
+                "created_at": now,
+                "dedup_key": message.dedup_key,
+            }
+        )
+    await session.execute(insert(table_of(OutboxMessage)), rows)
+
+
+async def claim_due(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    worker: str,
+    limit: int,
+    stale_after_s: float = 120,
+    lane: Literal["replies", "bulk"] | None = None,
+) -> list[OutboxMessage]:
+    """Claim up to `limit` due rows for this worker, most urgent first.
+
+    `lane` takes only replies, or only bulk messages (check-ins, reminders, broadcasts);
+    None takes both.
+    A row stuck in `sending` longer than `stale_after_s` belonged to a worker that died
+    mid-send; it is claimed again (at most the messages in flight at a crash repeat).
+    """
+    from datetime import timedelta
+
+    stale = now - timedelta(seconds=stale_after_s)
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            or_(
+                and_(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.not_before <= now,
+                ),
+                and_(
+                    OutboxMessage.status == OutboxStatus.SENDING,
+                    OutboxMessage.claimed_at < stale,
+                ),
+            )
+        )
+        .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
+        .limit(limit)
+    )
+    if lane == "replies":
+        due = due.where(OutboxMessage.priority == Priority.REPLY)
+    elif lane == "bulk":
+        due = due.where(OutboxMessage.priority != Priority.REPLY)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list((await session.execute(due)).scalars())
+    if not ids:
+        return []
+    # A conditional UPDATE is the claim on SQLite, where FOR UPDATE does not exist.
+    claimed = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            or_(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                and_(
+                    OutboxMessage.status == OutboxStatus.SENDING,
+                    OutboxMessage.claimed_at < stale,
+                ),
+            ),
+        )
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_at=now,
+            claimed_by=worker,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False)
+    )
+    rows = list(claimed.scalars())
+    rows.sort(key=lambda row: (row.priority, row.not_before, row.id))
+    return rows
+
+
+async def pending_count(session: AsyncSession) -> int:
+    result = await session.execute(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
+    )
+    return int(result.scalar_one())

@@ -1,0 +1,1 @@
+"""`kabar demo`: the whole loop on this machine, with a sandbox Telegram and simulated families."""

@@ -1,0 +1,1 @@
+"""Facilitators and coordinators look up their families (/peserta) and alerts (/peringatan)."""

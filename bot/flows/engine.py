@@ -1,0 +1,421 @@
+"""Runs a flow: (state, event) -> (state, outputs). No I/O, no clock, no database.
+
+Answers are stored as JSON-friendly values: option values, lists of them, numbers as
+strings of Decimals, texts, file ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from bot.flows.model import BACK, DONE, FIX, NONE, SEND, SKIP, Flow, Kind, Step
+from bot.parsing.amounts import Parsed, parse_money, parse_quantity
+
+# --- events ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    kind: str  # photo | voice | video_note | document
+    file_id: str
+    unique_id: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    kind: str  # sticker | location | contact | ...
+
+
+Event = Text | Press | Media | Unsupported
+
+# --- outputs -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """Ask a step's question (again)."""
+
+    step: Step
+    selected: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """A short message: msgid + parameters."""
+
+    msgid: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """A button answer was taken: show it on the question in place of the buttons."""
+
+    step: Step
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Reselect:
+    """The selection of a multiple-choice question changed: redraw its buttons."""
+
+    step: Step
+    selected: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    step: Step
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionMenu:
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Keep:
+    """Store a received file as an attachment of this answer."""
+
+    step: Step
+    media: Media
+
+
+Output = Ask | Say | Chosen | Reselect | Summary | CorrectionMenu | Keep
+
+# --- state -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FlowState:
+    step: str | None
+    answers: dict[str, Any] = field(default_factory=dict)
+    selected: list[str] = field(default_factory=list)  # MULTI selection before Done
+    correcting: bool = False
+    # The session revision at which the question on screen was asked; its buttons carry it.
+    # Toggling a multiple choice does not change it, so quick taps are not refused as stale.
+    asked: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answers": self.answers,
+            "selected": self.selected,
+            "correcting": self.correcting,
+            "asked": self.asked,
+        }
+
+    @classmethod
+    def from_json(cls, step: str | None, data: Mapping[str, Any]) -> FlowState:
+        return cls(
+            step=step,
+            answers=dict(data.get("answers", {})),
+            selected=list(data.get("selected", [])),
+            correcting=bool(data.get("correcting", False)),
+            asked=int(data.get("asked", 0)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What the engine needs to know of the person and cohort to judge answers."""
+
+    unit: str = "kg"
+    max_quantity: Decimal = Decimal(10_000)
+    max_revenue_idr: int = 1_000_000_000
+    locale: str = "id"
+    # Translates an option label so a typed "ya" or "yes" can stand for a button.
+    translate: Callable[[str], str] = lambda message: message
+
+
+@dataclass(slots=True)
+class Transition:
+    state: FlowState
+    outputs: list[Output] = field(default_factory=list)
+    changed: dict[str, Any] = field(default_factory=dict)  # answers set (None = cleared)
+    finished: bool = False
+
+
+# --- messages the engine itself says (msgids) --------------------------------------------
+
+from bot.i18n import N_  # noqa: E402 - grouped with the messages it marks
+
+NOT_A_BUTTON_ANSWER = N_("Please answer with one of the buttons below.")
+TAP_THEN_DONE = N_("Tap every answer that fits, then tap “Done”.")
+SEND_A_PHOTO = N_("Please send a photo, or tap “Skip”.")
+NOT_TEXT = N_("I cannot use that here. Please type your answer, or send a voice note.")
+ONLY_TEXT = N_("I cannot use that here. Please type your answer.")
+STALE_BUTTON = N_("That button is from an earlier question.")
+NUMBER_EMPTY = N_("Please type a number.")
+NUMBER_NOT_UNDERSTOOD = N_("I did not understand that number.")
+NUMBER_NEGATIVE = N_("The number cannot be negative.")
+NUMBER_TOO_LARGE = N_("That number seems too large.")
+NUMBER_AMBIGUOUS = N_("I am not sure which number you mean: {first} or {second}?")
+NUMBER_AMBIGUOUS_PLAIN = N_("Please type just one number.")
+NUMBER_DID_YOU_MEAN = N_("Did you mean {value}? If so, please type {value}.")
+NUMBER_WRONG_UNIT = N_("Please answer in {unit}.")
+
+
+# --- the engine --------------------------------------------------------------------------
+
+
+def begin(flow: Flow, limits: Limits, answers: Mapping[str, Any] | None = None) -> Transition:
+    state = FlowState(step=None, answers=dict(answers or {}))
+    return _advance(flow, state, after=None, limits=limits, transition=Transition(state))
+
+
+def resume(flow: Flow, state: FlowState) -> list[Output]:
+    """What to show to pick up where the person left off (e.g. after /bantuan)."""
+    if state.step is None:
+        return []
+    step = flow.step(state.step)
+    if step.kind is Kind.CONFIRM:
+        return [Summary(step, dict(state.answers))]
+    return [Ask(step, tuple(state.selected))]
+
+
+def handle(flow: Flow, state: FlowState, event: Event, limits: Limits) -> Transition:
+    if state.step is None or state.step not in flow.index:
+        # Finished, or the flow changed under an open session: start over, keeping answers.
+        return _advance(flow, state, after=None, limits=limits, transition=Transition(state))
+    step = flow.step(state.step)
+    transition = Transition(state)
+    if step.kind is Kind.CONFIRM:
+        return _on_confirm(flow, state, step, event, limits, transition)
+    if isinstance(event, Press) and event.value.startswith(FIX):
+        # A correction button pressed from the menu while a question is open.
+        return _on_confirm(flow, state, flow.steps[-1], event, limits, transition)
+    if isinstance(event, Press) and event.value == SKIP and step.optional:
+        transition.outputs.append(Chosen(step, None))
+        return _answer(flow, state, step, None, limits, transition)
+    if step.kind is Kind.CHOICE:
+        return _on_choice(flow, state, step, event, limits, transition)
+    if step.kind is Kind.MULTI:
+        return _on_multi(flow, state, step, event, limits, transition)
+    if step.kind in (Kind.QUANTITY, Kind.MONEY):
+        return _on_number(flow, state, step, event, limits, transition)
+    if step.kind is Kind.TEXT:
+        return _on_text(flow, state, step, event, limits, transition)
+    return _on_photo(flow, state, step, event, limits, transition)
+
+
+def _reask(step: Step, transition: Transition, msgid: str, **params: Any) -> Transition:
+    transition.outputs.append(Say(msgid, params))
+    if step.hint:
+        transition.outputs.append(Say(step.hint, {}))
+    transition.outputs.append(Ask(step, tuple(transition.state.selected)))
+    return transition
+
+
+def _match_option(step: Step, text: str, limits: Limits) -> str | None:
+    wanted = text.strip().casefold()
+    for option in step.options:
+        for label in {limits.translate(option.label), option.label, option.value}:
+            if label.casefold() == wanted:
+                return option.value
+    return None
+
+
+def _on_choice(
+    flow: Flow, state: FlowState, step: Step, event: Event, limits: Limits, transition: Transition
+) -> Transition:
+    value: str | None = None
+    if isinstance(event, Press):
+        value = event.value if event.value in {o.value for o in step.options} else None
+        if value is None:
+            return _reask(step, transition, STALE_BUTTON)
+        transition.outputs.append(Chosen(step, value))
+    elif isinstance(event, Text):
+        value = _match_option(step, event.text, limits)
+    if value is None:
+        return _reask(step, transition, NOT_A_BUTTON_ANSWER)
+    return _answer(flow, state, step, value, limits, transition)
+
+
+def _on_multi(
+    flow: Flow, state: FlowState, step: Step, event: Event, limits: Limits, transition: Transition
+) -> Transition:
+    values = [o.value for o in step.options]
+    if isinstance(event, Text):
+        matched = _match_option(step, event.text, limits)
+        if matched is None:
+            return _reask(step, transition, TAP_THEN_DONE)
+        event = Press(matched)
+    if not isinstance(event, Press):
+        return _reask(step, transition, TAP_THEN_DONE)
+    if event.value == NONE:
+        state.selected = []
+        transition.outputs.append(Chosen(step, []))
+        return _answer(flow, state, step, [], limits, transition)
+    if event.value == DONE:
+        chosen = [v for v in values if v in state.selected]
+        state.selected = []
+        transition.outputs.append(Chosen(step, chosen))
+        return _answer(flow, state, step, chosen, limits, transition)
+    if event.value not in values:
+        return _reask(step, transition, STALE_BUTTON)
+    if event.value in state.selected:
+        state.selected.remove(event.value)
+    else:
+        state.selected.append(event.value)
+    transition.outputs.append(Reselect(step, tuple(state.selected)))
+    return transition
+
+
+def _on_number(
+    flow: Flow, state: FlowState, step: Step, event: Event, limits: Limits, transition: Transition
+) -> Transition:
+    if not isinstance(event, Text):
+        return _reask(step, transition, NUMBER_EMPTY)
+    if step.kind is Kind.QUANTITY:
+        result = parse_quantity(
+            event.text, unit=limits.unit, ceiling=limits.max_quantity, locale=limits.locale
+        )
+    else:
+        result = parse_money(event.text, ceiling=limits.max_revenue_idr, locale=limits.locale)
+    if isinstance(result, Parsed):
+        value: Any = str(result.value) if step.kind is Kind.QUANTITY else int(result.value)
+        return _answer(flow, state, step, value, limits, transition)
+    error = result.error.value
+    # Candidates stay Decimals: the renderer writes them the way the reader types numbers.
+    if error == "ambiguous" and len(result.candidates) >= 2:
+        first, second = result.candidates[:2]
+        return _reask(step, transition, NUMBER_AMBIGUOUS, first=first, second=second)
+    if error == "ambiguous" and len(result.candidates) == 1:
+        return _reask(step, transition, NUMBER_DID_YOU_MEAN, value=result.candidates[0])
+    messages = {
+        "empty": NUMBER_EMPTY,
+        "not_a_number": NUMBER_NOT_UNDERSTOOD,
+        "negative": NUMBER_NEGATIVE,
+        "too_large": NUMBER_TOO_LARGE,
+        "ambiguous": NUMBER_AMBIGUOUS_PLAIN,
+        "wrong_unit": NUMBER_WRONG_UNIT,
+    }
+    return _reask(step, transition, messages.get(error, NUMBER_NOT_UNDERSTOOD), unit=limits.unit)
+
+
+def _on_text(
+    flow: Flow, state: FlowState, step: Step, event: Event, limits: Limits, transition: Transition
+) -> Transition:
+    if isinstance(event, Text) and event.text.strip():
+        return _answer(flow, state, step, event.text.strip()[:2000], limits, transition)
+    if isinstance(event, Media) and step.accepts_media:
+        transition.outputs.append(Keep(step, event))
+        answer = event.caption.strip() if event.caption else f"[{event.kind}]"
+        return _answer(flow, state, step, answer, limits, transition)
+    return _reask(step, transition, NOT_TEXT if step.accepts_media else ONLY_TEXT)
+
+
+def _on_photo(
+    flow: Flow, state: FlowState, step: Step, event: Event, limits: Limits, transition: Transition
+) -> Transition:
+    if isinstance(event, Media) and event.kind == "photo":
+        transition.outputs.append(Keep(step, event))
+        return _answer(flow, state, step, event.file_id, limits, transition)
+    return _reask(step, transition, SEND_A_PHOTO)
+
+
+def _on_confirm(
+    flow: Flow, state: FlowState, step: Step, event: Event, limits: Limits, transition: Transition
+) -> Transition:
+    if isinstance(event, Press) and event.value == SEND:
+        transition.outputs.append(Chosen(step, SEND))
+        state.step = None
+        state.correcting = False
+        transition.finished = True
+        return transition
+    if isinstance(event, Press) and event.value == FIX:
+        transition.outputs.append(CorrectionMenu(_correctable(flow, state)))
+        return transition
+    if isinstance(event, Press) and event.value == BACK:
+        transition.outputs.append(Summary(step, dict(state.answers)))
+        return transition
+    if isinstance(event, Press) and event.value.startswith(FIX + ":"):
+        target = event.value.removeprefix(FIX + ":")
+        if target not in {s.id for s in _correctable(flow, state)}:
+            return _reask_summary(step, state, transition, STALE_BUTTON)
+        state.step = target
+        state.selected = (
+            list(state.answers.get(target) or []) if flow.step(target).kind is Kind.MULTI else []
+        )
+        state.correcting = True
+        transition.outputs.append(Ask(flow.step(target), tuple(state.selected)))
+        return transition
+    if isinstance(event, Text) and _match_option_text(event.text, limits, SEND):
+        return _on_confirm(flow, state, step, Press(SEND), limits, transition)
+    return _reask_summary(step, state, transition, NOT_A_BUTTON_ANSWER)
+
+
+SEND_WORDS = frozenset({"kirim", "send", "ok", "oke", "ya", "yes", "benar", "betul"})
+
+
+def _match_option_text(text: str, limits: Limits, value: str) -> bool:
+    return value == SEND and text.strip().casefold() in SEND_WORDS
+
+
+def _reask_summary(step: Step, state: FlowState, transition: Transition, msgid: str) -> Transition:
+    transition.outputs.append(Say(msgid, {}))
+    transition.outputs.append(Summary(step, dict(state.answers)))
+    return transition
+
+
+def _correctable(flow: Flow, state: FlowState) -> tuple[Step, ...]:
+    return tuple(
+        s
+        for s in flow.steps
+        if s.kind is not Kind.CONFIRM and s.id in state.answers and not s.skipped(state.answers)
+    )
+
+
+def _answer(
+    flow: Flow, state: FlowState, step: Step, value: Any, limits: Limits, transition: Transition
+) -> Transition:
+    state.answers[step.id] = value
+    transition.changed[step.id] = value
+    # Answers to questions that no longer apply (e.g. quantities after "did not produce")
+    # are cleared, so the record never holds a contradiction.
+    for later in flow.steps[flow.index[step.id] + 1 :]:
+        if later.id in state.answers and later.skipped(state.answers):
+            del state.answers[later.id]
+            transition.changed[later.id] = None
+    return _advance(flow, state, after=step.id, limits=limits, transition=transition)
+
+
+def _advance(
+    flow: Flow, state: FlowState, *, after: str | None, limits: Limits, transition: Transition
+) -> Transition:
+    """Go to the next question that applies and is not answered yet, else the summary."""
+    start = 0 if after is None else flow.index[after] + 1
+    for step in flow.steps[start:]:
+        if step.skipped(state.answers):
+            continue
+        if step.kind is Kind.CONFIRM:
+            state.step = step.id
+            state.correcting = False
+            transition.outputs.append(Summary(step, dict(state.answers)))
+            return transition
+        if step.id in state.answers and (state.correcting or after is None):
+            continue
+        state.step = step.id
+        state.selected = []
+        transition.outputs.append(Ask(step))
+        return transition
+    # A flow without a confirmation step ends after its last question.
+    state.step = None
+    state.correcting = False
+    transition.finished = True
+    return transition

@@ -1,0 +1,114 @@
+"""What a flow is made of; flows themselves live in conversations/."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Literal
+
+
+class Kind(StrEnum):
+    CHOICE = "choice"  # one of the options (buttons)
+    MULTI = "multi"  # several options, then Done
+    QUANTITY = "quantity"  # a number in the cohort's unit
+    MONEY = "money"  # rupiah
+    TEXT = "text"  # free text; voice notes and photos accepted when accepts_media
+    PHOTO = "photo"  # a photo
+    CONFIRM = "confirm"  # the summary: send, or correct an answer
+
+
+# Values of the engine's own buttons; option values never start with "~".
+SKIP, DONE, NONE, SEND, FIX, BACK = "~skip", "~done", "~none", "~send", "~fix", "~back"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str  # msgid
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """Skip a step when an earlier answer says so."""
+
+    key: str
+    test: Literal["is", "is_zero", "is_empty"]
+    value: str | None = None
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        if self.key not in answers:
+            return False
+        answer = answers[self.key]
+        if self.test == "is":
+            return bool(answer == self.value)
+        if self.test == "is_zero":
+            return answer is not None and Decimal(str(answer)) == 0
+        return not answer
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    kind: Kind
+    prompt: str  # msgid; may use {unit}
+    options: tuple[Option, ...] = ()
+    skip_if: tuple[Condition, ...] = ()
+    optional: bool = False  # offers a Skip button
+    accepts_media: bool = False  # a TEXT step that also takes a voice note or photo
+    label: str = ""  # msgid naming the answer in the summary
+    hint: str = ""  # msgid with an example, shown when an answer is not understood
+    none_label: str = ""  # MULTI: the msgid of the "none of these" button
+
+    def skipped(self, answers: Mapping[str, Any]) -> bool:
+        return any(condition.holds(answers) for condition in self.skip_if)
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    name: str
+    version: int
+    steps: tuple[Step, ...]
+    index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", {step.id: i for i, step in enumerate(self.steps)})
+        validate(self)
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[self.index[step_id]]
+
+    def decides_branches(self, step_id: str) -> bool:
+        """True when later steps are skipped or asked depending on this answer."""
+        return any(c.key == step_id for step in self.steps for c in step.skip_if)
+
+
+class FlowDefinitionError(ValueError):
+    pass
+
+
+def validate(flow: Flow) -> None:
+    """Checked when the flow is declared, so a broken flow fails at start-up, not mid-chat."""
+    seen: set[str] = set()
+    for position, step in enumerate(flow.steps):
+        where = f"{flow.name}.{step.id}"
+        if step.id in seen:
+            raise FlowDefinitionError(f"{where}: duplicate step id")
+        if not step.prompt:
+            raise FlowDefinitionError(f"{where}: no prompt")
+        if step.kind in (Kind.CHOICE, Kind.MULTI) and not step.options:
+            raise FlowDefinitionError(f"{where}: a choice needs options")
+        for option in step.options:
+            if option.value.startswith("~") or ":" in option.value or len(option.value) > 24:
+                raise FlowDefinitionError(f"{where}: option value {option.value!r} not allowed")
+        for condition in step.skip_if:
+            if condition.key not in seen:
+                raise FlowDefinitionError(
+                    f"{where}: condition on {condition.key!r}, which is not asked before"
+                )
+        if step.kind is Kind.CONFIRM and position != len(flow.steps) - 1:
+            raise FlowDefinitionError(f"{where}: the confirmation must be the last step")
+        seen.add(step.id)
+    if not flow.steps:
+        raise FlowDefinitionError(f"{flow.name}: no steps")

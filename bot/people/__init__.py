@@ -1,0 +1,1 @@
+"""People as the bot sees them: registration, reachability, pausing."""

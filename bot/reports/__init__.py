@@ -1,0 +1,1 @@
+"""Figures for people: the facilitators' weekly digest (and, later, programme reports)."""

@@ -1,0 +1,1 @@
+"""Rounds: one check-in period of a cohort, opened on schedule (or by hand) and closed."""

@@ -1,0 +1,30 @@
+"""What a running Kabar process owns: settings, database, clock and wake-up signals."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from dataclasses import dataclass, field
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db.engine import Database
+from bot.services import Services
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    clock: Clock = field(default_factory=SystemClock)
+    worker: str = field(default_factory=worker_name)
+    # Set when new inbox rows or outbox rows exist, so loops react at once instead of polling.
+    inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    bot_username: str | None = None
+    services: Services = field(default_factory=Services)

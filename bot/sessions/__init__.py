@@ -1,0 +1,1 @@
+"""Flow sessions in the database: start, answer, cancel, restart; versioned JSON state."""

@@ -1,0 +1,98 @@
+"""Facilitators acting on alerts (the card's buttons) and families asking for help (/tolong)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.alerts import notify
+from bot.alerts.rules import ask_for_help
+from bot.db.models import Alert, AlertStatus
+from bot.delivery.messages import ApiCall, Outgoing
+from bot.i18n import N_, translator
+from bot.identity import linked_person
+from bot.people import welcome
+from bot.tg.context import KabarContext
+from bot.tg.handlers.sender import button_press, sender_of
+
+NOT_ACTIVE = N_("This button is no longer active.")
+HELP_ASKED = N_(
+    "Your facilitator (pendamping) has been told that you need help. They will contact you."
+)
+HELP_ALREADY = N_("Your facilitator (pendamping) already knows you asked for help.")
+
+
+async def on_alert_button(update: Update, context: KabarContext) -> None:
+    work = context.work
+    press = await button_press(update, work.session)
+    if press is None:
+        return
+    query, sender = press.query, press.sender
+    person, t, answer = press.person, press.t, press.answer
+    parsed = notify.parse_action(query.data)
+    alert = await work.session.get(Alert, parsed[0]) if parsed else None
+    if parsed is None or alert is None or person is None:
+        work.send([answer(t.gettext(NOT_ACTIVE))])
+        return
+    if not await notify.may_act(work.session, person, alert):
+        press.record_forged(work.session, work.now, alert.person_id)
+        work.send([answer(t.gettext(notify.NOT_YOURS))])
+        return
+    _, action = parsed
+    if action == "show":
+        card = await notify.alert_card(
+            work.session, alert, notify.Recipient(person, sender.chat_id)
+        )
+        work.send([answer(), card])
+        return
+    if action == "note":
+        # The next text or voice note from this person is the note (a one-step flow).
+        work.send([answer()])
+        work.send(
+            await context.runtime.services.runner.start(
+                work.session,
+                person=person,
+                chat_id=sender.chat_id,
+                flow_name="alert_note",
+                now=work.now,
+                context={"alert_id": alert.id},
+            )
+        )
+        return
+    if alert.status in (AlertStatus.RESOLVED, AlertStatus.CLOSED):
+        work.send([answer(t.gettext(notify.ALREADY_CLOSED))])
+        return
+    tz = await notify.timezone_of(work.session, alert, context.runtime.settings.timezone)
+    line = await notify.act(work.session, person, alert, action, work.now, tz)
+    messages: list[Outgoing | ApiCall] = [answer(t.gettext(notify.SAVED))]
+    message = query.message
+    if message is not None and getattr(message, "text", None):
+        keep = () if action == "resolved" else notify.action_buttons(alert.id, t)
+        messages.append(
+            Outgoing(
+                chat_id=sender.chat_id,
+                text=str(getattr(message, "text", "")) + "\n" + line,
+                buttons=keep,
+                edit_message_id=message.message_id,
+                person_id=person.id,
+            )
+        )
+    work.send(messages)
+
+
+async def on_help_request(update: Update, context: KabarContext) -> None:
+    """/tolong: a help alert to the facilitator now, whatever the schedule."""
+    sender = sender_of(update)
+    if sender is None:
+        return
+    work = context.work
+    person = await linked_person(work.session, sender.telegram_user_id)
+    if person is None:
+        work.send(await welcome.help_text(work.session, sender))
+        return
+    note = " ".join(context.args or []) or None
+    alert = await ask_for_help(work.session, person.id, work.now, note)
+    t = translator(person.language)
+    reply = t.gettext(HELP_ASKED if alert is not None else HELP_ALREADY)
+    work.send([Outgoing(chat_id=sender.chat_id, text=reply, person_id=person.id)])
+    if alert is not None:
+        work.send(await notify.notify_opened(work.session, [alert]))

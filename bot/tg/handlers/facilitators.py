@@ -1,0 +1,103 @@
+"""/peserta and /peringatan: facilitators and coordinators look up their families and alerts."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.db.models import Person
+from bot.delivery.messages import Outgoing
+from bot.facilitators import views
+from bot.facilitators.scope import is_facilitator_side
+from bot.i18n import N_, Translator, translator
+from bot.identity import linked_person
+from bot.people import welcome
+from bot.tg.context import KabarContext
+from bot.tg.handlers.sender import button_press, sender_of
+
+FOR_FACILITATORS = N_(
+    "Sorry, this command is for facilitators (pendamping) and coordinators. "
+    "Send /bantuan to see what you can do."
+)
+
+
+async def _viewer(update: Update, context: KabarContext) -> tuple[Person, Translator, int] | None:
+    """The registered facilitator-side person asking; everyone else is answered here."""
+    sender = sender_of(update)
+    if sender is None:
+        return None
+    work = context.work
+    person = await linked_person(work.session, sender.telegram_user_id)
+    if person is None:
+        work.send(await welcome.help_text(work.session, sender))
+        return None
+    t = translator(person.language)
+    if not is_facilitator_side(person):
+        text = t.gettext(FOR_FACILITATORS)
+        work.send([Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id)])
+        return None
+    return person, t, sender.chat_id
+
+
+async def on_families(update: Update, context: KabarContext) -> None:
+    """/peserta: the paged list; /peserta <name or id>: one family's history."""
+    viewer = await _viewer(update, context)
+    if viewer is None:
+        return
+    person, t, chat_id = viewer
+    session = context.work.session
+    query = " ".join(context.args or []).strip()
+    if query:
+        text = await views.family_lookup(session, person, t, query)
+        context.work.send([Outgoing(chat_id=chat_id, text=text, person_id=person.id)])
+        return
+    page = await views.family_page(session, person, t, 1)
+    context.work.send(
+        [Outgoing(chat_id=chat_id, text=page.text, buttons=page.buttons, person_id=person.id)]
+    )
+
+
+async def on_alerts(update: Update, context: KabarContext) -> None:
+    """/peringatan: the open alerts assigned to the person asking."""
+    viewer = await _viewer(update, context)
+    if viewer is None:
+        return
+    person, t, chat_id = viewer
+    page = await views.alert_page(context.work.session, person, t, 1)
+    context.work.send(
+        [Outgoing(chat_id=chat_id, text=page.text, buttons=page.buttons, person_id=person.id)]
+    )
+
+
+async def on_page_button(update: Update, context: KabarContext) -> None:
+    """‹ ›: the page is recomputed for whoever pressed, whatever the button's data says."""
+    work = context.work
+    press = await button_press(update, work.session)
+    if press is None:
+        return
+    query, sender = press.query, press.sender
+    person, t, answer = press.person, press.t, press.answer
+    parsed = views.parse_page(query.data)
+    if parsed is None or person is None or not is_facilitator_side(person):
+        if person is not None and parsed is not None:
+            press.record_forged(work.session, work.now, person.id)
+        work.send([answer(t.gettext(FOR_FACILITATORS))])
+        return
+    prefix, number = parsed
+    if prefix == views.FAMILY_PAGE:
+        page = await views.family_page(work.session, person, t, number)
+    else:
+        page = await views.alert_page(work.session, person, t, number)
+    message = query.message
+    work.send(
+        [
+            answer(),
+            Outgoing(
+                chat_id=sender.chat_id,
+                text=page.text,
+                buttons=page.buttons,
+                # Edit the list in place; a button without its message gets a new one.
+                edit_message_id=message.message_id if message is not None else None,
+                person_id=person.id,
+            ),
+        ]
+    )

@@ -1,0 +1,155 @@
+"""Handles stored updates: one transaction each, one chat's updates in order.
+
+The transaction holds the handler's state changes, its outbox rows and the inbox mark, so an
+update is processed exactly once even across crashes and double delivery.
+
+On PostgreSQL every worker runs a processor: each claims the oldest waiting update of chats
+nobody else holds (bot/tg/inbox.py), so an update is handled by one worker and a chat's
+updates stay in order. On SQLite the one process reads the backlog directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.delivery.outbox import enqueue
+from bot.runtime import Runtime
+from bot.tg import inbox
+from bot.tg.context import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class Processor:
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        runtime: Runtime,
+        *,
+        concurrency: int = 4,
+        batch: int = 200,
+    ) -> None:
+        self.application = application
+        self.runtime = runtime
+        self.concurrency = concurrency
+        self.batch = batch
+
+    async def run_until(self, stop: asyncio.Event, idle_poll_s: float = 1.0) -> None:
+        """Work until `stop` is set; the batch in hand is always finished and recorded."""
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                handled = await self.drain_once()
+            except Exception:
+                # The database is away (a restart, a failover): wait and go on; updates
+                # stay stored and claims of a stopped worker are taken over.
+                log.exception("reading the inbox failed; retrying in %.0f s", backoff)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            backoff = 1.0
+            if handled:
+                continue
+            waker = self.runtime.inbox_wakeup
+            stopper = asyncio.ensure_future(stop.wait())
+            woken = asyncio.ensure_future(waker.wait())
+            await asyncio.wait([stopper, woken], timeout=idle_poll_s, return_when="FIRST_COMPLETED")
+            stopper.cancel()
+            woken.cancel()
+            waker.clear()
+
+    async def drain_once(self) -> int:
+        if self.runtime.db.is_sqlite:
+            return await self._drain_backlog()
+        return await self._drain_claimed()
+
+    async def _drain_backlog(self) -> int:
+        """SQLite: one process, so the backlog is read without claims."""
+        async with self.runtime.db.sessions() as session:
+            rows = await inbox.unprocessed(session, self.batch)
+            work = [(row.update_id, row.chat_id, row.payload) for row in rows]
+        if not work:
+            return 0
+        by_chat: dict[object, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+        for update_id, chat_id, payload in work:
+            # Updates without a chat need no order: each stands alone.
+            key: object = chat_id if chat_id is not None else ("update", update_id)
+            by_chat[key].append((update_id, payload))
+        limit = asyncio.Semaphore(self.concurrency)
+
+        async def one_chat(items: list[tuple[int, dict[str, Any]]]) -> None:
+            async with limit:
+                for update_id, payload in items:
+                    await self.process(update_id, payload, worker=None)
+
+        await asyncio.gather(*(one_chat(items) for items in by_chat.values()))
+        return len(work)
+
+    async def _drain_claimed(self) -> int:
+        """PostgreSQL: claim at most one update per chat, then handle them in parallel."""
+        runtime = self.runtime
+        async with runtime.db.transaction() as session:
+            claimed = await inbox.claim_heads(
+                session, worker=runtime.worker, now=runtime.clock.now(), limit=self.batch
+            )
+        if not claimed:
+            return 0
+        limit = asyncio.Semaphore(self.concurrency)
+
+        async def one(item: inbox.Claimed) -> None:
+            async with limit:
+                await self.process(item.update_id, item.payload, worker=runtime.worker)
+
+        await asyncio.gather(*(one(item) for item in claimed))
+        return len(claimed)
+
+    async def process(
+        self, update_id: int, payload: dict[str, Any], *, worker: str | None = None
+    ) -> None:
+        """Handle one update; with a `worker`, only while it holds the update's claim."""
+        runtime = self.runtime
+        units = self.application.bot_data.units
+        try:
+            async with runtime.db.transaction() as session:
+                now = runtime.clock.now()
+                if not await inbox.take(session, update_id, worker, now):
+                    return  # handled already, or taken over by another worker
+                unit = UnitOfWork(session=session, now=now, update_id=update_id)
+                units[update_id] = unit
+                try:
+                    update = Update.de_json(payload, self.application.bot)
+                    await self.application.process_update(update)
+                finally:
+                    units.pop(update_id, None)
+                if unit.failed is not None:
+                    raise unit.failed
+                await unit.flush()
+        except Exception as error:
+            log.exception("update %s failed", update_id)
+            await self._record_failure(update_id, payload, error, worker)
+            return
+        if unit.sent:
+            runtime.outbox_wakeup.set()
+
+    async def _record_failure(
+        self, update_id: int, payload: dict[str, Any], error: BaseException, worker: str | None
+    ) -> None:
+        from bot.tg.handlers.errors import apology
+
+        runtime = self.runtime
+        async with runtime.db.transaction() as session:
+            now = runtime.clock.now()
+            gave_up = await inbox.record_failure(session, update_id, repr(error), now, worker)
+            if gave_up:
+                message = await apology(session, payload)
+                if message is not None:
+                    enqueue(session, [message], now=now)
+        runtime.outbox_wakeup.set()

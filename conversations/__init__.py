@@ -1,0 +1,1 @@
+"""Flows and their texts, declared as data; the engine in bot/ runs them."""

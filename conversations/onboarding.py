@@ -1,0 +1,35 @@
+"""First contact after registration: the language, then consent to what Kabar collects."""
+
+from bot.flows.model import Flow, Kind, Option, Step
+from bot.i18n import N_
+
+VERSION = 1
+
+ONBOARDING = Flow(
+    name="onboarding",
+    version=VERSION,
+    steps=(
+        Step(
+            "language",
+            Kind.CHOICE,
+            # Shown before a language is chosen, so it carries both languages.
+            N_("Pilih bahasa / Choose your language:"),
+            options=(Option("id", N_("Bahasa Indonesia")), Option("en", N_("English"))),
+        ),
+        Step(
+            "consent",
+            Kind.CHOICE,
+            N_(
+                "Before we start, about your data:\n"
+                "• Kabar keeps your answers about production, sales and problems, and the "
+                "photos and voice notes you send.\n"
+                "• Your facilitator (pendamping) and the programme staff can see them; they "
+                "use them only to support your business and to report on the programme.\n"
+                "• You can stop messages at any time with /berhenti, and see what Kabar holds "
+                "about you with /dataku.\n\n"
+                "Do you agree?"
+            ),
+            options=(Option("yes", N_("I agree")), Option("no", N_("I do not agree"))),
+        ),
+    ),
+)

@@ -1,0 +1,41 @@
+"""Texts of the first contact and of /help, marked for translation (English source)."""
+
+from bot.i18n import N_
+
+WELCOME_UNKNOWN = N_(
+    "Hello! This is Kabar, the assistant that asks how your family's business is doing "
+    "after the programme.\n\n"
+    "To join, open the invitation link your facilitator (pendamping) gave you."
+)
+WELCOME_BACK = N_(
+    "Hello, {name}! Kabar will ask about your business on schedule. "
+    "Send /bantuan whenever you need help."
+)
+HELP_UNKNOWN = N_(
+    "Kabar asks families about their business after the programme.\n\n"
+    "You are not registered yet. Open the invitation link from your facilitator "
+    "(pendamping), or ask them for one."
+)
+HELP_PARTICIPANT = N_(
+    "How Kabar works:\n"
+    "• From time to time Kabar asks what you produced and sold. Answer with the buttons "
+    "or a short reply.\n"
+    "• Your facilitator sees your answers and can help when something is in the way.\n\n"
+    "Commands:\n"
+    "/start – start again\n"
+    "/bantuan – this help"
+)
+HELP_STAFF = N_(
+    "Kabar for programme staff and facilitators:\n"
+    "/peserta – your families and their status; /peserta NAME or ID – one family's history\n"
+    "/peringatan – open alerts, to act on\n"
+    "/start – start again\n"
+    "/bantuan – this help"
+)
+NOT_UNDERSTOOD = N_("Sorry, I did not understand that. Send /bantuan to see what I can do.")
+SOMETHING_WENT_WRONG = N_(
+    "Sorry, something went wrong on our side and your last message could not be handled. "
+    "Please try again in a moment."
+)
+COMMAND_START = N_("start again")
+COMMAND_HELP = N_("help")

@@ -1,0 +1,139 @@
+"""Opening a round: sessions and first questions (outbox rows) for every family.
+
+Run: .venv/bin/python tests/benchmarks/bench_round_open.py [--sizes 1000 10000 100000]
+     [--database postgresql://postgres@127.0.0.1:5432/postgres]
+Target: 100,000 participants under 10 s on SQLite, growing linearly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from bot.db.engine import Database
+from bot.db.migrate import upgrade
+from bot.db.models import Cohort, OutboxMessage, ParticipantStatus, Person, Role, TelegramAccount
+from bot.rounds.opening import open_round
+
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+async def seed(db: Database, families: int) -> int:
+    async with db.transaction() as session:
+        cohort = Cohort(
+            name="bench", schedule="mon 08:00", timezone="Asia/Jakarta", unit="kg", created_at=NOW
+        )
+        session.add(cohort)
+        await session.flush()
+        await session.execute(
+            insert(Person),
+            [
+                {
+                    "id": "F",
+                    "role": Role.FACILITATOR,
+                    "name": "Fasilitator",
+                    "attributes": {},
+                    "status": ParticipantStatus.ACTIVE,
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                }
+            ],
+        )
+        for start in range(0, families, 10_000):
+            chunk = range(start, min(start + 10_000, families))
+            await session.execute(
+                insert(Person),
+                [
+                    {
+                        "id": f"KPM-{n:07d}",
+                        "role": Role.PARTICIPANT,
+                        "name": f"Keluarga {n}",
+                        "cohort_id": cohort.id,
+                        "supervisor_id": "F",
+                        "attributes": {},
+                        "language": "en" if n % 10 == 0 else None,
+                        "consent_at": NOW,
+                        "status": ParticipantStatus.ACTIVE,
+                        "created_at": NOW,
+                        "updated_at": NOW,
+                    }
+                    for n in chunk
+                ],
+            )
+            await session.execute(
+                insert(TelegramAccount),
+                [
+                    {
+                        "person_id": f"KPM-{n:07d}",
+                        "telegram_user_id": 10**6 + n,
+                        "chat_id": 10**6 + n,
+                        "linked_at": NOW,
+                        "linked_by": "invitation",
+                    }
+                    for n in chunk
+                ],
+            )
+        return cohort.id
+
+
+async def measure(url: str, families: int) -> tuple[float, int]:
+    upgrade(url)
+    db = Database(url)
+    try:
+        cohort_id = await seed(db, families)
+        started = time.perf_counter()
+        async with db.transaction() as session:
+            cohort = await session.get(Cohort, cohort_id)
+            assert cohort is not None
+            opened = await open_round(session, cohort, now=NOW)
+        elapsed = time.perf_counter() - started
+        async with db.sessions() as session:
+            rows = await session.scalar(select(func.count()).select_from(OutboxMessage))
+        assert opened.participants == families and rows == 2 * families
+        return elapsed, int(rows or 0)
+    finally:
+        await db.dispose()
+
+
+def fresh_postgres(admin_url: str, name: str) -> str:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(admin_url)
+
+    async def run() -> None:
+        connection = await asyncpg.connect(
+            host=url.host, port=url.port or 5432, user=url.username, database=url.database
+        )
+        await connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await connection.execute(f"CREATE DATABASE {name}")
+        await connection.close()
+
+    asyncio.run(run())
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--database", help="a PostgreSQL admin URL; default: SQLite files")
+    args = parser.parse_args()
+    print("| participants | outbox rows | time | per 1,000 |")
+    print("|---:|---:|---:|---:|")
+    for size in args.sizes:
+        if args.database:
+            url = fresh_postgres(args.database, f"kabar_bench_{size}")
+        else:
+            url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+        elapsed, rows = asyncio.run(measure(url, size))
+        print(f"| {size:,} | {rows:,} | {elapsed:.2f} s | {elapsed / size * 1000 * 1000:.0f} ms |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""The sender against the fake Bot API: limits kept, faults survived, nothing lost."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+
+from sqlalchemy import select
+
+from bot.db.engine import Database
+from bot.db.models import (
+    OutboxMessage,
+    OutboxStatus,
+    ParticipantStatus,
+    Person,
+    Role,
+    TelegramAccount,
+)
+from bot.delivery.limits import SendLimits
+from bot.delivery.messages import Outgoing
+from bot.fakeapi import FakeTelegram
+from tests.delivery.support import NOW, add_messages, bulk, drain
+
+
+def _max_in_any_second(times: list[float]) -> int:
+    times = sorted(times)
+    best, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+async def _statuses(db: Database) -> Counter[OutboxStatus]:
+    async with db.sessions() as session:
+        return Counter((await session.execute(select(OutboxMessage.status))).scalars())
+
+
+async def test_rate_limits_hold_at_the_server_and_replies_go_first(db: Database) -> None:
+    async with FakeTelegram() as tg:
+        chats = [tg.user(5000 + n, first_name=f"K{n}") for n in range(40)]
+        for user in chats:
+            await user.send_text("halo")  # a chat exists once the user wrote
+        await add_messages(db, [bulk(u.id, f"pertanyaan {i}") for i in range(3) for u in chats])
+        await add_messages(db, [Outgoing(chat_id=chats[0].id, text="balasan")])
+        limits = SendLimits(per_second=30, chat_interval_s=1.0)
+        await drain(tg, db, limits, until=lambda: len(tg.sent_messages()) == 121)
+
+        sends = [c for c in tg.calls if c.method == "sendMessage"]
+        assert all(c.ok for c in sends), "no 429 or error"
+        assert _max_in_any_second([c.time for c in sends]) <= 30
+        per_chat: dict[int | None, list[float]] = defaultdict(list)
+        for call in sends:
+            per_chat[call.chat_id].append(call.time)
+        for chat_id, times in per_chat.items():
+            bulk_times = sorted(times) if chat_id != chats[0].id else sorted(times)[1:]
+            gaps = [b - a for a, b in itertools.pairwise(bulk_times)]
+            assert all(gap >= 0.95 for gap in gaps), (chat_id, gaps)
+        # The reply, written last, was among the first sent.
+        order = [m["text"] for m in tg.sent_messages()]
+        assert order.index("balasan") < 35
+    assert await _statuses(db) == {OutboxStatus.SENT: 121}
+
+
+async def test_ten_percent_faults_lose_nothing_and_send_nothing_twice(db: Database) -> None:
+    async with FakeTelegram() as tg:
+        chats = [tg.user(6000 + n) for n in range(40)]
+        for user in chats:
+            await user.send_text("halo")
+        await add_messages(db, [bulk(u.id, f"pesan {i}") for i in range(5) for u in chats])
+        tg.faults.random(
+            rate=0.10,
+            kinds=("429", "500", "timeout"),
+            seed=4,
+            timeout_delay=0.2,
+            methods=["sendMessage"],
+        )
+        limits = SendLimits(per_second=300, chat_interval_s=0, backoff_s=0.05)
+        await drain(tg, db, limits, until=lambda: len(tg.sent_messages()) >= 200, timeout=90)
+        assert len(tg.faults.injected) > 8
+        texts = Counter((m["chat"]["id"], m["text"]) for m in tg.sent_messages())
+    assert len(texts) == 200 and max(texts.values()) == 1
+    assert await _statuses(db) == {OutboxStatus.SENT: 200}
+
+
+async def test_a_user_who_blocked_the_bot_becomes_unreachable(db: Database) -> None:
+    async with FakeTelegram() as tg:
+        user = tg.user(7001, first_name="Sri")
+        await user.send_text("halo")
+        user.block_bot()
+        async with db.transaction() as session:
+            session.add(
+                Person(
+                    id="KPM-1",
+                    role=Role.PARTICIPANT,
+                    name="Sri",
+                    attributes={},
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+            )
+            await session.flush()
+            session.add(
+                TelegramAccount(
+                    person_id="KPM-1",
+                    telegram_user_id=7001,
+                    chat_id=7001,
+                    linked_at=NOW,
+                    linked_by="invitation",
+                )
+            )
+        await add_messages(db, [bulk(7001, "pertanyaan")])
+        await drain(
+            tg, db, SendLimits(), until=lambda: any(c.method == "sendMessage" for c in tg.calls)
+        )
+        await drain(tg, db, SendLimits(), until=lambda: True)
+    async with db.sessions() as session:
+        person = await session.get(Person, "KPM-1")
+        row = (await session.execute(select(OutboxMessage))).scalar_one()
+    assert person is not None and person.status is ParticipantStatus.UNREACHABLE
+    assert row.status is OutboxStatus.FAILED and "blocked" in (row.error or "")

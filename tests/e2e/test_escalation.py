@@ -1,0 +1,194 @@
+"""Escalation end to end, with the clock moved through rounds: Kabar runs in this process
+(the same `serve` as `kabar run`) on a fake clock, against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.db.engine import Database
+from bot.db.models import Alert, AlertAction, AlertStatus, Attachment, Invitation
+from bot.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
+from bot.tg.application import serve
+from tests.support.chat import said
+from tests.support.process import TEST_TOKEN
+from tests.support.programme import CODES, NOW, seed_programme
+
+pytestmark = pytest.mark.e2e
+
+MONDAY = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)  # 08:00 in Jakarta, a round opens
+
+
+@contextlib.asynccontextmanager
+async def kabar(tg: FakeTelegram, database_url: str, clock: FakeClock) -> AsyncIterator[None]:
+    settings = Settings(
+        bot_token=TEST_TOKEN,
+        database_url=database_url,
+        telegram_api_url=tg.api_url,
+        send_chat_interval_s=0,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, clock=clock, stop=stop, tick_every_s=0.1))
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+async def register(user: FakeUser, code: str) -> None:
+    await user.send_command("start", code)
+    await said(user, "Pilih bahasa")
+    await user.press("Bahasa Indonesia")
+    await said(user, "Apakah Anda setuju?")
+    await user.press("Saya setuju")
+    await said(user, "Terima kasih")
+
+
+async def answer_producing(user: FakeUser) -> None:
+    await said(user, "Apakah Anda memproduksi")
+    await user.press("Ya")
+    await said(user, "Berapa banyak yang Anda produksi")
+    await user.send_text("2 kg")
+    await said(user, "Berapa banyak yang terjual")
+    await user.send_text("1")
+    await said(user, "Berapa uang yang Anda terima")
+    await user.send_text("50rb")
+    await said(user, "Apakah ada yang menghambat")
+    await user.press("Tidak ada kendala")
+    await said(user, "kirim foto produk")
+    await user.press("Lewati")
+    await said(user, "Periksa jawaban Anda")
+    await user.press("✅ Kirim")
+    await said(user, "Terima kasih! Jawaban Anda tersimpan")
+
+
+async def until(condition: Callable[[], bool], timeout: float = 15) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.05)
+
+
+def alert_cards(user: FakeUser) -> list[TranscriptEntry]:
+    return [e for e in user.transcript() if e.who == "bot" and e.text.startswith("⚠️")]
+
+
+async def test_quiet_families_reach_the_facilitator_then_the_coordinator(
+    database_url: str, db: Database, tmp_path: Path
+) -> None:
+    await seed_programme(db)
+    async with db.transaction() as session:
+        session.add(
+            Invitation(
+                person_id="KRD-01",
+                code="krd01-aaaaa-bbbbb-ccccc",
+                created_at=NOW,
+                expires_at=NOW + timedelta(days=3650),
+            )
+        )
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        facilitator = tg.user(3001, first_name="Wagiyem", language_code="id")
+        coordinator = tg.user(3002, first_name="Arif", language_code="id")
+        siti = tg.user(3003, first_name="Siti", language_code="id")
+        budi = tg.user(3004, first_name="Budi", language_code="id")
+        john = tg.user(3005, first_name="John", language_code="id")
+        await register(facilitator, CODES["PDP-01"])
+        await register(john, CODES["KPM-02"])
+        await register(coordinator, "krd01-aaaaa-bbbbb-ccccc")
+        await register(siti, CODES["KPM-01"])
+        await register(budi, CODES["KPM-03"])
+
+        # Two rounds pass without an answer from Siti or Budi; John answers both.
+        for week in range(2):
+            clock.set(MONDAY + timedelta(weeks=week))
+            await said(siti, "Apakah Anda memproduksi")
+            await said(budi, "Apakah Anda memproduksi")
+            await answer_producing(john)
+        assert alert_cards(facilitator) == []  # one missed round is not yet a pattern
+        clock.set(MONDAY + timedelta(weeks=2))  # the second round closes as the third opens
+        await until(lambda: len(alert_cards(facilitator)) == 2)
+        cards = alert_cards(facilitator)
+        assert {"Siti Rahayu (KPM-01), Jorongan", "Budi Maryam (KPM-03), Clarak"} == {
+            c.text.splitlines()[0].removeprefix("⚠️ ") for c in cards
+        }
+        siti_card = next(c for c in cards if "Siti" in c.text)
+        assert "tidak menjawab laporan terakhir" in siti_card.text
+        assert "+6281300002001" in siti_card.text  # tappable in Telegram
+        assert siti_card.buttons == [
+            ["📞 Sudah dihubungi", "🏠 Akan dikunjungi"],
+            ["✅ Selesai ditangani", "📝 Tambah catatan"],
+        ]
+
+        # The facilitator acts on Siti's alert; a forged press by Budi changes nothing.
+        answers = len([e for e in budi.transcript() if e.kind == "callback_answer"])
+        await budi.press_data(f"a:{await alert_id(db, 'KPM-01')}:r")  # a forged press
+        await until(
+            lambda: len([e for e in budi.transcript() if e.kind == "callback_answer"]) > answers
+        )
+        refusal = [e for e in budi.transcript() if e.kind == "callback_answer"][-1]
+        assert refusal.text == "Peringatan ini bukan untuk Anda."
+        siti_alert = await alert_id(db, "KPM-01")
+        await facilitator.press_data(f"a:{siti_alert}:c", message_id=siti_card.message_id)
+        await until(
+            lambda: any(
+                "→ 📞 Sudah dihubungi oleh Wagiyem" in e.text
+                for e in facilitator.transcript()
+                if e.kind == "edit"
+            )
+        )
+
+        # A voice note on Siti's alert.
+        await facilitator.press_data(f"a:{siti_alert}:n", message_id=siti_card.message_id)
+        await said(facilitator, "Ketik catatan Anda")
+        await facilitator.send_voice()
+        await said(facilitator, "Catatan tersimpan.")
+
+        # Three days on, Budi's alert, never acknowledged, goes to the coordinator.
+        assert alert_cards(coordinator) == []
+        clock.set(MONDAY + timedelta(weeks=2, days=3, hours=1))
+        await until(lambda: len(alert_cards(coordinator)) == 1)
+        assert "Belum ditanggapi oleh Wagiyem Sulistyo" in alert_cards(coordinator)[0].text
+        assert "Budi Maryam" in alert_cards(coordinator)[0].text
+
+        # Siti answers the open round: she is active again, and the facilitator is told.
+        await siti.press("Tidak")
+        await said(siti, "Apakah ada yang menghambat")
+        await siti.press("Tidak ada kendala")
+        await said(siti, "kirim foto produk")
+        await siti.press("Lewati")
+        await said(siti, "Periksa jawaban Anda")
+        await siti.press("✅ Kirim")
+        await said(siti, "Terima kasih! Jawaban Anda tersimpan")
+        clock.set(MONDAY + timedelta(weeks=3))  # the round closes, rules run again
+        await until(lambda: any("aktif kembali" in e.text for e in facilitator.transcript()))
+
+    async with db.sessions() as session:
+        alerts = {a.person_id: a for a in (await session.execute(select(Alert))).scalars()}
+        actions = (await session.execute(select(AlertAction))).scalars().all()
+        voice = (await session.execute(select(Attachment))).scalar_one()
+    assert "KPM-02" not in alerts  # John, who answers, is never the subject of an alert
+    assert alerts["KPM-01"].status is AlertStatus.CLOSED
+    assert alerts["KPM-03"].level == "coordinator"
+    assert [(a.actor_id, a.action) for a in actions] == [
+        ("PDP-01", "contacted"),
+        ("PDP-01", "note"),
+    ]
+    assert (voice.alert_id, voice.kind, voice.purpose) == (
+        alerts["KPM-01"].id,
+        "voice",
+        "alert_note",
+    )
+
+
+async def alert_id(db: Database, person_id: str) -> int:
+    async with db.sessions() as session:
+        return int(await session.scalar(select(Alert.id).where(Alert.person_id == person_id)) or 0)

@@ -1,0 +1,53 @@
+"""Talking to `kabar run` as a user and as an operator, in end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.db.engine import Database
+from bot.fakeapi import FakeUser, TranscriptEntry
+
+
+async def said(user: FakeUser, needle: str, timeout: float = 15) -> TranscriptEntry:
+    """Wait for the bot's next new message containing `needle` (edits and acks pass by)."""
+    entries = await user.replies_until(
+        lambda e: e.kind == "text" and needle in e.text, timeout=timeout
+    )
+    return entries[-1]
+
+
+async def settled(db: Database) -> None:
+    """Until every outbox row has its outcome recorded."""
+    from sqlalchemy import func, select
+
+    from bot.db.models import OutboxMessage, OutboxStatus
+
+    async with asyncio.timeout(15):
+        while True:
+            async with db.sessions() as session:
+                busy = await session.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
+                )
+            if not busy:
+                return
+            await asyncio.sleep(0.05)
+
+
+async def kabar_command(database_url: str, workdir: Path, *args: str) -> str:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=workdir,
+        env={"KABAR_DATABASE_URL": database_url, "KABAR_LOCALE": "en", "PATH": "/usr/bin"},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    return out.decode("utf-8-sig")
