@@ -164,8 +164,13 @@ class OutboxSender:
             self._flusher = asyncio.create_task(self._flush_soon())
 
     async def _flush_soon(self) -> None:
-        await asyncio.sleep(self.linger_s)
-        await self.flush()
+        # Loops: an outcome recorded while this task is inside `flush` finds it not done
+        # and starts no flusher of its own; without the loop it would wait for the next
+        # message, and a quiet bot's last reply would be sent again once its claim went
+        # stale.
+        while self.recorded:
+            await asyncio.sleep(self.linger_s)
+            await self.flush()
 
     async def flush(self) -> None:
         async with self._flush_lock:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import Counter, defaultdict
 
 from sqlalchemy import select
+from telegram import Bot
 
+from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.models import (
     OutboxMessage,
@@ -19,7 +22,10 @@ from bot.db.models import (
 from bot.delivery.limits import SendLimits
 from bot.delivery.messages import Outgoing
 from bot.fakeapi import FakeTelegram
+from bot.runtime import Runtime
+from bot.tg.sender import OutboxSender, Outcome
 from tests.delivery.support import NOW, add_messages, bulk, drain
+from tests.support.process import TEST_TOKEN
 
 
 def _max_in_any_second(times: list[float]) -> int:
@@ -120,3 +126,41 @@ async def test_a_user_who_blocked_the_bot_becomes_unreachable(db: Database) -> N
         row = (await session.execute(select(OutboxMessage))).scalar_one()
     assert person is not None and person.status is ParticipantStatus.UNREACHABLE
     assert row.status is OutboxStatus.FAILED and "blocked" in (row.error or "")
+
+
+async def test_an_outcome_recorded_during_a_flush_is_written_without_a_next_message(
+    db: Database,
+) -> None:
+    """The last message of a burst must be recorded while the sender keeps running;
+    left `sending`, it would be sent a second time when its claim went stale."""
+    await add_messages(db, [bulk(8001, "satu"), bulk(8002, "dua")])
+    runtime = Runtime(settings=Settings(), db=db)
+    sender = OutboxSender(Bot(TEST_TOKEN), runtime)
+    first, second = await sender.claim("bulk", 2)
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_first_row() -> None:
+        # Blocks the flush's write: the row lock on PostgreSQL, the write turn on SQLite.
+        async with db.transaction() as session:
+            await session.execute(
+                select(OutboxMessage.id).where(OutboxMessage.id == first.row_id).with_for_update()
+            )
+            held.set()
+            await release.wait()
+
+    blocker = asyncio.create_task(hold_the_first_row())
+    await held.wait()
+    sent = Outcome(OutboxStatus.SENT, message_id=1)
+    await sender.record(first, sent)
+    async with asyncio.timeout(5):
+        while sender.recorded:  # the flusher took the first outcome and waits to write it
+            await asyncio.sleep(0.01)
+    await sender.record(second, sent)
+    release.set()
+    await blocker
+    try:
+        async with asyncio.timeout(5):
+            while await _statuses(db) != {OutboxStatus.SENT: 2}:
+                await asyncio.sleep(0.02)
+    finally:
+        await sender.flush()
