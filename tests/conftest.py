@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
+from tests.support.process import kill_leftovers
 
 POSTGRES_URL = os.environ.get("KABAR_TEST_DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgres")
@@ -106,6 +107,13 @@ def empty_database_url(tmp_path: Path) -> Iterator[str]:
         _run(_pg_admin([f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"]))
     else:
         yield f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_processes() -> Iterator[None]:
+    """A test that fails half-way must not leave `kabar run` loading the machine."""
+    yield
+    kill_leftovers()
 
 
 @pytest.fixture

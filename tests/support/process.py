@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -12,6 +13,20 @@ from types import TracebackType
 from bot.fakeapi import FakeTelegram
 
 TEST_TOKEN = "123456:TEST-abcdefghijklmnopqrstuvwxyz"
+
+# Processes started and not yet seen to exit; a test that fails half-way leaves its process
+# here, and `kill_leftovers` (an autouse fixture) ends it so it cannot load later tests.
+_STARTED: set[asyncio.subprocess.Process] = set()
+
+
+def kill_leftovers() -> int:
+    """SIGKILL every `kabar run` a test started and did not stop; how many there were."""
+    left = [process for process in _STARTED if process.returncode is None]
+    for process in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)
+    _STARTED.clear()
+    return len(left)
 
 
 class KabarProcess:
@@ -58,6 +73,7 @@ class KabarProcess:
             stderr=log,
         )
         log.close()
+        _STARTED.add(self.process)
         # Ready once it has published its command menu, just before it starts polling;
         # updates sent from then on wait in the fake server for the first getUpdates.
         deadline = asyncio.get_running_loop().time() + ready_timeout
