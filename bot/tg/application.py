@@ -28,6 +28,7 @@ from bot.runtime import Runtime
 from bot.state import BOT_USERNAME, remember
 from bot.tg.context import CONTEXT_TYPES
 from bot.tg.handlers import register
+from bot.tg.http import AiohttpRequest
 from bot.tg.leader import Elector, release_orphaned_claims
 from bot.tg.poller import ALLOWED_UPDATES, poll_forever
 from bot.tg.processor import Processor
@@ -47,6 +48,8 @@ def build_application(runtime: Runtime) -> KabarApplication:
         .token(settings.require_token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
+        .request(AiohttpRequest(connections=32))
+        .get_updates_request(AiohttpRequest(connections=1))
         .updater(None)
         .context_types(CONTEXT_TYPES)
         .build()

@@ -11,8 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
+from bot.db.models import ConversationSession, Person
 from bot.delivery.messages import ApiCall, Outgoing
 from bot.delivery.outbox import enqueue_many
+from bot.identity import linked_person
+from bot.sessions.binding import Turn
+from bot.sessions.runner import open_session
+from bot.tg.prefetch import Prefetch
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -20,7 +25,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class UnitOfWork:
-    """One update's transaction: handlers read and write through it, the processor commits."""
+    """One update's share of a transaction: handlers read and write through it, the
+    processor commits (for a group of updates at once; see bot/tg/processor.py)."""
 
     session: AsyncSession
     now: datetime
@@ -28,6 +34,26 @@ class UnitOfWork:
     failed: BaseException | None = None
     sent: int = 0
     outgoing: list[Outgoing | ApiCall] = field(default_factory=list)
+    prefetch: Prefetch | None = None
+
+    async def person(self, telegram_user_id: int) -> Person | None:
+        """The person linked to a Telegram user (prefetched for the group, if it was)."""
+        if self.prefetch is not None:
+            known, person = self.prefetch.take_person(telegram_user_id)
+            if known:
+                return person
+        return await linked_person(self.session, telegram_user_id)
+
+    async def open_session(self, person_id: str) -> ConversationSession | None:
+        if self.prefetch is not None:
+            known, conversation = self.prefetch.take_conversation(person_id)
+            if known:
+                return conversation
+        return await open_session(self.session, person_id)
+
+    def turn(self, conversation: ConversationSession, person: Person, chat_id: int) -> Turn:
+        loaded = self.prefetch.loaded_for(person, conversation) if self.prefetch else {}
+        return Turn(self.session, conversation, person, chat_id, self.now, loaded)
 
     def send(self, messages: Sequence[Outgoing | ApiCall]) -> None:
         """Queue messages; they are written to the outbox with the update's other changes."""

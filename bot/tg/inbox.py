@@ -139,6 +139,23 @@ async def take(session: AsyncSession, update_id: int, worker: str | None, now: d
     return result.scalar_one_or_none() is not None
 
 
+async def take_many(
+    session: AsyncSession, update_ids: Sequence[int], worker: str | None, now: datetime
+) -> set[int]:
+    """`take` for a group of updates handled in one transaction: the ids that were ours."""
+    statement = update(InboxUpdate).where(
+        InboxUpdate.update_id.in_(update_ids), InboxUpdate.processed_at.is_(None)
+    )
+    if worker is not None:
+        statement = statement.where(InboxUpdate.claimed_by == worker)
+    result = await session.execute(
+        statement.values(processed_at=now)
+        .returning(InboxUpdate.update_id)
+        .execution_options(synchronize_session=False)
+    )
+    return {int(update_id) for update_id in result.scalars()}
+
+
 async def record_failure(
     session: AsyncSession,
     update_id: int,

@@ -1,7 +1,7 @@
-"""Handles stored updates: one transaction each, one chat's updates in order.
+"""Handles stored updates: a group of chats per transaction, one chat's updates in order.
 
-The transaction holds the handler's state changes, its outbox rows and the inbox mark, so an
-update is processed exactly once even across crashes and double delivery.
+The transaction holds the handlers' state changes, their outbox rows and the inbox marks, so
+an update is processed exactly once even across crashes and double delivery.
 
 On PostgreSQL every worker runs a processor: each claims the oldest waiting update of chats
 nobody else holds (bot/tg/inbox.py), so an update is handled by one worker and a chat's
@@ -13,16 +13,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
 
-from bot.delivery.outbox import enqueue
+from bot.delivery.outbox import enqueue, enqueue_many
 from bot.runtime import Runtime
 from bot.tg import inbox
 from bot.tg.context import UnitOfWork
+from bot.tg.prefetch import Prefetch
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +34,10 @@ class Processor:
         application: Application[Any, Any, Any, Any, Any, Any],
         runtime: Runtime,
         *,
-        concurrency: int = 4,
         batch: int = 200,
     ) -> None:
         self.application = application
         self.runtime = runtime
-        self.concurrency = concurrency
         self.batch = batch
 
     async def run_until(self, stop: asyncio.Event, idle_poll_s: float = 1.0) -> None:
@@ -78,23 +77,20 @@ class Processor:
             work = [(row.update_id, row.chat_id, row.payload) for row in rows]
         if not work:
             return 0
-        by_chat: dict[object, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+        # The first update of each chat: a chat's next update waits for the next group, so
+        # its updates go in order and what was prefetched for it is current.
+        seen: set[int] = set()
+        group: list[tuple[int, dict[str, Any]]] = []
         for update_id, chat_id, payload in work:
-            # Updates without a chat need no order: each stands alone.
-            key: object = chat_id if chat_id is not None else ("update", update_id)
-            by_chat[key].append((update_id, payload))
-        limit = asyncio.Semaphore(self.concurrency)
-
-        async def one_chat(items: list[tuple[int, dict[str, Any]]]) -> None:
-            async with limit:
-                for update_id, payload in items:
-                    await self.process(update_id, payload, worker=None)
-
-        await asyncio.gather(*(one_chat(items) for items in by_chat.values()))
-        return len(work)
+            if chat_id is None or chat_id not in seen:
+                group.append((update_id, payload))
+                if chat_id is not None:
+                    seen.add(chat_id)
+        await self.process_group(group, worker=None)
+        return len(group)
 
     async def _drain_claimed(self) -> int:
-        """PostgreSQL: claim at most one update per chat, then handle them in parallel."""
+        """PostgreSQL: claim at most one update per chat, then handle them as a group."""
         runtime = self.runtime
         async with runtime.db.transaction() as session:
             claimed = await inbox.claim_heads(
@@ -102,14 +98,51 @@ class Processor:
             )
         if not claimed:
             return 0
-        limit = asyncio.Semaphore(self.concurrency)
-
-        async def one(item: inbox.Claimed) -> None:
-            async with limit:
-                await self.process(item.update_id, item.payload, worker=runtime.worker)
-
-        await asyncio.gather(*(one(item) for item in claimed))
+        await self.process_group(
+            [(item.update_id, item.payload) for item in claimed], worker=runtime.worker
+        )
         return len(claimed)
+
+    async def process_group(
+        self, items: Sequence[tuple[int, dict[str, Any]]], *, worker: str | None
+    ) -> None:
+        """Handle updates of different chats in one transaction (a group commit).
+
+        One transaction, one prefetch of what the handlers read and one INSERT of the
+        outbox rows for the whole group: per update, these were most of the cost of an
+        answer. If any update fails, nothing of the group is kept and each update is
+        handled alone, so only the one that fails is counted as failed.
+        """
+        if len(items) == 1:
+            await self.process(*items[0], worker=worker)
+            return
+        runtime, application = self.runtime, self.application
+        registry = application.bot_data.units
+        units: list[UnitOfWork] = []
+        try:
+            async with runtime.db.transaction() as session:
+                now = runtime.clock.now()
+                taken = await inbox.take_many(session, [u for u, _ in items], worker, now)
+                mine = [(update_id, payload) for update_id, payload in items if update_id in taken]
+                prefetch = await Prefetch.load(session, [payload for _, payload in mine])
+                for update_id, payload in mine:
+                    unit = UnitOfWork(session, now, update_id, prefetch=prefetch)
+                    registry[update_id] = unit
+                    try:
+                        await application.process_update(Update.de_json(payload, application.bot))
+                    finally:
+                        registry.pop(update_id, None)
+                    if unit.failed is not None:
+                        raise unit.failed
+                    units.append(unit)
+                await enqueue_many(session, [m for unit in units for m in unit.outgoing], now=now)
+        except Exception:
+            log.info("a group of %d updates failed; handling each alone", len(items))
+            for update_id, payload in items:
+                await self.process(update_id, payload, worker=worker)
+            return
+        if any(unit.sent for unit in units):
+            runtime.outbox_wakeup.set()
 
     async def process(
         self, update_id: int, payload: dict[str, Any], *, worker: str | None = None

@@ -65,3 +65,74 @@ async def test_an_update_delivered_twice_is_stored_once(db: Database) -> None:
     async with db.sessions() as session:
         count = (await session.execute(select(func.count()).select_from(InboxUpdate))).scalar()
     assert count == 1
+
+
+async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
+    database_url: str, db: Database
+) -> None:
+    """Updates of different chats are handled in one transaction; when one of them fails,
+    the others are still handled, and only the broken one counts a failed attempt."""
+    from datetime import UTC, datetime
+
+    from bot.db.models import Cohort, FollowUpRecord, OutboxMessage
+    from bot.rounds.opening import open_round
+    from bot.tg.application import build_application
+    from bot.tg.processor import Processor
+    from tests.rounds.support import seed_cohort
+
+    now = datetime.now(UTC)
+    await seed_cohort(db, 3, quiet=("00:00", "00:00"), created=now)
+    async with db.transaction() as session:
+        cohort = (await session.execute(select(Cohort))).scalar_one()
+        await open_round(session, cohort, now=now)
+    async with db.sessions() as session:
+        questions = (await session.execute(select(OutboxMessage))).scalars().all()
+    yes = {
+        row.chat_id: row.payload["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        for row in questions
+        if "reply_markup" in row.payload
+    }
+
+    def press(update_id: int, user_id: int) -> dict[str, object]:
+        chat = {"id": user_id, "type": "private"}
+        sender = {"id": user_id, "is_bot": False, "first_name": "Keluarga"}
+        message = {"message_id": 1, "date": 0, "chat": chat, "text": "Apakah…"}
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": f"q{update_id}",
+                "from": sender,
+                "chat_instance": "c",
+                "data": yes[user_id],
+                "message": message,
+            },
+        }
+
+    broken = {"update_id": 2, "message": {"message_id": 2, "chat": {"id": 10_001}}}  # no date
+    async with db.transaction() as session:
+        await inbox.store(session, [press(1, 10_000), broken, press(3, 10_002)], now)
+
+    async with FakeTelegram() as tg:
+        settings = Settings(
+            bot_token=TEST_TOKEN, database_url=database_url, telegram_api_url=tg.api_url
+        )
+        runtime = Runtime(settings=settings, db=db)
+        application = build_application(runtime)
+        async with application:
+            assert await Processor(application, runtime).drain_once() == 3
+
+    async with db.sessions() as session:
+        updates = {u.update_id: u for u in (await session.execute(select(InboxUpdate))).scalars()}
+        records = (await session.execute(select(FollowUpRecord))).scalars().all()
+        asked = (
+            await session.execute(
+                select(OutboxMessage.chat_id).where(OutboxMessage.id > max(q.id for q in questions))
+            )
+        ).scalars()
+    assert updates[1].processed_at is not None and updates[3].processed_at is not None
+    assert updates[2].processed_at is None and updates[2].attempts == 1 and updates[2].error
+    assert sorted(r.person_id for r in records if r.produced) == [
+        "tenun-2026-00000",
+        "tenun-2026-00002",
+    ]
+    assert set(asked) == {10_000, 10_002}, "the next question went to both families"

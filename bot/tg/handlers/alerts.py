@@ -23,7 +23,7 @@ HELP_ALREADY = N_("Your facilitator (pendamping) already knows you asked for hel
 
 async def on_alert_button(update: Update, context: KabarContext) -> None:
     work = context.work
-    press = await button_press(update, work.session)
+    press = await button_press(update, work)
     if press is None:
         return
     query, sender = press.query, press.sender

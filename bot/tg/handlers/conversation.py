@@ -9,10 +9,7 @@ from bot.delivery.messages import Outgoing
 from bot.flows.engine import Press, Text
 from bot.flows.render import parse_callback
 from bot.i18n import N_, translator
-from bot.identity import linked_person
 from bot.people import welcome
-from bot.sessions.binding import Turn
-from bot.sessions.runner import open_session
 from bot.tg.context import KabarContext
 from bot.tg.handlers.events import event_of
 from bot.tg.handlers.sender import button_press, sender_of
@@ -34,15 +31,15 @@ async def on_message(update: Update, context: KabarContext) -> None:
     if update.effective_chat.type != "private":
         return
     work, services = context.work, context.runtime.services
-    person = await linked_person(work.session, sender.telegram_user_id)
+    person = await work.person(sender.telegram_user_id)
     if person is None:
         work.send(await welcome.start(work.session, sender))
         return
-    conversation = await open_session(work.session, person.id)
+    conversation = await work.open_session(person.id)
     if conversation is None:
         work.send(await welcome.not_understood(work.session, sender))
         return
-    turn = Turn(work.session, conversation, person, sender.chat_id, work.now)
+    turn = work.turn(conversation, person, sender.chat_id)
     event = event_of(message)
     if isinstance(event, Text) and event.text.startswith("/"):
         # An unknown command mid-flow: explain, then the same question again. Onboarding
@@ -59,7 +56,7 @@ async def on_message(update: Update, context: KabarContext) -> None:
 
 async def on_button(update: Update, context: KabarContext) -> None:
     work, services = context.work, context.runtime.services
-    press = await button_press(update, work.session)
+    press = await button_press(update, work)
     if press is None:
         return
     query, sender = press.query, press.sender
@@ -82,7 +79,7 @@ async def on_button(update: Update, context: KabarContext) -> None:
         return
     pressed = query.message.message_id if query.message is not None else None
     work.send([answer()])
-    turn = Turn(work.session, conversation, person, sender.chat_id, work.now)
+    turn = work.turn(conversation, person, sender.chat_id)
     work.send(await services.runner.handle(turn, Press(callback.value), pressed_message_id=pressed))
 
 
@@ -99,18 +96,18 @@ async def _session_command(update: Update, context: KabarContext, what: str) -> 
     if sender is None:
         return
     work, runner = context.work, context.runtime.services.runner
-    person = await linked_person(work.session, sender.telegram_user_id)
+    person = await work.person(sender.telegram_user_id)
     if person is None:
         work.send(await welcome.not_understood(work.session, sender))
         return
-    conversation = await open_session(work.session, person.id)
+    conversation = await work.open_session(person.id)
     if conversation is None or conversation.flow != "checkin":
         t = translator(person.language)
         work.send([Outgoing(chat_id=sender.chat_id, text=t.gettext(NOTHING_OPEN))])
         if conversation is not None:
-            turn = Turn(work.session, conversation, person, sender.chat_id, work.now)
+            turn = work.turn(conversation, person, sender.chat_id)
             work.send(await runner.again(turn))
         return
-    turn = Turn(work.session, conversation, person, sender.chat_id, work.now)
+    turn = work.turn(conversation, person, sender.chat_id)
     action = runner.cancel if what == "cancel" else runner.restart
     work.send(await action(turn))

@@ -71,7 +71,7 @@ async def on_alerts(update: Update, context: KabarContext) -> None:
 async def on_page_button(update: Update, context: KabarContext) -> None:
     """‹ ›: the page is recomputed for whoever pressed, whatever the button's data says."""
     work = context.work
-    press = await button_press(update, work.session)
+    press = await button_press(update, work)
     if press is None:
         return
     query, sender = press.query, press.sender

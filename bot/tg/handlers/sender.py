@@ -12,7 +12,8 @@ from bot.audit import audit
 from bot.db.models import Person
 from bot.delivery.messages import ApiCall
 from bot.i18n import Translator, translator
-from bot.identity import Sender, linked_person
+from bot.identity import Sender
+from bot.tg.context import UnitOfWork
 
 
 def sender_of(update: Update) -> Sender | None:
@@ -58,10 +59,10 @@ class ButtonPress:
             )
 
 
-async def button_press(update: Update, session: AsyncSession) -> ButtonPress | None:
+async def button_press(update: Update, work: UnitOfWork) -> ButtonPress | None:
     query, sender = update.callback_query, sender_of(update)
     if query is None or sender is None:
         return None
-    person = await linked_person(session, sender.telegram_user_id)
+    person = await work.person(sender.telegram_user_id)
     t = translator(person.language if person else sender.language_code)
     return ButtonPress(query, sender, person, t)

@@ -1,0 +1,123 @@
+"""What the answer path reads, loaded for a whole group of updates in four queries.
+
+The processor handles a group of updates (at most one per chat) in one transaction. Before
+the handlers run, it loads for every sender at once who they are, their open conversation,
+that conversation's follow-up record and their cohort: otherwise each answer made those four
+queries itself, most of the cost of an answer.
+
+Each lookup is served once (`take_*`): a handler that looks again, after its own changes,
+reads the database, so nothing it sees is older than its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (
+    Cohort,
+    ConversationSession,
+    FollowUpRecord,
+    Person,
+    SessionStatus,
+    TelegramAccount,
+)
+
+
+@dataclass
+class Prefetch:
+    people: dict[int, Person | None] = field(default_factory=dict)
+    conversations: dict[str, ConversationSession | None] = field(default_factory=dict)
+    records: dict[tuple[int, str], FollowUpRecord] = field(default_factory=dict)
+    cohorts: dict[int, Cohort] = field(default_factory=dict)
+
+    @classmethod
+    async def load(cls, session: AsyncSession, payloads: Iterable[dict[str, Any]]) -> Prefetch:
+        found = cls()
+        user_ids = sorted({uid for uid in map(_sender_id, payloads) if uid is not None})
+        if not user_ids:
+            return found
+        found.people = dict.fromkeys(user_ids)
+        rows = await session.execute(
+            select(TelegramAccount.telegram_user_id, Person)
+            .join(Person, TelegramAccount.person_id == Person.id)
+            .where(TelegramAccount.telegram_user_id.in_(user_ids))
+        )
+        for user_id, person in rows:
+            found.people[int(user_id)] = person
+        people = [p for p in found.people.values() if p is not None]
+        if not people:
+            return found
+        found.conversations = dict.fromkeys(p.id for p in people)
+        conversations = await session.scalars(
+            select(ConversationSession)
+            .where(
+                ConversationSession.person_id.in_([p.id for p in people]),
+                ConversationSession.status == SessionStatus.OPEN,
+            )
+            .order_by(ConversationSession.id)
+        )
+        for conversation in conversations:  # ascending: the newest open one wins
+            found.conversations[conversation.person_id] = conversation
+        await found._load_records(session)
+        cohort_ids = sorted({p.cohort_id for p in people if p.cohort_id is not None})
+        if cohort_ids:
+            cohorts = await session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids)))
+            found.cohorts = {cohort.id: cohort for cohort in cohorts}
+        return found
+
+    async def _load_records(self, session: AsyncSession) -> None:
+        wanted = {
+            (c.round_id, c.person_id)
+            for c in self.conversations.values()
+            if c is not None and c.round_id is not None
+        }
+        if not wanted:
+            return
+        records = await session.scalars(
+            select(FollowUpRecord).where(
+                FollowUpRecord.person_id.in_(sorted({person for _, person in wanted})),
+                FollowUpRecord.round_id.in_(sorted({round_id for round_id, _ in wanted})),
+            )
+        )
+        for record in records:
+            key = (record.round_id, record.person_id)
+            if key in wanted:
+                self.records[key] = record
+
+    def take_person(self, telegram_user_id: int) -> tuple[bool, Person | None]:
+        """(known, the linked person or None); not known means: ask the database."""
+        if telegram_user_id in self.people:
+            return True, self.people.pop(telegram_user_id)
+        return False, None
+
+    def take_conversation(self, person_id: str) -> tuple[bool, ConversationSession | None]:
+        """(known, the newest open conversation or None)."""
+        if person_id in self.conversations:
+            return True, self.conversations.pop(person_id)
+        return False, None
+
+    def loaded_for(self, person: Person, conversation: ConversationSession) -> dict[str, Any]:
+        """Rows for a Turn's `loaded` cache: the cohort and the record, when known."""
+        loaded: dict[str, Any] = {}
+        if person.cohort_id is not None and person.cohort_id in self.cohorts:
+            loaded["cohort"] = self.cohorts[person.cohort_id]
+        if conversation.round_id is not None:
+            record = self.records.pop((conversation.round_id, person.id), None)
+            if record is not None:
+                loaded["record"] = record
+        return loaded
+
+
+def _sender_id(payload: dict[str, Any]) -> int | None:
+    for key in ("message", "callback_query"):
+        part = payload.get(key)
+        if isinstance(part, dict):
+            sender = part.get("from")
+            if isinstance(sender, dict) and "id" in sender:
+                return int(sender["id"])
+    return None
