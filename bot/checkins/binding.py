@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import update
 
 from bot.db.models import Attachment, Cohort, FollowUpRecord, RecordStatus, Round
+from bot.db.models.base import table_of
 from bot.delivery.messages import ApiCall, Outgoing
 from bot.flows.engine import Keep, Limits
 from bot.i18n import N_, translator
@@ -123,8 +124,11 @@ class CheckinBinding:
 
     @staticmethod
     async def _detach(turn: Turn, record: FollowUpRecord, purposes: list[str]) -> None:
+        # A Core statement: an ORM one would flush the group's pending changes first (see
+        # bot/tg/processor.py), and attachments added in this turn come after it.
+        table = table_of(Attachment)
         await turn.session.execute(
-            update(Attachment)
-            .where(Attachment.record_id == record.id, Attachment.purpose.in_(purposes))
+            update(table)
+            .where(table.c.record_id == record.id, table.c.purpose.in_(purposes))
             .values(record_id=None)
         )

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import Row, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, OutboxStatus, Priority
@@ -89,38 +89,34 @@ async def claim_due(
     limit: int,
     stale_after_s: float = 120,
     lane: Literal["replies", "bulk"] | None = None,
-) -> list[OutboxMessage]:
+) -> list[Row[Any]]:
     """Claim up to `limit` due rows for this worker, most urgent first.
 
     `lane` takes only replies, or only bulk messages (check-ins, reminders, broadcasts);
     None takes both.
     A row stuck in `sending` longer than `stale_after_s` belonged to a worker that died
     mid-send; it is claimed again (at most the messages in flight at a crash repeat).
+    Core statements on the table: the sender needs a few columns, not ORM objects.
     """
     from datetime import timedelta
 
+    table = table_of(OutboxMessage)
     stale = now - timedelta(seconds=stale_after_s)
     due = (
-        select(OutboxMessage.id)
+        select(table.c.id)
         .where(
             or_(
-                and_(
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.not_before <= now,
-                ),
-                and_(
-                    OutboxMessage.status == OutboxStatus.SENDING,
-                    OutboxMessage.claimed_at < stale,
-                ),
+                and_(table.c.status == OutboxStatus.PENDING, table.c.not_before <= now),
+                and_(table.c.status == OutboxStatus.SENDING, table.c.claimed_at < stale),
             )
         )
-        .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
+        .order_by(table.c.priority, table.c.not_before, table.c.id)
         .limit(limit)
     )
     if lane == "replies":
-        due = due.where(OutboxMessage.priority == Priority.REPLY)
+        due = due.where(table.c.priority == Priority.REPLY)
     elif lane == "bulk":
-        due = due.where(OutboxMessage.priority != Priority.REPLY)
+        due = due.where(table.c.priority != Priority.REPLY)
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     ids = list((await session.execute(due)).scalars())
@@ -128,27 +124,31 @@ async def claim_due(
         return []
     # A conditional UPDATE is the claim on SQLite, where FOR UPDATE does not exist.
     claimed = await session.execute(
-        update(OutboxMessage)
+        update(table)
         .where(
-            OutboxMessage.id.in_(ids),
+            table.c.id.in_(ids),
             or_(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                and_(
-                    OutboxMessage.status == OutboxStatus.SENDING,
-                    OutboxMessage.claimed_at < stale,
-                ),
+                table.c.status == OutboxStatus.PENDING,
+                and_(table.c.status == OutboxStatus.SENDING, table.c.claimed_at < stale),
             ),
         )
         .values(
             status=OutboxStatus.SENDING,
             claimed_at=now,
             claimed_by=worker,
-            attempts=OutboxMessage.attempts + 1,
+            attempts=table.c.attempts + 1,
         )
-        .returning(OutboxMessage)
-        .execution_options(synchronize_session=False)
+        .returning(
+            table.c.id,
+            table.c.chat_id,
+            table.c.method,
+            table.c.payload,
+            table.c.attempts,
+            table.c.priority,
+            table.c.not_before,
+        )
     )
-    rows = list(claimed.scalars())
+    rows = list(claimed.all())
     rows.sort(key=lambda row: (row.priority, row.not_before, row.id))
     return rows
 

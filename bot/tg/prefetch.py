@@ -1,9 +1,9 @@
-"""What the answer path reads, loaded for a whole group of updates in four queries.
+"""What the answer path reads, loaded for a whole group of updates in a few queries.
 
 The processor handles a group of updates (at most one per chat) in one transaction. Before
 the handlers run, it loads for every sender at once who they are, their open conversation,
-that conversation's follow-up record and their cohort: otherwise each answer made those four
-queries itself, most of the cost of an answer.
+that conversation's follow-up record and round, and their cohort: otherwise each answer
+made those queries itself, most of the cost of an answer.
 
 Each lookup is served once (`take_*`): a handler that looks again, after its own changes,
 reads the database, so nothing it sees is older than its own transaction.
@@ -23,6 +23,7 @@ from bot.db.models import (
     ConversationSession,
     FollowUpRecord,
     Person,
+    Round,
     SessionStatus,
     TelegramAccount,
 )
@@ -34,6 +35,8 @@ class Prefetch:
     conversations: dict[str, ConversationSession | None] = field(default_factory=dict)
     records: dict[tuple[int, str], FollowUpRecord] = field(default_factory=dict)
     cohorts: dict[int, Cohort] = field(default_factory=dict)
+    # Held so they stay in the session's identity map (it keeps rows weakly).
+    rounds: list[Round] = field(default_factory=list)
 
     @classmethod
     async def load(cls, session: AsyncSession, payloads: Iterable[dict[str, Any]]) -> Prefetch:
@@ -64,6 +67,12 @@ class Prefetch:
         for conversation in conversations:  # ascending: the newest open one wins
             found.conversations[conversation.person_id] = conversation
         await found._load_records(session)
+        # Into the session's identity map only: finishing a check-in reads its round.
+        round_ids = sorted(
+            {c.round_id for c in found.conversations.values() if c and c.round_id is not None}
+        )
+        if round_ids:
+            found.rounds = list(await session.scalars(select(Round).where(Round.id.in_(round_ids))))
         cohort_ids = sorted({p.cohort_id for p in people if p.cohort_id is not None})
         if cohort_ids:
             cohorts = await session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids)))
