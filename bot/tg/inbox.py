@@ -126,17 +126,7 @@ async def take(session: AsyncSession, update_id: int, worker: str | None, now: d
     so a claim cannot be taken over while the handler runs; if the handler fails, the
     rollback un-marks it. With a `worker`, the claim must still be ours.
     """
-    statement = update(InboxUpdate).where(
-        InboxUpdate.update_id == update_id, InboxUpdate.processed_at.is_(None)
-    )
-    if worker is not None:
-        statement = statement.where(InboxUpdate.claimed_by == worker)
-    result = await session.execute(
-        statement.values(processed_at=now)
-        .returning(InboxUpdate.update_id)
-        .execution_options(synchronize_session=False)
-    )
-    return result.scalar_one_or_none() is not None
+    return update_id in await take_many(session, [update_id], worker, now)
 
 
 async def take_many(

@@ -116,8 +116,7 @@ class Processor:
         if len(items) == 1:
             await self.process(*items[0], worker=worker)
             return
-        runtime, application = self.runtime, self.application
-        registry = application.bot_data.units
+        runtime = self.runtime
         units: list[UnitOfWork] = []
         try:
             async with runtime.db.transaction() as session:
@@ -127,13 +126,7 @@ class Processor:
                 prefetch = await Prefetch.load(session, [payload for _, payload in mine])
                 for update_id, payload in mine:
                     unit = UnitOfWork(session, now, update_id, prefetch=prefetch)
-                    registry[update_id] = unit
-                    try:
-                        await application.process_update(Update.de_json(payload, application.bot))
-                    finally:
-                        registry.pop(update_id, None)
-                    if unit.failed is not None:
-                        raise unit.failed
+                    await self._dispatch(unit, payload)
                     units.append(unit)
                 await enqueue_many(session, [m for unit in units for m in unit.outgoing], now=now)
         except Exception:
@@ -149,21 +142,13 @@ class Processor:
     ) -> None:
         """Handle one update; with a `worker`, only while it holds the update's claim."""
         runtime = self.runtime
-        units = self.application.bot_data.units
         try:
             async with runtime.db.transaction() as session:
                 now = runtime.clock.now()
                 if not await inbox.take(session, update_id, worker, now):
                     return  # handled already, or taken over by another worker
                 unit = UnitOfWork(session=session, now=now, update_id=update_id)
-                units[update_id] = unit
-                try:
-                    update = Update.de_json(payload, self.application.bot)
-                    await self.application.process_update(update)
-                finally:
-                    units.pop(update_id, None)
-                if unit.failed is not None:
-                    raise unit.failed
+                await self._dispatch(unit, payload)
                 await unit.flush()
         except Exception as error:
             log.exception("update %s failed", update_id)
@@ -171,6 +156,17 @@ class Processor:
             return
         if unit.sent:
             runtime.outbox_wakeup.set()
+
+    async def _dispatch(self, unit: UnitOfWork, payload: dict[str, Any]) -> None:
+        """Run the handlers for one update inside `unit`; raise what they failed with."""
+        application, units = self.application, self.application.bot_data.units
+        units[unit.update_id] = unit
+        try:
+            await application.process_update(Update.de_json(payload, application.bot))
+        finally:
+            units.pop(unit.update_id, None)
+        if unit.failed is not None:
+            raise unit.failed
 
     async def _record_failure(
         self, update_id: int, payload: dict[str, Any], error: BaseException, worker: str | None
