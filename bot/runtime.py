@@ -6,11 +6,15 @@ import asyncio
 import os
 import socket
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.tg.sender import OutboxSender
 
 
 def worker_name() -> str:
@@ -27,4 +31,7 @@ class Runtime:
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     bot_username: str | None = None
+    # The sender running in this process (the leader's), which takes replies handed over
+    # by the processor; None where another worker sends.
+    reply_sender: OutboxSender | None = None
     services: Services = field(default_factory=Services)

@@ -22,6 +22,7 @@ CANCELLED = N_(
 )
 
 _PURPOSE = {"photo": "product_photo", "problem_note": "problem_note"}
+_UNKNOWN = object()  # `Turn.loaded` has no word on the record: look it up
 
 
 class CheckinBinding:
@@ -58,17 +59,19 @@ class CheckinBinding:
         round_id = turn.conversation.round_id
         if round_id is None:
             return None
-        if "record" not in turn.loaded:
-            turn.loaded["record"] = await record_for(
+        found = turn.loaded.get("record", _UNKNOWN)
+        if not isinstance(found, FollowUpRecord):
+            found = await record_for(
                 turn.session,
                 round_id=round_id,
                 person_id=turn.person.id,
                 session_id=turn.conversation.id,
                 unit=await self.unit(turn),
                 now=turn.now,
+                known_absent=found is None,  # the prefetch found none: a first answer
             )
-        record: FollowUpRecord = turn.loaded["record"]
-        return record
+            turn.loaded["record"] = found
+        return found
 
     async def on_answers(self, turn: Turn, changed: dict[str, Any], kept: Sequence[Keep]) -> None:
         from bot.checkins.records import apply_answers
@@ -82,6 +85,8 @@ class CheckinBinding:
         replaced = [_PURPOSE[key] for key in changed if key in _PURPOSE]
         if replaced:
             await self._detach(turn, record, replaced)
+        if kept and record.id is None:
+            await turn.session.flush()  # the record's id, for its files
         for keep in kept:
             turn.session.add(
                 Attachment(
@@ -124,11 +129,14 @@ class CheckinBinding:
 
     @staticmethod
     async def _detach(turn: Turn, record: FollowUpRecord, purposes: list[str]) -> None:
-        # A Core statement: an ORM one would flush the group's pending changes first (see
-        # bot/tg/processor.py), and attachments added in this turn come after it.
+        if record.id is None:
+            return  # not written yet, so no file refers to it
+        # Without autoflush: a flush here would split the UPDATEs of the whole group of
+        # updates (bot/tg/processor.py) into more statements. Files this turn adds come after.
         table = table_of(Attachment)
-        await turn.session.execute(
-            update(table)
-            .where(table.c.record_id == record.id, table.c.purpose.in_(purposes))
-            .values(record_id=None)
-        )
+        with turn.session.no_autoflush:
+            await turn.session.execute(
+                update(table)
+                .where(table.c.record_id == record.id, table.c.purpose.in_(purposes))
+                .values(record_id=None)
+            )

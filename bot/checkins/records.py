@@ -32,14 +32,20 @@ async def record_for(
     session_id: int | None,
     unit: str,
     now: datetime,
+    known_absent: bool = False,
 ) -> FollowUpRecord:
-    record = (
-        await session.execute(
-            select(FollowUpRecord).where(
-                FollowUpRecord.round_id == round_id, FollowUpRecord.person_id == person_id
+    """The person's record of the round, new at their first answer (`known_absent`: the
+    caller has just seen there is none). A new record's id comes with the next flush, not
+    forced here: a flush in the middle of a group of updates splits their UPDATEs."""
+    record = None
+    if not known_absent:
+        record = (
+            await session.execute(
+                select(FollowUpRecord).where(
+                    FollowUpRecord.round_id == round_id, FollowUpRecord.person_id == person_id
+                )
             )
-        )
-    ).scalar_one_or_none()
+        ).scalar_one_or_none()
     if record is None:
         record = FollowUpRecord(
             round_id=round_id,
@@ -54,7 +60,6 @@ async def record_for(
             updated_at=now,
         )
         session.add(record)
-        await session.flush()
     return record
 
 

@@ -7,15 +7,28 @@ nothing, because the decision and the row commit together.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, OutboxStatus, Priority
 from bot.db.models.base import table_of
 from bot.delivery.messages import ApiCall, Outgoing
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A claimed outbox row, as the sender needs it."""
+
+    row_id: int
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    attempts: int
+    priority: int
 
 
 def enqueue(
@@ -54,16 +67,25 @@ async def enqueue_many(
     *,
     now: datetime,
     not_before: datetime | None = None,
-) -> None:
-    """Like `enqueue`, as one multi-row INSERT (the hot path: a reply per answer)."""
+    claimed_by: str | None = None,
+) -> list[Job]:
+    """Like `enqueue`, as one multi-row INSERT (the hot path: a reply per answer).
+
+    With `claimed_by`, replies are written already claimed by that worker's sender, and
+    returned for it to send at once: the sender need not find them again (a claim query per
+    batch). If the worker dies before sending them, they are released like any claim of a
+    dead sender (bot/tg/leader.py).
+    """
     if not messages:
-        return
+        return []
     rows: list[dict[str, Any]] = []
+    claimed: list[tuple[str, dict[str, Any], int, int]] = []
     for message in messages:
         if isinstance(message, Outgoing):
             method, payload = message.api_call()
         else:
             method, payload = message.method, message.payload
+        take = claimed_by is not None and message.priority == Priority.REPLY
         rows.append(
             {
                 "chat_id": message.chat_id,
@@ -71,14 +93,52 @@ async def enqueue_many(
                 "method": method,
                 "payload": payload,
                 "priority": message.priority,
-                "status": OutboxStatus.PENDING,
+                "status": OutboxStatus.SENDING if take else OutboxStatus.PENDING,
                 "not_before": not_before or now,
-                "attempts": 0,
+                "attempts": 1 if take else 0,
                 "created_at": now,
+                "claimed_at": now if take else None,
+                "claimed_by": claimed_by if take else None,
                 "dedup_key": message.dedup_key,
             }
         )
-    await session.execute(insert(table_of(OutboxMessage)), rows)
+        if take:
+            claimed.append((method, payload, message.chat_id, message.priority))
+    table = table_of(OutboxMessage)
+    if not claimed:
+        await session.execute(insert(table), rows)
+        return []
+    result = await session.execute(
+        insert(table).returning(table.c.id, table.c.chat_id, table.c.status), rows
+    )
+    # RETURNING rows come in no promised order (ordering them costs SQLite a statement per
+    # row), but ids grow in VALUES order, so a chat's k-th id is its k-th claimed message.
+    ids: dict[int, list[int]] = {}
+    for row_id, chat_id, status in sorted(result.all()):
+        if status == OutboxStatus.SENDING:
+            ids.setdefault(chat_id, []).append(row_id)
+    taken: dict[int, int] = {}
+    jobs: list[Job] = []
+    for method, payload, chat_id, priority in claimed:
+        index = taken.get(chat_id, 0)
+        taken[chat_id] = index + 1
+        jobs.append(Job(ids[chat_id][index], chat_id, method, payload, 1, priority))
+    return jobs
+
+
+async def release(session: AsyncSession, jobs: Sequence[Job]) -> None:
+    """Make claimed rows nobody will send now sendable again."""
+    table = table_of(OutboxMessage)
+    await session.execute(
+        update(table)
+        .where(table.c.id.in_([job.row_id for job in jobs]), table.c.status == OutboxStatus.SENDING)
+        .values(
+            status=OutboxStatus.PENDING,
+            claimed_at=None,
+            claimed_by=None,
+            attempts=table.c.attempts - 1,
+        )
+    )
 
 
 async def claim_due(
@@ -89,7 +149,7 @@ async def claim_due(
     limit: int,
     stale_after_s: float = 120,
     lane: Literal["replies", "bulk"] | None = None,
-) -> list[Row[Any]]:
+) -> list[Job]:
     """Claim up to `limit` due rows for this worker, most urgent first.
 
     `lane` takes only replies, or only bulk messages (check-ins, reminders, broadcasts);
@@ -150,7 +210,10 @@ async def claim_due(
     )
     rows = list(claimed.all())
     rows.sort(key=lambda row: (row.priority, row.not_before, row.id))
-    return rows
+    return [
+        Job(row.id, row.chat_id, row.method, row.payload, row.attempts, row.priority)
+        for row in rows
+    ]
 
 
 async def pending_count(session: AsyncSession) -> int:

@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.db.models import ConversationSession, Person
 from bot.delivery.messages import ApiCall, Outgoing
-from bot.delivery.outbox import enqueue_many
+from bot.delivery.outbox import Job, enqueue_many
 from bot.identity import linked_person
 from bot.sessions.binding import Turn
 from bot.sessions.runner import open_session
@@ -60,9 +60,11 @@ class UnitOfWork:
         self.outgoing.extend(messages)
         self.sent += len(messages)
 
-    async def flush(self) -> None:
-        await enqueue_many(self.session, self.outgoing, now=self.now)
+    async def flush(self, *, claimed_by: str | None = None) -> list[Job]:
+        """Write the queued messages; the replies claimed for `claimed_by` are returned."""
+        jobs = await enqueue_many(self.session, self.outgoing, now=self.now, claimed_by=claimed_by)
         self.outgoing.clear()
+        return jobs
 
 
 @dataclass

@@ -33,7 +33,8 @@ from bot.db.models import (
 class Prefetch:
     people: dict[int, Person | None] = field(default_factory=dict)
     conversations: dict[str, ConversationSession | None] = field(default_factory=dict)
-    records: dict[tuple[int, str], FollowUpRecord] = field(default_factory=dict)
+    # None: the conversation's round has no record for the person yet.
+    records: dict[tuple[int, str], FollowUpRecord | None] = field(default_factory=dict)
     cohorts: dict[int, Cohort] = field(default_factory=dict)
     # Held so they stay in the session's identity map (it keeps rows weakly).
     rounds: list[Round] = field(default_factory=list)
@@ -87,6 +88,7 @@ class Prefetch:
         }
         if not wanted:
             return
+        self.records = dict.fromkeys(wanted)
         records = await session.scalars(
             select(FollowUpRecord).where(
                 FollowUpRecord.person_id.in_(sorted({person for _, person in wanted})),
@@ -111,14 +113,14 @@ class Prefetch:
         return False, None
 
     def loaded_for(self, person: Person, conversation: ConversationSession) -> dict[str, Any]:
-        """Rows for a Turn's `loaded` cache: the cohort and the record, when known."""
+        """Rows for a Turn's `loaded` cache: the cohort and the record (None: there is
+        none yet), when known."""
         loaded: dict[str, Any] = {}
         if person.cohort_id is not None and person.cohort_id in self.cohorts:
             loaded["cohort"] = self.cohorts[person.cohort_id]
-        if conversation.round_id is not None:
-            record = self.records.pop((conversation.round_id, person.id), None)
-            if record is not None:
-                loaded["record"] = record
+        key = (conversation.round_id, person.id)
+        if conversation.round_id is not None and key in self.records:
+            loaded["record"] = self.records.pop(key)
         return loaded
 
 

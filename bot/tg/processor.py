@@ -19,7 +19,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.delivery.outbox import enqueue, enqueue_many
+from bot.delivery.outbox import Job, enqueue, enqueue_many, release
 from bot.runtime import Runtime
 from bot.tg import inbox
 from bot.tg.context import UnitOfWork
@@ -118,6 +118,7 @@ class Processor:
             return
         runtime = self.runtime
         units: list[UnitOfWork] = []
+        claimant = self._claimant()
         try:
             async with runtime.db.transaction() as session:
                 now = runtime.clock.now()
@@ -128,14 +129,14 @@ class Processor:
                     unit = UnitOfWork(session, now, update_id, prefetch=prefetch)
                     await self._dispatch(unit, payload)
                     units.append(unit)
-                await enqueue_many(session, [m for unit in units for m in unit.outgoing], now=now)
+                outgoing = [m for unit in units for m in unit.outgoing]
+                jobs = await enqueue_many(session, outgoing, now=now, claimed_by=claimant)
         except Exception:
             log.info("a group of %d updates failed; handling each alone", len(items))
             for update_id, payload in items:
                 await self.process(update_id, payload, worker=worker)
             return
-        if any(unit.sent for unit in units):
-            runtime.outbox_wakeup.set()
+        await self._hand_over(jobs, len(outgoing))
 
     async def process(
         self, update_id: int, payload: dict[str, Any], *, worker: str | None = None
@@ -149,12 +150,30 @@ class Processor:
                     return  # handled already, or taken over by another worker
                 unit = UnitOfWork(session=session, now=now, update_id=update_id)
                 await self._dispatch(unit, payload)
-                await unit.flush()
+                jobs = await unit.flush(claimed_by=self._claimant())
         except Exception as error:
             log.exception("update %s failed", update_id)
             await self._record_failure(update_id, payload, error, worker)
             return
-        if unit.sent:
+        await self._hand_over(jobs, unit.sent)
+
+    def _claimant(self) -> str | None:
+        """Replies are written claimed for this worker's sender, if it runs here."""
+        return self.runtime.worker if self.runtime.reply_sender is not None else None
+
+    async def _hand_over(self, jobs: list[Job], written: int) -> None:
+        """Give the sender the replies claimed for it; wake it for the rest."""
+        runtime = self.runtime
+        sender = runtime.reply_sender
+        if jobs and (sender is None or not sender.offer(jobs)):
+            # The sender stopped since the rows were written: make them anyone's again.
+            try:
+                async with runtime.db.transaction() as session:
+                    await release(session, jobs)
+            except Exception:  # they are then taken up once their claim goes stale
+                log.exception("could not release %d claimed replies", len(jobs))
+            jobs = []
+        if written > len(jobs):
             runtime.outbox_wakeup.set()
 
     async def _dispatch(self, unit: UnitOfWork, payload: dict[str, Any]) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
 
 from sqlalchemy import select
 from telegram import Bot
@@ -21,6 +23,7 @@ from bot.db.models import (
 )
 from bot.delivery.limits import SendLimits
 from bot.delivery.messages import Outgoing
+from bot.delivery.outbox import enqueue_many, release
 from bot.fakeapi import FakeTelegram
 from bot.runtime import Runtime
 from bot.tg.sender import OutboxSender, Outcome
@@ -164,3 +167,101 @@ async def test_an_outcome_recorded_during_a_flush_is_written_without_a_next_mess
                 await asyncio.sleep(0.02)
     finally:
         await sender.flush()
+
+
+@contextlib.asynccontextmanager
+async def _running_sender(
+    tg: FakeTelegram, runtime: Runtime, *, idle_poll_s: float
+) -> AsyncIterator[OutboxSender]:
+    async with Bot(TEST_TOKEN, base_url=tg.api_url) as bot:
+        stop = asyncio.Event()
+        sender = OutboxSender(bot, runtime, limits=SendLimits(per_second=100))
+        task = asyncio.create_task(sender.run_until(stop, idle_poll_s=idle_poll_s))
+        try:
+            yield sender
+        finally:
+            stop.set()
+            await task
+
+
+async def test_replies_written_claimed_are_sent_in_order_or_given_back_once_it_stops(
+    db: Database,
+) -> None:
+    """The processor writes replies already claimed and hands them over; a sender that has
+    stopped refuses them, and once released they go out with the next sender."""
+    async with FakeTelegram() as tg:
+        sri, budi = tg.user(9001, first_name="Sri"), tg.user(9002, first_name="Budi")
+        for user in (sri, budi):
+            await user.send_text("halo")
+        runtime = Runtime(settings=Settings(telegram_api_url=tg.api_url), db=db)
+        messages = [
+            Outgoing(chat_id=sri.id, text="satu"),
+            Outgoing(chat_id=budi.id, text="a"),
+            bulk(sri.id, "pertanyaan"),  # not a reply: left for the sender to claim
+            Outgoing(chat_id=sri.id, text="dua"),
+            Outgoing(chat_id=budi.id, text="b"),
+        ]
+        async with db.transaction() as session:
+            jobs = await enqueue_many(session, messages, now=NOW, claimed_by=runtime.worker)
+        assert [(job.chat_id, job.payload["text"]) for job in jobs] == [
+            (sri.id, "satu"),
+            (budi.id, "a"),
+            (sri.id, "dua"),
+            (budi.id, "b"),
+        ]
+        async with db.sessions() as session:
+            rows = {
+                row.payload["text"]: row
+                for row in (await session.execute(select(OutboxMessage))).scalars()
+            }
+        assert {text: rows[text].status for text in ("satu", "dua", "pertanyaan")} == {
+            "satu": OutboxStatus.SENDING,
+            "dua": OutboxStatus.SENDING,
+            "pertanyaan": OutboxStatus.PENDING,
+        }
+        assert all(rows[job.payload["text"]].id == job.row_id for job in jobs)
+
+        stopped = OutboxSender(Bot(TEST_TOKEN, base_url=tg.api_url), runtime)
+        assert runtime.reply_sender is None and not stopped.offer(jobs)
+        async with db.transaction() as session:
+            await release(session, jobs)
+
+        async with _running_sender(tg, runtime, idle_poll_s=0.05), asyncio.timeout(10):
+            while len(tg.sent_messages()) < 5:
+                await asyncio.sleep(0.02)
+        assert runtime.reply_sender is None, "a stopped sender takes no more replies"
+        said = defaultdict(list)
+        for message in tg.sent_messages():
+            said[message["chat"]["id"]].append(message["text"])
+        assert said[budi.id] == ["a", "b"]
+        assert [t for t in said[sri.id] if t != "pertanyaan"] == ["satu", "dua"]
+    async with db.sessions() as session:
+        attempts = (await session.execute(select(OutboxMessage.attempts))).scalars().all()
+    assert await _statuses(db) == {OutboxStatus.SENT: 5}
+    assert sorted(attempts) == [1] * 5, "a released claim is not counted as an attempt"
+
+
+async def test_a_running_sender_sends_what_is_handed_over_without_claiming_it(
+    db: Database,
+) -> None:
+    async with FakeTelegram() as tg:
+        user = tg.user(9101, first_name="Sri")
+        await user.send_text("halo")
+        runtime = Runtime(settings=Settings(telegram_api_url=tg.api_url), db=db)
+        # The lanes look for due rows only once a minute: what arrives comes by hand.
+        async with _running_sender(tg, runtime, idle_poll_s=60) as sender, asyncio.timeout(5):
+            while runtime.reply_sender is not sender:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)  # the lanes' first look found nothing
+            async with db.transaction() as session:
+                jobs = await enqueue_many(
+                    session,
+                    [Outgoing(chat_id=user.id, text=f"balasan {n}") for n in range(3)],
+                    now=NOW,
+                    claimed_by=runtime.worker,
+                )
+            assert sender.offer(jobs)
+            while len(tg.sent_messages()) < 3:
+                await asyncio.sleep(0.02)
+        assert [m["text"] for m in tg.sent_messages()] == [f"balasan {n}" for n in range(3)]
+    assert await _statuses(db) == {OutboxStatus.SENT: 3}
