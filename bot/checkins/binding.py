@@ -87,6 +87,8 @@ class CheckinBinding:
             await self._detach(turn, record, replaced)
         if kept and record.id is None:
             await turn.session.flush()  # the record's id, for its files
+        if kept:
+            turn.loaded["files"] = True
         for keep in kept:
             turn.session.add(
                 Attachment(
@@ -106,8 +108,11 @@ class CheckinBinding:
         t = translator(turn.person.language)
         text = t.gettext(THANKS)
         if record is not None:
+            from bot.checkins.records import touch
+
             record.status = RecordStatus.ANSWERED
             record.answered_at = turn.now
+            touch(record, turn.now)
             round_ = await turn.session.get(Round, record.round_id)
             # Answers after the round closed are still taken, and flagged.
             record.late = bool(round_ is not None and turn.now > round_.closes_at)
@@ -129,8 +134,8 @@ class CheckinBinding:
 
     @staticmethod
     async def _detach(turn: Turn, record: FollowUpRecord, purposes: list[str]) -> None:
-        if record.id is None:
-            return  # not written yet, so no file refers to it
+        if record.id is None or turn.loaded.get("files") is False:
+            return  # not written yet, or the prefetch saw no file referring to it
         # Without autoflush: a flush here would split the UPDATEs of the whole group of
         # updates (bot/tg/processor.py) into more statements. Files this turn adds come after.
         table = table_of(Attachment)

@@ -7,8 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from bot.db.models import FollowUpRecord, RecordStatus
 
@@ -74,7 +75,35 @@ def apply_answers(record: FollowUpRecord, changed: Mapping[str, Any], now: datet
             continue
         column, convert = target
         setattr(record, column, convert(value))
+    touch(record, now)
+
+
+# Every change to a record writes these columns, whatever changed: the ORM writes only the
+# changed ones, one statement per set of them, so a group of answers to different questions
+# took as many UPDATEs as questions; with one shape they go as one executemany.
+_WRITTEN = (
+    "status",
+    "produced",
+    "quantity_produced",
+    "quantity_sold",
+    "revenue_idr",
+    "problems",
+    "problem_note",
+    "needs_help",
+    "late",
+    "answered_at",
+    "updated_at",
+)
+
+
+def touch(record: FollowUpRecord, now: datetime) -> None:
+    """Mark the record changed at `now`, in the one shape of UPDATE all its changes take."""
     record.updated_at = now
+    state = inspect(record)
+    if state.persistent:
+        for name in _WRITTEN:
+            if name in state.dict:  # not loaded (unset at INSERT): nothing to write
+                flag_modified(record, name)
 
 
 def clear_answers(record: FollowUpRecord, now: datetime) -> None:

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from bot.db.models import ConversationSession, Person, Priority, SessionStatus
 from bot.delivery.messages import ApiCall, Outgoing
@@ -36,6 +37,19 @@ async def open_session(session: AsyncSession, person_id: str) -> ConversationSes
         .limit(1)
     )
     return result.scalar_one_or_none()
+
+
+# Written by every turn whatever changed: a group's conversations then take one UPDATE
+# statement (an executemany), not one per set of changed columns (see bot/tg/processor.py).
+_WRITTEN = ("step", "state", "revision", "flow_version", "status", "updated_at", "finished_at")
+
+
+def _same_shape(conversation: ConversationSession) -> None:
+    state = inspect(conversation)
+    if state.persistent:
+        for name in _WRITTEN:
+            if name in state.dict:  # not loaded (unset at INSERT): nothing to write
+                flag_modified(conversation, name)
 
 
 class FlowRunner:
@@ -153,4 +167,5 @@ class FlowRunner:
             conversation.status = SessionStatus.COMPLETED
             conversation.finished_at = turn.now
             messages.extend(await binding.on_finish(turn))
+        _same_shape(conversation)
         return messages

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
+    Attachment,
     Cohort,
     ConversationSession,
     FollowUpRecord,
@@ -35,6 +36,8 @@ class Prefetch:
     conversations: dict[str, ConversationSession | None] = field(default_factory=dict)
     # None: the conversation's round has no record for the person yet.
     records: dict[tuple[int, str], FollowUpRecord | None] = field(default_factory=dict)
+    # Records no file refers to: answering their note or photo detaches nothing.
+    without_files: set[int] = field(default_factory=set)
     cohorts: dict[int, Cohort] = field(default_factory=dict)
     # Held so they stay in the session's identity map (it keeps rows weakly).
     rounds: list[Round] = field(default_factory=list)
@@ -89,16 +92,19 @@ class Prefetch:
         if not wanted:
             return
         self.records = dict.fromkeys(wanted)
-        records = await session.scalars(
-            select(FollowUpRecord).where(
+        has_files = select(Attachment.id).where(Attachment.record_id == FollowUpRecord.id).exists()
+        rows = await session.execute(
+            select(FollowUpRecord, has_files).where(
                 FollowUpRecord.person_id.in_(sorted({person for _, person in wanted})),
                 FollowUpRecord.round_id.in_(sorted({round_id for round_id, _ in wanted})),
             )
         )
-        for record in records:
+        for record, attached in rows:
             key = (record.round_id, record.person_id)
             if key in wanted:
                 self.records[key] = record
+                if not attached:
+                    self.without_files.add(record.id)
 
     def take_person(self, telegram_user_id: int) -> tuple[bool, Person | None]:
         """(known, the linked person or None); not known means: ask the database."""
@@ -114,13 +120,15 @@ class Prefetch:
 
     def loaded_for(self, person: Person, conversation: ConversationSession) -> dict[str, Any]:
         """Rows for a Turn's `loaded` cache: the cohort and the record (None: there is
-        none yet), when known."""
+        none yet) and whether files refer to it, when known."""
         loaded: dict[str, Any] = {}
         if person.cohort_id is not None and person.cohort_id in self.cohorts:
             loaded["cohort"] = self.cohorts[person.cohort_id]
         key = (conversation.round_id, person.id)
         if conversation.round_id is not None and key in self.records:
-            loaded["record"] = self.records.pop(key)
+            record = self.records.pop(key)
+            loaded["record"] = record
+            loaded["files"] = record is not None and record.id not in self.without_files
         return loaded
 
 

@@ -262,34 +262,40 @@ class _Lane:
         self.batch = batch
         self.queues: dict[int, deque[Job]] = {}
         self.tasks: dict[int, asyncio.Task[None]] = {}
-
-    def in_hand(self) -> int:
-        return sum(len(queue) for queue in self.queues.values()) + len(self.tasks)
+        self.in_hand = 0  # jobs queued or being sent
+        # Set when a job is done and there is room to claim again. One event, not a wait on
+        # every chat's task: with hundreds of chats in flight that wait was O(chats) a job.
+        self.freed = asyncio.Event()
+        self.more = True  # the last claim filled up, so due rows may be left
 
     async def run(self, stop: asyncio.Event, idle_poll_s: float) -> None:
         waker = self.sender.runtime.outbox_wakeup
         while not stop.is_set():
-            jobs: list[Job] = []
-            if self.in_hand() < self.batch // 2 + 1:
-                jobs = await self.sender.claim(self.lane, self.batch - self.in_hand())
+            room = self.batch - self.in_hand
+            if room > self.batch // 2:
+                jobs = await self.sender.claim(self.lane, room)
                 for job in jobs:
                     self.add(job)
-            if jobs:
-                continue
+                self.more = len(jobs) == room
+                if self.more:
+                    continue
             waits: list[asyncio.Future[object]] = [
                 asyncio.ensure_future(stop.wait()),
                 asyncio.ensure_future(waker.wait()),
             ]
-            waits.extend(self.tasks.values())  # type: ignore[arg-type]
+            if self.more:
+                waits.append(asyncio.ensure_future(self.freed.wait()))
             await asyncio.wait(waits, timeout=idle_poll_s, return_when="FIRST_COMPLETED")
-            for future in waits[:2]:
+            for future in waits:
                 future.cancel()
+            self.freed.clear()
             if self.lane == "bulk":  # both lanes listen; one clears, so each sees a wake
                 waker.clear()
         if self.tasks:
             await asyncio.gather(*self.tasks.values())
 
     def add(self, job: Job) -> None:
+        self.in_hand += 1
         self.queues.setdefault(job.chat_id, deque()).append(job)
         if job.chat_id not in self.tasks:
             self.tasks[job.chat_id] = asyncio.create_task(self._chat(job.chat_id))
@@ -304,6 +310,10 @@ class _Lane:
                 except Exception:
                     # Left claimed: it is taken up again once the claim goes stale.
                     log.exception("sending outbox row %s failed", job.row_id)
+                finally:
+                    self.in_hand -= 1
+                    if self.in_hand <= self.batch // 2:
+                        self.freed.set()
         finally:
             del self.queues[chat_id]
             del self.tasks[chat_id]
