@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import Row, bindparam, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import InboxUpdate
@@ -48,15 +48,18 @@ async def store(session: AsyncSession, updates: Sequence[dict[str, Any]], now: d
     await insert_ignore(session, InboxUpdate.__table__, rows, ["update_id"])  # type: ignore[arg-type]
 
 
-async def unprocessed(session: AsyncSession, limit: int) -> list[InboxUpdate]:
-    """The backlog in arrival order (SQLite: the only process reading the inbox)."""
-    result = await session.execute(
-        select(InboxUpdate)
-        .where(InboxUpdate.processed_at.is_(None))
-        .order_by(InboxUpdate.update_id)
-        .limit(limit)
-    )
-    return list(result.scalars())
+_BACKLOG = (
+    select(InboxUpdate.update_id, InboxUpdate.chat_id, InboxUpdate.payload)
+    .where(InboxUpdate.processed_at.is_(None))
+    .order_by(InboxUpdate.update_id)
+    .limit(bindparam("limit"))
+)
+
+
+async def unprocessed(session: AsyncSession, limit: int) -> list[Row[tuple[int, int | None, Any]]]:
+    """The backlog in arrival order, (update_id, chat_id, payload) rows (SQLite: the only
+    process reading the inbox). Columns, not ORM objects: they are only read."""
+    return list(await session.execute(_BACKLOG, {"limit": limit}))
 
 
 # The oldest unprocessed update of each chat (updates without a chat stand alone), when

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -27,6 +27,36 @@ from bot.db.models import (
     Round,
     SessionStatus,
     TelegramAccount,
+)
+
+# Built once: a statement built per call costs its construction and its cache key, which
+# were a good part of each query's CPU. Two queries load what five did.
+_PEOPLE = (
+    select(TelegramAccount.telegram_user_id, Person, Cohort)
+    .join(Person, TelegramAccount.person_id == Person.id)
+    .outerjoin(Cohort, Person.cohort_id == Cohort.id)
+    .where(TelegramAccount.telegram_user_id.in_(bindparam("users", expanding=True)))
+)
+_CONVERSATIONS = (
+    select(
+        ConversationSession,
+        FollowUpRecord,
+        select(Attachment.id).where(Attachment.record_id == FollowUpRecord.id).exists(),
+        Round,
+    )
+    .outerjoin(
+        FollowUpRecord,
+        and_(
+            FollowUpRecord.round_id == ConversationSession.round_id,
+            FollowUpRecord.person_id == ConversationSession.person_id,
+        ),
+    )
+    .outerjoin(Round, Round.id == ConversationSession.round_id)
+    .where(
+        ConversationSession.person_id.in_(bindparam("people", expanding=True)),
+        ConversationSession.status == SessionStatus.OPEN,
+    )
+    .order_by(ConversationSession.id)
 )
 
 
@@ -49,62 +79,33 @@ class Prefetch:
         if not user_ids:
             return found
         found.people = dict.fromkeys(user_ids)
-        rows = await session.execute(
-            select(TelegramAccount.telegram_user_id, Person)
-            .join(Person, TelegramAccount.person_id == Person.id)
-            .where(TelegramAccount.telegram_user_id.in_(user_ids))
-        )
-        for user_id, person in rows:
+        for user_id, person, cohort in await session.execute(_PEOPLE, {"users": user_ids}):
             found.people[int(user_id)] = person
-        people = [p for p in found.people.values() if p is not None]
+            if cohort is not None:
+                found.cohorts[cohort.id] = cohort
+        people = [p.id for p in found.people.values() if p is not None]
         if not people:
             return found
-        found.conversations = dict.fromkeys(p.id for p in people)
-        conversations = await session.scalars(
-            select(ConversationSession)
-            .where(
-                ConversationSession.person_id.in_([p.id for p in people]),
-                ConversationSession.status == SessionStatus.OPEN,
-            )
-            .order_by(ConversationSession.id)
-        )
-        for conversation in conversations:  # ascending: the newest open one wins
+        found.conversations = dict.fromkeys(people)
+        rows = await session.execute(_CONVERSATIONS, {"people": people})
+        for conversation, record, attached, round_ in rows:  # ascending: the newest wins
             found.conversations[conversation.person_id] = conversation
-        await found._load_records(session)
-        # Into the session's identity map only: finishing a check-in reads its round.
-        round_ids = sorted(
-            {c.round_id for c in found.conversations.values() if c and c.round_id is not None}
-        )
-        if round_ids:
-            found.rounds = list(await session.scalars(select(Round).where(Round.id.in_(round_ids))))
-        cohort_ids = sorted({p.cohort_id for p in people if p.cohort_id is not None})
-        if cohort_ids:
-            cohorts = await session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids)))
-            found.cohorts = {cohort.id: cohort for cohort in cohorts}
-        return found
-
-    async def _load_records(self, session: AsyncSession) -> None:
-        wanted = {
+            if conversation.round_id is None:
+                continue
+            key = (conversation.round_id, conversation.person_id)
+            found.records[key] = record
+            if record is not None and not attached:
+                found.without_files.add(record.id)
+            if round_ is not None:
+                found.rounds.append(round_)
+        # A record of an older open conversation must not stand for the newest one's.
+        current = {
             (c.round_id, c.person_id)
-            for c in self.conversations.values()
+            for c in found.conversations.values()
             if c is not None and c.round_id is not None
         }
-        if not wanted:
-            return
-        self.records = dict.fromkeys(wanted)
-        has_files = select(Attachment.id).where(Attachment.record_id == FollowUpRecord.id).exists()
-        rows = await session.execute(
-            select(FollowUpRecord, has_files).where(
-                FollowUpRecord.person_id.in_(sorted({person for _, person in wanted})),
-                FollowUpRecord.round_id.in_(sorted({round_id for round_id, _ in wanted})),
-            )
-        )
-        for record, attached in rows:
-            key = (record.round_id, record.person_id)
-            if key in wanted:
-                self.records[key] = record
-                if not attached:
-                    self.without_files.add(record.id)
+        found.records = {key: r for key, r in found.records.items() if key in current}
+        return found
 
     def take_person(self, telegram_user_id: int) -> tuple[bool, Person | None]:
         """(known, the linked person or None); not known means: ask the database."""

@@ -96,7 +96,14 @@ async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
     def press(update_id: int, user_id: int) -> dict[str, object]:
         chat = {"id": user_id, "type": "private"}
         sender = {"id": user_id, "is_bot": False, "first_name": "Keluarga"}
-        message = {"message_id": 1, "date": 0, "chat": chat, "text": "Apakah…"}
+        keyboard = {"inline_keyboard": [[{"text": "Ya", "callback_data": yes[user_id]}]]}
+        message = {
+            "message_id": 1,
+            "date": 0,
+            "chat": chat,
+            "text": "Apakah…",
+            "reply_markup": keyboard,
+        }
         return {
             "update_id": update_id,
             "callback_query": {
@@ -136,3 +143,5 @@ async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
         "tenun-2026-00002",
     ]
     assert set(asked) == {10_000, 10_002}, "the next question went to both families"
+    # Handlers see the pressed message without its keyboard; the stored update keeps it.
+    assert updates[1].payload == press(1, 10_000)
