@@ -35,6 +35,10 @@ from bot.tg.api import call
 
 log = logging.getLogger(__name__)
 
+# Not messages, so outside Telegram's messages-a-second limit: taking a slot for the answer
+# to a button press left a family's next question waiting behind it.
+UNLIMITED = frozenset({"answerCallbackQuery"})
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -126,7 +130,8 @@ class OutboxSender:
         now = self.runtime.clock.now
         try:
             async with self.gate:
-                await (self.paid_limiter if paid else self.limiter).acquire()
+                if job.method not in UNLIMITED:
+                    await (self.paid_limiter if paid else self.limiter).acquire()
                 result = await call(self.bot, job.method, payload)
         except RetryAfter as error:
             wait = error.retry_after

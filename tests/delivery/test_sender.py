@@ -22,8 +22,8 @@ from bot.db.models import (
     TelegramAccount,
 )
 from bot.delivery.limits import SendLimits
-from bot.delivery.messages import Outgoing
-from bot.delivery.outbox import enqueue_many, release
+from bot.delivery.messages import ApiCall, Outgoing
+from bot.delivery.outbox import enqueue, enqueue_many, release
 from bot.fakeapi import FakeTelegram
 from bot.runtime import Runtime
 from bot.tg.sender import OutboxSender, Outcome
@@ -265,3 +265,28 @@ async def test_a_running_sender_sends_what_is_handed_over_without_claiming_it(
                 await asyncio.sleep(0.02)
         assert [m["text"] for m in tg.sent_messages()] == [f"balasan {n}" for n in range(3)]
     assert await _statuses(db) == {OutboxStatus.SENT: 3}
+
+
+async def test_answers_to_button_presses_do_not_wait_for_a_message_slot(db: Database) -> None:
+    """answerCallbackQuery is not a message: the spinner on a family's button stops at
+    once, even while messages queue for Telegram's messages-a-second limit."""
+    async with FakeTelegram() as tg:
+        users = [tg.user(9200 + n, first_name=f"K{n}") for n in range(6)]
+        calls: list[ApiCall | Outgoing] = []
+        for user in users:
+            await user.send_text("halo")
+            query = await user.press_data("x", message_id=1)
+            answer = {"callback_query_id": query["id"]}
+            calls.append(ApiCall(user.id, "answerCallbackQuery", answer))
+            calls.append(Outgoing(chat_id=user.id, text="pertanyaan berikutnya"))
+        async with db.transaction() as session:
+            enqueue(session, calls, now=NOW)
+        limits = SendLimits(per_second=4, chat_interval_s=0)
+        await drain(tg, db, limits, until=lambda: len(tg.sent_messages()) == 6)
+
+        answered = [c.time for c in tg.calls if c.method == "answerCallbackQuery" and c.ok]
+        sent = sorted(c.time for c in tg.calls if c.method == "sendMessage")
+    assert len(answered) == 6
+    assert max(answered) - min(answered) < 0.2, "no press waited for a message's slot"
+    assert _max_in_any_second(sent) <= 4
+    assert await _statuses(db) == {OutboxStatus.SENT: 12}
