@@ -35,8 +35,9 @@ from bot.tg.api import call
 
 log = logging.getLogger(__name__)
 
-# Not messages, so outside Telegram's messages-a-second limit: taking a slot for the answer
-# to a button press left a family's next question waiting behind it.
+# Not messages: "you can call answerCallbackQuery without any limits" (the Bot API's
+# maintainer, tdlib/telegram-bot-api#648). Taking a slot of the messages-a-second limit for
+# it left a family's next question waiting behind the answer to their button press.
 UNLIMITED = frozenset({"answerCallbackQuery"})
 
 
