@@ -113,9 +113,6 @@ class Processor:
         answer. If any update fails, nothing of the group is kept and each update is
         handled alone, so only the one that fails is counted as failed.
         """
-        if len(items) == 1:
-            await self.process(*items[0], worker=worker)
-            return
         runtime = self.runtime
         units: list[UnitOfWork] = []
         claimant = self._claimant()
