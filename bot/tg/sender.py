@@ -169,20 +169,24 @@ class OutboxSender:
     async def record(self, job: Job, outcome: Outcome) -> None:
         """Outcomes are written in small batches (at most `linger_s` late): a commit per
         message was most of the sender's cost. A crash repeats at most the messages whose
-        outcome was still in the batch, besides those in flight."""
+        outcome was still in the batch, besides those in flight.
+
+        The writing is the flusher task's alone: a chat whose message filled the batch used
+        to write it itself, and under load it queued behind other writers (the processor's
+        groups hold the database's write turn) while its next message waited, up to seconds.
+        """
         self.recorded.append((job, outcome))
-        if len(self.recorded) >= self.record_batch:
-            await self.flush()
-        elif self._flusher is None or self._flusher.done():
+        if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush_soon())
 
     async def _flush_soon(self) -> None:
         # Loops: an outcome recorded while this task is inside `flush` finds it not done
         # and starts no flusher of its own; without the loop it would wait for the next
         # message, and a quiet bot's last reply would be sent again once its claim went
-        # stale.
+        # stale. A full batch is written without lingering.
         while self.recorded:
-            await asyncio.sleep(self.linger_s)
+            if len(self.recorded) < self.record_batch:
+                await asyncio.sleep(self.linger_s)
             await self.flush()
 
     async def flush(self) -> None:

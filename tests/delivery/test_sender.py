@@ -7,6 +7,7 @@ import contextlib
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from telegram import Bot
@@ -23,7 +24,7 @@ from bot.db.models import (
 )
 from bot.delivery.limits import SendLimits
 from bot.delivery.messages import ApiCall, Outgoing
-from bot.delivery.outbox import enqueue, enqueue_many, release
+from bot.delivery.outbox import Job, enqueue, enqueue_many, release
 from bot.fakeapi import FakeTelegram
 from bot.runtime import Runtime
 from bot.tg.sender import OutboxSender, Outcome
@@ -241,6 +242,16 @@ async def test_replies_written_claimed_are_sent_in_order_or_given_back_once_it_s
     assert sorted(attempts) == [1] * 5, "a released claim is not counted as an attempt"
 
 
+async def _three_claimed_replies(db: Database, runtime: Runtime, chat_id: int) -> list[Job]:
+    async with db.transaction() as session:
+        return await enqueue_many(
+            session,
+            [Outgoing(chat_id=chat_id, text=f"balasan {n}") for n in range(3)],
+            now=datetime.now(UTC),  # a fresh claim, which no lane takes over
+            claimed_by=runtime.worker,
+        )
+
+
 async def test_a_running_sender_sends_what_is_handed_over_without_claiming_it(
     db: Database,
 ) -> None:
@@ -253,13 +264,7 @@ async def test_a_running_sender_sends_what_is_handed_over_without_claiming_it(
             while runtime.reply_sender is not sender:
                 await asyncio.sleep(0.01)
             await asyncio.sleep(0.1)  # the lanes' first look found nothing
-            async with db.transaction() as session:
-                jobs = await enqueue_many(
-                    session,
-                    [Outgoing(chat_id=user.id, text=f"balasan {n}") for n in range(3)],
-                    now=NOW,
-                    claimed_by=runtime.worker,
-                )
+            jobs = await _three_claimed_replies(db, runtime, user.id)
             assert sender.offer(jobs)
             while len(tg.sent_messages()) < 3:
                 await asyncio.sleep(0.02)
@@ -290,3 +295,37 @@ async def test_answers_to_button_presses_do_not_wait_for_a_message_slot(db: Data
     assert max(answered) - min(answered) < 0.2, "no press waited for a message's slot"
     assert _max_in_any_second(sent) <= 4
     assert await _statuses(db) == {OutboxStatus.SENT: 12}
+
+
+async def test_a_chat_s_next_message_does_not_wait_for_outcomes_to_be_written(
+    db: Database,
+) -> None:
+    """While the database's write turn is taken (the processor commits a large group), a
+    chat's messages keep going out; their outcomes are written once it is free."""
+    async with FakeTelegram() as tg:
+        user = tg.user(9301, first_name="Sri")
+        await user.send_text("halo")
+        runtime = Runtime(settings=Settings(telegram_api_url=tg.api_url), db=db)
+        jobs = await _three_claimed_replies(db, runtime, user.id)
+        held, free = asyncio.Event(), asyncio.Event()
+
+        async def hold_the_write_turn() -> None:
+            async with db.transaction() as session:
+                await session.execute(select(OutboxMessage.id).with_for_update())
+                held.set()
+                await free.wait()
+
+        async with _running_sender(tg, runtime, idle_poll_s=60) as sender:
+            sender.record_batch = 1  # every outcome makes a full batch
+            blocker = asyncio.create_task(hold_the_write_turn())
+            await held.wait()
+            try:
+                assert sender.offer(jobs)
+                async with asyncio.timeout(5):
+                    while len(tg.sent_messages()) < 3:
+                        await asyncio.sleep(0.02)
+            finally:
+                free.set()
+                await blocker
+        assert [m["text"] for m in tg.sent_messages()] == [f"balasan {n}" for n in range(3)]
+    assert await _statuses(db) == {OutboxStatus.SENT: 3}
