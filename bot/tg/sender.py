@@ -59,7 +59,7 @@ class OutboxSender:
         runtime: Runtime,
         *,
         limits: SendLimits | None = None,
-        concurrency: int = 4,
+        concurrency: int = 8,
         batch: int = 200,
     ) -> None:
         self.bot = bot
