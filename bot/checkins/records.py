@@ -7,11 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import flag_modified
 
 from bot.db.models import FollowUpRecord, RecordStatus
+from bot.db.shape import write_columns
 
 # Answer key -> how it lands in the record; answers not listed (e.g. photo) are attachments.
 _CONVERTERS: dict[str, tuple[str, Any]] = {
@@ -78,9 +78,7 @@ def apply_answers(record: FollowUpRecord, changed: Mapping[str, Any], now: datet
     touch(record, now)
 
 
-# Every change to a record writes these columns, whatever changed: the ORM writes only the
-# changed ones, one statement per set of them, so a group of answers to different questions
-# took as many UPDATEs as questions; with one shape they go as one executemany.
+# Every change to a record writes these columns, whatever changed (see bot/db/shape.py).
 _WRITTEN = (
     "status",
     "produced",
@@ -99,11 +97,7 @@ _WRITTEN = (
 def touch(record: FollowUpRecord, now: datetime) -> None:
     """Mark the record changed at `now`, in the one shape of UPDATE all its changes take."""
     record.updated_at = now
-    state = inspect(record)
-    if state.persistent:
-        for name in _WRITTEN:
-            if name in state.dict:  # not loaded (unset at INSERT): nothing to write
-                flag_modified(record, name)
+    write_columns(record, _WRITTEN)
 
 
 def clear_answers(record: FollowUpRecord, now: datetime) -> None:

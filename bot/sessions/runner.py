@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import flag_modified
 
 from bot.db.models import ConversationSession, Person, Priority, SessionStatus
+from bot.db.shape import write_columns
 from bot.delivery.messages import ApiCall, Outgoing
 from bot.flows import engine
 from bot.flows.engine import Ask, CorrectionMenu, Event, FlowState, Keep, Summary
@@ -45,11 +45,7 @@ _WRITTEN = ("step", "state", "revision", "flow_version", "status", "updated_at",
 
 
 def _same_shape(conversation: ConversationSession) -> None:
-    state = inspect(conversation)
-    if state.persistent:
-        for name in _WRITTEN:
-            if name in state.dict:  # not loaded (unset at INSERT): nothing to write
-                flag_modified(conversation, name)
+    write_columns(conversation, _WRITTEN)
 
 
 class FlowRunner:

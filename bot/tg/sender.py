@@ -276,7 +276,7 @@ class _Lane:
         # Set when a job is done and there is room to claim again. One event, not a wait on
         # every chat's task: with hundreds of chats in flight that wait was O(chats) a job.
         self.freed = asyncio.Event()
-        self.more = True  # the last claim filled up, so due rows may be left
+        self.more = True  # the last claim found rows, so more may be due soon
 
     async def run(self, stop: asyncio.Event, idle_poll_s: float) -> None:
         waker = self.sender.runtime.outbox_wakeup
@@ -286,8 +286,11 @@ class _Lane:
                 jobs = await self.sender.claim(self.lane, room)
                 for job in jobs:
                     self.add(job)
-                self.more = len(jobs) == room
-                if self.more:
+                # Found some: more may be coming (a round being sent, replies written by
+                # other workers), so look again as soon as there is room; found none: wait
+                # to be woken, or for the idle poll.
+                self.more = bool(jobs)
+                if len(jobs) == room:
                     continue
             waits: list[asyncio.Future[object]] = [
                 asyncio.ensure_future(stop.wait()),
