@@ -85,9 +85,9 @@ class CheckinBinding:
         replaced = [_PURPOSE[key] for key in changed if key in _PURPOSE]
         if replaced:
             await self._detach(turn, record, replaced)
-        if kept and record.id is None:
-            await turn.session.flush()  # the record's id, for its files
         if kept:
+            if record.id is None:
+                await turn.session.flush()  # the record's id, for its files
             turn.loaded["files"] = True
         for keep in kept:
             turn.session.add(

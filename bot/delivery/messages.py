@@ -94,3 +94,7 @@ class ApiCall:
     person_id: str | None = None
     priority: int = Priority.REPLY
     dedup_key: str | None = None
+
+    def api_call(self) -> tuple[str, dict[str, Any]]:
+        """The Bot API method and its JSON parameters, as `Outgoing.api_call`."""
+        return self.method, self.payload

@@ -40,10 +40,7 @@ def enqueue(
 ) -> list[OutboxMessage]:
     rows: list[OutboxMessage] = []
     for message in messages:
-        if isinstance(message, Outgoing):
-            method, payload = message.api_call()
-        else:
-            method, payload = message.method, message.payload
+        method, payload = message.api_call()
         row = OutboxMessage(
             chat_id=message.chat_id,
             person_id=message.person_id,
@@ -79,12 +76,9 @@ async def enqueue_many(
     if not messages:
         return []
     rows: list[dict[str, Any]] = []
-    claimed: list[tuple[str, dict[str, Any], int, int]] = []
+    claimed: list[tuple[str, dict[str, Any], int]] = []
     for message in messages:
-        if isinstance(message, Outgoing):
-            method, payload = message.api_call()
-        else:
-            method, payload = message.method, message.payload
+        method, payload = message.api_call()
         take = claimed_by is not None and message.priority == Priority.REPLY
         rows.append(
             {
@@ -103,7 +97,7 @@ async def enqueue_many(
             }
         )
         if take:
-            claimed.append((method, payload, message.chat_id, message.priority))
+            claimed.append((method, payload, message.chat_id))
     table = table_of(OutboxMessage)
     if not claimed:
         await session.execute(insert(table), rows)
@@ -119,10 +113,10 @@ async def enqueue_many(
             ids.setdefault(chat_id, []).append(row_id)
     taken: dict[int, int] = {}
     jobs: list[Job] = []
-    for method, payload, chat_id, priority in claimed:
+    for method, payload, chat_id in claimed:
         index = taken.get(chat_id, 0)
         taken[chat_id] = index + 1
-        jobs.append(Job(ids[chat_id][index], chat_id, method, payload, 1, priority))
+        jobs.append(Job(ids[chat_id][index], chat_id, method, payload, 1, Priority.REPLY))
     return jobs
 
 

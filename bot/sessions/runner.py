@@ -44,10 +44,6 @@ async def open_session(session: AsyncSession, person_id: str) -> ConversationSes
 _WRITTEN = ("step", "state", "revision", "flow_version", "status", "updated_at", "finished_at")
 
 
-def _same_shape(conversation: ConversationSession) -> None:
-    write_columns(conversation, _WRITTEN)
-
-
 class FlowRunner:
     def __init__(self, bindings: Sequence[FlowBinding]) -> None:
         self.bindings = {binding.flow.name: binding for binding in bindings}
@@ -163,5 +159,5 @@ class FlowRunner:
             conversation.status = SessionStatus.COMPLETED
             conversation.finished_at = turn.now
             messages.extend(await binding.on_finish(turn))
-        _same_shape(conversation)
+        write_columns(conversation, _WRITTEN)
         return messages
