@@ -1,7 +1,7 @@
 """A facilitator's note on an alert: a few words typed, or a voice note."""
 
 from bot.flows.model import Flow, Kind, Step
-from bot.i18n import N_
+from bot.lib.i18n import N_
 
 ALERT_NOTE = Flow(
     name="alert_note",

@@ -5,7 +5,7 @@ into the family's language when shown. Bump VERSION when steps change meaning.
 """
 
 from bot.flows.model import Condition, Flow, Kind, Option, Step
-from bot.i18n import N_
+from bot.lib.i18n import N_
 
 VERSION = 1
 

@@ -1,7 +1,7 @@
 """First contact after registration: the language, then consent to what Kabar collects."""
 
 from bot.flows.model import Flow, Kind, Option, Step
-from bot.i18n import N_
+from bot.lib.i18n import N_
 
 VERSION = 1
 

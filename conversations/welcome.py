@@ -1,6 +1,6 @@
 """Texts of the first contact and of /help, marked for translation (English source)."""
 
-from bot.i18n import N_
+from bot.lib.i18n import N_
 
 WELCOME_UNKNOWN = N_(
     "Hello! This is Kabar, the assistant that asks how your family's business is doing "

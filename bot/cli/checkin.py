@@ -21,10 +21,10 @@ def send(cohort_name: str) -> None:
     """
     from sqlalchemy import select
 
-    from bot.clock import SystemClock
     from bot.db.engine import open_database
     from bot.db.models import Cohort
-    from bot.rounds.opening import open_round
+    from bot.domain.rounds.opening import open_round
+    from bot.lib.clock import SystemClock
 
     config = settings()
     t = operator_translator(config)

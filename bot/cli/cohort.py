@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from bot.config import Settings
     from bot.db.models import Cohort
-    from bot.i18n import Translator
+    from bot.lib.config import Settings
+    from bot.lib.i18n import Translator
 
 T = TypeVar("T")
 
@@ -71,8 +71,8 @@ def _in_transaction(config: Settings, work: Callable[[AsyncSession], Awaitable[T
     """Run `work` in one transaction; domain errors become one translated line."""
     from sqlalchemy.exc import DBAPIError
 
-    from bot.cohorts import CohortError
     from bot.db.engine import Database
+    from bot.domain.cohorts import CohortError
 
     t = operator_translator(config)
     prepare_database(config)
@@ -98,7 +98,7 @@ def _when(t: Translator, moment: datetime | None, tz: str) -> str:
 
 
 def _summary(t: Translator, cohort: Cohort, now: datetime) -> None:
-    from bot.cohorts import cohort_quiet_hours, next_round_at, schedule_in_quiet_hours
+    from bot.domain.cohorts import cohort_quiet_hours, next_round_at, schedule_in_quiet_hours
 
     quiet = cohort_quiet_hours(cohort)
     click.echo(
@@ -133,8 +133,8 @@ def create(
     max_quantity: str | None,
 ) -> None:
     """Create cohort NAME with its check-in schedule."""
-    from bot.clock import SystemClock
-    from bot.cohorts import cohort_quiet_hours, create_cohort
+    from bot.domain.cohorts import cohort_quiet_hours, create_cohort
+    from bot.lib.clock import SystemClock
 
     config = settings()
     t = operator_translator(config)
@@ -180,8 +180,8 @@ def update(
     max_quantity: str | None,
 ) -> None:
     """Change cohort NAME's schedule, time zone, unit, quiet hours or maximum quantity."""
-    from bot.clock import SystemClock
-    from bot.cohorts import update_cohort
+    from bot.domain.cohorts import update_cohort
+    from bot.lib.clock import SystemClock
 
     config = settings()
     t = operator_translator(config)
@@ -235,8 +235,8 @@ def list_() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from bot.clock import SystemClock
-    from bot.cohorts import CohortOverview, list_cohorts
+    from bot.domain.cohorts import CohortOverview, list_cohorts
+    from bot.lib.clock import SystemClock
 
     config = settings()
     t = operator_translator(config)

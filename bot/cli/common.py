@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.i18n import Translator
+    from bot.lib.config import Settings
+    from bot.lib.i18n import Translator
 
 T = TypeVar("T")
 
@@ -30,7 +30,7 @@ def fail(message: str) -> NoReturn:
 
 def settings() -> Settings:
     """The checked settings, or every configuration problem listed and exit code 2."""
-    from bot.config import ConfigError, load_settings
+    from bot.lib.config import ConfigError, load_settings
 
     try:
         return load_settings()
@@ -42,7 +42,7 @@ def settings() -> Settings:
 
 def operator_translator(settings: Settings) -> Translator:
     """CLI messages are in KABAR_LOCALE (Indonesian unless set)."""
-    from bot.i18n import translator
+    from bot.lib.i18n import translator
 
     return translator(settings.locale)
 

@@ -13,15 +13,15 @@ from bot.cli.common import fail, operator_translator, prepare_database, run_asyn
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from bot.config import Settings
-    from bot.invites import IssueResult
+    from bot.domain.invites import IssueResult
+    from bot.lib.config import Settings
 
 
 async def _issue(
     config: Settings, *, now: datetime, cohort: str | None, renew: bool, valid_days: int
 ) -> tuple[IssueResult, str | None]:
     from bot.db.engine import Database
-    from bot.invites import bot_username, issue_invitations
+    from bot.domain.invites import bot_username, issue_invitations
 
     db = Database(config.database_url)
     try:
@@ -72,11 +72,11 @@ def invites(
     """
     from sqlalchemy.exc import DBAPIError
 
-    from bot.clock import SystemClock
-    from bot.cohorts import CohortError
-    from bot.invites import InviteError
-    from bot.invites.csv_output import write_csv
-    from bot.invites.html_sheet import render_html
+    from bot.domain.cohorts import CohortError
+    from bot.domain.invites import InviteError
+    from bot.domain.invites.csv_output import write_csv
+    from bot.domain.invites.html_sheet import render_html
+    from bot.lib.clock import SystemClock
 
     config = settings()
     t = operator_translator(config)

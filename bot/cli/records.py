@@ -15,9 +15,9 @@ import click
 from bot.cli.common import fail, operator_translator, prepare_database, run_async, settings
 
 if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.i18n import Translator
-    from bot.records import ExportFilter, RecordRow
+    from bot.domain.records import ExportFilter, RecordRow
+    from bot.lib.config import Settings
+    from bot.lib.i18n import Translator
 
     Sink = Callable[[AsyncIterable[RecordRow]], Awaitable[int]]
 
@@ -42,7 +42,7 @@ def _parse_date(value: str | None, option: str, t: Translator) -> date | None:
 
 async def _count(config: Settings, filters: ExportFilter) -> int:
     from bot.db.engine import Database
-    from bot.records import count_records
+    from bot.domain.records import count_records
 
     db = Database(config.database_url)
     try:
@@ -54,7 +54,7 @@ async def _count(config: Settings, filters: ExportFilter) -> int:
 
 async def _stream(config: Settings, filters: ExportFilter, sink: Sink) -> int:
     from bot.db.engine import Database
-    from bot.records import iter_records
+    from bot.domain.records import iter_records
 
     db = Database(config.database_url)
     try:
@@ -82,7 +82,7 @@ def _run_to_file(
 
 
 def _export_csv(config: Settings, filters: ExportFilter, output: Path | None) -> int:
-    from bot.records.csv_writer import write_csv
+    from bot.domain.records.csv_writer import write_csv
 
     if output is None:
         # Bytes to stdout whatever the terminal's encoding: the data is UTF-8 by contract.
@@ -109,7 +109,7 @@ def _export_xlsx(
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from bot.records.xlsx_writer import ExportInfo, write_xlsx
+    from bot.domain.records.xlsx_writer import ExportInfo, write_xlsx
 
     now = datetime.now(UTC).astimezone(ZoneInfo(config.timezone))
     info = ExportInfo(exported_at=now, filters=filters)
@@ -169,8 +169,8 @@ def export(
     """
     from sqlalchemy.exc import DBAPIError
 
-    from bot.records import ExportFilter, RecordsError
-    from bot.records.xlsx_writer import MSG_TOO_MANY, XLSX_MAX_RECORDS
+    from bot.domain.records import ExportFilter, RecordsError
+    from bot.domain.records.xlsx_writer import MSG_TOO_MANY, XLSX_MAX_RECORDS
 
     config = settings()
     t = operator_translator(config)

@@ -13,11 +13,11 @@ import click
 from bot.cli.common import fail, operator_translator, prepare_database, run_async, settings
 
 if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.i18n import Translator
-    from bot.roster.importer import ImportProgress, ImportResult
-    from bot.roster.messages import Message
-    from bot.roster.validate import RowProblem
+    from bot.domain.roster.importer import ImportProgress, ImportResult
+    from bot.domain.roster.messages import Message
+    from bot.domain.roster.validate import RowProblem
+    from bot.lib.config import Settings
+    from bot.lib.i18n import Translator
 
 # Below this size an import takes about a second: no progress bar.
 _PROGRESS_MIN_BYTES = 512 * 1024
@@ -40,7 +40,7 @@ def import_roster(file: Path, dry_run: bool) -> None:
     extra columns are kept as attributes. Every row is checked first: if any row is wrong,
     every problem is listed and nothing is imported (exit code 1).
     """
-    from bot.roster.messages import RosterFileError
+    from bot.domain.roster.messages import RosterFileError
 
     config = settings()
     t = operator_translator(config)
@@ -61,9 +61,9 @@ def import_roster(file: Path, dry_run: bool) -> None:
 async def _import(
     config: Settings, path: Path, dry_run: bool, on_progress: ImportProgress | None
 ) -> ImportResult:
-    from bot.clock import SystemClock
     from bot.db.engine import Database
-    from bot.roster.importer import import_roster as run_import
+    from bot.domain.roster.importer import import_roster as run_import
+    from bot.lib.clock import SystemClock
 
     db = Database(config.database_url)
     try:
@@ -131,7 +131,7 @@ def _show_result(t: Translator, result: ImportResult) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from bot.cohorts import DEFAULT_SCHEDULE
+    from bot.domain.cohorts import DEFAULT_SCHEDULE
 
     if result.dry_run:
         title = t.gettext("Dry run of {file}: nothing was written").format(file=result.file_name)

@@ -44,8 +44,8 @@ def run(
     import logging
     import signal
 
-    from bot.config import ConfigError
-    from bot.tg.application import serve
+    from bot.app.serve import serve
+    from bot.lib.config import ConfigError
     from bot.tg.webhook import DEFAULT_LISTEN, DEFAULT_PORT, WebhookConfig, check_config
 
     config = settings()
@@ -86,15 +86,15 @@ def run(
     try:
         run_async(main())
     except Exception as error:
-        from telegram.error import InvalidToken, NetworkError
-
+        from bot.tg.application import startup_failure
         from bot.tg.webhook import ListenError
 
-        if isinstance(error, InvalidToken):
+        failure = startup_failure(error)
+        if failure == "token":
             fail(t.gettext("Telegram refused the bot token (KABAR_BOT_TOKEN)."))
-        if isinstance(error, NetworkError):
+        if failure == "network":
             fail(t.gettext("Cannot reach the Telegram Bot API: {error}").format(error=error))
         if isinstance(error, ListenError):
-            fail(f"Webhook server: {error}")
+            fail(t.gettext("Webhook server: {error}").format(error=error))
         raise
     click.echo(t.gettext("Kabar stopped."))

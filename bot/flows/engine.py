@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.flows.model import BACK, DONE, FIX, NONE, SEND, SKIP, Flow, Kind, Step
-from bot.parsing.amounts import Parsed, parse_money, parse_quantity
+from bot.lib.parsing.amounts import Parsed, parse_money, parse_quantity
 
 # --- events ------------------------------------------------------------------------------
 
@@ -152,7 +152,7 @@ class Transition:
 
 # --- messages the engine itself says (msgids) --------------------------------------------
 
-from bot.i18n import N_  # noqa: E402 - grouped with the messages it marks
+from bot.lib.i18n import N_  # noqa: E402 - grouped with the messages it marks
 
 NOT_A_BUTTON_ANSWER = N_("Please answer with one of the buttons below.")
 TAP_THEN_DONE = N_("Tap every answer that fits, then tap “Done”.")

@@ -12,10 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from bot.db.models import Priority
-from bot.delivery.messages import Button, Outgoing
 from bot.flows.engine import Ask, Chosen, CorrectionMenu, Output, Reselect, Say, Summary
 from bot.flows.model import BACK, DONE, FIX, NONE, SEND, SKIP, Flow, Kind, Step
-from bot.i18n import N_, Translator
+from bot.lib.i18n import N_, Translator
+from bot.messaging.messages import Button, Outgoing
 
 SKIP_LABEL = N_("Skip")
 DONE_LABEL = N_("Done")
@@ -32,13 +32,13 @@ CALLBACK_PREFIX = "f"
 
 @dataclass(frozen=True, slots=True)
 class Callback:
-    session_id: int
+    conversation_id: int
     revision: int
     value: str
 
 
-def callback_data(session_id: int, revision: int, value: str) -> str:
-    return f"{CALLBACK_PREFIX}:{session_id}:{revision}:{value}"
+def callback_data(conversation_id: int, revision: int, value: str) -> str:
+    return f"{CALLBACK_PREFIX}:{conversation_id}:{revision}:{value}"
 
 
 def parse_callback(data: str | None) -> Callback | None:
@@ -48,10 +48,10 @@ def parse_callback(data: str | None) -> Callback | None:
     parts = data.split(":", 3)
     if len(parts) != 4 or parts[0] != CALLBACK_PREFIX:
         return None
-    _, session_id, revision, value = parts
-    if not (session_id.isdigit() and revision.isdigit()) or not value:
+    _, conversation_id, revision, value = parts
+    if not (conversation_id.isdigit() and revision.isdigit()) or not value:
         return None
-    return Callback(int(session_id), int(revision), value)
+    return Callback(int(conversation_id), int(revision), value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ class RenderContext:
     flow: Flow
     chat_id: int
     person_id: str
-    session_id: int
+    conversation_id: int
     revision: int
     unit: str = "kg"
     priority: int = Priority.REPLY
@@ -68,7 +68,7 @@ class RenderContext:
     pressed_message_id: int | None = None
 
     def data(self, value: str) -> str:
-        return callback_data(self.session_id, self.revision, value)
+        return callback_data(self.conversation_id, self.revision, value)
 
     def edit(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Outgoing:
         """Change the message whose button was pressed."""

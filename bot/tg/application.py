@@ -1,39 +1,25 @@
-"""Wires the PTB Application and runs Kabar's loops.
+"""Wires the PTB Application: Kabar's request transport, typed context and handlers.
 
-Every worker receives updates (webhook mode) and handles the inbox. Only the leader
-(bot/tg/leader.py) runs the round clock, the outbox sender and, in polling mode, the poller.
-On SQLite the one process is always the leader.
-
-PTB's Updater is not used: it acknowledges updates before they are handled. Our poller and
-webhook server store them first (bot/tg/poller.py, bot/tg/webhook.py); the processor hands
-them to the Application.
+PTB's Updater is not used: it acknowledges updates before they are handled. Kabar's poller
+and webhook server store them first (bot/tg/poller.py, bot/tg/webhook.py); the processor
+hands them to the Application. The loops are run by bot/app/serve.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from telegram import BotCommand
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.clock import Clock, SystemClock
-from bot.config import Settings
-from bot.db.engine import open_database
-from bot.i18n import translator
-from bot.rounds.clock_loop import start_round_clock
-from bot.runtime import Runtime
-from bot.state import BOT_USERNAME, remember
+from bot.app.runtime import Runtime
+from bot.db.facts import BOT_USERNAME, remember
+from bot.lib.i18n import translator
 from bot.tg.context import CONTEXT_TYPES
 from bot.tg.handlers import register
 from bot.tg.http import AiohttpRequest
-from bot.tg.leader import Elector, release_orphaned_claims
-from bot.tg.poller import ALLOWED_UPDATES, poll_forever
-from bot.tg.processor import Processor
-from bot.tg.sender import OutboxSender
-from bot.tg.webhook import WebhookConfig, WebhookServer
 from conversations import welcome
 
 log = logging.getLogger(__name__)
@@ -78,165 +64,12 @@ async def announce(application: KabarApplication, runtime: Runtime) -> None:
             log.warning("could not set the command menu", exc_info=True)
 
 
-async def serve(
-    settings: Settings,
-    *,
-    clock: Clock | None = None,
-    stop: asyncio.Event | None = None,
-    shutdown_grace_s: float = 10.0,
-    tick_every_s: float = 20.0,
-    webhook: WebhookConfig | None = None,
-) -> None:
-    """Run until `stop` is set (or the task is cancelled); long polling unless `webhook`."""
-    stop = stop or asyncio.Event()
-    async with open_database(settings.database_url) as db:
-        runtime = Runtime(settings=settings, db=db, clock=clock or SystemClock())
-        application = build_application(runtime)
-        elector = Elector(db, runtime.worker)
-        receiver: WebhookServer | None = None
-        async with application:
-            try:
-                await announce(application, runtime)
-                # The worker lock first: other workers must see our inbox claims are alive.
-                await elector.start()
-                if webhook is not None:
-                    receiver = await _receive_webhooks(application, runtime, webhook)
-                log.info(
-                    "Kabar is running as @%s (%s, worker %s)",
-                    application.bot.username,
-                    "webhook" if webhook else "long polling",
-                    runtime.worker,
-                )
-                leading = asyncio.create_task(
-                    lead(
-                        application,
-                        runtime,
-                        elector,
-                        stop,
-                        polling=webhook is None,
-                        tick_every_s=tick_every_s,
-                        shutdown_grace_s=shutdown_grace_s,
-                    ),
-                    name="leader",
-                )
-                # The processor finishes the update in hand when asked to stop.
-                processor = asyncio.create_task(
-                    Processor(application, runtime).run_until(stop), name="inbox"
-                )
-                stopper = asyncio.create_task(stop.wait(), name="stop")
-                loops: list[asyncio.Task[Any]] = [leading, processor]
-                done, _ = await asyncio.wait([*loops, stopper], return_when=asyncio.FIRST_COMPLETED)
-                stop.set()
-                if receiver is not None:
-                    # Nothing new arrives while the rest winds down; Telegram keeps it.
-                    await receiver.stop()
-                finished, late = await asyncio.wait(loops, timeout=shutdown_grace_s + 2)
-                for task in late:
-                    task.cancel()
-                ended: list[asyncio.Task[Any]] = [*finished, *late, stopper]
-                for task in ended:
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
-                # A loop that ended by itself (not by the stop request) failed: report it.
-                for task in done:
-                    if task in loops and not task.cancelled():
-                        error = task.exception()
-                        if error is not None:
-                            raise error
-            finally:
-                if receiver is not None:
-                    await receiver.stop()
-                await elector.close()
-
-
-async def _receive_webhooks(
-    application: KabarApplication, runtime: Runtime, config: WebhookConfig
-) -> WebhookServer:
-    """Listen first, then tell Telegram where to push, so no push finds a closed port."""
-    secret = config.secret(runtime.settings.require_token())
-    receiver = WebhookServer(runtime, path=config.path, secret=secret)
-    await receiver.start(config.listen, config.port)
-    try:
-        await application.bot.set_webhook(
-            url=config.url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
-        )
-    except BaseException:
-        await receiver.stop()
-        raise
-    return receiver
-
-
-async def lead(
-    application: KabarApplication,
-    runtime: Runtime,
-    elector: Elector,
-    stop: asyncio.Event,
-    *,
-    polling: bool,
-    tick_every_s: float,
-    shutdown_grace_s: float,
-) -> None:
-    """Campaign for leadership; while leading, run the round clock, the sender and the poller.
-
-    Returns when `stop` is set. Leadership lost (the lock's connection failed) stops the
-    duties at once, since another worker may already be sending, and campaigns again.
-    """
-    while not stop.is_set():
-        if not await elector.acquire(stop):
-            return
-        log.info("worker %s leads: it runs the round clock and the outbox sender", runtime.worker)
-        try:
-            async with runtime.db.transaction() as session:
-                released = await release_orphaned_claims(session, runtime.worker)
-        except Exception:  # then they wait for their claims to go stale; not a reason to stop
-            log.exception("could not release the claims of a stopped leader")
-            released = 0
-        if released:
-            log.warning("%d messages a stopped leader was sending will be sent again", released)
-        if polling:
-            await _stop_webhook(application)
-        term = asyncio.Event()  # ends this term of leadership
-        round_clock = start_round_clock(runtime, every_s=tick_every_s)
-        # The sender finishes the messages in hand when asked to stop, so nothing that was
-        # sent goes unrecorded; only a kill -9 can leave a message in flight.
-        duties: list[asyncio.Task[Any]] = [
-            asyncio.create_task(
-                OutboxSender(application.bot, runtime).run_until(term), name="outbox"
-            )
-        ]
-        if polling:
-            duties.append(
-                asyncio.create_task(poll_forever(application.bot, runtime), name="poller")
-            )
-        lost = asyncio.create_task(elector.held(stop), name="leadership")
-        stopper = asyncio.create_task(stop.wait(), name="stop")
-        try:
-            done, _ = await asyncio.wait(
-                [*duties, lost, stopper], return_when=asyncio.FIRST_COMPLETED
-            )
-        finally:
-            term.set()
-            round_clock.shutdown(wait=False)
-            abandoned = lost.done() and not stop.is_set()
-            if abandoned:
-                log.error("worker %s lost leadership; its duties stop now", runtime.worker)
-            for task in duties:
-                if abandoned or task.get_name() == "poller":
-                    task.cancel()
-            await asyncio.wait(duties, timeout=shutdown_grace_s)
-            everything: list[asyncio.Task[Any]] = [*duties, lost, stopper]
-            for task in everything:
-                task.cancel()  # a no-op for those already done
-            outcomes = await asyncio.gather(*everything, return_exceptions=True)
-        # A duty that ended by itself (not by the stop request) failed: report it.
-        for task, outcome in zip(everything, outcomes, strict=True):
-            if task in done and task in duties and isinstance(outcome, Exception):
-                raise outcome
-
-
-async def _stop_webhook(application: KabarApplication) -> None:
-    """getUpdates fails with 409 while a webhook is set; polling mode removes it."""
-    try:
-        await application.bot.delete_webhook()
-    except Exception:  # the poller then reports and retries the 409 itself
-        log.warning("could not remove the webhook", exc_info=True)
+def startup_failure(error: BaseException) -> Literal["token", "network"] | None:
+    """What a failure to start says about Telegram: a refused token, an unreachable API, or
+    neither (then it is not Telegram's). Lets the command line explain it without
+    importing Telegram's error types."""
+    if isinstance(error, InvalidToken):
+        return "token"
+    if isinstance(error, NetworkError):
+        return "network"
+    return None

@@ -11,16 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from bot.db.models import ConversationSession, Person
-from bot.delivery.messages import ApiCall, Outgoing
-from bot.delivery.outbox import Job, enqueue_many
-from bot.identity import linked_person
-from bot.sessions.binding import Turn
-from bot.sessions.runner import open_session
+from bot.db.models import Conversation, Person
+from bot.dialogue.binding import Turn
+from bot.dialogue.runner import open_conversation
+from bot.domain.people.identity import linked_person
+from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.outbox import Job, enqueue_many
 from bot.tg.prefetch import Prefetch
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from bot.app.runtime import Runtime
 
 
 @dataclass
@@ -44,14 +44,14 @@ class UnitOfWork:
                 return person
         return await linked_person(self.session, telegram_user_id)
 
-    async def open_session(self, person_id: str) -> ConversationSession | None:
+    async def open_conversation(self, person_id: str) -> Conversation | None:
         if self.prefetch is not None:
             known, conversation = self.prefetch.take_conversation(person_id)
             if known:
                 return conversation
-        return await open_session(self.session, person_id)
+        return await open_conversation(self.session, person_id)
 
-    def turn(self, conversation: ConversationSession, person: Person, chat_id: int) -> Turn:
+    def turn(self, conversation: Conversation, person: Person, chat_id: int) -> Turn:
         loaded = self.prefetch.loaded_for(person, conversation) if self.prefetch else {}
         return Turn(self.session, conversation, person, chat_id, self.now, loaded)
 

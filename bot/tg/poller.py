@@ -14,8 +14,8 @@ from typing import Any
 from telegram import Bot
 from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
 
-from bot.runtime import Runtime
-from bot.tg import inbox
+from bot.app.runtime import Runtime
+from bot.messaging import inbox
 from bot.tg.api import raw_request
 
 log = logging.getLogger(__name__)

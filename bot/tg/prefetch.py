@@ -21,11 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import (
     Attachment,
     Cohort,
-    ConversationSession,
+    Conversation,
+    ConversationStatus,
     FollowUpRecord,
     Person,
     Round,
-    SessionStatus,
     TelegramAccount,
 )
 
@@ -39,7 +39,7 @@ _PEOPLE = (
 )
 _CONVERSATIONS = (
     select(
-        ConversationSession,
+        Conversation,
         FollowUpRecord,
         select(Attachment.id).where(Attachment.record_id == FollowUpRecord.id).exists(),
         Round,
@@ -47,23 +47,23 @@ _CONVERSATIONS = (
     .outerjoin(
         FollowUpRecord,
         and_(
-            FollowUpRecord.round_id == ConversationSession.round_id,
-            FollowUpRecord.person_id == ConversationSession.person_id,
+            FollowUpRecord.round_id == Conversation.round_id,
+            FollowUpRecord.person_id == Conversation.person_id,
         ),
     )
-    .outerjoin(Round, Round.id == ConversationSession.round_id)
+    .outerjoin(Round, Round.id == Conversation.round_id)
     .where(
-        ConversationSession.person_id.in_(bindparam("people", expanding=True)),
-        ConversationSession.status == SessionStatus.OPEN,
+        Conversation.person_id.in_(bindparam("people", expanding=True)),
+        Conversation.status == ConversationStatus.OPEN,
     )
-    .order_by(ConversationSession.id)
+    .order_by(Conversation.id)
 )
 
 
 @dataclass
 class Prefetch:
     people: dict[int, Person | None] = field(default_factory=dict)
-    conversations: dict[str, ConversationSession | None] = field(default_factory=dict)
+    conversations: dict[str, Conversation | None] = field(default_factory=dict)
     # None: the conversation's round has no record for the person yet.
     records: dict[tuple[int, str], FollowUpRecord | None] = field(default_factory=dict)
     # Records no file refers to: answering their note or photo detaches nothing.
@@ -113,13 +113,13 @@ class Prefetch:
             return True, self.people.pop(telegram_user_id)
         return False, None
 
-    def take_conversation(self, person_id: str) -> tuple[bool, ConversationSession | None]:
+    def take_conversation(self, person_id: str) -> tuple[bool, Conversation | None]:
         """(known, the newest open conversation or None)."""
         if person_id in self.conversations:
             return True, self.conversations.pop(person_id)
         return False, None
 
-    def loaded_for(self, person: Person, conversation: ConversationSession) -> dict[str, Any]:
+    def loaded_for(self, person: Person, conversation: Conversation) -> dict[str, Any]:
         """Rows for a Turn's `loaded` cache: the cohort and the record (None: there is
         none yet) and whether files refer to it, when known."""
         loaded: dict[str, Any] = {}

@@ -4,7 +4,7 @@ The transaction holds the handlers' state changes, their outbox rows and the inb
 an update is processed exactly once even across crashes and double delivery.
 
 On PostgreSQL every worker runs a processor: each claims the oldest waiting update of chats
-nobody else holds (bot/tg/inbox.py), so an update is handled by one worker and a chat's
+nobody else holds (bot/messaging/inbox.py), so an update is handled by one worker and a chat's
 updates stay in order. On SQLite the one process reads the backlog directly.
 """
 
@@ -19,9 +19,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.delivery.outbox import Job, enqueue, enqueue_many, release
-from bot.runtime import Runtime
-from bot.tg import inbox
+from bot.app.runtime import Runtime
+from bot.messaging import inbox
+from bot.messaging.outbox import Job, enqueue, enqueue_many, release
 from bot.tg.context import UnitOfWork
 from bot.tg.prefetch import Prefetch
 

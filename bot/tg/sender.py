@@ -25,12 +25,12 @@ from sqlalchemy import bindparam, update
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.app.runtime import Runtime
 from bot.db.models import OutboxMessage, OutboxStatus, Priority
 from bot.db.models.base import table_of
-from bot.delivery.limits import ChatSpacing, RateLimiter, SendLimits
-from bot.delivery.outbox import Job, claim_due
-from bot.people.reachability import mark_unreachable
-from bot.runtime import Runtime
+from bot.domain.people.reachability import mark_unreachable
+from bot.messaging.limits import ChatSpacing, RateLimiter, SendLimits
+from bot.messaging.outbox import Job, claim_due
 from bot.tg.api import call
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class OutboxSender:
         """Work until `stop` is set; messages being sent are finished and recorded.
 
         Rows a dead sender left claimed are released by whoever starts this one, when it
-        becomes the leader (bot/tg/leader.py).
+        becomes the leader (bot/app/leader.py).
         """
         lanes = [
             _Lane(self, "replies", self.batch // 4 or 1),

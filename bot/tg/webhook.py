@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.runtime import Runtime
-from bot.tg import inbox
+from bot.app.runtime import Runtime
+from bot.messaging import inbox
 
 log = logging.getLogger(__name__)
 

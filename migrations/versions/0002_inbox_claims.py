@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _chat_of(payload: dict[str, Any]) -> int | None:
-    # A frozen copy of bot.tg.inbox.chat_of as it was at this revision: migrations must not
+    # A frozen copy of bot.messaging.inbox.chat_of as it was at this revision: migrations must not
     # change meaning when the application code moves on.
     for key in ("message", "edited_message", "callback_query", "my_chat_member"):
         part = payload.get(key)

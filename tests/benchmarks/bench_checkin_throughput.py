@@ -5,7 +5,7 @@ Run:  .venv/bin/python tests/benchmarks/bench_checkin_throughput.py
           [--repeat N] [--telegram-limits] [--profile OUT.prof] [--sql-census OUT.txt]
 
 For each system in turn (Kabar, then baseline_ptb_bot.py, written like PTB's examples with a
-ConversationHandler and PicklePersistence) a fresh fake Bot API (bot/fakeapi) starts in this
+ConversationHandler and PicklePersistence) a fresh fake Bot API (bot/sandbox/fakeapi) starts in this
 process on 127.0.0.1 and the bot runs as a subprocess pointed at it. N simulated families
 wait until every one has the first question, then answer the whole check-in at once, each
 waiting for the reply before its next answer:
@@ -46,7 +46,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bot.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
+from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = Path(__file__).with_name("baseline_ptb_bot.py")
@@ -87,7 +87,7 @@ class Answer:
 
 
 def script() -> list[Answer]:
-    from bot.checkins.binding import THANKS
+    from bot.domain.checkins.binding import THANKS
 
     return [
         Answer(True, "Yes", _prompt("quantity_produced")),
@@ -324,7 +324,6 @@ async def drive(
 async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) -> Result:
     from sqlalchemy import select
 
-    from bot.clock import SystemClock
     from bot.db.engine import Database
     from bot.db.models import (
         Cohort,
@@ -334,7 +333,8 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
         Role,
         TelegramAccount,
     )
-    from bot.rounds.opening import open_round
+    from bot.domain.rounds.opening import open_round
+    from bot.lib.clock import SystemClock
 
     now = datetime.now(UTC)
     db = Database(database_url)

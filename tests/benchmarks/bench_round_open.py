@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, select
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models import Cohort, OutboxMessage, ParticipantStatus, Person, Role, TelegramAccount
-from bot.rounds.opening import open_round
+from bot.domain.rounds.opening import open_round
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 

@@ -37,7 +37,6 @@ from typing import Any
 from sqlalchemy import Integer, and_, case, cast, func, insert, literal, select, text
 from sqlalchemy.engine import make_url
 
-from bot.alerts import escalate_due, evaluate
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models import (
@@ -52,6 +51,7 @@ from bot.db.models import (
 )
 from bot.db.models.base import table_of
 from bot.db.types import JSONType
+from bot.domain.alerts import escalate_due, evaluate
 
 START = datetime(2025, 1, 6, 1, 0, tzinfo=UTC)
 WEEK = timedelta(days=7)

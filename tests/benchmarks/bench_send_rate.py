@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 from bot.db.engine import Database  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from bot.db.models import Cohort  # noqa: E402
-from bot.fakeapi import FakeTelegram  # noqa: E402
-from bot.rounds.opening import open_round  # noqa: E402
-from tests.rounds.support import seed_cohort  # noqa: E402
+from bot.domain.rounds.opening import open_round  # noqa: E402
+from bot.sandbox.fakeapi import FakeTelegram  # noqa: E402
+from tests.domain.rounds.support import seed_cohort  # noqa: E402
 from tests.support.process import KabarProcess  # noqa: E402
 
 

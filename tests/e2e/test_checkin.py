@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.db.engine import Database
-from bot.fakeapi import FakeTelegram
+from bot.sandbox.fakeapi import FakeTelegram
 from tests.support.chat import kabar_command, said, settled
 from tests.support.golden import assert_golden
 from tests.support.process import KabarProcess

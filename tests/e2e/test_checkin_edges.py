@@ -27,7 +27,7 @@ from bot.db.models import (
     RecordStatus,
     Role,
 )
-from bot.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
+from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
 from tests.support.chat import kabar_command, said
 from tests.support.process import KabarProcess
 from tests.support.programme import CODES, COHORT, NOW, seed_programme

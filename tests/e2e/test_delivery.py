@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db.engine import Database
+from bot.db.facts import recall
 from bot.db.models import Cohort, OutboxMessage, OutboxStatus, Round
-from bot.fakeapi import FakeTelegram
-from bot.rounds.opening import open_round
-from bot.state import recall
-from tests.rounds.support import seed_cohort
+from bot.domain.rounds.opening import open_round
+from bot.sandbox.fakeapi import FakeTelegram
+from tests.domain.rounds.support import seed_cohort
 from tests.support.process import KabarProcess
 
 pytestmark = pytest.mark.e2e

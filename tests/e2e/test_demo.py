@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bot.demo.runner import run_demo
-from bot.i18n import translator
+from bot.lib.i18n import translator
+from bot.sandbox.demo.runner import run_demo
 
 pytestmark = pytest.mark.e2e
 

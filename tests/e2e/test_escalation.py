@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FakeClock
-from bot.config import Settings
+from bot.app.serve import serve
 from bot.db.engine import Database
 from bot.db.models import Alert, AlertAction, AlertStatus, Attachment, Invitation
-from bot.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
-from bot.tg.application import serve
+from bot.lib.clock import FakeClock
+from bot.lib.config import Settings
+from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
 from tests.support.chat import said
 from tests.support.process import TEST_TOKEN
 from tests.support.programme import CODES, NOW, seed_programme

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from sqlalchemy import func, select, text
 from telegram import Bot
 
-from bot.config import Settings
+from bot.app.runtime import Runtime
 from bot.db.engine import Database
 from bot.db.models import InboxUpdate
-from bot.fakeapi import FakeTelegram
-from bot.runtime import Runtime
-from bot.tg import inbox
+from bot.lib.config import Settings
+from bot.messaging import inbox
+from bot.sandbox.fakeapi import FakeTelegram
 from bot.tg.poller import poll_forever
 from tests.support.process import TEST_TOKEN
 
@@ -75,10 +75,10 @@ async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
     from datetime import UTC, datetime
 
     from bot.db.models import Cohort, FollowUpRecord, OutboxMessage
-    from bot.rounds.opening import open_round
+    from bot.domain.rounds.opening import open_round
     from bot.tg.application import build_application
     from bot.tg.processor import Processor
-    from tests.rounds.support import seed_cohort
+    from tests.domain.rounds.support import seed_cohort
 
     now = datetime.now(UTC)
     await seed_cohort(db, 3, quiet=("00:00", "00:00"), created=now)

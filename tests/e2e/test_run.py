@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import InboxUpdate, OutboxMessage, OutboxStatus
-from bot.fakeapi import FakeTelegram
+from bot.sandbox.fakeapi import FakeTelegram
 from tests.support.process import KabarProcess
 
 pytestmark = pytest.mark.e2e

@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import select, text
 from telegram import Bot
 
-from bot.config import Settings
+from bot.app.runtime import Runtime
 from bot.db.engine import Database
 from bot.db.models import InboxUpdate
-from bot.fakeapi import FakeTelegram
-from bot.runtime import Runtime
+from bot.lib.config import Settings
+from bot.sandbox.fakeapi import FakeTelegram
 from bot.tg.webhook import SECRET_HEADER, WebhookServer
-from tests.cohorts.support import run_kabar
+from tests.app.support import SECRET, Worker, start_update, until
+from tests.domain.cohorts.support import run_kabar
 from tests.support.process import TEST_TOKEN, KabarProcess
-from tests.workers.support import SECRET, Worker, start_update, until
 
 pytestmark = pytest.mark.e2e
 

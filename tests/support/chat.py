@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.db.engine import Database
-from bot.fakeapi import FakeUser, TranscriptEntry
+from bot.sandbox.fakeapi import FakeUser, TranscriptEntry
 
 
 async def said(user: FakeUser, needle: str, timeout: float = 15) -> TranscriptEntry:

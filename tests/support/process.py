@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from bot.fakeapi import FakeTelegram
+from bot.sandbox.fakeapi import FakeTelegram
 
 TEST_TOKEN = "123456:TEST-abcdefghijklmnopqrstuvwxyz"
 

@@ -27,7 +27,7 @@ async def seed_programme(db: Database, *, unit: str = "kg") -> None:
             timezone="Asia/Jakarta",
             unit=unit,
             # These tests run on the wall clock: no quiet hours, or a run after 21:00 WIB
-            # would see its messages held until morning (tests/rounds covers quiet hours).
+            # would see its messages held until morning (tests/domain/rounds covers quiet hours).
             quiet_hours_start="00:00",
             quiet_hours_end="00:00",
             created_at=NOW,

@@ -5,11 +5,11 @@ from bot.db.models.audit import AuditEntry, BotState
 from bot.db.models.base import Base
 from bot.db.models.checkins import (
     Attachment,
-    ConversationSession,
+    Conversation,
+    ConversationStatus,
     FollowUpRecord,
     RecordStatus,
     Round,
-    SessionStatus,
 )
 from bot.db.models.messaging import (
     Broadcast,
@@ -37,7 +37,8 @@ __all__ = [
     "BotState",
     "Broadcast",
     "Cohort",
-    "ConversationSession",
+    "Conversation",
+    "ConversationStatus",
     "FollowUpRecord",
     "InboxUpdate",
     "Invitation",
@@ -49,6 +50,5 @@ __all__ = [
     "RecordStatus",
     "Role",
     "Round",
-    "SessionStatus",
     "TelegramAccount",
 ]

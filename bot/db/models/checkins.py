@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.db.models.base import Base, str_enum
 
 
-class SessionStatus(StrEnum):
+class ConversationStatus(StrEnum):
     OPEN = "open"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
@@ -50,7 +50,7 @@ class Round(Base):
     closed_at: Mapped[datetime | None]
 
 
-class ConversationSession(Base):
+class Conversation(Base):
     """Where a person is in a flow; the state is versioned JSON so a restart resumes it."""
 
     __tablename__ = "conversation_sessions"
@@ -68,8 +68,8 @@ class ConversationSession(Base):
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Bumped on every change: a stale writer (or a stale button) is detected, not applied.
     revision: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[SessionStatus] = mapped_column(
-        str_enum(SessionStatus, "session_status"), default=SessionStatus.OPEN
+    status: Mapped[ConversationStatus] = mapped_column(
+        str_enum(ConversationStatus, "session_status"), default=ConversationStatus.OPEN
     )
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -89,7 +89,10 @@ class FollowUpRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
-    session_id: Mapped[int | None] = mapped_column(ForeignKey("conversation_sessions.id"))
+    # Stored as session_id, the column name of the first schema.
+    conversation_id: Mapped[int | None] = mapped_column(
+        "session_id", ForeignKey("conversation_sessions.id"), key="conversation_id"
+    )
     status: Mapped[RecordStatus] = mapped_column(str_enum(RecordStatus, "record_status"))
     produced: Mapped[bool | None]
     quantity_produced: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
@@ -113,7 +116,10 @@ class Attachment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
     record_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up_records.id"), index=True)
-    session_id: Mapped[int | None] = mapped_column(ForeignKey("conversation_sessions.id"))
+    # Stored as session_id, the column name of the first schema.
+    conversation_id: Mapped[int | None] = mapped_column(
+        "session_id", ForeignKey("conversation_sessions.id"), key="conversation_id"
+    )
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
     kind: Mapped[str] = mapped_column(String(16))  # photo | voice | document | video_note
     purpose: Mapped[str] = mapped_column(String(32))  # product_photo | problem_note | alert_note

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.alerts import notify
-from bot.alerts.rules import ask_for_help
 from bot.db.models import Alert, AlertStatus
-from bot.delivery.messages import ApiCall, Outgoing
-from bot.i18n import N_, translator
-from bot.identity import linked_person
-from bot.people import welcome
+from bot.domain.alerts import cards
+from bot.domain.alerts.rules import ask_for_help
+from bot.domain.people import greeting
+from bot.domain.people.identity import linked_person
+from bot.lib.i18n import N_, translator
+from bot.messaging.messages import ApiCall, Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.handlers.sender import button_press, sender_of
+from bot.tg.handlers.origin import button_press, sender_of
 
 NOT_ACTIVE = N_("This button is no longer active.")
 HELP_ASKED = N_(
@@ -28,20 +28,18 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
         return
     query, sender = press.query, press.sender
     person, t, answer = press.person, press.t, press.answer
-    parsed = notify.parse_action(query.data)
+    parsed = cards.parse_action(query.data)
     alert = await work.session.get(Alert, parsed[0]) if parsed else None
     if parsed is None or alert is None or person is None:
         work.send([answer(t.gettext(NOT_ACTIVE))])
         return
-    if not await notify.may_act(work.session, person, alert):
+    if not await cards.may_act(work.session, person, alert):
         press.record_forged(work.session, work.now, alert.person_id)
-        work.send([answer(t.gettext(notify.NOT_YOURS))])
+        work.send([answer(t.gettext(cards.NOT_YOURS))])
         return
     _, action = parsed
     if action == "show":
-        card = await notify.alert_card(
-            work.session, alert, notify.Recipient(person, sender.chat_id)
-        )
+        card = await cards.alert_card(work.session, alert, cards.Recipient(person, sender.chat_id))
         work.send([answer(), card])
         return
     if action == "note":
@@ -59,14 +57,14 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
         )
         return
     if alert.status in (AlertStatus.RESOLVED, AlertStatus.CLOSED):
-        work.send([answer(t.gettext(notify.ALREADY_CLOSED))])
+        work.send([answer(t.gettext(cards.ALREADY_CLOSED))])
         return
-    tz = await notify.timezone_of(work.session, alert, context.runtime.settings.timezone)
-    line = await notify.act(work.session, person, alert, action, work.now, tz)
-    messages: list[Outgoing | ApiCall] = [answer(t.gettext(notify.SAVED))]
+    tz = await cards.timezone_of(work.session, alert, context.runtime.settings.timezone)
+    line = await cards.act(work.session, person, alert, action, work.now, tz)
+    messages: list[Outgoing | ApiCall] = [answer(t.gettext(cards.SAVED))]
     message = query.message
     if message is not None and getattr(message, "text", None):
-        keep = () if action == "resolved" else notify.action_buttons(alert.id, t)
+        keep = () if action == "resolved" else cards.action_buttons(alert.id, t)
         messages.append(
             Outgoing(
                 chat_id=sender.chat_id,
@@ -87,7 +85,7 @@ async def on_help_request(update: Update, context: KabarContext) -> None:
     work = context.work
     person = await linked_person(work.session, sender.telegram_user_id)
     if person is None:
-        work.send(await welcome.help_text(work.session, sender))
+        work.send(await greeting.help_text(work.session, sender))
         return
     note = " ".join(context.args or []) or None
     alert = await ask_for_help(work.session, person.id, work.now, note)
@@ -95,4 +93,4 @@ async def on_help_request(update: Update, context: KabarContext) -> None:
     reply = t.gettext(HELP_ASKED if alert is not None else HELP_ALREADY)
     work.send([Outgoing(chat_id=sender.chat_id, text=reply, person_id=person.id)])
     if alert is not None:
-        work.send(await notify.notify_opened(work.session, [alert]))
+        work.send(await cards.notify_opened(work.session, [alert]))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.identity import linked_person
-from bot.people import welcome
-from bot.sessions.binding import Turn
-from bot.sessions.runner import open_session
+from bot.dialogue.binding import Turn
+from bot.dialogue.runner import open_conversation
+from bot.domain.people import greeting
+from bot.domain.people.identity import linked_person
 from bot.tg.context import KabarContext
-from bot.tg.handlers.sender import sender_of
+from bot.tg.handlers.origin import sender_of
 
 
 async def on_start(update: Update, context: KabarContext) -> None:
@@ -25,7 +25,7 @@ async def on_start(update: Update, context: KabarContext) -> None:
         if registered is not None:
             await ask_again(context, registered.id, sender.chat_id)
         return
-    messages = await welcome.start(work.session, sender)
+    messages = await greeting.start(work.session, sender)
     person = messages[0].person_id
     work.send(messages)
     if person is not None:
@@ -37,7 +37,7 @@ async def on_help(update: Update, context: KabarContext) -> None:
     if sender is None:
         return
     work = context.work
-    messages = await welcome.help_text(work.session, sender)
+    messages = await greeting.help_text(work.session, sender)
     work.send(messages)
     if messages[0].person_id is not None:
         await ask_again(context, messages[0].person_id, sender.chat_id)
@@ -49,7 +49,7 @@ async def ask_again(context: KabarContext, person_id: str, chat_id: int) -> None
     from bot.db.models import Person
 
     work = context.work
-    conversation = await open_session(work.session, person_id)
+    conversation = await open_conversation(work.session, person_id)
     person = await work.session.get(Person, person_id)
     if conversation is None or person is None:
         return

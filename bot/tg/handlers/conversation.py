@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import ConversationSession, SessionStatus
-from bot.delivery.messages import Outgoing
+from bot.db.models import Conversation, ConversationStatus
+from bot.domain.people import greeting
 from bot.flows.engine import Press, Text
 from bot.flows.render import parse_callback
-from bot.i18n import N_, translator
-from bot.people import welcome
+from bot.lib.i18n import N_, translator
+from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.events import event_of
-from bot.tg.handlers.sender import button_press, sender_of
+from bot.tg.handlers.origin import button_press, sender_of
 
 BUTTON_NOT_ACTIVE = N_("This button is no longer active.")
 BUTTON_NOT_YOURS = N_("This button is not for you.")
@@ -33,11 +33,11 @@ async def on_message(update: Update, context: KabarContext) -> None:
     work, services = context.work, context.runtime.services
     person = await work.person(sender.telegram_user_id)
     if person is None:
-        work.send(await welcome.start(work.session, sender))
+        work.send(await greeting.start(work.session, sender))
         return
-    conversation = await work.open_session(person.id)
+    conversation = await work.open_conversation(person.id)
     if conversation is None:
-        work.send(await welcome.not_understood(work.session, sender))
+        work.send(await greeting.not_understood(work.session, sender))
         return
     turn = work.turn(conversation, person, sender.chat_id)
     event = event_of(message)
@@ -48,7 +48,7 @@ async def on_message(update: Update, context: KabarContext) -> None:
             t = translator(person.language)
             work.send([Outgoing(chat_id=sender.chat_id, text=t.gettext(IN_A_CHECKIN))])
         else:
-            work.send(await welcome.not_understood(work.session, sender))
+            work.send(await greeting.not_understood(work.session, sender))
         work.send(await services.runner.again(turn))
         return
     work.send(await services.runner.handle(turn, event))
@@ -63,7 +63,7 @@ async def on_button(update: Update, context: KabarContext) -> None:
     person, t, answer = press.person, press.t, press.answer
     callback = parse_callback(query.data)
     conversation = (
-        await work.session.get(ConversationSession, callback.session_id) if callback else None
+        await work.session.get(Conversation, callback.conversation_id) if callback else None
     )
 
     if callback is None or conversation is None or person is None:
@@ -74,7 +74,7 @@ async def on_button(update: Update, context: KabarContext) -> None:
         work.send([answer(t.gettext(BUTTON_NOT_YOURS))])
         return
     asked = int(conversation.state.get("asked", 0))
-    if conversation.status is not SessionStatus.OPEN or asked != callback.revision:
+    if conversation.status is not ConversationStatus.OPEN or asked != callback.revision:
         work.send([answer(t.gettext(BUTTON_NOT_ACTIVE))])
         return
     pressed = query.message.message_id if query.message is not None else None
@@ -98,9 +98,9 @@ async def _session_command(update: Update, context: KabarContext, what: str) -> 
     work, runner = context.work, context.runtime.services.runner
     person = await work.person(sender.telegram_user_id)
     if person is None:
-        work.send(await welcome.not_understood(work.session, sender))
+        work.send(await greeting.not_understood(work.session, sender))
         return
-    conversation = await work.open_session(person.id)
+    conversation = await work.open_conversation(person.id)
     if conversation is None or conversation.flow != "checkin":
         t = translator(person.language)
         work.send([Outgoing(chat_id=sender.chat_id, text=t.gettext(NOTHING_OPEN))])

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.delivery.messages import Outgoing
-from bot.i18n import translator
-from bot.identity import Sender, language_of, linked_person
+from bot.domain.people.identity import Sender, language_of, linked_person
+from bot.lib.i18n import translator
+from bot.messaging.inbox import chat_of
+from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.inbox import chat_of
 from conversations import welcome
 
 log = logging.getLogger(__name__)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.db.models import Person
-from bot.delivery.messages import Outgoing
-from bot.facilitators import views
-from bot.facilitators.scope import is_facilitator_side
-from bot.i18n import N_, Translator, translator
-from bot.identity import linked_person
-from bot.people import welcome
+from bot.domain.facilitators import views
+from bot.domain.facilitators.scope import is_facilitator_side
+from bot.domain.people import greeting
+from bot.domain.people.identity import linked_person
+from bot.lib.i18n import N_, Translator, translator
+from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.handlers.sender import button_press, sender_of
+from bot.tg.handlers.origin import button_press, sender_of
 
 FOR_FACILITATORS = N_(
     "Sorry, this command is for facilitators (pendamping) and coordinators. "
@@ -28,7 +28,7 @@ async def _viewer(update: Update, context: KabarContext) -> tuple[Person, Transl
     work = context.work
     person = await linked_person(work.session, sender.telegram_user_id)
     if person is None:
-        work.send(await welcome.help_text(work.session, sender))
+        work.send(await greeting.help_text(work.session, sender))
         return None
     t = translator(person.language)
     if not is_facilitator_side(person):

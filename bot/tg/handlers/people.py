@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.db.models import Person
-from bot.delivery.messages import ApiCall, Outgoing
-from bot.identity import linked_person
-from bot.people import preferences, welcome
+from bot.domain.people import greeting, preferences
+from bot.domain.people.identity import linked_person
+from bot.messaging.messages import ApiCall, Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.basics import ask_again
-from bot.tg.handlers.sender import sender_of
+from bot.tg.handlers.origin import sender_of
 
 
 async def on_contact(update: Update, context: KabarContext) -> None:
@@ -49,7 +49,7 @@ async def _for_person(
     work = context.work
     person = await linked_person(work.session, sender.telegram_user_id)
     if person is None:
-        work.send(await welcome.help_text(work.session, sender))
+        work.send(await greeting.help_text(work.session, sender))
         return
     work.send(await action(work.session, person, sender.chat_id, work.now))
     if then_ask:

@@ -1,5 +1,0 @@
-"""Alerts to facilitators: the escalation rules and escalation to coordinators."""
-
-from bot.alerts.rules import Rule, RuleOutcome, ask_for_help, escalate_due, evaluate
-
-__all__ = ["Rule", "RuleOutcome", "ask_for_help", "escalate_due", "evaluate"]

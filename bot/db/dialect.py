@@ -1,0 +1,111 @@
+"""The one place for SQL that SQLite and PostgreSQL spell differently.
+
+Inserts that skip or overwrite on conflict, JSON built in SQL, and the advisory-lock test
+of whether a worker is alive. Everything else in Kabar is written once for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+from bot.db.types import JSONType
+
+# Advisory lock keys (two int4 keys: class, object). Locks are per database, so two Kabar
+# databases on one server do not compete.
+LEADER_LOCK_CLASS = 0x4B41_4241  # "KABA"
+LEADER_LOCK_OBJECT = 1
+WORKER_LOCK_CLASS = 0x4B41_4257  # "KABW"; the object is hashtext(worker name)
+
+
+def is_postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_for(session: AsyncSession, table: Any) -> Any:
+    """The dialect's own INSERT (which knows ON CONFLICT) for `table`."""
+    module: Any = postgresql if is_postgresql(session) else sqlite
+    return module.insert(table)
+
+
+def insert_skipping_conflicts(
+    session: AsyncSession, table: Any, keys: Sequence[str] | None = None
+) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING, so a race on a unique index is not an error;
+    `keys` names the unique columns (any conflict when None)."""
+    index = list(keys) if keys is not None else None
+    return insert_for(session, table).on_conflict_do_nothing(index_elements=index)
+
+
+async def insert_ignore(
+    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]
+) -> None:
+    """Insert `rows`, skipping those whose `keys` exist already."""
+    if rows:
+        await session.execute(insert_skipping_conflicts(session, table, keys), list(rows))
+
+
+def claimant_gone_sql(column: str) -> str:
+    """SQL (PostgreSQL) that is true when the worker named in `column` holds no worker
+    lock, i.e. its process or its connection is gone. A hash collision only makes a dead
+    worker look alive, and its claims then wait for their timeout."""
+    return (
+        "NOT EXISTS (SELECT 1 FROM pg_locks AS lk WHERE lk.locktype = 'advisory'"
+        " AND lk.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        f" AND lk.classid = {WORKER_LOCK_CLASS}::oid AND lk.objid = hashtext({column})::oid"
+        " AND lk.objsubid = 2 AND lk.granted)"
+    )
+
+
+class json_object(FunctionElement[Any]):  # noqa: N801 - named like the SQL function
+    """A JSON object built in SQL from key, value pairs: json_object / jsonb_build_object."""
+
+    type = JSONType
+    inherit_cache = True
+    name = "json_object"
+
+
+class embed_json(FunctionElement[Any]):  # noqa: N801 - named like the SQL function
+    """A JSON column as a value inside json_object (SQLite stores JSON as text)."""
+
+    type = JSONType
+    inherit_cache = True
+    name = "embed_json"
+
+
+@compiles(json_object, "sqlite")
+def _json_object_sqlite(element: json_object, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_object({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_object, "postgresql")
+def _json_object_postgresql(element: json_object, compiler: SQLCompiler, **kw: Any) -> str:
+    # Keys are bound parameters: asyncpg cannot infer their type in a VARIADIC "any" call.
+    pairs = [compiler.process(clause, **kw) for clause in element.clauses]
+    typed = [f"CAST({sql} AS TEXT)" if i % 2 == 0 else sql for i, sql in enumerate(pairs)]
+    return f"jsonb_build_object({', '.join(typed)})"
+
+
+@compiles(embed_json, "sqlite")
+def _embed_json_sqlite(element: embed_json, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(embed_json, "postgresql")
+def _embed_json_postgresql(element: embed_json, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+def pairs(**values: ColumnElement[Any] | str | int | None) -> json_object:
+    args: list[Any] = []
+    for key, value in values.items():
+        args.extend((key, value))
+    return json_object(*args)

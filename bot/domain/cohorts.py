@@ -1,0 +1,372 @@
+"""Cohorts: a group of families with one check-in schedule, time zone and unit.
+
+Domain functions take a session and return data; they never print. Problems are raised as
+CohortError carrying an English msgid, translated by the caller in the reader's language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Cohort, Person, Role, TelegramAccount
+from bot.domain.audit import audit
+from bot.lib.i18n import N_, Translator
+from bot.lib.scheduling import (
+    QuietHours,
+    Schedule,
+    ScheduleError,
+    next_occurrence,
+    parse_quiet_hours,
+    parse_schedule,
+    resolve_timezone,
+)
+
+DEFAULT_SCHEDULE = "mon 08:00"
+DEFAULT_UNIT = "kg"
+MAX_NAME_LENGTH = 64
+MAX_UNIT_LENGTH = 16
+# Numeric(14, 3) holds at most 11 digits before the point.
+_MAX_QUANTITY_LIMIT = Decimal(10) ** 11
+# \w is Unicode-aware: village and product names are not always ASCII.
+_NAME_RE = re.compile(r"^[\w.-]+$")
+
+MSG_NAME_EMPTY = N_(
+    'The cohort name is empty. Use letters, digits, "-", "_" or ".", for example '
+    "pelepah-pisang-2025."
+)
+MSG_NAME_TOO_LONG = N_('The cohort name "{name}" is longer than 64 characters.')
+MSG_NAME_CHARS = N_(
+    'The cohort name "{name}" may only contain letters, digits, "-", "_" and ".", for example '
+    "pelepah-pisang-2025."
+)
+MSG_EXISTS = N_(
+    'Cohort "{name}" already exists. To change it, use: kabar cohort update {name} '
+    '--schedule "mon 08:00"'
+)
+MSG_UNKNOWN = N_(
+    'There is no cohort "{name}". See `kabar cohort list`, or create it with: '
+    'kabar cohort create {name} --schedule "mon 08:00"'
+)
+MSG_UNIT_EMPTY = N_("The unit is empty. Give the unit families count their product in, like kg.")
+MSG_UNIT_TOO_LONG = N_('The unit "{unit}" is longer than 16 characters.')
+MSG_BAD_MAX_QUANTITY = N_(
+    'The maximum quantity "{value}" must be a number above 0 and below 100000000000, '
+    "for example 10000."
+)
+
+
+class CohortError(Exception):
+    """A cohort request that cannot be done; `translate(t)` gives the operator's text."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.msgid = msgid
+        self.params = params
+        super().__init__(msgid.format(**params))
+
+    @classmethod
+    def from_schedule_error(cls, error: ScheduleError) -> CohortError:
+        return cls(error.msgid, **error.params)
+
+    def translate(self, t: Translator) -> str:
+        return t.gettext(self.msgid).format(**self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class CohortOverview:
+    """One line of `kabar cohort list`."""
+
+    name: str
+    schedule: str
+    timezone: str
+    unit: str
+    quiet_hours: str
+    max_quantity: Decimal
+    participants: int
+    registered: int
+    next_round: datetime | None  # UTC; None when the stored schedule cannot be read
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def validate_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise CohortError(MSG_NAME_EMPTY)
+    if len(name) > MAX_NAME_LENGTH:
+        raise CohortError(MSG_NAME_TOO_LONG, name=name)
+    if not _NAME_RE.match(name):
+        raise CohortError(MSG_NAME_CHARS, name=name)
+    return name
+
+
+def validate_unit(unit: str) -> str:
+    unit = " ".join(unit.split())
+    if not unit:
+        raise CohortError(MSG_UNIT_EMPTY)
+    if len(unit) > MAX_UNIT_LENGTH:
+        raise CohortError(MSG_UNIT_TOO_LONG, unit=unit)
+    return unit
+
+
+def validate_max_quantity(value: Decimal | int | str) -> Decimal:
+    try:
+        quantity = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise CohortError(MSG_BAD_MAX_QUANTITY, value=value) from None
+    if not quantity.is_finite() or not 0 < quantity < _MAX_QUANTITY_LIMIT:
+        raise CohortError(MSG_BAD_MAX_QUANTITY, value=value)
+    return quantity
+
+
+def _schedule(value: str) -> Schedule:
+    try:
+        return parse_schedule(value)
+    except ScheduleError as error:
+        raise CohortError.from_schedule_error(error) from None
+
+
+def _timezone(value: str) -> str:
+    try:
+        return resolve_timezone(value)
+    except ScheduleError as error:
+        raise CohortError.from_schedule_error(error) from None
+
+
+def _quiet(value: str) -> QuietHours:
+    try:
+        return parse_quiet_hours(value)
+    except ScheduleError as error:
+        raise CohortError.from_schedule_error(error) from None
+
+
+# --- reading a cohort's settings ------------------------------------------------------------
+
+
+def cohort_schedule(cohort: Cohort) -> Schedule:
+    """The cohort's parsed schedule (ScheduleError if the stored text is unreadable)."""
+    return parse_schedule(cohort.schedule)
+
+
+def cohort_quiet_hours(cohort: Cohort) -> QuietHours:
+    return QuietHours.from_strings(cohort.quiet_hours_start, cohort.quiet_hours_end)
+
+
+def cohort_anchor(cohort: Cohort) -> date:
+    """The local date every-N-weeks schedules count from: the day the cohort was created."""
+    return cohort.created_at.astimezone(ZoneInfo(cohort.timezone)).date()
+
+
+def next_round_at(cohort: Cohort, after: datetime) -> datetime:
+    """When the cohort's next scheduled round opens, strictly after `after` (UTC)."""
+    return next_occurrence(cohort_schedule(cohort), after, cohort.timezone, cohort_anchor(cohort))
+
+
+def schedule_in_quiet_hours(cohort: Cohort) -> bool:
+    """Whether the schedule's time of day falls in quiet hours (its messages would wait)."""
+    try:
+        return cohort_quiet_hours(cohort).contains(cohort_schedule(cohort).at)
+    except ScheduleError:
+        return False
+
+
+# --- queries and changes --------------------------------------------------------------------
+
+
+async def get_cohort(session: AsyncSession, name: str) -> Cohort | None:
+    result = await session.execute(select(Cohort).where(Cohort.name == name.strip()))
+    return result.scalar_one_or_none()
+
+
+async def require_cohort(session: AsyncSession, name: str) -> Cohort:
+    cohort = await get_cohort(session, name)
+    if cohort is None:
+        raise CohortError(MSG_UNKNOWN, name=name.strip())
+    return cohort
+
+
+def format_quantity(value: Decimal) -> str:
+    """10000.000 -> "10000", 2.500 -> "2.5" (plain, for audit details and messages)."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def _describe(cohort: Cohort) -> dict[str, str]:
+    return {
+        "schedule": cohort.schedule,
+        "timezone": cohort.timezone,
+        "unit": cohort.unit,
+        "quiet_hours": str(cohort_quiet_hours(cohort)),
+        "max_quantity": format_quantity(cohort.max_quantity),
+    }
+
+
+async def create_cohort(
+    session: AsyncSession,
+    name: str,
+    *,
+    schedule: str,
+    timezone: str,
+    now: datetime,
+    unit: str = DEFAULT_UNIT,
+    quiet_hours: str | None = None,
+    max_quantity: Decimal | int | str | None = None,
+    actor: str = "cli",
+) -> Cohort:
+    """A new cohort; CohortError if the name is taken or any value is invalid."""
+    name = validate_name(name)
+    parsed = _schedule(schedule)
+    zone = _timezone(timezone)
+    cohort = Cohort(
+        name=name,
+        schedule=str(parsed),
+        timezone=zone,
+        unit=validate_unit(unit),
+        created_at=now,
+    )
+    # Unset options keep the model's defaults (quiet 21:00-06:00, at most 10000).
+    if quiet_hours is not None:
+        quiet = _quiet(quiet_hours)
+        cohort.quiet_hours_start = f"{quiet.start:%H:%M}"
+        cohort.quiet_hours_end = f"{quiet.end:%H:%M}"
+    if max_quantity is not None:
+        cohort.max_quantity = validate_max_quantity(max_quantity)
+    if await get_cohort(session, name) is not None:
+        raise CohortError(MSG_EXISTS, name=name)
+    session.add(cohort)
+    await session.flush()
+    audit(
+        session,
+        at=now,
+        actor=actor,
+        action="cohort.created",
+        subject=name,
+        details=_describe(cohort),
+    )
+    return cohort
+
+
+async def update_cohort(
+    session: AsyncSession,
+    name: str,
+    *,
+    now: datetime,
+    schedule: str | None = None,
+    timezone: str | None = None,
+    unit: str | None = None,
+    quiet_hours: str | None = None,
+    max_quantity: Decimal | int | str | None = None,
+    actor: str = "cli",
+) -> tuple[Cohort, dict[str, tuple[str, str]]]:
+    """Change the given settings; returns the cohort and {field: (old, new)} of real changes."""
+    cohort = await require_cohort(session, name)
+    # Validate everything before touching the row, so a bad value changes nothing.
+    new_schedule = str(_schedule(schedule)) if schedule is not None else None
+    new_zone = _timezone(timezone) if timezone is not None else None
+    new_unit = validate_unit(unit) if unit is not None else None
+    new_quiet = _quiet(quiet_hours) if quiet_hours is not None else None
+    new_max = validate_max_quantity(max_quantity) if max_quantity is not None else None
+
+    before = _describe(cohort)
+    if new_schedule is not None:
+        cohort.schedule = new_schedule
+    if new_zone is not None:
+        cohort.timezone = new_zone
+    if new_unit is not None:
+        cohort.unit = new_unit
+    if new_quiet is not None:
+        cohort.quiet_hours_start = f"{new_quiet.start:%H:%M}"
+        cohort.quiet_hours_end = f"{new_quiet.end:%H:%M}"
+    if new_max is not None and new_max != cohort.max_quantity:
+        cohort.max_quantity = new_max
+    after = _describe(cohort)
+    changes = {key: (before[key], after[key]) for key in after if before[key] != after[key]}
+    if changes:
+        await session.flush()
+        audit(
+            session,
+            at=now,
+            actor=actor,
+            action="cohort.updated",
+            subject=cohort.name,
+            details={"changes": {key: list(pair) for key, pair in changes.items()}},
+        )
+    return cohort, changes
+
+
+async def _count_by_cohort(session: AsyncSession, *, registered_only: bool) -> dict[int, int]:
+    query = select(Person.cohort_id, func.count()).where(
+        Person.role == Role.PARTICIPANT, Person.cohort_id.is_not(None)
+    )
+    if registered_only:
+        query = query.join(TelegramAccount, TelegramAccount.person_id == Person.id)
+    rows = await session.execute(query.group_by(Person.cohort_id))
+    return {cohort_id: count for cohort_id, count in rows if cohort_id is not None}
+
+
+async def list_cohorts(session: AsyncSession, *, now: datetime) -> list[CohortOverview]:
+    """Every cohort by name, with participant counts and when its next round opens."""
+    cohorts = (await session.execute(select(Cohort).order_by(Cohort.name))).scalars().all()
+    participants = await _count_by_cohort(session, registered_only=False)
+    registered = await _count_by_cohort(session, registered_only=True)
+    overview: list[CohortOverview] = []
+    for cohort in cohorts:
+        try:
+            upcoming: datetime | None = next_round_at(cohort, now)
+        except (ScheduleError, ValueError):
+            upcoming = None  # a hand-edited row should not break the listing
+        overview.append(
+            CohortOverview(
+                name=cohort.name,
+                schedule=cohort.schedule,
+                timezone=cohort.timezone,
+                unit=cohort.unit,
+                quiet_hours=f"{cohort.quiet_hours_start}-{cohort.quiet_hours_end}"
+                if cohort.quiet_hours_start != cohort.quiet_hours_end
+                else "none",
+                max_quantity=cohort.max_quantity,
+                participants=participants.get(cohort.id, 0),
+                registered=registered.get(cohort.id, 0),
+                next_round=upcoming,
+            )
+        )
+    return overview
+
+
+async def ensure_cohorts(
+    session: AsyncSession, names: Iterable[str], *, timezone: str, now: datetime
+) -> tuple[dict[str, int], list[str]]:
+    """Ids of the named cohorts, creating missing ones with the default schedule.
+
+    Returns (name -> id, names created). A roster may name a cohort before staff have set
+    its schedule; it starts weekly on Monday 08:00 and `kabar cohort` can change that.
+    """
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}, []
+    rows = await session.execute(select(Cohort.name, Cohort.id).where(Cohort.name.in_(wanted)))
+    ids = {name: cohort_id for name, cohort_id in rows}
+    created: list[str] = []
+    for name in wanted:
+        if name in ids:
+            continue
+        cohort = Cohort(
+            name=name,
+            schedule=DEFAULT_SCHEDULE,
+            timezone=timezone,
+            unit=DEFAULT_UNIT,
+            created_at=now,
+        )
+        session.add(cohort)
+        await session.flush()
+        ids[name] = cohort.id
+        created.append(name)
+    return ids, created

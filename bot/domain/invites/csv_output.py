@@ -1,0 +1,25 @@
+"""Invitations as CSV: exactly `id,name,role,code,link`, one row per person."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from typing import TextIO
+
+from bot.domain.invites.issue import InviteRow
+from bot.domain.invites.links import invite_link
+
+COLUMNS = ("id", "name", "role", "code", "link")
+
+
+def write_csv(rows: Iterable[InviteRow], username: str | None, out: TextIO) -> int:
+    """Write the header and one row per invitation (empty link without a username)."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(
+            (row.person_id, row.name, row.role.value, row.code, invite_link(username, row.code))
+        )
+        count += 1
+    return count

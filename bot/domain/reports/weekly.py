@@ -1,0 +1,74 @@
+"""Each registered facilitator's weekly digest: a chart and a few words, via the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Alert, AlertStatus, Person, Priority, Role, TelegramAccount
+from bot.domain.reports.activity import activity
+from bot.domain.reports.chart import activity_chart
+from bot.lib.i18n import N_, translator
+from bot.messaging.messages import ApiCall
+
+CAPTION = N_(
+    "Weekly digest, last check-in: {producing} producing, {not_producing} not producing, "
+    "{missed} did not answer. Open alerts: {alerts}. Send /peringatan to see them."
+)
+
+
+async def weekly_digests(session: AsyncSession, *, now: datetime, tz: str) -> list[ApiCall]:
+    """One photo message per registered, reachable facilitator whose families have rounds."""
+    facilitators = (
+        await session.execute(
+            select(Person, TelegramAccount.chat_id)
+            .join(TelegramAccount, TelegramAccount.person_id == Person.id)
+            .where(
+                Person.role == Role.FACILITATOR,
+                Person.consent_at.is_not(None),  # registered and agreed to messages
+                TelegramAccount.unreachable_at.is_(None),
+            )
+        )
+    ).all()
+    messages: list[ApiCall] = []
+    for facilitator, chat_id in facilitators:
+        series = await activity(session, facilitator.id)
+        if not series:
+            continue
+        open_alerts = await session.scalar(
+            select(func.count())
+            .select_from(Alert)
+            .where(
+                Alert.assigned_to_id == facilitator.id,
+                Alert.status.in_([AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]),
+            )
+        )
+        t = translator(facilitator.language)
+        last = series[-1]
+        caption = t.gettext(CAPTION).format(
+            producing=t.format_number(last.producing),
+            not_producing=t.format_number(last.not_producing),
+            missed=t.format_number(last.missed),
+            alerts=t.format_number(open_alerts or 0),
+        )
+        # Drawing takes a while (matplotlib): off the event loop that answers families.
+        png = await asyncio.to_thread(activity_chart, series, t, tz)
+        messages.append(
+            ApiCall(
+                chat_id=chat_id,
+                method="sendPhoto",
+                # The outbox holds JSON: the picture travels base64-encoded (tens of KB).
+                payload={
+                    "chat_id": chat_id,
+                    "caption": caption[:1024],
+                    "photo_b64": base64.b64encode(png).decode("ascii"),
+                },
+                person_id=facilitator.id,
+                priority=Priority.BROADCAST,
+            )
+        )
+    return messages

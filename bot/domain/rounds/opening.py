@@ -1,0 +1,259 @@
+"""Opening and closing rounds.
+
+Opening writes one conversation session and its first question (outbox rows) per active,
+registered participant in the same transaction as the round itself, with bulk inserts: a
+regency's 20,000 families (or a province's 370,000) must not take minutes. Closing turns
+the unanswered into `missed` records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (
+    Cohort,
+    Conversation,
+    ConversationStatus,
+    FollowUpRecord,
+    OutboxMessage,
+    OutboxStatus,
+    ParticipantStatus,
+    Person,
+    Priority,
+    RecordStatus,
+    Role,
+    Round,
+    TelegramAccount,
+)
+from bot.db.models.base import table_of
+from bot.domain.cohorts import cohort_quiet_hours, next_round_at
+from bot.flows import engine
+from bot.flows.render import RenderContext, render
+from bot.lib.i18n import N_, resolve_locale, translator
+from bot.lib.scheduling.errors import ScheduleError
+from bot.lib.scheduling.quiet import next_allowed
+from bot.messaging.messages import Outgoing
+from conversations.checkin import CHECKIN
+
+GREETING = N_("Hello, {name}! It is time for Kabar's check-in: how is your business going?")
+BATCH = 5_000
+# Callback data of the first question is rendered once per language with this session id,
+# then written per participant with their own.
+_TEMPLATE_CONVERSATION = 999_999_999_999
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    round_id: int
+    participants: int
+    closed_rounds: int
+
+
+def closes_at(cohort: Cohort, opened: datetime) -> datetime:
+    """By default a round closes when the next one opens, or after close_after_days."""
+    latest = opened + timedelta(days=cohort.close_after_days)
+    try:
+        return min(latest, next_round_at(cohort, opened))
+    except ScheduleError:
+        return latest
+
+
+async def open_round(
+    session: AsyncSession,
+    cohort: Cohort,
+    *,
+    now: datetime,
+    scheduled_for: datetime | None = None,
+    kind: str = "manual",
+) -> Opened:
+    closed = await close_open_rounds(session, cohort.id, now=now)
+    await end_check_ins(session, cohort.id, now=now)
+    round_ = Round(
+        cohort_id=cohort.id,
+        kind=kind,
+        scheduled_for=scheduled_for or now,
+        opened_at=now,
+        closes_at=closes_at(cohort, now),
+    )
+    session.add(round_)
+    await session.flush()
+    # Quiet hours: the round opens now, its messages wait for the morning.
+    send_from = next_allowed(now, cohort.timezone, cohort_quiet_hours(cohort))
+    rows = (
+        await session.execute(
+            select(Person.id, Person.name, Person.language, TelegramAccount.chat_id)
+            .join(TelegramAccount, TelegramAccount.person_id == Person.id)
+            .where(
+                Person.cohort_id == cohort.id,
+                Person.role == Role.PARTICIPANT,
+                Person.consent_at.is_not(None),
+                Person.status.not_in([ParticipantStatus.PAUSED, ParticipantStatus.UNREACHABLE]),
+                TelegramAccount.unreachable_at.is_(None),
+            )
+            .order_by(Person.id)
+        )
+    ).all()
+    first = engine.begin(CHECKIN, engine.Limits(unit=cohort.unit))
+    state = first.state
+    state.asked = 1
+    for start in range(0, len(rows), BATCH):
+        await _open_batch(
+            session,
+            rows[start : start + BATCH],
+            round_,
+            cohort,
+            first.outputs,
+            state,
+            now,
+            send_from,
+        )
+    return Opened(round_id=round_.id, participants=len(rows), closed_rounds=closed)
+
+
+async def _open_batch(
+    session: AsyncSession,
+    people: Sequence[tuple[str, str, str | None, int]],
+    round_: Round,
+    cohort: Cohort,
+    outputs: Sequence[engine.Output],
+    state: engine.FlowState,
+    now: datetime,
+    send_from: datetime,
+) -> None:
+    session_rows = [
+        {
+            "person_id": person_id,
+            "round_id": round_.id,
+            "flow": CHECKIN.name,
+            "flow_version": CHECKIN.version,
+            "step": state.step,
+            "state": state.to_json(),
+            "revision": 1,
+            "status": ConversationStatus.OPEN,
+            "started_at": now,
+            "updated_at": now,
+        }
+        for person_id, _name, _language, _chat in people
+    ]
+    # Core inserts (not ORM bulk): one executemany per batch instead of a call per row.
+    sessions_table = table_of(Conversation)
+    result = await session.execute(
+        insert(sessions_table).returning(sessions_table.c.person_id, sessions_table.c.id),
+        session_rows,
+    )
+    conversation_ids = {row[0]: row[1] for row in result}
+    templates: dict[str, list[Outgoing]] = {}
+    outbox: list[dict[str, Any]] = []
+    for person_id, name, language, chat_id in people:
+        locale = resolve_locale(language)
+        if locale not in templates:
+            context = RenderContext(
+                t=translator(locale),
+                flow=CHECKIN,
+                chat_id=0,
+                person_id="",
+                conversation_id=_TEMPLATE_CONVERSATION,
+                revision=1,
+                unit=cohort.unit,
+                priority=Priority.CHECKIN,
+            )
+            templates[locale] = render(outputs, context)
+        t = translator(locale)
+        greeting = Outgoing(chat_id=chat_id, text=t.gettext(GREETING).format(name=name))
+        marker = f":{_TEMPLATE_CONVERSATION}:"
+        own = f":{conversation_ids[person_id]}:"
+        for message in (greeting, *templates[locale]):
+            method, payload = message.api_call()
+            payload["chat_id"] = chat_id
+            if "reply_markup" in payload:
+                for row in payload["reply_markup"].get("inline_keyboard", []):
+                    for button in row:
+                        if "callback_data" in button:
+                            button["callback_data"] = button["callback_data"].replace(marker, own)
+            outbox.append(
+                {
+                    "chat_id": chat_id,
+                    "person_id": person_id,
+                    "method": method,
+                    "payload": payload,
+                    "priority": Priority.CHECKIN,
+                    "status": OutboxStatus.PENDING,
+                    "not_before": send_from,
+                    "attempts": 0,
+                    "created_at": now,
+                    "round_id": round_.id,
+                }
+            )
+    await session.execute(insert(table_of(OutboxMessage)), outbox)
+
+
+async def close_open_rounds(session: AsyncSession, cohort_id: int, *, now: datetime) -> int:
+    rounds = (
+        (
+            await session.execute(
+                select(Round).where(Round.cohort_id == cohort_id, Round.closed_at.is_(None))
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for round_ in rounds:
+        await close_round(session, round_, now=now)
+    return len(rounds)
+
+
+async def end_check_ins(session: AsyncSession, cohort_id: int, *, now: datetime) -> None:
+    """A new round replaces the old one's unfinished check-ins: they can no longer be answered."""
+    earlier = select(Round.id).where(Round.cohort_id == cohort_id)
+    await session.execute(
+        update(Conversation)
+        .where(
+            Conversation.round_id.in_(earlier),
+            Conversation.status == ConversationStatus.OPEN,
+        )
+        .values(status=ConversationStatus.CLOSED, finished_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def close_round(session: AsyncSession, round_: Round, *, now: datetime) -> None:
+    """Close the round: who has not answered gets a `missed` record.
+
+    Their check-in stays open until the next round opens: an answer that still comes is
+    taken (the record becomes answered) and flagged late.
+    """
+    round_.closed_at = now
+    answered = select(FollowUpRecord.person_id).where(FollowUpRecord.round_id == round_.id)
+    unanswered = (
+        await session.execute(
+            select(Conversation.person_id, Conversation.id).where(
+                Conversation.round_id == round_.id,
+                Conversation.flow == CHECKIN.name,
+                Conversation.person_id.not_in(answered),
+            )
+        )
+    ).all()
+    cohort = await session.get(Cohort, round_.cohort_id)
+    missed: list[dict[str, Any]] = [
+        {
+            "round_id": round_.id,
+            "person_id": person_id,
+            "conversation_id": conversation_id,
+            "status": RecordStatus.MISSED,
+            "unit": cohort.unit if cohort else None,
+            "problems": [],
+            "needs_help": False,
+            "late": False,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for person_id, conversation_id in unanswered
+    ]
+    for start in range(0, len(missed), BATCH):
+        await session.execute(insert(table_of(FollowUpRecord)), missed[start : start + BATCH])

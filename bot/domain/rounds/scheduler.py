@@ -1,0 +1,216 @@
+"""The round clock: opens rounds that came due, sends reminders, closes rounds.
+
+The database is the truth: each tick compares it with the time, so a tick after downtime
+catches up (a round due while Kabar was down opens once, its reminders go out then) and
+ticks may be skipped or repeated without harm. APScheduler only decides when to tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.engine import Database
+from bot.db.facts import recall, remember
+from bot.db.models import (
+    Cohort,
+    Conversation,
+    ConversationStatus,
+    Person,
+    Priority,
+    Round,
+    TelegramAccount,
+)
+from bot.dialogue.binding import Turn
+from bot.dialogue.runner import FlowRunner
+from bot.domain.cohorts import cohort_anchor, cohort_quiet_hours, cohort_schedule
+from bot.domain.rounds.opening import close_round, open_round
+from bot.lib.i18n import N_, translator
+from bot.lib.scheduling.errors import ScheduleError
+from bot.lib.scheduling.quiet import next_allowed
+from bot.lib.scheduling.schedule import occurrences_between
+from bot.messaging.messages import Outgoing
+from bot.messaging.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+LAST_TICK = "round_clock"
+RULES_EVALUATED = "rules_evaluated"
+RULES_EVERY = timedelta(hours=1)
+WEEKLY_DIGEST = "weekly_digest"
+DIGEST_HOUR = 7
+REMINDER = N_("A reminder from Kabar: we would still like to hear how your business is going.")
+
+
+@dataclass
+class TickResult:
+    opened: list[int] = field(default_factory=list)
+    reminded: int = 0
+    closed: int = 0
+    alerts: int = 0  # alert messages written (new, escalated, closed)
+    digests: int = 0  # weekly digests written
+
+
+async def tick(
+    db: Database, *, now: datetime, runner: FlowRunner, timezone: str = "Asia/Jakarta"
+) -> TickResult:
+    result = TickResult()
+    async with db.sessions() as session:
+        cohorts = list((await session.execute(select(Cohort.id))).scalars())
+    for cohort_id in cohorts:
+        opened = await _open_if_due(db, cohort_id, now)
+        if opened is not None:
+            result.opened.append(opened)
+    async with db.transaction() as session:
+        result.closed = await _close_due(session, now)
+    async with db.transaction() as session:
+        result.alerts = await _alerts(
+            session, now, rounds_changed=bool(result.opened or result.closed)
+        )
+    async with db.transaction() as session:
+        result.reminded = await _remind(session, now, runner)
+        result.digests = await _weekly(session, now, timezone)
+        # Operators (and tests) can see the clock is alive and when it last looked.
+        await remember(session, LAST_TICK, {"at": now.isoformat(), "opened": result.opened}, now)
+    return result
+
+
+async def _open_if_due(db: Database, cohort_id: int, now: datetime) -> int | None:
+    """Open the newest slot that came due since the last scheduled round, if any."""
+    try:
+        async with db.transaction() as session:
+            cohort = await session.get(Cohort, cohort_id)
+            if cohort is None:
+                return None
+            last = await session.scalar(
+                select(func.max(Round.scheduled_for)).where(
+                    Round.cohort_id == cohort_id, Round.kind == "scheduled"
+                )
+            )
+            try:
+                slots = occurrences_between(
+                    cohort_schedule(cohort),
+                    last or cohort.created_at,
+                    now,
+                    cohort.timezone,
+                    cohort_anchor(cohort),
+                )
+            except ScheduleError:
+                log.warning("cohort %s has an unreadable schedule %r", cohort.name, cohort.schedule)
+                return None
+            if not slots:
+                return None
+            # Slots missed while Kabar was down are not opened one by one: one round, now.
+            opened = await open_round(
+                session, cohort, now=now, scheduled_for=slots[-1], kind="scheduled"
+            )
+            log.info(
+                "opened round %s of %s for %s participants",
+                opened.round_id,
+                cohort.name,
+                opened.participants,
+            )
+            return opened.round_id
+    except IntegrityError:
+        # Another worker opened this slot first (unique cohort + slot): nothing to do.
+        return None
+
+
+async def _alerts(session: AsyncSession, now: datetime, *, rounds_changed: bool) -> int:
+    """Rules after rounds open or close (and hourly, for the rest); escalation every tick."""
+    from bot.domain.alerts.cards import notify_closed, notify_opened
+    from bot.domain.alerts.rules import escalate_due, evaluate
+
+    messages: list[Outgoing] = []
+    last = await recall(session, RULES_EVALUATED)
+    stale = last is None or datetime.fromisoformat(last["at"]) <= now - RULES_EVERY
+    if rounds_changed or stale:
+        outcome = await evaluate(session, now=now)
+        messages += await notify_opened(session, outcome.opened)
+        messages += await notify_closed(session, outcome.closed)
+        await remember(session, RULES_EVALUATED, {"at": now.isoformat()}, now)
+    messages += await notify_opened(session, await escalate_due(session, now))
+    enqueue(session, messages, now=now)
+    return len(messages)
+
+
+async def _weekly(session: AsyncSession, now: datetime, timezone: str) -> int:
+    """Facilitators' weekly digests, once a week from Monday 07:00 (default time zone)."""
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.reports.weekly import weekly_digests
+
+    local = now.astimezone(ZoneInfo(timezone))
+    monday = (local - timedelta(days=local.weekday())).replace(
+        hour=DIGEST_HOUR, minute=0, second=0, microsecond=0
+    )
+    week = "{}-W{:02d}".format(*local.isocalendar()[:2])
+    if local < monday:
+        return 0
+    done = await recall(session, WEEKLY_DIGEST)
+    if done is not None and done.get("week") == week:
+        return 0
+    messages = await weekly_digests(session, now=now, tz=timezone)
+    enqueue(session, messages, now=now)
+    await remember(session, WEEKLY_DIGEST, {"week": week, "sent": len(messages)}, now)
+    return len(messages)
+
+
+async def _close_due(session: AsyncSession, now: datetime) -> int:
+    due = (
+        (
+            await session.execute(
+                select(Round).where(Round.closed_at.is_(None), Round.closes_at <= now)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for round_ in due:
+        await close_round(session, round_, now=now)
+    return len(due)
+
+
+async def _remind(session: AsyncSession, now: datetime, runner: FlowRunner) -> int:
+    """One reminder per unfinished check-in, once the cohort's delay has passed."""
+    rows = (
+        await session.execute(
+            select(Conversation, Person, TelegramAccount.chat_id, Cohort)
+            .join(Round, Round.id == Conversation.round_id)
+            .join(Cohort, Cohort.id == Round.cohort_id)
+            .join(Person, Person.id == Conversation.person_id)
+            .join(TelegramAccount, TelegramAccount.person_id == Person.id)
+            .where(
+                Conversation.status == ConversationStatus.OPEN,
+                Conversation.reminded_at.is_(None),
+                Round.closed_at.is_(None),
+                TelegramAccount.unreachable_at.is_(None),
+            )
+        )
+    ).all()
+    sent = 0
+    for conversation, person, chat_id, cohort in rows:
+        if conversation.started_at + timedelta(hours=cohort.reminder_after_hours) > now:
+            continue
+        conversation.reminded_at = now
+        t = translator(person.language)
+        turn = Turn(session, conversation, person, chat_id, now)
+        again = await runner.again(turn)
+        messages = [
+            Outgoing(
+                chat_id=chat_id,
+                text=t.gettext(REMINDER),
+                person_id=person.id,
+                priority=Priority.CHECKIN,
+            ),
+            *[replace(message, priority=Priority.CHECKIN) for message in again],
+        ]
+        send_from = next_allowed(now, cohort.timezone, cohort_quiet_hours(cohort))
+        enqueue(session, messages, now=now, not_before=send_from)
+        sent += 1
+    return sent

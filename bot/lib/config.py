@@ -1,0 +1,191 @@
+"""Configuration from KABAR_* environment variables and an optional .env file.
+
+Every wrong value is reported as one line naming the variable and what is expected, and all
+of them are reported at once, so an operator fixes the file in one go.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_DATABASE_URL = "sqlite:///kabar.db"
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+DEFAULT_LOCALE = "id"
+
+_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+_USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+
+
+class ConfigError(Exception):
+    """One or more configuration values are wrong; each problem is one line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    bot_token: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    bot_username: str | None = None
+    timezone: str = DEFAULT_TIMEZONE
+    locale: str = DEFAULT_LOCALE
+    send_per_second: float = 30.0
+    send_chat_interval_s: float = 1.0
+    paid_broadcast: bool = False
+
+    @property
+    def telegram_file_url(self) -> str:
+        """PTB's base_file_url that goes with telegram_api_url (…/bot -> …/file/bot)."""
+        base = self.telegram_api_url
+        if base.endswith("/bot"):
+            return base[: -len("/bot")] + "/file/bot"
+        return base.rstrip("/") + "/file/bot"
+
+    def require_token(self) -> str:
+        if not self.bot_token:
+            raise ConfigError(
+                ["KABAR_BOT_TOKEN: not set; expected the token BotFather gave, like 123456:ABC-…"]
+            )
+        return self.bot_token
+
+    def with_overrides(self, **changes: str | None) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None
+) -> Settings:
+    """Read and check the settings; the process environment wins over .env."""
+    env: dict[str, str] = _read_dotenv(dotenv_path or Path.cwd() / ".env")
+    env.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
+
+    problems: list[str] = []
+
+    token = get("KABAR_BOT_TOKEN")
+    if token is not None and not _TOKEN_RE.match(token):
+        problems.append(
+            "KABAR_BOT_TOKEN: not a bot token; expected digits, a colon and the secret, "
+            "like 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
+        )
+
+    database_url = get("KABAR_DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not database_url.startswith(("sqlite", "postgresql", "postgres://")):
+        problems.append(
+            "KABAR_DATABASE_URL: unsupported database; expected sqlite:///path.db or "
+            "postgresql://user@host/dbname"
+        )
+
+    api_url = get("KABAR_TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL
+    if not api_url.startswith(("http://", "https://")):
+        problems.append(
+            "KABAR_TELEGRAM_API_URL: not an http(s) URL; expected e.g. "
+            "https://api.telegram.org/bot (the token is appended)"
+        )
+
+    username = get("KABAR_BOT_USERNAME")
+    if username is not None:
+        username = username.removeprefix("@")
+        if not _USERNAME_RE.match(username):
+            problems.append(
+                "KABAR_BOT_USERNAME: not a Telegram username; expected 5-32 letters, digits "
+                "or underscores, like kabar_bot"
+            )
+
+    timezone = get("KABAR_TIMEZONE") or DEFAULT_TIMEZONE
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            f"KABAR_TIMEZONE: unknown time zone {timezone!r}; expected an IANA name such as "
+            "Asia/Jakarta, Asia/Makassar or Asia/Jayapura"
+        )
+
+    from bot.lib.i18n import SUPPORTED_LOCALES
+
+    locale = get("KABAR_LOCALE") or DEFAULT_LOCALE
+    if locale not in SUPPORTED_LOCALES:
+        problems.append(
+            f"KABAR_LOCALE: unsupported language {locale!r}; expected one of "
+            + ", ".join(SUPPORTED_LOCALES)
+        )
+
+    send_per_second = _number(
+        get("KABAR_SEND_PER_SECOND"),
+        30.0,
+        0.1,
+        1000.0,
+        "KABAR_SEND_PER_SECOND",
+        problems,
+        "messages a second, from 0.1 to 1000 (Telegram allows about 30 in bulk)",
+    )
+    chat_interval = _number(
+        get("KABAR_SEND_CHAT_INTERVAL"),
+        1.0,
+        0.0,
+        60.0,
+        "KABAR_SEND_CHAT_INTERVAL",
+        problems,
+        "seconds between bulk messages to one chat, from 0 to 60 (Telegram: about 1)",
+    )
+    paid = (get("KABAR_PAID_BROADCAST") or "false").lower()
+    if paid not in ("true", "false", "1", "0", "yes", "no"):
+        problems.append("KABAR_PAID_BROADCAST: expected true or false")
+
+    if problems:
+        raise ConfigError(problems)
+    return Settings(
+        send_per_second=send_per_second,
+        send_chat_interval_s=chat_interval,
+        paid_broadcast=paid in ("true", "1", "yes"),
+        bot_token=token,
+        database_url=database_url,
+        telegram_api_url=api_url,
+        bot_username=username,
+        timezone=timezone,
+        locale=locale,
+    )
+
+
+def _number(
+    raw: str | None,
+    default: float,
+    low: float,
+    high: float,
+    name: str,
+    problems: list[str],
+    expected: str,
+) -> float:
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        problems.append(f"{name}: not a number; expected {expected}")
+        return default
+    if not low <= value <= high:
+        problems.append(f"{name}: {raw} is out of range; expected {expected}")
+    return value

@@ -1,0 +1,118 @@
+"""Telegram's sending limits, enforced before each call.
+
+About 30 messages a second in bulk for one bot, about one a second to one chat (Telegram Bot
+FAQ), and a global pause whenever Telegram answers 429 with retry_after. Paid broadcasts may
+go up to 1,000 a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.lib.config import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class SendLimits:
+    per_second: float = 30.0
+    chat_interval_s: float = 1.0  # between bulk messages to one chat; replies are not held
+    paid_broadcast: bool = False
+    paid_per_second: float = 1000.0
+    backoff_s: float = 1.0  # first wait after a 5xx or timeout; doubles each attempt
+    max_attempts: int = 5
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SendLimits:
+        return cls(
+            per_second=settings.send_per_second,
+            chat_interval_s=settings.send_chat_interval_s,
+            paid_broadcast=settings.paid_broadcast,
+        )
+
+
+class RateLimiter:
+    """Evenly paced sends, a little under the rate, and never more than that in a second.
+
+    Pacing rather than a window of `rate` sends: requests leave with network jitter, so a
+    burst that fits a one-second window here can arrive as more than `rate` in one second
+    at Telegram. The small headroom keeps arrivals under the limit in any window. Slots
+    alone are not enough either: a send whose wake-up came late and the next one, on time,
+    went out together (33 in one second at 30/s), so a send also keeps its distance from
+    the one before and the sends of the last second are counted.
+    """
+
+    HEADROOM = 0.985
+
+    def __init__(
+        self,
+        per_second: float,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.interval = 1.0 / (per_second * self.HEADROOM)
+        self.now = now
+        self.sleep = sleep
+        self.next_slot = 0.0
+        self.paused_until = 0.0
+        self.per_window = max(1, int(per_second * self.HEADROOM))
+        # A send that follows a late one may close up by at most 2 ms (half the interval at
+        # high rates): at 1,000/s a strict interval would lose a third of the rate to
+        # wake-up lateness, at 30/s this keeps arrivals as even as strict pacing did.
+        self.min_gap = max(self.interval - 0.002, self.interval / 2)
+        self.recent: deque[float] = deque(maxlen=self.per_window)
+
+    async def acquire(self) -> None:
+        """Wait for this caller's turn: a slot reserved in call order and slept to once (no
+        lock and no waiters polling the clock: at a high rate that was a few per cent of the
+        sender's CPU), then checked against a pause Telegram asked for meanwhile (a new
+        slot after it) and against the last second's sends."""
+        wake = self._reserve()
+        while True:
+            now = self.now()
+            if now < wake:
+                await self.sleep(wake - now)
+            elif now < self.paused_until:
+                wake = self._reserve()
+            elif self.recent and now < self.recent[-1] + self.min_gap:
+                wake = self.recent[-1] + self.min_gap  # the send before woke late
+            elif len(self.recent) == self.per_window and now < self.recent[0] + 1.0:
+                wake = self.recent[0] + 1.0
+            else:
+                self.recent.append(now)
+                return
+
+    def _reserve(self) -> float:
+        slot = max(self.now(), self.next_slot, self.paused_until)
+        self.next_slot = slot + self.interval
+        return slot
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: nobody sends until it allows again."""
+        self.paused_until = max(self.paused_until, self.now() + seconds)
+
+
+class ChatSpacing:
+    """Bulk messages to one chat at least `interval_s` apart."""
+
+    def __init__(self, interval_s: float, now: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval_s
+        self.now = now
+        self.last: dict[int, float] = {}
+
+    async def wait(self, chat_id: int) -> None:
+        last = self.last.get(chat_id)
+        if last is not None:
+            delay = last + self.interval - self.now()
+            if delay > 0:
+                await asyncio.sleep(delay)
+
+    def sent(self, chat_id: int) -> None:
+        self.last[chat_id] = self.now()
+        if len(self.last) > 100_000:  # forget chats long done, so memory stays bounded
+            cutoff = self.now() - self.interval
+            self.last = {c: t for c, t in self.last.items() if t > cutoff}

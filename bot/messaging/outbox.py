@@ -1,0 +1,220 @@
+"""The outbox: every Bot API call is a row, written in the transaction that decided it.
+
+A sender drains the rows (see bot/tg/sender.py); a crash between deciding and sending loses
+nothing, because the decision and the row commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.dialect import is_postgresql
+from bot.db.models import OutboxMessage, OutboxStatus, Priority
+from bot.db.models.base import table_of
+from bot.messaging.messages import ApiCall, Outgoing
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A claimed outbox row, as the sender needs it."""
+
+    row_id: int
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    attempts: int
+    priority: int
+
+
+def enqueue(
+    session: AsyncSession,
+    messages: Iterable[Outgoing | ApiCall],
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> list[OutboxMessage]:
+    rows: list[OutboxMessage] = []
+    for message in messages:
+        method, payload = message.api_call()
+        row = OutboxMessage(
+            chat_id=message.chat_id,
+            person_id=message.person_id,
+            method=method,
+            payload=payload,
+            priority=message.priority,
+            status=OutboxStatus.PENDING,
+            not_before=not_before or now,
+            attempts=0,
+            created_at=now,
+            dedup_key=message.dedup_key,
+        )
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+async def enqueue_many(
+    session: AsyncSession,
+    messages: Sequence[Outgoing | ApiCall],
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+    claimed_by: str | None = None,
+) -> list[Job]:
+    """Like `enqueue`, as one multi-row INSERT (the hot path: a reply per answer).
+
+    With `claimed_by`, replies are written already claimed by that worker's sender, and
+    returned for it to send at once: the sender need not find them again (a claim query per
+    batch). If the worker dies before sending them, they are released like any claim of a
+    dead sender (bot/app/leader.py).
+    """
+    if not messages:
+        return []
+    rows: list[dict[str, Any]] = []
+    claimed: list[tuple[str, dict[str, Any], int]] = []
+    for message in messages:
+        method, payload = message.api_call()
+        take = claimed_by is not None and message.priority == Priority.REPLY
+        rows.append(
+            {
+                "chat_id": message.chat_id,
+                "person_id": message.person_id,
+                "method": method,
+                "payload": payload,
+                "priority": message.priority,
+                "status": OutboxStatus.SENDING if take else OutboxStatus.PENDING,
+                "not_before": not_before or now,
+                "attempts": 1 if take else 0,
+                "created_at": now,
+                "claimed_at": now if take else None,
+                "claimed_by": claimed_by if take else None,
+                "dedup_key": message.dedup_key,
+            }
+        )
+        if take:
+            claimed.append((method, payload, message.chat_id))
+    table = table_of(OutboxMessage)
+    if not claimed:
+        await session.execute(insert(table), rows)
+        return []
+    result = await session.execute(
+        insert(table).returning(table.c.id, table.c.chat_id, table.c.status), rows
+    )
+    # RETURNING rows come in no promised order (ordering them costs SQLite a statement per
+    # row), but ids grow in VALUES order, so a chat's k-th id is its k-th claimed message.
+    ids: dict[int, list[int]] = {}
+    for row_id, chat_id, status in sorted(result.all()):
+        if status == OutboxStatus.SENDING:
+            ids.setdefault(chat_id, []).append(row_id)
+    taken: dict[int, int] = {}
+    jobs: list[Job] = []
+    for method, payload, chat_id in claimed:
+        index = taken.get(chat_id, 0)
+        taken[chat_id] = index + 1
+        jobs.append(Job(ids[chat_id][index], chat_id, method, payload, 1, Priority.REPLY))
+    return jobs
+
+
+async def release(session: AsyncSession, jobs: Sequence[Job]) -> None:
+    """Make claimed rows nobody will send now sendable again."""
+    table = table_of(OutboxMessage)
+    await session.execute(
+        update(table)
+        .where(table.c.id.in_([job.row_id for job in jobs]), table.c.status == OutboxStatus.SENDING)
+        .values(
+            status=OutboxStatus.PENDING,
+            claimed_at=None,
+            claimed_by=None,
+            attempts=table.c.attempts - 1,
+        )
+    )
+
+
+async def claim_due(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    worker: str,
+    limit: int,
+    stale_after_s: float = 120,
+    lane: Literal["replies", "bulk"] | None = None,
+) -> list[Job]:
+    """Claim up to `limit` due rows for this worker, most urgent first.
+
+    `lane` takes only replies, or only bulk messages (check-ins, reminders, broadcasts);
+    None takes both.
+    A row stuck in `sending` longer than `stale_after_s` belonged to a worker that died
+    mid-send; it is claimed again (at most the messages in flight at a crash repeat).
+    Core statements on the table: the sender needs a few columns, not ORM objects.
+    """
+    from datetime import timedelta
+
+    table = table_of(OutboxMessage)
+    stale = now - timedelta(seconds=stale_after_s)
+    due = (
+        select(table.c.id)
+        .where(
+            or_(
+                and_(table.c.status == OutboxStatus.PENDING, table.c.not_before <= now),
+                and_(table.c.status == OutboxStatus.SENDING, table.c.claimed_at < stale),
+            )
+        )
+        .order_by(table.c.priority, table.c.not_before, table.c.id)
+        .limit(limit)
+    )
+    if lane == "replies":
+        due = due.where(table.c.priority == Priority.REPLY)
+    elif lane == "bulk":
+        due = due.where(table.c.priority != Priority.REPLY)
+    if is_postgresql(session):
+        due = due.with_for_update(skip_locked=True)
+    ids = list((await session.execute(due)).scalars())
+    if not ids:
+        return []
+    # A conditional UPDATE is the claim on SQLite, where FOR UPDATE does not exist.
+    claimed = await session.execute(
+        update(table)
+        .where(
+            table.c.id.in_(ids),
+            or_(
+                table.c.status == OutboxStatus.PENDING,
+                and_(table.c.status == OutboxStatus.SENDING, table.c.claimed_at < stale),
+            ),
+        )
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_at=now,
+            claimed_by=worker,
+            attempts=table.c.attempts + 1,
+        )
+        .returning(
+            table.c.id,
+            table.c.chat_id,
+            table.c.method,
+            table.c.payload,
+            table.c.attempts,
+            table.c.priority,
+            table.c.not_before,
+        )
+    )
+    rows = list(claimed.all())
+    rows.sort(key=lambda row: (row.priority, row.not_before, row.id))
+    return [
+        Job(row.id, row.chat_id, row.method, row.payload, row.attempts, row.priority)
+        for row in rows
+    ]
+
+
+async def pending_count(session: AsyncSession) -> int:
+    result = await session.execute(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
+    )
+    return int(result.scalar_one())

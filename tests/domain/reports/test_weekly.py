@@ -1,0 +1,85 @@
+"""The facilitators' weekly digest: a chart of their families' last rounds, once a week."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.app.services import Services
+from bot.db.engine import Database
+from bot.db.models import OutboxMessage, Person, TelegramAccount
+from bot.domain.rounds.scheduler import tick
+from bot.messaging.limits import SendLimits
+from bot.sandbox.fakeapi import FakeTelegram
+from tests.domain.rounds.support import CREATED, seed_cohort
+from tests.messaging.support import drain
+
+PNG = b"\x89PNG"
+
+
+async def _facilitator_on_telegram(db: Database) -> None:
+    async with db.transaction() as session:
+        facilitator = await session.get(Person, "tenun-2026-F")
+        assert facilitator is not None
+        facilitator.consent_at = CREATED
+        session.add(
+            TelegramAccount(
+                person_id="tenun-2026-F",
+                telegram_user_id=4242,
+                chat_id=4242,
+                linked_at=CREATED,
+                linked_by="invitation",
+            )
+        )
+
+
+async def test_the_weekly_digest_goes_out_once_with_a_chart(db: Database) -> None:
+    await seed_cohort(db, 6)
+    await _facilitator_on_telegram(db)
+    runner = Services().runner
+    # Two rounds, the second closed by the third: the families missed them all.
+    for week in range(3):
+        await tick(
+            db, now=datetime(2026, 1, 12, 1, 0, tzinfo=UTC) + timedelta(weeks=week), runner=runner
+        )
+
+    async with db.sessions() as session:
+        photos = (
+            (
+                await session.execute(
+                    select(OutboxMessage).where(OutboxMessage.method == "sendPhoto")
+                )
+            )
+            .scalars()
+            .all()
+        )
+    # Monday 08:00 WIB is after 07:00: one digest a week (none the first week, with no
+    # check-in behind it yet), not one a tick.
+    assert [p.chat_id for p in photos] == [4242, 4242]
+    again = await tick(db, now=datetime(2026, 1, 26, 2, 0, tzinfo=UTC), runner=runner)
+    assert again.digests == 0
+    last = photos[-1].payload
+    assert base64.b64decode(last["photo_b64"]).startswith(PNG)
+    assert "6 tidak menjawab" in last["caption"]
+
+    async with FakeTelegram() as tg:
+        tg.user(4242, started=True)
+        await drain(
+            tg,
+            db,
+            SendLimits(chat_interval_s=0),
+            until=lambda: len([m for m in tg.sent_messages() if "photo" in m]) == 2,
+        )
+        sent = [m for m in tg.sent_messages(4242) if "photo" in m][-1]
+        assert tg.file_content(sent["photo"][-1]["file_id"]).startswith(PNG)
+
+
+async def test_no_digest_for_a_facilitator_without_rounds(db: Database) -> None:
+    await seed_cohort(db, 2)
+    await _facilitator_on_telegram(db)
+    result = await tick(db, now=datetime(2026, 1, 6, 1, 0, tzinfo=UTC), runner=Services().runner)
+    assert result.digests == 0
+    async with db.sessions() as session:
+        assert await session.get(Person, "tenun-2026-F") is not None

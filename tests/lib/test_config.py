@@ -1,0 +1,61 @@
+"""Configuration: defaults, .env, and one clear line per wrong value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.lib.config import ConfigError, load_settings
+
+
+def test_defaults_without_anything(tmp_path: Path) -> None:
+    settings = load_settings({}, dotenv_path=tmp_path / ".env")
+    assert settings.database_url == "sqlite:///kabar.db"
+    assert settings.telegram_api_url == "https://api.telegram.org/bot"
+    assert settings.telegram_file_url == "https://api.telegram.org/file/bot"
+    assert settings.timezone == "Asia/Jakarta"
+    assert settings.locale == "id"
+    assert settings.bot_token is None
+
+
+def test_dotenv_is_read_and_environment_wins(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        "KABAR_TIMEZONE=Asia/Makassar\nKABAR_LOCALE=en\nKABAR_BOT_USERNAME=@kabar_bot\n"
+    )
+    settings = load_settings({"KABAR_LOCALE": "id"}, dotenv_path=dotenv)
+    assert settings.timezone == "Asia/Makassar"
+    assert settings.locale == "id"
+    assert settings.bot_username == "kabar_bot"
+
+
+def test_every_wrong_value_is_named_once(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(
+            {
+                "KABAR_BOT_TOKEN": "not-a-token",
+                "KABAR_DATABASE_URL": "mysql://x",
+                "KABAR_TELEGRAM_API_URL": "api.telegram.org",
+                "KABAR_TIMEZONE": "Asia/Jakrta",
+                "KABAR_LOCALE": "fr",
+                "KABAR_BOT_USERNAME": "a b",
+            },
+            dotenv_path=tmp_path / ".env",
+        )
+    names = [line.split(":")[0] for line in caught.value.problems]
+    assert names == [
+        "KABAR_BOT_TOKEN",
+        "KABAR_DATABASE_URL",
+        "KABAR_TELEGRAM_API_URL",
+        "KABAR_BOT_USERNAME",
+        "KABAR_TIMEZONE",
+        "KABAR_LOCALE",
+    ]
+    assert all("expected" in line for line in caught.value.problems)
+
+
+def test_run_needs_a_token(tmp_path: Path) -> None:
+    settings = load_settings({}, dotenv_path=tmp_path / ".env")
+    with pytest.raises(ConfigError, match="KABAR_BOT_TOKEN"):
+        settings.require_token()

@@ -1,0 +1,29 @@
+"""Money, numbers and dates in the reader's locale; Indonesian as the fallback."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.lib.i18n import resolve_locale, translator
+
+
+def test_rupiah_and_dates_in_indonesian() -> None:
+    t = translator("id")
+    assert t.format_money(150_000) == "Rp150.000"
+    assert t.format_money(1_500_000) == "Rp1.500.000"
+    assert t.format_number(1.5) == "1,5"
+    assert t.format_date(date(2025, 8, 17)) == "17 Agustus 2025"
+
+
+def test_english_formats_numbers_the_english_way() -> None:
+    t = translator("en")
+    assert t.format_number(1.5) == "1.5"
+    assert t.format_date(date(2025, 8, 17)) == "August 17, 2025"
+
+
+def test_unknown_and_regional_languages_fall_back_to_indonesian() -> None:
+    assert resolve_locale(None) == "id"
+    assert resolve_locale("en-US") == "en"
+    assert resolve_locale("mad") == "id"
+    assert resolve_locale("fr") == "id"
+    assert translator("mad").format_money(2_000_000) == "Rp2.000.000"

@@ -1,0 +1,331 @@
+"""The sender against the fake Bot API: limits kept, faults survived, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from telegram import Bot
+
+from bot.app.runtime import Runtime
+from bot.db.engine import Database
+from bot.db.models import (
+    OutboxMessage,
+    OutboxStatus,
+    ParticipantStatus,
+    Person,
+    Role,
+    TelegramAccount,
+)
+from bot.lib.config import Settings
+from bot.messaging.limits import SendLimits
+from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.outbox import Job, enqueue, enqueue_many, release
+from bot.sandbox.fakeapi import FakeTelegram
+from bot.tg.sender import OutboxSender, Outcome
+from tests.messaging.support import NOW, add_messages, bulk, drain
+from tests.support.process import TEST_TOKEN
+
+
+def _max_in_any_second(times: list[float]) -> int:
+    times = sorted(times)
+    best, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+async def _statuses(db: Database) -> Counter[OutboxStatus]:
+    async with db.sessions() as session:
+        return Counter((await session.execute(select(OutboxMessage.status))).scalars())
+
+
+async def test_rate_limits_hold_at_the_server_and_replies_go_first(db: Database) -> None:
+    async with FakeTelegram() as tg:
+        chats = [tg.user(5000 + n, first_name=f"K{n}") for n in range(40)]
+        for user in chats:
+            await user.send_text("halo")  # a chat exists once the user wrote
+        await add_messages(db, [bulk(u.id, f"pertanyaan {i}") for i in range(3) for u in chats])
+        await add_messages(db, [Outgoing(chat_id=chats[0].id, text="balasan")])
+        limits = SendLimits(per_second=30, chat_interval_s=1.0)
+        await drain(tg, db, limits, until=lambda: len(tg.sent_messages()) == 121)
+
+        sends = [c for c in tg.calls if c.method == "sendMessage"]
+        assert all(c.ok for c in sends), "no 429 or error"
+        assert _max_in_any_second([c.time for c in sends]) <= 30
+        per_chat: dict[int | None, list[float]] = defaultdict(list)
+        for call in sends:
+            per_chat[call.chat_id].append(call.time)
+        for chat_id, times in per_chat.items():
+            bulk_times = sorted(times) if chat_id != chats[0].id else sorted(times)[1:]
+            gaps = [b - a for a, b in itertools.pairwise(bulk_times)]
+            assert all(gap >= 0.95 for gap in gaps), (chat_id, gaps)
+        # The reply, written last, was among the first sent.
+        order = [m["text"] for m in tg.sent_messages()]
+        assert order.index("balasan") < 35
+    assert await _statuses(db) == {OutboxStatus.SENT: 121}
+
+
+async def test_ten_percent_faults_lose_nothing_and_send_nothing_twice(db: Database) -> None:
+    async with FakeTelegram() as tg:
+        chats = [tg.user(6000 + n) for n in range(40)]
+        for user in chats:
+            await user.send_text("halo")
+        await add_messages(db, [bulk(u.id, f"pesan {i}") for i in range(5) for u in chats])
+        tg.faults.random(
+            rate=0.10,
+            kinds=("429", "500", "timeout"),
+            seed=4,
+            timeout_delay=0.2,
+            methods=["sendMessage"],
+        )
+        limits = SendLimits(per_second=300, chat_interval_s=0, backoff_s=0.05)
+        await drain(tg, db, limits, until=lambda: len(tg.sent_messages()) >= 200, timeout=90)
+        assert len(tg.faults.injected) > 8
+        texts = Counter((m["chat"]["id"], m["text"]) for m in tg.sent_messages())
+    assert len(texts) == 200 and max(texts.values()) == 1
+    assert await _statuses(db) == {OutboxStatus.SENT: 200}
+
+
+async def test_a_user_who_blocked_the_bot_becomes_unreachable(db: Database) -> None:
+    async with FakeTelegram() as tg:
+        user = tg.user(7001, first_name="Sri")
+        await user.send_text("halo")
+        user.block_bot()
+        async with db.transaction() as session:
+            session.add(
+                Person(
+                    id="KPM-1",
+                    role=Role.PARTICIPANT,
+                    name="Sri",
+                    attributes={},
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+            )
+            await session.flush()
+            session.add(
+                TelegramAccount(
+                    person_id="KPM-1",
+                    telegram_user_id=7001,
+                    chat_id=7001,
+                    linked_at=NOW,
+                    linked_by="invitation",
+                )
+            )
+        await add_messages(db, [bulk(7001, "pertanyaan")])
+        await drain(
+            tg, db, SendLimits(), until=lambda: any(c.method == "sendMessage" for c in tg.calls)
+        )
+        await drain(tg, db, SendLimits(), until=lambda: True)
+    async with db.sessions() as session:
+        person = await session.get(Person, "KPM-1")
+        row = (await session.execute(select(OutboxMessage))).scalar_one()
+    assert person is not None and person.status is ParticipantStatus.UNREACHABLE
+    assert row.status is OutboxStatus.FAILED and "blocked" in (row.error or "")
+
+
+async def test_an_outcome_recorded_during_a_flush_is_written_without_a_next_message(
+    db: Database,
+) -> None:
+    """The last message of a burst must be recorded while the sender keeps running;
+    left `sending`, it would be sent a second time when its claim went stale."""
+    await add_messages(db, [bulk(8001, "satu"), bulk(8002, "dua")])
+    runtime = Runtime(settings=Settings(), db=db)
+    sender = OutboxSender(Bot(TEST_TOKEN), runtime)
+    first, second = await sender.claim("bulk", 2)
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_first_row() -> None:
+        # Blocks the flush's write: the row lock on PostgreSQL, the write turn on SQLite.
+        async with db.transaction() as session:
+            await session.execute(
+                select(OutboxMessage.id).where(OutboxMessage.id == first.row_id).with_for_update()
+            )
+            held.set()
+            await release.wait()
+
+    blocker = asyncio.create_task(hold_the_first_row())
+    await held.wait()
+    sent = Outcome(OutboxStatus.SENT, message_id=1)
+    await sender.record(first, sent)
+    async with asyncio.timeout(5):
+        while sender.recorded:  # the flusher took the first outcome and waits to write it
+            await asyncio.sleep(0.01)
+    await sender.record(second, sent)
+    release.set()
+    await blocker
+    try:
+        async with asyncio.timeout(5):
+            while await _statuses(db) != {OutboxStatus.SENT: 2}:
+                await asyncio.sleep(0.02)
+    finally:
+        await sender.flush()
+
+
+@contextlib.asynccontextmanager
+async def _running_sender(
+    tg: FakeTelegram, runtime: Runtime, *, idle_poll_s: float
+) -> AsyncIterator[OutboxSender]:
+    async with Bot(TEST_TOKEN, base_url=tg.api_url) as bot:
+        stop = asyncio.Event()
+        sender = OutboxSender(bot, runtime, limits=SendLimits(per_second=100))
+        task = asyncio.create_task(sender.run_until(stop, idle_poll_s=idle_poll_s))
+        try:
+            yield sender
+        finally:
+            stop.set()
+            await task
+
+
+async def test_replies_written_claimed_are_sent_in_order_or_given_back_once_it_stops(
+    db: Database,
+) -> None:
+    """The processor writes replies already claimed and hands them over; a sender that has
+    stopped refuses them, and once released they go out with the next sender."""
+    async with FakeTelegram() as tg:
+        sri, budi = tg.user(9001, first_name="Sri"), tg.user(9002, first_name="Budi")
+        for user in (sri, budi):
+            await user.send_text("halo")
+        runtime = Runtime(settings=Settings(telegram_api_url=tg.api_url), db=db)
+        messages = [
+            Outgoing(chat_id=sri.id, text="satu"),
+            Outgoing(chat_id=budi.id, text="a"),
+            bulk(sri.id, "pertanyaan"),  # not a reply: left for the sender to claim
+            Outgoing(chat_id=sri.id, text="dua"),
+            Outgoing(chat_id=budi.id, text="b"),
+        ]
+        async with db.transaction() as session:
+            jobs = await enqueue_many(session, messages, now=NOW, claimed_by=runtime.worker)
+        assert [(job.chat_id, job.payload["text"]) for job in jobs] == [
+            (sri.id, "satu"),
+            (budi.id, "a"),
+            (sri.id, "dua"),
+            (budi.id, "b"),
+        ]
+        async with db.sessions() as session:
+            rows = {
+                row.payload["text"]: row
+                for row in (await session.execute(select(OutboxMessage))).scalars()
+            }
+        assert {text: rows[text].status for text in ("satu", "dua", "pertanyaan")} == {
+            "satu": OutboxStatus.SENDING,
+            "dua": OutboxStatus.SENDING,
+            "pertanyaan": OutboxStatus.PENDING,
+        }
+        assert all(rows[job.payload["text"]].id == job.row_id for job in jobs)
+
+        stopped = OutboxSender(Bot(TEST_TOKEN, base_url=tg.api_url), runtime)
+        assert runtime.reply_sender is None and not stopped.offer(jobs)
+        async with db.transaction() as session:
+            await release(session, jobs)
+
+        async with _running_sender(tg, runtime, idle_poll_s=0.05), asyncio.timeout(10):
+            while len(tg.sent_messages()) < 5:
+                await asyncio.sleep(0.02)
+        assert runtime.reply_sender is None, "a stopped sender takes no more replies"
+        said = defaultdict(list)
+        for message in tg.sent_messages():
+            said[message["chat"]["id"]].append(message["text"])
+        assert said[budi.id] == ["a", "b"]
+        assert [t for t in said[sri.id] if t != "pertanyaan"] == ["satu", "dua"]
+    async with db.sessions() as session:
+        attempts = (await session.execute(select(OutboxMessage.attempts))).scalars().all()
+    assert await _statuses(db) == {OutboxStatus.SENT: 5}
+    assert sorted(attempts) == [1] * 5, "a released claim is not counted as an attempt"
+
+
+async def _three_claimed_replies(db: Database, runtime: Runtime, chat_id: int) -> list[Job]:
+    async with db.transaction() as session:
+        return await enqueue_many(
+            session,
+            [Outgoing(chat_id=chat_id, text=f"balasan {n}") for n in range(3)],
+            now=datetime.now(UTC),  # a fresh claim, which no lane takes over
+            claimed_by=runtime.worker,
+        )
+
+
+async def test_a_running_sender_sends_what_is_handed_over_without_claiming_it(
+    db: Database,
+) -> None:
+    async with FakeTelegram() as tg:
+        user = tg.user(9101, first_name="Sri")
+        await user.send_text("halo")
+        runtime = Runtime(settings=Settings(telegram_api_url=tg.api_url), db=db)
+        # The lanes look for due rows only once a minute: what arrives comes by hand.
+        async with _running_sender(tg, runtime, idle_poll_s=60) as sender, asyncio.timeout(5):
+            while runtime.reply_sender is not sender:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)  # the lanes' first look found nothing
+            jobs = await _three_claimed_replies(db, runtime, user.id)
+            assert sender.offer(jobs)
+            while len(tg.sent_messages()) < 3:
+                await asyncio.sleep(0.02)
+        assert [m["text"] for m in tg.sent_messages()] == [f"balasan {n}" for n in range(3)]
+    assert await _statuses(db) == {OutboxStatus.SENT: 3}
+
+
+async def test_answers_to_button_presses_do_not_wait_for_a_message_slot(db: Database) -> None:
+    """answerCallbackQuery is not a message: the spinner on a family's button stops at
+    once, even while messages queue for Telegram's messages-a-second limit."""
+    async with FakeTelegram() as tg:
+        users = [tg.user(9200 + n, first_name=f"K{n}") for n in range(6)]
+        calls: list[ApiCall | Outgoing] = []
+        for user in users:
+            await user.send_text("halo")
+            query = await user.press_data("x", message_id=1)
+            answer = {"callback_query_id": query["id"]}
+            calls.append(ApiCall(user.id, "answerCallbackQuery", answer))
+            calls.append(Outgoing(chat_id=user.id, text="pertanyaan berikutnya"))
+        async with db.transaction() as session:
+            enqueue(session, calls, now=NOW)
+        limits = SendLimits(per_second=4, chat_interval_s=0)
+        await drain(tg, db, limits, until=lambda: len(tg.sent_messages()) == 6)
+
+        answered = [c.time for c in tg.calls if c.method == "answerCallbackQuery" and c.ok]
+        sent = sorted(c.time for c in tg.calls if c.method == "sendMessage")
+    assert len(answered) == 6
+    assert max(answered) - min(answered) < 0.2, "no press waited for a message's slot"
+    assert _max_in_any_second(sent) <= 4
+    assert await _statuses(db) == {OutboxStatus.SENT: 12}
+
+
+async def test_a_chat_s_next_message_does_not_wait_for_outcomes_to_be_written(
+    db: Database,
+) -> None:
+    """While the database's write turn is taken (the processor commits a large group), a
+    chat's messages keep going out; their outcomes are written once it is free."""
+    async with FakeTelegram() as tg:
+        user = tg.user(9301, first_name="Sri")
+        await user.send_text("halo")
+        runtime = Runtime(settings=Settings(telegram_api_url=tg.api_url), db=db)
+        jobs = await _three_claimed_replies(db, runtime, user.id)
+        held, free = asyncio.Event(), asyncio.Event()
+
+        async def hold_the_write_turn() -> None:
+            async with db.transaction() as session:
+                await session.execute(select(OutboxMessage.id).with_for_update())
+                held.set()
+                await free.wait()
+
+        async with _running_sender(tg, runtime, idle_poll_s=60) as sender:
+            sender.record_batch = 1  # every outcome makes a full batch
+            blocker = asyncio.create_task(hold_the_write_turn())
+            await held.wait()
+            try:
+                assert sender.offer(jobs)
+                async with asyncio.timeout(5):
+                    while len(tg.sent_messages()) < 3:
+                        await asyncio.sleep(0.02)
+            finally:
+                free.set()
+                await blocker
+        assert [m["text"] for m in tg.sent_messages()] == [f"balasan {n}" for n in range(3)]
+    assert await _statuses(db) == {OutboxStatus.SENT: 3}
