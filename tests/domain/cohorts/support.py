@@ -106,14 +106,12 @@ def seed(database_url: str, people: Iterable[P], *, cohorts: Iterable[str] = ())
 
 
 def indonesian_catalog() -> dict[str, str]:
-    """msgid -> Indonesian text from the main catalog and, until merged, the pending file."""
+    """msgid -> Indonesian text from the Indonesian catalog."""
     from babel.messages.pofile import read_po
 
     locales = Path(__file__).resolve().parents[3] / "locales"
     merged: dict[str, str] = {}
-    for path in (locales / "id" / "LC_MESSAGES" / "kabar.po", locales / "_pending" / "cohorts.po"):
-        if not path.is_file():
-            continue
+    for path in (locales / "id" / "LC_MESSAGES" / "kabar.po",):
         with path.open("rb") as handle:
             for message in read_po(handle, locale="id"):
                 if (
@@ -128,7 +126,7 @@ def indonesian_catalog() -> dict[str, str]:
 
 
 def indonesian_translator() -> Translator:
-    """An Indonesian Translator that knows this part's messages, merged or not."""
+    """An Indonesian Translator read straight from the catalog file."""
     import gettext
 
     catalog = indonesian_catalog()

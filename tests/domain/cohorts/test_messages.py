@@ -1,8 +1,4 @@
-"""Every message of the cohort, schedule and invitation code has an Indonesian translation.
-
-The translations wait in locales/_pending/cohorts.po until they are merged into the main
-catalog; either place counts.
-"""
+"""Every message of the cohort, schedule and invitation code has an Indonesian translation."""
 
 from __future__ import annotations
 
