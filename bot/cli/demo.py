@@ -21,7 +21,7 @@ def demo(workdir: Path | None, seed: int) -> None:
     registering and answering a check-in, and the resulting figures."""
     from rich.console import Console
 
-    from bot.sandbox.demo.runner import run_demo
+    from bot.sandbox.demo.story import run_demo
 
     config = settings()
     t = operator_translator(config)

@@ -14,7 +14,7 @@ from bot.cli.common import fail, operator_translator, prepare_database, run_asyn
 
 if TYPE_CHECKING:
     from bot.domain.roster.importer import ImportProgress, ImportResult
-    from bot.domain.roster.messages import Message
+    from bot.domain.roster.problems import Message
     from bot.domain.roster.validate import RowProblem
     from bot.lib.config import Settings
     from bot.lib.i18n import Translator
@@ -40,7 +40,7 @@ def import_roster(file: Path, dry_run: bool) -> None:
     extra columns are kept as attributes. Every row is checked first: if any row is wrong,
     every problem is listed and nothing is imported (exit code 1).
     """
-    from bot.domain.roster.messages import RosterFileError
+    from bot.domain.roster.problems import RosterFileError
 
     config = settings()
     t = operator_translator(config)

@@ -1,5 +1,5 @@
 """The flow engine: conversations declared as data, run without any I/O.
 
-`engine.handle(flow, state, event, context)` returns the next state and what to say; the
-caller persists the state and turns the outputs into messages (see bot/flows/render.py).
+`engine.handle(flow, state, event, limits)` returns a `Transition`: the next state and what
+to say. The caller persists the state and turns the outputs into messages (render.py).
 """

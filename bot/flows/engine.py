@@ -1,133 +1,55 @@
 """Runs a flow: (state, event) -> (state, outputs). No I/O, no clock, no database.
 
 Answers are stored as JSON-friendly values: option values, lists of them, numbers as
-strings of Decimals, texts, file ids.
+strings of Decimals, texts, file ids. The events it takes (events.py), the outputs it gives
+(outputs.py) and the state it moves (progress.py) are importable from here too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bot.flows.events import Event, Media, Press, Text, Unsupported
 from bot.flows.model import BACK, DONE, FIX, NONE, SEND, SKIP, Flow, Kind, Step
+from bot.flows.outputs import (
+    Ask,
+    Chosen,
+    CorrectionMenu,
+    Keep,
+    Output,
+    Reselect,
+    Say,
+    Summary,
+)
+from bot.flows.progress import FlowState, Transition
+from bot.lib.i18n import N_
 from bot.lib.parsing.amounts import Parsed, parse_money, parse_quantity
 
-# --- events ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Press:
-    value: str
-
-
-@dataclass(frozen=True, slots=True)
-class Media:
-    kind: str  # photo | voice | video_note | document
-    file_id: str
-    unique_id: str | None = None
-    caption: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Unsupported:
-    kind: str  # sticker | location | contact | ...
-
-
-Event = Text | Press | Media | Unsupported
-
-# --- outputs -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Ask:
-    """Ask a step's question (again)."""
-
-    step: Step
-    selected: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Say:
-    """A short message: msgid + parameters."""
-
-    msgid: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Chosen:
-    """A button answer was taken: show it on the question in place of the buttons."""
-
-    step: Step
-    value: Any
-
-
-@dataclass(frozen=True, slots=True)
-class Reselect:
-    """The selection of a multiple-choice question changed: redraw its buttons."""
-
-    step: Step
-    selected: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    step: Step
-    answers: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class CorrectionMenu:
-    steps: tuple[Step, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Keep:
-    """Store a received file as an attachment of this answer."""
-
-    step: Step
-    media: Media
-
-
-Output = Ask | Say | Chosen | Reselect | Summary | CorrectionMenu | Keep
-
-# --- state -------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class FlowState:
-    step: str | None
-    answers: dict[str, Any] = field(default_factory=dict)
-    selected: list[str] = field(default_factory=list)  # MULTI selection before Done
-    correcting: bool = False
-    # The session revision at which the question on screen was asked; its buttons carry it.
-    # Toggling a multiple choice does not change it, so quick taps are not refused as stale.
-    asked: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "answers": self.answers,
-            "selected": self.selected,
-            "correcting": self.correcting,
-            "asked": self.asked,
-        }
-
-    @classmethod
-    def from_json(cls, step: str | None, data: Mapping[str, Any]) -> FlowState:
-        return cls(
-            step=step,
-            answers=dict(data.get("answers", {})),
-            selected=list(data.get("selected", [])),
-            correcting=bool(data.get("correcting", False)),
-            asked=int(data.get("asked", 0)),
-        )
+# Callers import the events and outputs from here, with the engine that takes and gives them.
+__all__ = [
+    "Ask",
+    "Chosen",
+    "CorrectionMenu",
+    "Event",
+    "FlowState",
+    "Keep",
+    "Limits",
+    "Media",
+    "Output",
+    "Press",
+    "Reselect",
+    "Say",
+    "Summary",
+    "Text",
+    "Transition",
+    "Unsupported",
+    "begin",
+    "handle",
+    "resume",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,17 +64,7 @@ class Limits:
     translate: Callable[[str], str] = lambda message: message
 
 
-@dataclass(slots=True)
-class Transition:
-    state: FlowState
-    outputs: list[Output] = field(default_factory=list)
-    changed: dict[str, Any] = field(default_factory=dict)  # answers set (None = cleared)
-    finished: bool = False
-
-
 # --- messages the engine itself says (msgids) --------------------------------------------
-
-from bot.lib.i18n import N_  # noqa: E402 - grouped with the messages it marks
 
 NOT_A_BUTTON_ANSWER = N_("Please answer with one of the buttons below.")
 TAP_THEN_DONE = N_("Tap every answer that fits, then tap “Done”.")
@@ -190,7 +102,7 @@ def resume(flow: Flow, state: FlowState) -> list[Output]:
 
 def handle(flow: Flow, state: FlowState, event: Event, limits: Limits) -> Transition:
     if state.step is None or state.step not in flow.index:
-        # Finished, or the flow changed under an open session: start over, keeping answers.
+        # Finished, or the flow changed under an open conversation: start over, keeping answers.
         return _advance(flow, state, after=None, limits=limits, transition=Transition(state))
     step = flow.step(state.step)
     transition = Transition(state)

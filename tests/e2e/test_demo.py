@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 
 from bot.lib.i18n import translator
-from bot.sandbox.demo.runner import run_demo
+from bot.sandbox.demo.story import run_demo
 
 pytestmark = pytest.mark.e2e
 

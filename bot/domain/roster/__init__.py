@@ -2,5 +2,6 @@
 
 `reader` turns a file into numbered rows, `validate` applies the rules, `importer` loads
 what the database knows and writes the changes in one transaction. Nothing here prints;
-problems are returned as untranslated messages (`Message`) for the caller to render.
+problems are returned as untranslated messages (`problems.Message`, or a whole-file
+`problems.RosterFileError`) for the caller to render.
 """

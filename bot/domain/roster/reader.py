@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from bot.domain.roster.messages import RosterFileError
+from bot.domain.roster.problems import RosterFileError
 from bot.lib.i18n import N_
 
 COLUMNS: tuple[str, ...] = (

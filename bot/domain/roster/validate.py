@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.db.models import Role
-from bot.domain.roster.messages import Message
+from bot.domain.roster.problems import Message
 from bot.domain.roster.reader import RawRow
 from bot.lib.i18n import N_, is_known_language
 from bot.lib.phones import normalize_phone

@@ -76,6 +76,8 @@ class Comma:
 
 
 NumberItem = Literal | Value | Small | Teen | Large | Fraction | Quarter | Comma
+# The same types, for isinstance checks on a mixed list of tokens.
+NUMBER_TYPES = (Literal, Value, Small, Teen, Large, Fraction, Quarter, Comma)
 
 
 @dataclass(frozen=True)

@@ -18,18 +18,47 @@ DELETE /_fake/faults
 from __future__ import annotations
 
 import base64
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
+from bot.sandbox.fakeapi.faults import Faults
 from bot.sandbox.fakeapi.routes import json_response
+from bot.sandbox.fakeapi.state import ApiCall
+from bot.sandbox.fakeapi.transcript import TranscriptEntry
+from bot.sandbox.fakeapi.user import FakeUser
 
-if TYPE_CHECKING:
-    from bot.sandbox.fakeapi.server import FakeTelegram
-    from bot.sandbox.fakeapi.user import FakeUser
+
+class Controlled(Protocol):
+    """What the control routes drive: FakeTelegram, which mounts them (and so is not
+    imported here)."""
+
+    @property
+    def faults(self) -> Faults: ...
+
+    @property
+    def calls(self) -> list[ApiCall]: ...
+
+    def user(
+        self,
+        user_id: int,
+        first_name: str | None = None,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+        phone: str | None = None,
+        started: bool = False,
+    ) -> FakeUser: ...
+
+    def transcript(self, chat_id: int) -> list[TranscriptEntry]: ...
+
+    def render_transcript(self, chat_id: int) -> str: ...
+
+    def webhook_info(self) -> dict[str, Any]: ...
 
 
-def add_control_routes(app: web.Application, tg: FakeTelegram) -> None:
+def add_control_routes(app: web.Application, tg: Controlled) -> None:
     async def body(request: web.Request) -> dict[str, Any]:
         if not request.body_exists:
             return {}

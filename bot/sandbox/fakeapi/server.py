@@ -10,11 +10,11 @@ from aiohttp import web
 from bot.sandbox.fakeapi.control import add_control_routes
 from bot.sandbox.fakeapi.faults import Faults
 from bot.sandbox.fakeapi.methods import effective_commands, scope_key, webhook_info
+from bot.sandbox.fakeapi.push import WebhookPusher
 from bot.sandbox.fakeapi.routes import WORLD_KEY, add_bot_routes
 from bot.sandbox.fakeapi.state import ApiCall, UserProfile, World
 from bot.sandbox.fakeapi.transcript import TranscriptEntry, render_entries
 from bot.sandbox.fakeapi.user import FakeUser
-from bot.sandbox.fakeapi.webhook import WebhookPusher
 
 MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's bot upload limit
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.db.models import Alert, AlertStatus
-from bot.domain.alerts import cards
-from bot.domain.alerts.rules import ask_for_help
+from bot.domain.alerts import ask_for_help, cards
 from bot.domain.people import greeting
 from bot.domain.people.identity import linked_person
 from bot.lib.i18n import N_, translator

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.db.engine import Database
 from bot.db.models import Person, Role
 from bot.domain.roster.importer import ImportResult, import_roster
-from bot.domain.roster.messages import Message
+from bot.domain.roster.problems import Message
 from tests.domain.roster.support import BASE_ROWS, write_csv
 
 NOW = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)

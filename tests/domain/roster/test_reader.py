@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bot.domain.roster.messages import RosterFileError
+from bot.domain.roster.problems import RosterFileError
 from bot.domain.roster.reader import RawRow, cell_text, detect_encoding, read_roster
 
 

@@ -1,4 +1,4 @@
-"""Untranslated user-facing messages: an English msgid and its brace parameters."""
+"""What is wrong with a roster, untranslated: an English msgid and its brace parameters."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Pushes queued updates to the bot's webhook, in order, with bounded retries."""
+"""The fake server's side of a webhook: it pushes queued updates to the bot's URL, in
+order, with bounded retries (bot/tg/webhook.py is Kabar's side, receiving them)."""
 
 from __future__ import annotations
 

@@ -19,8 +19,8 @@ from bot.app.serve import serve
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models import Cohort, FollowUpRecord, Person, RecordStatus, Role
+from bot.domain.alerts import escalate_due, evaluate
 from bot.domain.alerts.cards import notify_opened
-from bot.domain.alerts.rules import escalate_due, evaluate
 from bot.domain.invites.issue import InviteRow, issue_invitations
 from bot.domain.people.onboarding import ROLE_NAMES
 from bot.domain.roster.importer import import_roster
