@@ -71,15 +71,16 @@ class Upgrade:
 
     Answers are kept by step id: `renamed` moves an old step's answer to a new id, `dropped`
     forgets it, `values` maps a new step's old option values to new ones. Whatever is kept
-    must still fit its step. The person is then asked `resume_at` (if the step applies),
-    else the first step not yet answered. See bot/flows/upgrade.py.
+    must still fit its step. The person is then asked the first step not yet answered, or
+    `resume_at` (answered or not) if it comes first. See bot/flows/upgrade.py.
     """
 
     from_version: int
-    renamed: Mapping[str, str] = field(default_factory=dict)  # old step id -> new step id
+    # Mappings are left out of the hash, so a flow that declares upgrades stays hashable.
+    renamed: Mapping[str, str] = field(default_factory=dict, hash=False)  # old id -> new id
     dropped: tuple[str, ...] = ()  # old step ids
     # new step id -> {old option value: new option value}
-    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
     resume_at: str | None = None
 
 
