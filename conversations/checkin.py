@@ -1,7 +1,9 @@
 """The check-in: what a family produced, sold and earned, and what stands in their way.
 
 Declared as data; bot/flows/engine.py runs it. Texts are msgids (English source), translated
-into the family's language when shown. Bump VERSION when steps change meaning.
+into the family's language when shown. Bump VERSION when steps change meaning; check-ins
+under way then go on under the new version, by an `Upgrade` declared here in `upgrades=`
+when the default (keep the answers that still fit, ask the first gap) is not right.
 """
 
 from bot.flows.model import Condition, Flow, Kind, Option, Step

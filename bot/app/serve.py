@@ -12,7 +12,7 @@ import contextlib
 import logging
 from typing import Any
 
-from bot.app.clock_loop import start_round_clock
+from bot.app.clock_loop import start_clocks
 from bot.app.leader import Elector, release_orphaned_claims
 from bot.app.runtime import Runtime
 from bot.db.engine import open_database
@@ -33,10 +33,13 @@ async def serve(
     clock: Clock | None = None,
     stop: asyncio.Event | None = None,
     shutdown_grace_s: float = 10.0,
-    tick_every_s: float = 20.0,
+    tick_every_s: float | None = None,
     webhook: WebhookConfig | None = None,
 ) -> None:
-    """Run until `stop` is set (or the task is cancelled); long polling unless `webhook`."""
+    """Run until `stop` is set (or the task is cancelled); long polling unless `webhook`.
+
+    `tick_every_s`, when given, is how often every clock job runs (bot/app/clock_loop.py);
+    otherwise each runs at its own interval."""
     stop = stop or asyncio.Event()
     async with open_database(settings.database_url) as db:
         runtime = Runtime(settings=settings, db=db, clock=clock or SystemClock())
@@ -122,10 +125,10 @@ async def lead(
     stop: asyncio.Event,
     *,
     polling: bool,
-    tick_every_s: float,
+    tick_every_s: float | None,
     shutdown_grace_s: float,
 ) -> None:
-    """Campaign for leadership; while leading, run the round clock, the sender and the poller.
+    """Campaign for leadership; while leading, run the clocks, the sender and the poller.
 
     Returns when `stop` is set. Leadership lost (the lock's connection failed) stops the
     duties at once, since another worker may already be sending, and campaigns again.
@@ -133,7 +136,7 @@ async def lead(
     while not stop.is_set():
         if not await elector.acquire(stop):
             return
-        log.info("worker %s leads: it runs the round clock and the outbox sender", runtime.worker)
+        log.info("worker %s leads: it runs the clocks and the outbox sender", runtime.worker)
         try:
             async with runtime.db.transaction() as session:
                 released = await release_orphaned_claims(session, runtime.worker)
@@ -145,7 +148,7 @@ async def lead(
         if polling:
             await _stop_webhook(application)
         term = asyncio.Event()  # ends this term of leadership
-        round_clock = start_round_clock(runtime, every_s=tick_every_s)
+        clocks = start_clocks(runtime, every_s=tick_every_s)
         # The sender finishes the messages in hand when asked to stop, so nothing that was
         # sent goes unrecorded; only a kill -9 can leave a message in flight.
         duties: list[asyncio.Task[Any]] = [
@@ -165,7 +168,7 @@ async def lead(
             )
         finally:
             term.set()
-            round_clock.shutdown(wait=False)
+            clocks.shutdown(wait=False)
             abandoned = lost.done() and not stop.is_set()
             if abandoned:
                 log.error("worker %s lost leadership; its duties stop now", runtime.worker)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Conversation, ConversationStatus, Person, Priority
 from bot.db.shape import write_columns
 from bot.dialogue.binding import FlowBinding, Turn
-from bot.flows import engine
+from bot.flows import engine, upgrade
 from bot.flows.engine import Ask, CorrectionMenu, Event, FlowState, Keep, Summary
 from bot.flows.render import RenderContext, render
 from bot.lib.i18n import translator
@@ -88,13 +88,24 @@ class FlowRunner:
     ) -> list[Message]:
         binding = self.binding(turn.conversation)
         state = FlowState.from_json(turn.conversation.step, turn.conversation.state)
-        transition = engine.handle(binding.flow, state, event, await binding.limits(turn))
+        limits = await binding.limits(turn)
+        if _saved_under_another_version(turn.conversation, binding):
+            # Migrated first; a button drawn for the old version is refused there as stale
+            # (the handler's revision check cannot tell: no turn has passed since).
+            saved = turn.conversation.flow_version
+            transition = upgrade.migrate(binding.flow, state, saved, limits, event)
+        else:
+            transition = engine.handle(binding.flow, state, event, limits)
         return await self._apply(turn, binding, transition, pressed=pressed_message_id)
 
     async def again(self, turn: Turn) -> list[Message]:
         """The current question once more (after help, or a message that was not an answer)."""
         binding = self.binding(turn.conversation)
         state = FlowState.from_json(turn.conversation.step, turn.conversation.state)
+        if _saved_under_another_version(turn.conversation, binding):
+            saved, limits = turn.conversation.flow_version, await binding.limits(turn)
+            transition = upgrade.migrate(binding.flow, state, saved, limits)
+            return await self._apply(turn, binding, transition)
         outputs = engine.resume(binding.flow, state)
         return list[Message](render(outputs, await self._context(turn, binding)))
 
@@ -107,6 +118,7 @@ class FlowRunner:
         return list(await self.binding(conversation).on_cancel(turn))
 
     async def restart(self, turn: Turn) -> list[Message]:
+        """From the first question, under the flow's current version, answers cleared."""
         binding = self.binding(turn.conversation)
         await binding.on_restart(turn)
         transition = engine.begin(binding.flow, await binding.limits(turn))
@@ -161,3 +173,7 @@ class FlowRunner:
             messages.extend(await binding.on_finish(turn))
         write_columns(conversation, _WRITTEN)
         return messages
+
+
+def _saved_under_another_version(conversation: Conversation, binding: FlowBinding) -> bool:
+    return conversation.flow_version != binding.flow.version

@@ -2,4 +2,5 @@
 
 `engine.handle(flow, state, event, limits)` returns a `Transition`: the next state and what
 to say. The caller persists the state and turns the outputs into messages (render.py).
+`upgrade.migrate` carries a state saved under an earlier version of its flow to the current.
 """

@@ -66,10 +66,32 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Upgrade:
+    """How a conversation saved under `from_version` goes on under the flow's version.
+
+    Answers are kept by step id: `renamed` moves an old step's answer to a new id, `dropped`
+    forgets it, `values` maps a new step's old option values to new ones. Whatever is kept
+    must still fit its step. The person is then asked the first step not yet answered, or
+    `resume_at` (answered or not) if it comes first. See bot/flows/upgrade.py.
+    """
+
+    from_version: int
+    # Mappings are left out of the hash, so a flow that declares upgrades stays hashable.
+    renamed: Mapping[str, str] = field(default_factory=dict, hash=False)  # old id -> new id
+    dropped: tuple[str, ...] = ()  # old step ids
+    # new step id -> {old option value: new option value}
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+    resume_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Flow:
     name: str
     version: int
     steps: tuple[Step, ...]
+    # Rules for conversations saved under earlier versions; none declared for a version:
+    # keep the answers that still fit, ask the first step not yet answered.
+    upgrades: tuple[Upgrade, ...] = ()
     index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +100,10 @@ class Flow:
 
     def step(self, step_id: str) -> Step:
         return self.steps[self.index[step_id]]
+
+    def upgrade_from(self, version: int) -> Upgrade:
+        """The declared rule for conversations saved under `version`, or the default."""
+        return next((u for u in self.upgrades if u.from_version == version), Upgrade(version))
 
     def decides_branches(self, step_id: str) -> bool:
         """True when later steps are skipped or asked depending on this answer."""
@@ -112,3 +138,33 @@ def validate(flow: Flow) -> None:
         seen.add(step.id)
     if not flow.steps:
         raise FlowDefinitionError(f"{flow.name}: no steps")
+    versions = [upgrade.from_version for upgrade in flow.upgrades]
+    if len(set(versions)) != len(versions):
+        raise FlowDefinitionError(f"{flow.name}: two upgrades from one version")
+    for upgrade in flow.upgrades:
+        _validate_upgrade(flow, upgrade)
+
+
+def _validate_upgrade(flow: Flow, upgrade: Upgrade) -> None:
+    where = f"{flow.name} upgrade from version {upgrade.from_version}"
+    if not 0 < upgrade.from_version < flow.version:
+        raise FlowDefinitionError(f"{where}: not an earlier version than {flow.version}")
+    answered = {s.id for s in flow.steps if s.kind is not Kind.CONFIRM}
+    named = [*upgrade.renamed.values(), *upgrade.values]
+    if upgrade.resume_at is not None:
+        named.append(upgrade.resume_at)
+    for step_id in named:
+        if step_id not in flow.index:
+            raise FlowDefinitionError(f"{where}: unknown step {step_id!r}")
+    for step_id in [*upgrade.renamed.values(), *upgrade.values]:
+        if step_id not in answered:
+            raise FlowDefinitionError(f"{where}: {step_id!r} takes no answer")
+    if len(set(upgrade.renamed.values())) != len(upgrade.renamed):
+        raise FlowDefinitionError(f"{where}: two answers renamed to one step")
+    if set(upgrade.renamed) & set(upgrade.dropped):
+        raise FlowDefinitionError(f"{where}: an answer both renamed and dropped")
+    for step_id, mapping in upgrade.values.items():
+        options = {option.value for option in flow.step(step_id).options}
+        unknown = sorted(set(mapping.values()) - options)
+        if unknown:
+            raise FlowDefinitionError(f"{where}: {step_id!r} has no option {unknown[0]!r}")

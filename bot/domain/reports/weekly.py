@@ -4,21 +4,48 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.engine import Database
+from bot.db.facts import recall, remember
 from bot.db.models import Alert, AlertStatus, Person, Priority, Role, TelegramAccount
 from bot.domain.reports.activity import activity
 from bot.domain.reports.chart import activity_chart
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import ApiCall
+from bot.messaging.outbox import enqueue
+
+WEEKLY_DIGEST = "weekly_digest"
+DIGEST_HOUR = 7
 
 CAPTION = N_(
     "Weekly digest, last check-in: {producing} producing, {not_producing} not producing, "
     "{missed} did not answer. Open alerts: {alerts}. Send /peringatan to see them."
 )
+
+
+async def send_weekly_digests(db: Database, *, now: datetime, timezone: str) -> int:
+    """The digests, once a week from Monday 07:00 (default time zone); later runs that week
+    write none, and a run after downtime catches up. Returns the number written."""
+    local = now.astimezone(ZoneInfo(timezone))
+    monday = (local - timedelta(days=local.weekday())).replace(
+        hour=DIGEST_HOUR, minute=0, second=0, microsecond=0
+    )
+    if local < monday:
+        return 0
+    week = "{}-W{:02d}".format(*local.isocalendar()[:2])
+    async with db.transaction() as session:
+        done = await recall(session, WEEKLY_DIGEST)
+        if done is not None and done.get("week") == week:
+            return 0
+        messages = await weekly_digests(session, now=now, tz=timezone)
+        enqueue(session, messages, now=now)
+        await remember(session, WEEKLY_DIGEST, {"week": week, "sent": len(messages)}, now)
+        return len(messages)
 
 
 async def weekly_digests(session: AsyncSession, *, now: datetime, tz: str) -> list[ApiCall]:

@@ -2,7 +2,9 @@
 
 The database is the truth: each tick compares it with the time, so a tick after downtime
 catches up (a round due while Kabar was down opens once, its reminders go out then) and
-ticks may be skipped or repeated without harm. APScheduler only decides when to tick.
+ticks may be skipped or repeated without harm. APScheduler only decides when to tick
+(bot/app/clock_loop.py). The alert rules and the weekly digest keep their own clocks
+(bot/domain/alerts/watch.py, bot/domain/reports/weekly.py).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import Database
-from bot.db.facts import recall, remember
+from bot.db.facts import remember
 from bot.db.models import (
     Cohort,
     Conversation,
@@ -40,10 +42,6 @@ from bot.messaging.outbox import enqueue
 log = logging.getLogger(__name__)
 
 LAST_TICK = "round_clock"
-RULES_EVALUATED = "rules_evaluated"
-RULES_EVERY = timedelta(hours=1)
-WEEKLY_DIGEST = "weekly_digest"
-DIGEST_HOUR = 7
 REMINDER = N_("A reminder from Kabar: we would still like to hear how your business is going.")
 
 
@@ -52,13 +50,14 @@ class TickResult:
     opened: list[int] = field(default_factory=list)
     reminded: int = 0
     closed: int = 0
-    alerts: int = 0  # alert messages written (new, escalated, closed)
-    digests: int = 0  # weekly digests written
+
+    @property
+    def rounds_changed(self) -> bool:
+        """A round opened or closed: the alert rules have news to look at."""
+        return bool(self.opened or self.closed)
 
 
-async def tick(
-    db: Database, *, now: datetime, runner: FlowRunner, timezone: str = "Asia/Jakarta"
-) -> TickResult:
+async def tick(db: Database, *, now: datetime, runner: FlowRunner) -> TickResult:
     result = TickResult()
     async with db.sessions() as session:
         cohorts = list((await session.execute(select(Cohort.id))).scalars())
@@ -69,12 +68,7 @@ async def tick(
     async with db.transaction() as session:
         result.closed = await _close_due(session, now)
     async with db.transaction() as session:
-        result.alerts = await _alerts(
-            session, now, rounds_changed=bool(result.opened or result.closed)
-        )
-    async with db.transaction() as session:
         result.reminded = await _remind(session, now, runner)
-        result.digests = await _weekly(session, now, timezone)
         # Operators (and tests) can see the clock is alive and when it last looked.
         await remember(session, LAST_TICK, {"at": now.isoformat(), "opened": result.opened}, now)
     return result
@@ -119,46 +113,6 @@ async def _open_if_due(db: Database, cohort_id: int, now: datetime) -> int | Non
     except IntegrityError:
         # Another worker opened this slot first (unique cohort + slot): nothing to do.
         return None
-
-
-async def _alerts(session: AsyncSession, now: datetime, *, rounds_changed: bool) -> int:
-    """Rules after rounds open or close (and hourly, for the rest); escalation every tick."""
-    from bot.domain.alerts.cards import notify_closed, notify_opened
-    from bot.domain.alerts.rules import escalate_due, evaluate
-
-    messages: list[Outgoing] = []
-    last = await recall(session, RULES_EVALUATED)
-    stale = last is None or datetime.fromisoformat(last["at"]) <= now - RULES_EVERY
-    if rounds_changed or stale:
-        outcome = await evaluate(session, now=now)
-        messages += await notify_opened(session, outcome.opened)
-        messages += await notify_closed(session, outcome.closed)
-        await remember(session, RULES_EVALUATED, {"at": now.isoformat()}, now)
-    messages += await notify_opened(session, await escalate_due(session, now))
-    enqueue(session, messages, now=now)
-    return len(messages)
-
-
-async def _weekly(session: AsyncSession, now: datetime, timezone: str) -> int:
-    """Facilitators' weekly digests, once a week from Monday 07:00 (default time zone)."""
-    from zoneinfo import ZoneInfo
-
-    from bot.domain.reports.weekly import weekly_digests
-
-    local = now.astimezone(ZoneInfo(timezone))
-    monday = (local - timedelta(days=local.weekday())).replace(
-        hour=DIGEST_HOUR, minute=0, second=0, microsecond=0
-    )
-    week = "{}-W{:02d}".format(*local.isocalendar()[:2])
-    if local < monday:
-        return 0
-    done = await recall(session, WEEKLY_DIGEST)
-    if done is not None and done.get("week") == week:
-        return 0
-    messages = await weekly_digests(session, now=now, tz=timezone)
-    enqueue(session, messages, now=now)
-    await remember(session, WEEKLY_DIGEST, {"week": week, "sent": len(messages)}, now)
-    return len(messages)
 
 
 async def _close_due(session: AsyncSession, now: datetime) -> int:

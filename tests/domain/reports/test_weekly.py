@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.app.services import Services
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage, Person, TelegramAccount
+from bot.domain.reports.weekly import send_weekly_digests
 from bot.domain.rounds.scheduler import tick
 from bot.messaging.limits import SendLimits
 from bot.sandbox.fakeapi import FakeTelegram
@@ -41,9 +42,9 @@ async def test_the_weekly_digest_goes_out_once_with_a_chart(db: Database) -> Non
     runner = Services().runner
     # Two rounds, the second closed by the third: the families missed them all.
     for week in range(3):
-        await tick(
-            db, now=datetime(2026, 1, 12, 1, 0, tzinfo=UTC) + timedelta(weeks=week), runner=runner
-        )
+        now = datetime(2026, 1, 12, 1, 0, tzinfo=UTC) + timedelta(weeks=week)
+        await tick(db, now=now, runner=runner)
+        await send_weekly_digests(db, now=now, timezone="Asia/Jakarta")
 
     async with db.sessions() as session:
         photos = (
@@ -58,8 +59,10 @@ async def test_the_weekly_digest_goes_out_once_with_a_chart(db: Database) -> Non
     # Monday 08:00 WIB is after 07:00: one digest a week (none the first week, with no
     # check-in behind it yet), not one a tick.
     assert [p.chat_id for p in photos] == [4242, 4242]
-    again = await tick(db, now=datetime(2026, 1, 26, 2, 0, tzinfo=UTC), runner=runner)
-    assert again.digests == 0
+    later = datetime(2026, 1, 26, 2, 0, tzinfo=UTC)
+    await tick(db, now=later, runner=runner)
+    again = await send_weekly_digests(db, now=later, timezone="Asia/Jakarta")
+    assert again == 0
     last = photos[-1].payload
     assert base64.b64decode(last["photo_b64"]).startswith(PNG)
     assert "6 tidak menjawab" in last["caption"]
@@ -79,7 +82,9 @@ async def test_the_weekly_digest_goes_out_once_with_a_chart(db: Database) -> Non
 async def test_no_digest_for_a_facilitator_without_rounds(db: Database) -> None:
     await seed_cohort(db, 2)
     await _facilitator_on_telegram(db)
-    result = await tick(db, now=datetime(2026, 1, 6, 1, 0, tzinfo=UTC), runner=Services().runner)
-    assert result.digests == 0
+    now = datetime(2026, 1, 6, 1, 0, tzinfo=UTC)
+    await tick(db, now=now, runner=Services().runner)
+    result = await send_weekly_digests(db, now=now, timezone="Asia/Jakarta")
+    assert result == 0
     async with db.sessions() as session:
         assert await session.get(Person, "tenun-2026-F") is not None

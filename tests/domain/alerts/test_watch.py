@@ -1,0 +1,57 @@
+"""The alerts' own clock: rules after rounds open or close, else hourly; escalation each run."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from bot.db.engine import Database
+from bot.db.models import ParticipantStatus, Person
+from bot.domain.alerts import Rule
+from bot.domain.alerts.watch import watch_alerts
+from tests.domain.alerts.support import Programme, alerts_of, seed
+
+
+async def test_a_closed_round_is_looked_at_on_the_next_run(db: Database) -> None:
+    weeks = Programme(db, await seed(db, 2))
+    await weeks.week({"P0": "missed", "P1": "yes"}, evaluate_after=False)
+    assert await watch_alerts(db, now=weeks.now) == 0
+    # Ten minutes later a round closed: no hour has passed, the rules run all the same.
+    await weeks.week({"P0": "missed", "P1": "yes"}, evaluate_after=False)
+    written = await watch_alerts(db, now=weeks.now + timedelta(minutes=10))
+    assert written == 1  # the facilitator's card
+    assert [alert.rule for alert in await alerts_of(db, "P0")] == [Rule.UNRESPONSIVE]
+    assert await watch_alerts(db, now=weeks.now + timedelta(minutes=11)) == 0
+
+
+async def test_without_new_rounds_the_rules_run_hourly(db: Database) -> None:
+    weeks = Programme(db, await seed(db, 2))
+    await weeks.week({"P0": "yes", "P1": "yes"}, evaluate_after=False)
+    await watch_alerts(db, now=weeks.now)
+    async with db.transaction() as session:
+        await session.execute(
+            update(Person)
+            .where(Person.id == "P0")
+            .values(status=ParticipantStatus.PAUSED, paused_at=weeks.now)
+        )
+    await watch_alerts(db, now=weeks.now + timedelta(minutes=59))
+    assert await alerts_of(db, "P0") == []
+    await watch_alerts(db, now=weeks.now + timedelta(hours=1))
+    assert [alert.rule for alert in await alerts_of(db, "P0")] == [Rule.PAUSED]
+
+
+async def test_every_run_escalates_what_is_due(db: Database) -> None:
+    weeks = Programme(db, await seed(db, 1))
+    for _ in range(2):
+        await weeks.week({"P0": "missed"}, evaluate_after=False)
+    await watch_alerts(db, now=weeks.now)
+    (alert,) = await alerts_of(db, "P0")
+    assert alert.level == "facilitator"
+    await watch_alerts(db, now=weeks.now + timedelta(days=3, minutes=-1))
+    (alert,) = await alerts_of(db, "P0")
+    assert alert.level == "facilitator"
+    # Three days unacknowledged, within the hour of the last evaluation: escalated anyway.
+    await watch_alerts(db, now=weeks.now + timedelta(days=3, minutes=1))
+    (alert,) = await alerts_of(db, "P0")
+    assert alert.level == "coordinator"
