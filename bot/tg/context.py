@@ -1,7 +1,8 @@
 """What a handler works with: the update's unit of work and a typed context carrying it.
 
 The processor makes a unit per update and hands it to the handlers with the update
-(bot/tg/router.py): nothing is kept in PTB's bot_data.
+(bot/tg/router.py): nothing is kept in PTB's bot_data, and since the router, not PTB, makes
+the context, the Application needs no ContextTypes.
 """
 
 from __future__ import annotations
