@@ -37,5 +37,3 @@ SOMETHING_WENT_WRONG = N_(
     "Sorry, something went wrong on our side and your last message could not be handled. "
     "Please try again in a moment."
 )
-COMMAND_START = N_("start again")
-COMMAND_HELP = N_("help")

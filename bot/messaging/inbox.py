@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import claimant_gone_sql, insert_ignore
 from bot.db.models import InboxUpdate
+from bot.messaging.inbound import chat_of
 
 MAX_ATTEMPTS = 3
 # A claim whose worker is still alive but has not started on it for this long is taken
@@ -176,17 +177,3 @@ async def record_failure(
     if give_up:
         row.processed_at = now
     return give_up
-
-
-def chat_of(payload: dict[str, Any]) -> int | None:
-    """The chat an update belongs to, so one chat's updates are handled in order."""
-    for key in ("message", "edited_message", "callback_query", "my_chat_member"):
-        part = payload.get(key)
-        if not isinstance(part, dict):
-            continue
-        if key == "callback_query":
-            sender = part.get("from") or {}
-            return int(sender["id"]) if "id" in sender else None
-        chat = part.get("chat") or {}
-        return int(chat["id"]) if "id" in chat else None
-    return None

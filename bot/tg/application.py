@@ -1,8 +1,9 @@
-"""Wires the PTB Application: Kabar's request transport, typed context and handlers.
+"""Wires the PTB Application: the bot, on Kabar's request transport.
 
 PTB's Updater is not used: it acknowledges updates before they are handled. Kabar's poller
 and webhook server store them first (bot/tg/poller.py, bot/tg/webhook.py); the processor
-hands them to the Application. The loops are run by bot/app/serve.py.
+hands each to Kabar's handlers with its unit of work (bot/tg/router.py says why not through
+the Application). The loops are run by bot/app/serve.py.
 """
 
 from __future__ import annotations
@@ -16,11 +17,9 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.app.runtime import Runtime
 from bot.db.facts import BOT_USERNAME, remember
+from bot.domain.people.commands import Audience, menu
 from bot.lib.i18n import translator
-from bot.tg.context import CONTEXT_TYPES
-from bot.tg.handlers import register
 from bot.tg.http import AiohttpRequest
-from conversations import welcome
 
 log = logging.getLogger(__name__)
 
@@ -37,26 +36,22 @@ def build_application(runtime: Runtime) -> KabarApplication:
         .request(AiohttpRequest(connections=32))
         .get_updates_request(AiohttpRequest(connections=1))
         .updater(None)
-        .context_types(CONTEXT_TYPES)
         .build()
     )
-    application.bot_data.runtime = runtime
-    register(application)
     return application
 
 
 async def announce(application: KabarApplication, runtime: Runtime) -> None:
-    """Remember the bot's username (for invitation links) and publish the command menu."""
+    """Remember the bot's username (for invitation links) and publish the command menu of
+    people not yet registered (a registered person gets their role's, in their chat)."""
     me = application.bot.bot
     runtime.bot_username = runtime.settings.bot_username or me.username
     async with runtime.db.transaction() as session:
         await remember(session, BOT_USERNAME, {"username": me.username}, runtime.clock.now())
+    newcomers = menu(Audience.NEWCOMERS)
     for code in ("id", "en"):
         t = translator(code)
-        commands = [
-            BotCommand("start", t.gettext(welcome.COMMAND_START)),
-            BotCommand("bantuan", t.gettext(welcome.COMMAND_HELP)),
-        ]
+        commands = [BotCommand(c.name, t.gettext(c.description)) for c in newcomers]
         language = None if code == "id" else code
         try:
             await application.bot.set_my_commands(commands, language_code=language)

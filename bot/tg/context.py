@@ -1,4 +1,9 @@
-"""Typed context for handlers instead of string-keyed bot_data."""
+"""What a handler works with: the update's unit of work and a typed context carrying it.
+
+The processor makes a unit per update and hands it to the handlers with the update
+(bot/tg/router.py): nothing is kept in PTB's bot_data, and since the router, not PTB, makes
+the context, the Application needs no ContextTypes.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.db.models import Conversation, Person
 from bot.dialogue.binding import Turn
 from bot.dialogue.runner import open_conversation
 from bot.domain.people.identity import linked_person
+from bot.messaging.inbound import Sender
 from bot.messaging.messages import ApiCall, Outgoing
 from bot.messaging.outbox import Job, enqueue_many
 from bot.tg.prefetch import Prefetch
@@ -26,34 +31,42 @@ if TYPE_CHECKING:
 @dataclass
 class UnitOfWork:
     """One update's share of a transaction: handlers read and write through it, the
-    processor commits (for a group of updates at once; see bot/tg/processor.py)."""
+    processor commits (for a group of updates at once; see bot/tg/processor.py).
+
+    It is the one way to the sender's person and to their conversation's turn, so that
+    what the group's prefetch loaded is used and nothing is looked up twice.
+    """
 
     session: AsyncSession
     now: datetime
     update_id: int
-    failed: BaseException | None = None
+    sender: Sender | None = None  # None: nobody a person could be (a channel post, a bot)
     sent: int = 0
     outgoing: list[Outgoing | ApiCall] = field(default_factory=list)
     prefetch: Prefetch | None = None
+    _person: Person | None = field(default=None, init=False, repr=False)
+    _person_read: bool = field(default=False, init=False, repr=False)
 
-    async def person(self, telegram_user_id: int) -> Person | None:
-        """The person linked to a Telegram user (prefetched for the group, if it was)."""
-        if self.prefetch is not None:
-            known, person = self.prefetch.take_person(telegram_user_id)
-            if known:
-                return person
-        return await linked_person(self.session, telegram_user_id)
+    async def person(self) -> Person | None:
+        """The person the sender is linked to (None: not registered), read once per update,
+        before the handler changed anything: a registration by this update does not show."""
+        if not self._person_read:
+            self._person = await self._linked_person()
+            self._person_read = True
+        return self._person
 
-    async def open_conversation(self, person_id: str) -> Conversation | None:
-        if self.prefetch is not None:
-            known, conversation = self.prefetch.take_conversation(person_id)
-            if known:
-                return conversation
-        return await open_conversation(self.session, person_id)
-
-    def turn(self, conversation: Conversation, person: Person, chat_id: int) -> Turn:
+    async def turn(self, conversation: Conversation | None = None) -> Turn | None:
+        """A turn of the sender's person in `conversation` (a pressed button's), by default
+        in their open one as it is now; None when not registered or nothing is open."""
+        person = await self.person()
+        if person is None or self.sender is None:
+            return None
+        if conversation is None:
+            conversation = await self._open_conversation(person.id)
+            if conversation is None:
+                return None
         loaded = self.prefetch.loaded_for(person, conversation) if self.prefetch else {}
-        return Turn(self.session, conversation, person, chat_id, self.now, loaded)
+        return Turn(self.session, conversation, person, self.sender.chat_id, self.now, loaded)
 
     def send(self, messages: Sequence[Outgoing | ApiCall]) -> None:
         """Queue messages; they are written to the outbox with the update's other changes."""
@@ -66,38 +79,36 @@ class UnitOfWork:
         self.outgoing.clear()
         return jobs
 
+    async def _linked_person(self) -> Person | None:
+        if self.sender is None:
+            return None
+        user_id = self.sender.telegram_user_id
+        if self.prefetch is not None:
+            known, person = self.prefetch.take_person(user_id)
+            if known:
+                return person
+        return await linked_person(self.session, user_id)
 
-@dataclass
-class BotData:
-    runtime: Runtime | None = None
-    units: dict[int, UnitOfWork] = field(default_factory=dict)
-
-
-class KabarContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
-    _unit: UnitOfWork | None = None
-
-    @classmethod
-    def from_update(
-        cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]
-    ) -> KabarContext:
-        context: KabarContext = super().from_update(update, application)
-        if isinstance(update, Update):
-            context._unit = application.bot_data.units.get(update.update_id)
-        return context
-
-    @property
-    def runtime(self) -> Runtime:
-        runtime = self.bot_data.runtime
-        if runtime is None:
-            raise RuntimeError("runtime is set in post_init")
-        return runtime
-
-    @property
-    def work(self) -> UnitOfWork:
-        """The open transaction of the update being handled."""
-        if self._unit is None:
-            raise RuntimeError("handlers run only from the inbox processor")
-        return self._unit
+    async def _open_conversation(self, person_id: str) -> Conversation | None:
+        """The prefetched one the first time; the database's after (it may have changed)."""
+        if self.prefetch is not None:
+            known, conversation = self.prefetch.take_conversation(person_id)
+            if known:
+                return conversation
+        return await open_conversation(self.session, person_id)
 
 
-CONTEXT_TYPES = ContextTypes(context=KabarContext, bot_data=BotData)
+class KabarContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """What a handler gets besides the update: its unit of work and the process's runtime,
+    as typed attributes (not string keys of bot_data), and what PTB's handler adds
+    (`args` of a command)."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        work: UnitOfWork,
+        runtime: Runtime,
+    ) -> None:
+        super().__init__(application)
+        self.work = work
+        self.runtime = runtime

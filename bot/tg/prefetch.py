@@ -28,6 +28,7 @@ from bot.db.models import (
     Round,
     TelegramAccount,
 )
+from bot.messaging.inbound import sender_of
 
 # Built once: a statement built per call costs its construction and its cache key, which
 # were a good part of each query's CPU. Two queries load what five did.
@@ -75,7 +76,8 @@ class Prefetch:
     @classmethod
     async def load(cls, session: AsyncSession, payloads: Iterable[dict[str, Any]]) -> Prefetch:
         found = cls()
-        user_ids = sorted({uid for uid in map(_sender_id, payloads) if uid is not None})
+        senders = [sender_of(payload) for payload in payloads]
+        user_ids = sorted({s.telegram_user_id for s in senders if s is not None})
         if not user_ids:
             return found
         found.people = dict.fromkeys(user_ids)
@@ -131,13 +133,3 @@ class Prefetch:
             loaded["record"] = record
             loaded["files"] = record is not None and record.id not in self.without_files
         return loaded
-
-
-def _sender_id(payload: dict[str, Any]) -> int | None:
-    for key in ("message", "callback_query"):
-        part = payload.get(key)
-        if isinstance(part, dict):
-            sender = part.get("from")
-            if isinstance(sender, dict) and "id" in sender:
-                return int(sender["id"])
-    return None

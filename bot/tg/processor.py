@@ -6,6 +6,9 @@ an update is processed exactly once even across crashes and double delivery.
 On PostgreSQL every worker runs a processor: each claims the oldest waiting update of chats
 nobody else holds (bot/messaging/inbox.py), so an update is handled by one worker and a chat's
 updates stay in order. On SQLite the one process reads the backlog directly.
+
+Each update gets its own UnitOfWork, handed to the handlers by bot/tg/router.py; what a
+handler raises comes back here and undoes the update's transaction.
 """
 
 from __future__ import annotations
@@ -21,9 +24,13 @@ from telegram.ext import Application
 
 from bot.app.runtime import Runtime
 from bot.messaging import inbox
+from bot.messaging.inbound import sender_of
 from bot.messaging.outbox import Job, enqueue, enqueue_many, release
 from bot.tg.context import UnitOfWork
+from bot.tg.handlers import handlers
+from bot.tg.handlers.failures import apology
 from bot.tg.prefetch import Prefetch
+from bot.tg.router import Router
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +46,7 @@ class Processor:
         self.application = application
         self.runtime = runtime
         self.batch = batch
+        self.router = Router(application, runtime, handlers())
 
     async def run_until(self, stop: asyncio.Event, idle_poll_s: float = 1.0) -> None:
         """Work until `stop` is set; the batch in hand is always finished and recorded."""
@@ -123,7 +131,9 @@ class Processor:
                 mine = [(update_id, payload) for update_id, payload in items if update_id in taken]
                 prefetch = await Prefetch.load(session, [payload for _, payload in mine])
                 for update_id, payload in mine:
-                    unit = UnitOfWork(session, now, update_id, prefetch=prefetch)
+                    unit = UnitOfWork(
+                        session, now, update_id, sender_of(payload), prefetch=prefetch
+                    )
                     await self._dispatch(unit, payload)
                     units.append(unit)
                 outgoing = [m for unit in units for m in unit.outgoing]
@@ -145,7 +155,7 @@ class Processor:
                 now = runtime.clock.now()
                 if not await inbox.take(session, update_id, worker, now):
                     return  # handled already, or taken over by another worker
-                unit = UnitOfWork(session=session, now=now, update_id=update_id)
+                unit = UnitOfWork(session, now, update_id, sender_of(payload))
                 await self._dispatch(unit, payload)
                 jobs = await unit.flush(claimed_by=self._claimant())
         except Exception as error:
@@ -174,27 +184,19 @@ class Processor:
             runtime.outbox_wakeup.set()
 
     async def _dispatch(self, unit: UnitOfWork, payload: dict[str, Any]) -> None:
-        """Run the handlers for one update inside `unit`; raise what they failed with."""
-        application, units = self.application, self.application.bot_data.units
-        units[unit.update_id] = unit
-        try:
-            await application.process_update(Update.de_json(_parsed(payload), application.bot))
-        finally:
-            units.pop(unit.update_id, None)
-        if unit.failed is not None:
-            raise unit.failed
+        """Run the handler for one update inside `unit`; what it raises propagates."""
+        update = Update.de_json(_parsed(payload), self.application.bot)
+        await self.router.dispatch(update, unit)
 
     async def _record_failure(
         self, update_id: int, payload: dict[str, Any], error: BaseException, worker: str | None
     ) -> None:
-        from bot.tg.handlers.errors import apology
-
         runtime = self.runtime
         async with runtime.db.transaction() as session:
             now = runtime.clock.now()
             gave_up = await inbox.record_failure(session, update_id, repr(error), now, worker)
             if gave_up:
-                message = await apology(session, payload)
+                message = await apology(UnitOfWork(session, now, update_id, sender_of(payload)))
                 if message is not None:
                     enqueue(session, [message], now=now)
         runtime.outbox_wakeup.set()

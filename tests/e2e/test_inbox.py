@@ -127,6 +127,8 @@ async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
         application = build_application(runtime)
         async with application:
             assert await Processor(application, runtime).drain_once() == 3
+            # Each update's unit of work went to its handler directly, none through PTB.
+            assert application.bot_data == {}
 
     async with db.sessions() as session:
         updates = {u.update_id: u for u in (await session.execute(select(InboxUpdate))).scalars()}
@@ -145,3 +147,73 @@ async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
     assert set(asked) == {10_000, 10_002}, "the next question went to both families"
     # Handlers see the pressed message without its keyboard; the stored update keeps it.
     assert updates[1].payload == press(1, 10_000)
+
+
+async def test_a_failing_handler_undoes_its_update_and_the_person_gets_an_apology(
+    database_url: str, db: Database
+) -> None:
+    """What a handler changed and queued before it failed is undone with its update; after
+    the last attempt the sender is told, in their own language, to try again."""
+    from datetime import UTC, datetime
+
+    from telegram import Update
+    from telegram.ext import CommandHandler
+
+    from bot.db.models import Person
+    from bot.messaging.limits import SendLimits
+    from bot.messaging.messages import Outgoing
+    from bot.tg.application import build_application
+    from bot.tg.context import KabarContext
+    from bot.tg.handlers import handlers
+    from bot.tg.processor import Processor
+    from bot.tg.router import Router
+    from tests.app.support import start_update
+    from tests.domain.rounds.support import seed_cohort
+    from tests.messaging.support import drain
+
+    await seed_cohort(db, 1)
+    family, chat = "tenun-2026-00000", 10_000
+    async with db.transaction() as session:
+        person = await session.get(Person, family)
+        assert person is not None
+        person.language = "en"  # their Telegram app says Indonesian (start_update)
+
+    async def broken(update: Update, context: KabarContext) -> None:
+        work = context.work
+        found = await work.person()
+        assert found is not None and found.id == family
+        found.name = "Changed by a handler that then failed"
+        work.send([Outgoing(chat_id=chat, text="half an answer")])
+        raise RuntimeError("a bug in a handler")
+
+    async with db.transaction() as session:
+        await inbox.store(session, [start_update(chat, "/bantuan")], datetime.now(UTC))
+
+    async with FakeTelegram() as tg:
+        tg.user(chat, started=True)
+        settings = Settings(
+            bot_token=TEST_TOKEN, database_url=database_url, telegram_api_url=tg.api_url
+        )
+        runtime = Runtime(settings=settings, db=db)
+        application = build_application(runtime)
+        async with application:
+            processor = Processor(application, runtime)
+            processor.router = Router(
+                application, runtime, [CommandHandler("bantuan", broken), *handlers()]
+            )
+            for _ in range(inbox.MAX_ATTEMPTS):
+                assert await processor.drain_once() == 1
+            assert await processor.drain_once() == 0, "given up on after the last attempt"
+            assert application.bot_data == {}
+        await drain(tg, db, SendLimits(), until=lambda: bool(tg.sent_messages(chat)))
+
+    async with db.sessions() as session:
+        person = await session.get(Person, family)
+        row = (await session.execute(select(InboxUpdate))).scalar_one()
+    assert person is not None and person.name == "Keluarga 0"
+    assert row.processed_at is not None and row.attempts == inbox.MAX_ATTEMPTS
+    assert "a bug in a handler" in (row.error or "")
+    assert [m["text"] for m in tg.sent_messages(chat)] == [
+        "Sorry, something went wrong on our side and your last message could not be handled. "
+        "Please try again in a moment."
+    ]

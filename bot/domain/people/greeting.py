@@ -1,18 +1,26 @@
-"""What Kabar says to /start and /help, in the sender's language."""
+"""What Kabar says to /start and /help, in the sender's language.
+
+Each takes the person the sender is linked to (None: not registered), as the handler's
+unit of work already knows it.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from collections.abc import Callable
 
-from bot.db.models import Role
-from bot.domain.people.identity import Sender, language_of, linked_person
+from bot.db.models import Person, Role
+from bot.domain.people.identity import language_of
 from bot.lib.i18n import translator
+from bot.messaging.inbound import Sender
 from bot.messaging.messages import Outgoing
 from conversations import welcome
 
+# The shape of these answers: to the sender, knowing the person they are (None: not
+# registered).
+Reply = Callable[[Sender, Person | None], list[Outgoing]]
 
-async def start(session: AsyncSession, sender: Sender) -> list[Outgoing]:
-    person = await linked_person(session, sender.telegram_user_id)
+
+def start(sender: Sender, person: Person | None) -> list[Outgoing]:
     t = translator(language_of(person, sender))
     if person is None:
         # Not registered: the phone-number button is the second way in, after the link.
@@ -24,8 +32,7 @@ async def start(session: AsyncSession, sender: Sender) -> list[Outgoing]:
     return [Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id)]
 
 
-async def help_text(session: AsyncSession, sender: Sender) -> list[Outgoing]:
-    person = await linked_person(session, sender.telegram_user_id)
+def help_text(sender: Sender, person: Person | None) -> list[Outgoing]:
     t = translator(language_of(person, sender))
     if person is None:
         text = t.gettext(welcome.HELP_UNKNOWN)
@@ -36,8 +43,7 @@ async def help_text(session: AsyncSession, sender: Sender) -> list[Outgoing]:
     return [Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id if person else None)]
 
 
-async def not_understood(session: AsyncSession, sender: Sender) -> list[Outgoing]:
-    person = await linked_person(session, sender.telegram_user_id)
+def not_understood(sender: Sender, person: Person | None) -> list[Outgoing]:
     t = translator(language_of(person, sender))
     return [
         Outgoing(

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Person, TelegramAccount
 from bot.lib.i18n import resolve_locale
-
-
-@dataclass(frozen=True, slots=True)
-class Sender:
-    """The Telegram side of whoever sent an update, as the adapter saw it."""
-
-    telegram_user_id: int
-    chat_id: int
-    first_name: str | None = None
-    username: str | None = None
-    language_code: str | None = None
+from bot.messaging.inbound import Sender
 
 
 async def linked_person(session: AsyncSession, telegram_user_id: int) -> Person | None:

@@ -1,32 +1,17 @@
-"""The command menu each role sees in Telegram (setMyCommands for that one chat)."""
+"""The command menu each role sees in Telegram (setMyCommands for that one chat), drawn from
+the commands declared in bot/domain/people/commands.py."""
 
 from __future__ import annotations
 
 from bot.db.models import Role
-from bot.lib.i18n import N_, translator
+from bot.domain.people.commands import Audience, menu
+from bot.lib.i18n import translator
 from bot.messaging.messages import ApiCall
-
-PARTICIPANT_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("bantuan", N_("help")),
-    ("dataku", N_("what Kabar knows about me")),
-    ("berhenti", N_("stop messages")),
-    ("mulai", N_("receive messages again")),
-    ("batal", N_("cancel the check-in")),
-    ("ulang", N_("start the check-in again")),
-)
-# Facilitators, coordinators and staff: their families and alerts first, then their own data.
-STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("peserta", N_("my families and their status")),
-    ("peringatan", N_("open alerts for me")),
-    ("bantuan", N_("help")),
-    ("dataku", N_("what Kabar knows about me")),
-    ("berhenti", N_("stop messages")),
-    ("mulai", N_("receive messages again")),
-)
 
 
 def commands_for(role: Role) -> tuple[tuple[str, str], ...]:
-    return PARTICIPANT_COMMANDS if role is Role.PARTICIPANT else STAFF_COMMANDS
+    """(name, description msgid) of the commands a role's menu lists."""
+    return tuple((c.name, c.description) for c in menu(Audience.of(role)))
 
 
 def menu_call(chat_id: int, role: Role, language: str | None, person_id: str) -> ApiCall:

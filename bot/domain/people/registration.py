@@ -12,9 +12,10 @@ from bot.dialogue.runner import FlowRunner
 from bot.domain.audit import audit
 from bot.domain.invites.issue import InvitationStatus, find_invitation, redeem_invitation
 from bot.domain.people.contacts import facilitator_line
-from bot.domain.people.identity import Sender, language_of, linked_person
+from bot.domain.people.identity import language_of
 from bot.lib.i18n import N_, translator
 from bot.lib.phones import normalize_phone
+from bot.messaging.inbound import Sender
 from bot.messaging.messages import ApiCall, KeyboardButton, Outgoing
 
 Message = Outgoing | ApiCall
@@ -57,9 +58,16 @@ class Registration:
         self.runner = runner
 
     async def by_code(
-        self, session: AsyncSession, sender: Sender, code: str, now: datetime
+        self,
+        session: AsyncSession,
+        sender: Sender,
+        code: str,
+        now: datetime,
+        *,
+        existing: Person | None,
     ) -> list[Message]:
-        existing = await linked_person(session, sender.telegram_user_id)
+        """Link the sender by an invitation code; `existing` is the person the sender is
+        linked to already, if any."""
         invitation, status = await find_invitation(session, code, now)
         t = translator(language_of(existing, sender))
         if status is InvitationStatus.VALID and invitation is not None:
@@ -110,8 +118,9 @@ class Registration:
         contact_user_id: int | None,
         phone: str,
         now: datetime,
+        existing: Person | None,
     ) -> list[Message]:
-        existing = await linked_person(session, sender.telegram_user_id)
+        """Link the sender by their shared phone number (see `by_code` for `existing`)."""
         t = translator(language_of(existing, sender))
         if contact_user_id != sender.telegram_user_id:
             # A forwarded contact card is someone else's number: never link by it.

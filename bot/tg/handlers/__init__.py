@@ -1,38 +1,49 @@
-"""Every handler, registered in one ordered place: the first that matches handles it."""
+"""Every handler, in one ordered place: the first that matches an update handles it.
+
+The commands are those declared in bot/domain/people/commands.py; here is what each does.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.tg.handlers import alerts, basics, conversation, errors, facilitators, people
+from bot.domain.people.commands import COMMANDS
+from bot.tg.context import KabarContext
+from bot.tg.handlers import alerts, basics, conversation, facilitators, people
+from bot.tg.router import Handler
+
+Callback = Callable[[Update, KabarContext], Coroutine[Any, Any, None]]
+
+ON_COMMAND: dict[str, Callback] = {
+    "start": basics.on_start,
+    "bantuan": basics.on_help,
+    "batal": conversation.on_cancel,
+    "ulang": conversation.on_restart,
+    "berhenti": people.on_pause,
+    "mulai": people.on_resume,
+    "dataku": people.on_my_data,
+    "tolong": alerts.on_help_request,
+    "peserta": facilitators.on_families,
+    "peringatan": facilitators.on_alerts,
+}
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def handlers() -> tuple[Handler, ...]:
     private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler("start", basics.on_start, filters=private))
-    application.add_handler(CommandHandler(["help", "bantuan"], basics.on_help, filters=private))
-    application.add_handler(CommandHandler("batal", conversation.on_cancel, filters=private))
-    application.add_handler(CommandHandler("ulang", conversation.on_restart, filters=private))
-    application.add_handler(CommandHandler("berhenti", people.on_pause, filters=private))
-    application.add_handler(CommandHandler("mulai", people.on_resume, filters=private))
-    application.add_handler(CommandHandler("dataku", people.on_my_data, filters=private))
-    application.add_handler(MessageHandler(filters.CONTACT & private, people.on_contact))
-    application.add_handler(CommandHandler("tolong", alerts.on_help_request, filters=private))
-    application.add_handler(CallbackQueryHandler(alerts.on_alert_button, pattern=r"^a:"))
-    application.add_handler(CommandHandler("peserta", facilitators.on_families, filters=private))
-    application.add_handler(CommandHandler("peringatan", facilitators.on_alerts, filters=private))
-    application.add_handler(CallbackQueryHandler(facilitators.on_page_button, pattern=r"^pa?:\d+$"))
-    application.add_handler(CallbackQueryHandler(conversation.on_button))
-    # Everything else in a private chat: an answer to the open question, or a short reply.
-    application.add_handler(
-        MessageHandler(private & ~filters.UpdateType.EDITED, conversation.on_message)
+    commands: list[Handler] = [
+        CommandHandler(command.names, ON_COMMAND[command.name], filters=private)
+        for command in COMMANDS
+    ]
+    return (
+        *commands,
+        MessageHandler(filters.CONTACT & private, people.on_contact),
+        CallbackQueryHandler(alerts.on_alert_button, pattern=r"^a:"),
+        CallbackQueryHandler(facilitators.on_page_button, pattern=r"^pa?:\d+$"),
+        CallbackQueryHandler(conversation.on_button),
+        # Everything else in a private chat: an answer to the open question, or a short reply.
+        MessageHandler(private & ~filters.UpdateType.EDITED, conversation.on_message),
     )
-    application.add_error_handler(errors.on_error)

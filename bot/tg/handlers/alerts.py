@@ -6,12 +6,10 @@ from telegram import Update
 
 from bot.db.models import Alert, AlertStatus
 from bot.domain.alerts import ask_for_help, cards
-from bot.domain.people import greeting
-from bot.domain.people.identity import linked_person
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import ApiCall, Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.handlers.origin import button_press, sender_of
+from bot.tg.handlers.origin import button_press, registered
 
 NOT_ACTIVE = N_("This button is no longer active.")
 HELP_ASKED = N_(
@@ -78,14 +76,11 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
 
 async def on_help_request(update: Update, context: KabarContext) -> None:
     """/tolong: a help alert to the facilitator now, whatever the schedule."""
-    sender = sender_of(update)
-    if sender is None:
-        return
     work = context.work
-    person = await linked_person(work.session, sender.telegram_user_id)
-    if person is None:
-        work.send(await greeting.help_text(work.session, sender))
+    found = await registered(work)
+    if found is None:
         return
+    sender, person = found
     note = " ".join(context.args or []) or None
     alert = await ask_for_help(work.session, person.id, work.now, note)
     t = translator(person.language)

@@ -12,7 +12,7 @@ from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.events import event_of
-from bot.tg.handlers.origin import button_press, sender_of
+from bot.tg.handlers.origin import button_press, registered
 
 BUTTON_NOT_ACTIVE = N_("This button is no longer active.")
 BUTTON_NOT_YOURS = N_("This button is not for you.")
@@ -24,31 +24,27 @@ NOTHING_OPEN = N_("There is no check-in open right now. Kabar will ask when it i
 
 
 async def on_message(update: Update, context: KabarContext) -> None:
-    sender = sender_of(update)
-    message = update.effective_message
-    if sender is None or message is None or update.effective_chat is None:
-        return
-    if update.effective_chat.type != "private":
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or chat.type != "private":
         return
     work, services = context.work, context.runtime.services
-    person = await work.person(sender.telegram_user_id)
-    if person is None:
-        work.send(await greeting.start(work.session, sender))
+    found = await registered(work, greeting.start)
+    if found is None:
         return
-    conversation = await work.open_conversation(person.id)
-    if conversation is None:
-        work.send(await greeting.not_understood(work.session, sender))
+    sender, person = found
+    turn = await work.turn()
+    if turn is None:
+        work.send(greeting.not_understood(sender, person))
         return
-    turn = work.turn(conversation, person, sender.chat_id)
     event = event_of(message)
     if isinstance(event, Text) and event.text.startswith("/"):
         # An unknown command mid-flow: explain, then the same question again. Onboarding
         # (language, consent) is not a check-in, so it gets the general answer.
-        if conversation.flow == "checkin":
+        if turn.conversation.flow == "checkin":
             t = translator(person.language)
             work.send([Outgoing(chat_id=sender.chat_id, text=t.gettext(IN_A_CHECKIN))])
         else:
-            work.send(await greeting.not_understood(work.session, sender))
+            work.send(greeting.not_understood(sender, person))
         work.send(await services.runner.again(turn))
         return
     work.send(await services.runner.handle(turn, event))
@@ -59,8 +55,7 @@ async def on_button(update: Update, context: KabarContext) -> None:
     press = await button_press(update, work)
     if press is None:
         return
-    query, sender = press.query, press.sender
-    person, t, answer = press.person, press.t, press.answer
+    query, person, t, answer = press.query, press.person, press.t, press.answer
     callback = parse_callback(query.data)
     conversation = (
         await work.session.get(Conversation, callback.conversation_id) if callback else None
@@ -79,35 +74,31 @@ async def on_button(update: Update, context: KabarContext) -> None:
         return
     pressed = query.message.message_id if query.message is not None else None
     work.send([answer()])
-    turn = work.turn(conversation, person, sender.chat_id)
+    turn = await work.turn(conversation)
+    assert turn is not None  # the presser is registered: `person` is theirs
     work.send(await services.runner.handle(turn, Press(callback.value), pressed_message_id=pressed))
 
 
 async def on_cancel(update: Update, context: KabarContext) -> None:
-    await _session_command(update, context, "cancel")
+    await _checkin_command(context, "cancel")
 
 
 async def on_restart(update: Update, context: KabarContext) -> None:
-    await _session_command(update, context, "restart")
+    await _checkin_command(context, "restart")
 
 
-async def _session_command(update: Update, context: KabarContext, what: str) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+async def _checkin_command(context: KabarContext, what: str) -> None:
     work, runner = context.work, context.runtime.services.runner
-    person = await work.person(sender.telegram_user_id)
-    if person is None:
-        work.send(await greeting.not_understood(work.session, sender))
+    found = await registered(work, greeting.not_understood)
+    if found is None:
         return
-    conversation = await work.open_conversation(person.id)
-    if conversation is None or conversation.flow != "checkin":
+    sender, person = found
+    turn = await work.turn()
+    if turn is None or turn.conversation.flow != "checkin":
         t = translator(person.language)
         work.send([Outgoing(chat_id=sender.chat_id, text=t.gettext(NOTHING_OPEN))])
-        if conversation is not None:
-            turn = work.turn(conversation, person, sender.chat_id)
+        if turn is not None:
             work.send(await runner.again(turn))
         return
-    turn = work.turn(conversation, person, sender.chat_id)
     action = runner.cancel if what == "cancel" else runner.restart
     work.send(await action(turn))

@@ -7,12 +7,10 @@ from telegram import Update
 from bot.db.models import Person
 from bot.domain.facilitators import views
 from bot.domain.facilitators.scope import is_facilitator_side
-from bot.domain.people import greeting
-from bot.domain.people.identity import linked_person
 from bot.lib.i18n import N_, Translator, translator
 from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.handlers.origin import button_press, sender_of
+from bot.tg.handlers.origin import button_press, registered
 
 FOR_FACILITATORS = N_(
     "Sorry, this command is for facilitators (pendamping) and coordinators. "
@@ -20,16 +18,13 @@ FOR_FACILITATORS = N_(
 )
 
 
-async def _viewer(update: Update, context: KabarContext) -> tuple[Person, Translator, int] | None:
+async def _viewer(context: KabarContext) -> tuple[Person, Translator, int] | None:
     """The registered facilitator-side person asking; everyone else is answered here."""
-    sender = sender_of(update)
-    if sender is None:
-        return None
     work = context.work
-    person = await linked_person(work.session, sender.telegram_user_id)
-    if person is None:
-        work.send(await greeting.help_text(work.session, sender))
+    found = await registered(work)
+    if found is None:
         return None
+    sender, person = found
     t = translator(person.language)
     if not is_facilitator_side(person):
         text = t.gettext(FOR_FACILITATORS)
@@ -40,7 +35,7 @@ async def _viewer(update: Update, context: KabarContext) -> tuple[Person, Transl
 
 async def on_families(update: Update, context: KabarContext) -> None:
     """/peserta: the paged list; /peserta <name or id>: one family's history."""
-    viewer = await _viewer(update, context)
+    viewer = await _viewer(context)
     if viewer is None:
         return
     person, t, chat_id = viewer
@@ -58,7 +53,7 @@ async def on_families(update: Update, context: KabarContext) -> None:
 
 async def on_alerts(update: Update, context: KabarContext) -> None:
     """/peringatan: the open alerts assigned to the person asking."""
-    viewer = await _viewer(update, context)
+    viewer = await _viewer(context)
     if viewer is None:
         return
     person, t, chat_id = viewer

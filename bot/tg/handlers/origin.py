@@ -1,4 +1,5 @@
-"""Reads the sender (and, for a button, the presser) out of an update."""
+"""Who sent the update being handled, as every handler starts: the registered sender (or
+an answer to someone who is not), and for a button its presser."""
 
 from __future__ import annotations
 
@@ -10,24 +11,26 @@ from telegram import CallbackQuery, Update
 
 from bot.db.models import Person
 from bot.domain.audit import audit
-from bot.domain.people.identity import Sender
+from bot.domain.people import greeting
 from bot.lib.i18n import Translator, translator
+from bot.messaging.inbound import Sender
 from bot.messaging.messages import ApiCall
 from bot.tg.context import UnitOfWork
 
 
-def sender_of(update: Update) -> Sender | None:
-    user = update.effective_user
-    chat = update.effective_chat
-    if user is None or chat is None or user.is_bot:
+async def registered(
+    work: UnitOfWork, unknown: greeting.Reply = greeting.help_text
+) -> tuple[Sender, Person] | None:
+    """The sender and the person they are; None when the handler has nothing more to do:
+    nobody a person could be sent it, or someone not registered (answered by `unknown`)."""
+    sender = work.sender
+    if sender is None:
         return None
-    return Sender(
-        telegram_user_id=user.id,
-        chat_id=chat.id,
-        first_name=user.first_name,
-        username=user.username,
-        language_code=user.language_code,
-    )
+    person = await work.person()
+    if person is None:
+        work.send(unknown(sender, None))
+        return None
+    return sender, person
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +63,9 @@ class ButtonPress:
 
 
 async def button_press(update: Update, work: UnitOfWork) -> ButtonPress | None:
-    query, sender = update.callback_query, sender_of(update)
+    query, sender = update.callback_query, work.sender
     if query is None or sender is None:
         return None
-    person = await work.person(sender.telegram_user_id)
+    person = await work.person()
     t = translator(person.language if person else sender.language_code)
     return ButtonPress(query, sender, person, t)

@@ -9,21 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.db.models import Person
-from bot.domain.people import greeting, preferences
-from bot.domain.people.identity import linked_person
+from bot.domain.people import preferences
 from bot.messaging.messages import ApiCall, Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.basics import ask_again
-from bot.tg.handlers.origin import sender_of
+from bot.tg.handlers.origin import registered
 
 
 async def on_contact(update: Update, context: KabarContext) -> None:
-    sender = sender_of(update)
-    message = update.effective_message
+    work = context.work
+    sender, message = work.sender, update.effective_message
     if sender is None or message is None or message.contact is None:
         return
-    work = context.work
-    registered = await linked_person(work.session, sender.telegram_user_id)
+    person = await work.person()
     work.send(
         await context.runtime.services.registration.by_contact(
             work.session,
@@ -31,38 +29,34 @@ async def on_contact(update: Update, context: KabarContext) -> None:
             contact_user_id=message.contact.user_id,
             phone=message.contact.phone_number,
             now=work.now,
+            existing=person,
         )
     )
-    if registered is not None:
-        await ask_again(context, registered.id, sender.chat_id)
+    if person is not None:
+        await ask_again(context)
 
 
 Action = Callable[[AsyncSession, Person, int, datetime], Awaitable[Sequence[Outgoing | ApiCall]]]
 
 
-async def _for_person(
-    update: Update, context: KabarContext, action: Action, *, then_ask: bool = True
-) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+async def _for_person(context: KabarContext, action: Action, *, then_ask: bool = True) -> None:
     work = context.work
-    person = await linked_person(work.session, sender.telegram_user_id)
-    if person is None:
-        work.send(await greeting.help_text(work.session, sender))
+    found = await registered(work)
+    if found is None:
         return
+    sender, person = found
     work.send(await action(work.session, person, sender.chat_id, work.now))
     if then_ask:
-        await ask_again(context, person.id, sender.chat_id)
+        await ask_again(context)
 
 
 async def on_pause(update: Update, context: KabarContext) -> None:
     # Stopping means no more questions, not even the open one.
-    await _for_person(update, context, preferences.pause, then_ask=False)
+    await _for_person(context, preferences.pause, then_ask=False)
 
 
 async def on_resume(update: Update, context: KabarContext) -> None:
-    await _for_person(update, context, preferences.resume)
+    await _for_person(context, preferences.resume)
 
 
 async def on_my_data(update: Update, context: KabarContext) -> None:
@@ -71,4 +65,4 @@ async def on_my_data(update: Update, context: KabarContext) -> None:
     ) -> list[Outgoing]:
         return await preferences.my_data(session, person, chat_id)
 
-    await _for_person(update, context, show)
+    await _for_person(context, show)
