@@ -1,4 +1,7 @@
-"""The Telegram adapter: parses updates, calls the domain, writes the outbox."""
+"""The Telegram edge, the only package that imports `telegram`: receives and parses
+updates, routes them to handlers that call the domain, and maps Kabar's messages to Bot API
+calls.
+"""
 
 import os
 

@@ -1,1 +1,1 @@
-"""Figures for people: the facilitators' weekly digest (and, later, programme reports)."""
+"""Figures for people: the facilitators' weekly digest, scheduled by its owner here."""
