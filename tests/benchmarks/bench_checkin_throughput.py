@@ -18,7 +18,8 @@ the fake server saw it arrive. Kabar's families start from the round's first que
 (`open_round`, as `kabar checkin send` does); the baseline's send /start first. Neither first
 exchange is counted. Throughput is taken over the steady part (between the 10th and 90th
 percentile of completions); CPU is the bot process's utime+stime from /proc over the
-answering phase. Afterwards Kabar's database must hold N answered follow-up records with the
+answering phase. The whole run (check-ins a second) goes from the round opening to the
+last reply. Afterwards Kabar's database must hold N answered follow-up records with the
 answers given, and the baseline's pickle (flushed when it stops) N records.
 
 Each system's run is bounded by --timeout (default 300 s) and every bot process is stopped
@@ -284,6 +285,15 @@ class Result:
     def wall_s(self) -> float:
         return max(s.replied for s in self.samples) - min(s.sent for s in self.samples)
 
+    @property
+    def whole_s(self) -> float:
+        """From the start signal (the round opened) to the last reply: the whole run."""
+        return self.measured.opening_s + self.wall_s
+
+    def checkins_per_s(self) -> float:
+        """Completed check-ins a second over the whole run, round opening included."""
+        return self.families / self.whole_s
+
     def steady_rate(self) -> float:
         done = sorted(s.replied for s in self.samples)
         lo, hi = int(len(done) * 0.1), int(len(done) * 0.9)
@@ -519,17 +529,19 @@ async def fresh_database(args: argparse.Namespace, workdir: Path) -> Any:
 
 def table(results: list[Result]) -> str:
     head = (
-        "| system | answers | answers/s (steady) | answers/s (overall) | p50 latency | "
+        "| system | check-ins/s (whole run) | whole run | answers | answers/s (steady) | "
+        "answers/s (overall) | p50 latency | "
         "p99 latency | max latency | answering time | bot CPU | bot CPU per answer | "
         "other CPU on the machine | committed |"
     )
-    rows = [head, "|---|" + "---:|" * 10 + "---|"]
+    rows = [head, "|---|" + "---:|" * 12 + "---|"]
     for r in results:
         cpu = f"{r.measured.bot_cpu_s:.1f} s"
         if r.measured.db_cpu_s is not None:
             cpu += f" (+ PostgreSQL {r.measured.db_cpu_s:.1f} s)"
         rows.append(
-            f"| {r.system} | {r.answers} | {r.steady_rate():.0f} | {r.answers / r.wall_s:.0f} | "
+            f"| {r.system} | {r.checkins_per_s():.2f} | {r.whole_s:.1f} s | {r.answers} | "
+            f"{r.steady_rate():.0f} | {r.answers / r.wall_s:.0f} | "
             f"{r.percentile(0.5):.0f} ms | {r.percentile(0.99):.0f} ms | "
             f"{r.latencies_ms()[-1]:.0f} ms | {r.wall_s:.1f} s | {cpu} | "
             f"{r.measured.bot_cpu_s / r.answers * 1000:.1f} ms | "
@@ -583,11 +595,13 @@ def medians(results: list[Result]) -> str:
         if len(runs) < 2:
             continue
         rate = statistics.median(r.steady_rate() for r in runs)
+        whole = statistics.median(r.checkins_per_s() for r in runs)
         p50 = statistics.median(r.percentile(0.5) for r in runs)
         p99 = statistics.median(r.percentile(0.99) for r in runs)
         cpu = statistics.median(r.measured.bot_cpu_s / r.answers * 1000 for r in runs)
         lines.append(
-            f"- {system}, median of {len(runs)} runs: {rate:.0f} answers/s (steady), "
+            f"- {system}, median of {len(runs)} runs: {whole:.2f} check-ins/s (whole run), "
+            f"{rate:.0f} answers/s (steady), "
             f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, {cpu:.1f} ms bot CPU per answer"
         )
     return "\n".join(lines)
