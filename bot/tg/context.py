@@ -15,8 +15,8 @@ from bot.db.models import Conversation, Person
 from bot.dialogue.binding import Turn
 from bot.dialogue.runner import open_conversation
 from bot.domain.people.identity import linked_person
-from bot.messaging.messages import ApiCall, Outgoing
-from bot.messaging.outbox import Job, enqueue_many
+from bot.messaging.messages import Message
+from bot.messaging.outbox import Job, enqueue
 from bot.tg.prefetch import Prefetch
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class UnitOfWork:
     update_id: int
     failed: BaseException | None = None
     sent: int = 0
-    outgoing: list[Outgoing | ApiCall] = field(default_factory=list)
+    outgoing: list[Message] = field(default_factory=list)
     prefetch: Prefetch | None = None
 
     async def person(self, telegram_user_id: int) -> Person | None:
@@ -55,14 +55,14 @@ class UnitOfWork:
         loaded = self.prefetch.loaded_for(person, conversation) if self.prefetch else {}
         return Turn(self.session, conversation, person, chat_id, self.now, loaded)
 
-    def send(self, messages: Sequence[Outgoing | ApiCall]) -> None:
+    def send(self, messages: Sequence[Message]) -> None:
         """Queue messages; they are written to the outbox with the update's other changes."""
         self.outgoing.extend(messages)
         self.sent += len(messages)
 
     async def flush(self, *, claimed_by: str | None = None) -> list[Job]:
         """Write the queued messages; the replies claimed for `claimed_by` are returned."""
-        jobs = await enqueue_many(self.session, self.outgoing, now=self.now, claimed_by=claimed_by)
+        jobs = await enqueue(self.session, self.outgoing, now=self.now, claimed_by=claimed_by)
         self.outgoing.clear()
         return jobs
 

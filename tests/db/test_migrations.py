@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, column, insert, select, table
+from telegram import Bot
 
 from bot.db.engine import Database
 from bot.db.migrate import current_revision, head_revision, upgrade
-from bot.db.models import AuditEntry, Base
+from bot.db.models import AuditEntry, Base, OutboxMessage, OutboxStatus, Priority
+from bot.messaging.limits import SendLimits
+from bot.sandbox.fakeapi import FakeTelegram
+from tests.messaging.support import drain
+from tests.support.process import TEST_TOKEN
 
 
 async def test_upgrade_from_empty_to_head_matches_models(empty_database_url: str) -> None:
@@ -42,3 +49,121 @@ async def test_timestamps_come_back_timezone_aware_in_utc(db: Database) -> None:
     assert stored == written
     assert stored.tzinfo is not None
     assert stored.utcoffset() == UTC.utcoffset(None)
+
+
+async def test_messages_queued_in_the_bot_api_form_are_sent_after_the_upgrade(
+    empty_database_url: str,
+) -> None:
+    """0003: the outbox holds Kabar's messages; what was still waiting in the Bot API's
+    form when Kabar was upgraded goes out as it would have before."""
+    upgrade(empty_database_url, "0002")
+    database = Database(empty_database_url)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+    try:
+        async with FakeTelegram() as tg:
+            sri = tg.user(9301, first_name="Sri")
+            await sri.send_text("halo")
+            async with Bot(TEST_TOKEN, base_url=tg.api_url) as bot:
+                earlier = await bot.send_message(sri.id, "Apakah Anda berproduksi?")
+            press = await sri.press_data("f:7:1:yes", message_id=earlier.message_id)
+            skip = {"text": "Lewati", "callback_data": "f:7:2:skip"}
+            contact = {"text": "Bagikan nomor", "request_contact": True}
+            queued = [
+                ("answerCallbackQuery", {"callback_query_id": press["id"], "text": "Tersimpan"}),
+                (
+                    "editMessageText",
+                    {"chat_id": sri.id, "message_id": earlier.message_id, "text": "Ya, sudah"},
+                ),
+                (
+                    "sendMessage",
+                    {
+                        "chat_id": sri.id,
+                        "text": "Berapa banyak?",
+                        "reply_markup": {"inline_keyboard": [[skip]]},
+                    },
+                ),
+                (
+                    "sendMessage",
+                    {
+                        "chat_id": sri.id,
+                        "text": "Nomor Anda?",
+                        "reply_markup": {
+                            "keyboard": [[contact]],
+                            "resize_keyboard": True,
+                            "one_time_keyboard": True,
+                        },
+                    },
+                ),
+                (
+                    "setMyCommands",
+                    {
+                        "commands": [{"command": "bantuan", "description": "bantuan"}],
+                        "scope": {"type": "chat", "chat_id": sri.id},
+                    },
+                ),
+                (
+                    "sendPhoto",
+                    {
+                        "chat_id": sri.id,
+                        "caption": "Ringkasan",
+                        "photo_b64": base64.b64encode(png).decode("ascii"),
+                    },
+                ),
+                ("sendSticker", {"chat_id": sri.id, "sticker": "x"}),
+            ]
+            old = table(
+                "outbox_messages",
+                *(column(name) for name in ("chat_id", "method", "payload", "priority")),
+                *(column(name) for name in ("status", "not_before", "attempts", "created_at")),
+            )
+            rows = [
+                {
+                    "chat_id": sri.id,
+                    "method": method,
+                    "payload": json.dumps(payload),
+                    "priority": Priority.REPLY,
+                    "status": "pending",
+                    "not_before": "2026-01-12 01:00:00",
+                    "attempts": 0,
+                    "created_at": "2026-01-12 01:00:00",
+                }
+                for method, payload in queued
+            ]
+            async with database.transaction() as session:
+                await session.execute(insert(old), rows)
+
+            upgrade(empty_database_url)
+            await drain(
+                tg,
+                database,
+                SendLimits(chat_interval_s=0),
+                until=lambda: len(tg.sent_messages(sri.id)) == 4,
+            )
+            async with database.sessions() as session:
+                outcome = {
+                    row.kind: (row.status, row.error)
+                    for row in (await session.execute(select(OutboxMessage))).scalars()
+                }
+            sent = tg.sent_messages(sri.id)
+            assert [m.get("text") for m in sent[1:3]] == ["Berapa banyak?", "Nomor Anda?"]
+            assert sent[1]["reply_markup"]["inline_keyboard"] == [[skip]]
+            keyboard = tg.world.chats[sri.id].reply_keyboard or {}
+            assert keyboard["keyboard"] == [[contact]] and keyboard["one_time_keyboard"]
+            assert tg.file_content(sent[3]["photo"][-1]["file_id"]) == png
+            assert sent[3]["caption"] == "Ringkasan"
+            assert (tg.message(sri.id, earlier.message_id) or {})["text"] == "Ya, sudah"
+            assert tg.commands_for_chat(sri.id) == [
+                {"command": "bantuan", "description": "bantuan"}
+            ]
+            assert [c.ok for c in tg.calls if c.method == "answerCallbackQuery"] == [True]
+    finally:
+        await database.dispose()
+    assert {kind: status for kind, (status, _) in outcome.items()} == {
+        "answer": OutboxStatus.SENT,
+        "edit": OutboxStatus.SENT,
+        "text": OutboxStatus.SENT,
+        "menu": OutboxStatus.SENT,
+        "photo": OutboxStatus.SENT,
+        "sendSticker": OutboxStatus.FAILED,
+    }
+    assert outcome["sendSticker"][1], "a call Kabar cannot read is set aside, with a reason"

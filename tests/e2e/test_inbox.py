@@ -88,9 +88,9 @@ async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
     async with db.sessions() as session:
         questions = (await session.execute(select(OutboxMessage))).scalars().all()
     yes = {
-        row.chat_id: row.payload["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        row.chat_id: row.payload["buttons"][0][0]["data"]
         for row in questions
-        if "reply_markup" in row.payload
+        if "buttons" in row.payload
     }
 
     def press(update_id: int, user_id: int) -> dict[str, object]:

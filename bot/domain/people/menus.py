@@ -1,10 +1,10 @@
-"""The command menu each role sees in Telegram (setMyCommands for that one chat)."""
+"""The command menu each role sees in Telegram, set for that one chat."""
 
 from __future__ import annotations
 
 from bot.db.models import Role
 from bot.lib.i18n import N_, translator
-from bot.messaging.messages import ApiCall
+from bot.messaging.messages import CommandMenu
 
 PARTICIPANT_COMMANDS: tuple[tuple[str, str], ...] = (
     ("bantuan", N_("help")),
@@ -29,17 +29,11 @@ def commands_for(role: Role) -> tuple[tuple[str, str], ...]:
     return PARTICIPANT_COMMANDS if role is Role.PARTICIPANT else STAFF_COMMANDS
 
 
-def menu_call(chat_id: int, role: Role, language: str | None, person_id: str) -> ApiCall:
+def menu_call(chat_id: int, role: Role, language: str | None, person_id: str) -> CommandMenu:
     t = translator(language)
-    return ApiCall(
+    return CommandMenu(
         chat_id=chat_id,
-        method="setMyCommands",
-        payload={
-            "commands": [
-                {"command": name, "description": t.gettext(text)}
-                for name, text in commands_for(role)
-            ],
-            "scope": {"type": "chat", "chat_id": chat_id},
-        },
+        commands=tuple((name, t.gettext(text)) for name, text in commands_for(role)),
+        language=t.locale,
         person_id=person_id,
     )

@@ -135,7 +135,7 @@ async def _alerts(session: AsyncSession, now: datetime, *, rounds_changed: bool)
         messages += await notify_closed(session, outcome.closed)
         await remember(session, RULES_EVALUATED, {"at": now.isoformat()}, now)
     messages += await notify_opened(session, await escalate_due(session, now))
-    enqueue(session, messages, now=now)
+    await enqueue(session, messages, now=now)
     return len(messages)
 
 
@@ -156,7 +156,7 @@ async def _weekly(session: AsyncSession, now: datetime, timezone: str) -> int:
     if done is not None and done.get("week") == week:
         return 0
     messages = await weekly_digests(session, now=now, tz=timezone)
-    enqueue(session, messages, now=now)
+    await enqueue(session, messages, now=now)
     await remember(session, WEEKLY_DIGEST, {"week": week, "sent": len(messages)}, now)
     return len(messages)
 
@@ -211,6 +211,6 @@ async def _remind(session: AsyncSession, now: datetime, runner: FlowRunner) -> i
             *[replace(message, priority=Priority.CHECKIN) for message in again],
         ]
         send_from = next_allowed(now, cohort.timezone, cohort_quiet_hours(cohort))
-        enqueue(session, messages, now=now, not_before=send_from)
+        await enqueue(session, messages, now=now, not_before=send_from)
         sent += 1
     return sent

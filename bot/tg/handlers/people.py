@@ -11,7 +11,7 @@ from telegram import Update
 from bot.db.models import Person
 from bot.domain.people import greeting, preferences
 from bot.domain.people.identity import linked_person
-from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.messages import Message, Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.basics import ask_again
 from bot.tg.handlers.origin import sender_of
@@ -37,7 +37,7 @@ async def on_contact(update: Update, context: KabarContext) -> None:
         await ask_again(context, registered.id, sender.chat_id)
 
 
-Action = Callable[[AsyncSession, Person, int, datetime], Awaitable[Sequence[Outgoing | ApiCall]]]
+Action = Callable[[AsyncSession, Person, int, datetime], Awaitable[Sequence[Message]]]
 
 
 async def _for_person(

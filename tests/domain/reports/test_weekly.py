@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from bot.db.engine import Database
 from bot.db.models import OutboxMessage, Person, TelegramAccount
 from bot.domain.rounds.scheduler import tick
 from bot.messaging.limits import SendLimits
+from bot.messaging.messages import Photo, decode
 from bot.sandbox.fakeapi import FakeTelegram
 from tests.domain.rounds.support import CREATED, seed_cohort
 from tests.messaging.support import drain
@@ -47,11 +47,7 @@ async def test_the_weekly_digest_goes_out_once_with_a_chart(db: Database) -> Non
 
     async with db.sessions() as session:
         photos = (
-            (
-                await session.execute(
-                    select(OutboxMessage).where(OutboxMessage.method == "sendPhoto")
-                )
-            )
+            (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "photo")))
             .scalars()
             .all()
         )
@@ -60,9 +56,10 @@ async def test_the_weekly_digest_goes_out_once_with_a_chart(db: Database) -> Non
     assert [p.chat_id for p in photos] == [4242, 4242]
     again = await tick(db, now=datetime(2026, 1, 26, 2, 0, tzinfo=UTC), runner=runner)
     assert again.digests == 0
-    last = photos[-1].payload
-    assert base64.b64decode(last["photo_b64"]).startswith(PNG)
-    assert "6 tidak menjawab" in last["caption"]
+    last = decode(photos[-1].kind, photos[-1].chat_id, photos[-1].payload)
+    assert isinstance(last, Photo) and last.content is not None
+    assert last.content.startswith(PNG)
+    assert "6 tidak menjawab" in last.caption
 
     async with FakeTelegram() as tg:
         tg.user(4242, started=True)
