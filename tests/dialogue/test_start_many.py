@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
-from bot.app.runtime import Runtime
 from bot.app.services import Services
 from bot.db.engine import Database
 from bot.db.models import (
@@ -23,12 +22,9 @@ from bot.db.models import (
 from bot.dialogue.runner import Starter
 from bot.domain.rounds.opening import open_round
 from bot.flows.render import parse_callback
-from bot.lib.config import Settings
-from bot.messaging import inbox
 from bot.messaging.messages import Outgoing, decode
-from bot.sandbox.fakeapi import FakeTelegram
 from tests.domain.rounds.support import seed_cohort
-from tests.support.process import TEST_TOKEN
+from tests.support.updates import handle_updates
 
 # Monday 12 January 2026, 08:00 in Jakarta: outside the cohort's quiet hours.
 NOW = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)
@@ -104,9 +100,6 @@ async def test_start_many_answers_the_conversations_in_the_order_of_the_people(
 async def test_a_round_s_question_is_answered_by_its_button(
     database_url: str, db: Database
 ) -> None:
-    from bot.tg.application import build_application
-    from bot.tg.processor import Processor
-
     await seed_cohort(db, 2, quiet=("00:00", "00:00"))
     async with db.transaction() as session:
         cohort = (await session.execute(select(Cohort))).scalar_one()
@@ -130,16 +123,7 @@ async def test_a_round_s_question_is_answered_by_its_button(
             },
         },
     }
-    async with db.transaction() as session:
-        await inbox.store(session, [press], NOW)
-    async with FakeTelegram() as tg:
-        settings = Settings(
-            bot_token=TEST_TOKEN, database_url=database_url, telegram_api_url=tg.api_url
-        )
-        runtime = Runtime(settings=settings, db=db)
-        application = build_application(runtime)
-        async with application:
-            assert await Processor(application, runtime).drain_once() == 1
+    assert await handle_updates(db, database_url, [press], NOW) == 1
 
     async with db.sessions() as session:
         conversation = (
