@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
-import json
 from datetime import UTC, datetime, timedelta, timezone
 
 from alembic.autogenerate import compare_metadata
@@ -14,6 +14,7 @@ from telegram import Bot
 from bot.db.engine import Database
 from bot.db.migrate import current_revision, head_revision, upgrade
 from bot.db.models import AuditEntry, Base, OutboxMessage, OutboxStatus, Priority
+from bot.db.types import JSONType, UTCDateTime
 from bot.messaging.limits import SendLimits
 from bot.sandbox.fakeapi import FakeTelegram
 from tests.messaging.support import drain
@@ -113,19 +114,22 @@ async def test_messages_queued_in_the_bot_api_form_are_sent_after_the_upgrade(
             ]
             old = table(
                 "outbox_messages",
-                *(column(name) for name in ("chat_id", "method", "payload", "priority")),
-                *(column(name) for name in ("status", "not_before", "attempts", "created_at")),
+                *(column(name) for name in ("chat_id", "method", "priority", "status", "attempts")),
+                column("payload", JSONType),
+                column("not_before", UTCDateTime()),
+                column("created_at", UTCDateTime()),
             )
+            at = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)
             rows = [
                 {
                     "chat_id": sri.id,
                     "method": method,
-                    "payload": json.dumps(payload),
+                    "payload": payload,
                     "priority": Priority.REPLY,
                     "status": "pending",
-                    "not_before": "2026-01-12 01:00:00",
+                    "not_before": at,
                     "attempts": 0,
-                    "created_at": "2026-01-12 01:00:00",
+                    "created_at": at,
                 }
                 for method, payload in queued
             ]
@@ -167,3 +171,53 @@ async def test_messages_queued_in_the_bot_api_form_are_sent_after_the_upgrade(
         "sendSticker": OutboxStatus.FAILED,
     }
     assert outcome["sendSticker"][1], "a call Kabar cannot read is set aside, with a reason"
+
+
+def test_a_downgrade_gives_queued_messages_back_in_the_bot_api_form(
+    empty_database_url: str,
+) -> None:
+    """0003 undone: what Kabar queued goes back to the form the older sender posts."""
+    from alembic import command
+
+    from bot.db.migrate import alembic_config
+    from bot.messaging.messages import Button, ButtonAnswer, CommandMenu, Edit, Outgoing, Photo
+    from bot.messaging.outbox import enqueue
+    from bot.tg.botapi import request
+
+    queued = [
+        Outgoing(7, "Apakah?", ((Button("Ya", "f:1:1:yes"), Button("Tidak", "f:1:1:no")),)),
+        Outgoing(7, "Oke", remove_keyboard=True),
+        Edit(7, 41, "Apakah?\n→ Ya"),
+        ButtonAnswer(7, "q1", toast="Tersimpan"),
+        CommandMenu(7, (("bantuan", "bantuan"),), "id"),
+    ]
+    png = b"\x89PNG\r\n"
+
+    async def write() -> None:
+        database = Database(empty_database_url)
+        try:
+            async with database.transaction() as session:
+                photo = Photo(7, content=png, caption="Ringkasan")
+                await enqueue(session, [*queued, photo], now=datetime(2026, 1, 12, tzinfo=UTC))
+        finally:
+            await database.dispose()
+
+    async def read() -> list[tuple[str, dict[str, object]]]:
+        database = Database(empty_database_url)
+        old = table("outbox_messages", column("id"), column("method"), column("payload", JSONType))
+        try:
+            async with database.sessions() as session:
+                rows = await session.execute(select(old.c.method, old.c.payload).order_by(old.c.id))
+                return [(method, payload) for method, payload in rows]
+        finally:
+            await database.dispose()
+
+    upgrade(empty_database_url)
+    asyncio.run(write())
+    command.downgrade(alembic_config(empty_database_url), "0002")
+    rows = asyncio.run(read())
+    assert rows[:-1] == [request(message) for message in queued]
+    assert rows[-1] == (
+        "sendPhoto",
+        {"chat_id": 7, "caption": "Ringkasan", "photo_b64": base64.b64encode(png).decode()},
+    )

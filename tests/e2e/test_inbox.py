@@ -115,8 +115,8 @@ async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
         }
 
     broken = {"update_id": 2, "message": {"message_id": 2, "chat": {"id": 10_001}}}  # no date
-    updates = [press(1, 10_000), broken, press(3, 10_002)]
-    assert await handle_updates(db, database_url, updates, now) == 3
+    stored = [press(1, 10_000), broken, press(3, 10_002)]
+    assert await handle_updates(db, database_url, stored, now) == 3
 
     async with db.sessions() as session:
         updates = {u.update_id: u for u in (await session.execute(select(InboxUpdate))).scalars()}
