@@ -31,6 +31,8 @@ class Turn:
 class FlowBinding(Protocol):
     flow: Flow
 
+    # Limits and unit depend on the person's cohort and language only: starting many
+    # conversations asks once for each pair (FlowRunner.start_many).
     async def limits(self, turn: Turn) -> Limits: ...
 
     async def unit(self, turn: Turn) -> str: ...
