@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Conversation, Person
 from bot.flows.engine import Keep, Limits
 from bot.flows.model import Flow
-from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.messages import Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,8 @@ class Turn:
 class FlowBinding(Protocol):
     flow: Flow
 
+    # Limits and unit depend on the person's cohort and language only: starting many
+    # conversations asks once for each pair (FlowRunner.start_many).
     async def limits(self, turn: Turn) -> Limits: ...
 
     async def unit(self, turn: Turn) -> str: ...
@@ -39,8 +41,8 @@ class FlowBinding(Protocol):
         self, turn: Turn, changed: dict[str, Any], kept: Sequence[Keep]
     ) -> None: ...
 
-    async def on_finish(self, turn: Turn) -> Sequence[Outgoing | ApiCall]: ...
+    async def on_finish(self, turn: Turn) -> Sequence[Message]: ...
 
-    async def on_cancel(self, turn: Turn) -> Sequence[Outgoing | ApiCall]: ...
+    async def on_cancel(self, turn: Turn) -> Sequence[Message]: ...
 
     async def on_restart(self, turn: Turn) -> None: ...

@@ -1,28 +1,64 @@
-"""Runs flows against the database: load the session, let the engine decide, persist, render.
+"""Runs flows against the database: load the conversation, let the engine decide, persist,
+render.
 
-Every change bumps the session's revision in the same transaction as the answer's effects
-and the outgoing messages, so a restart resumes at the same question.
+Every change bumps the conversation's revision in the same transaction as the answer's
+effects and the outgoing messages, so a restart resumes at the same question. Starting is
+one path for one person (`start`, a reply) or many (`start_many`, a round's first question).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from itertools import islice
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Conversation, ConversationStatus, Person, Priority
+from bot.db.models.base import table_of
 from bot.db.shape import write_columns
 from bot.dialogue.binding import FlowBinding, Turn
 from bot.flows import engine, upgrade
 from bot.flows.engine import Ask, CorrectionMenu, Event, FlowState, Keep, Summary
-from bot.flows.render import RenderContext, render
-from bot.lib.i18n import translator
-from bot.messaging.messages import ApiCall, Outgoing
+from bot.flows.render import Draft, RenderContext, address, draft, render
+from bot.lib.i18n import Translator, translator
+from bot.messaging.messages import Message
+from bot.messaging.outbox import enqueue
 
-Message = Outgoing | ApiCall
+# People started per pair of statements (conversations, then messages). Small batches keep
+# few messages alive at once, for Python's garbage collector to walk; with 5,000 a round of
+# 20,000 opened about 10% slower.
+BATCH = 1_000
+
+
+class Starter(NamedTuple):
+    """Someone to start a conversation with, and what to tell them before it begins.
+
+    A tuple: a round makes one per family.
+    """
+
+    person_id: str
+    chat_id: int
+    language: str | None
+    # With the language, what a binding's limits and unit depend on (see `_Opening`).
+    cohort_id: int | None = None
+    lead: tuple[Message, ...] = ()
+
+
+@dataclass(slots=True)
+class _Opening:
+    """How a flow begins for people of one cohort and language: worked out once for all."""
+
+    transition: engine.Transition
+    # The conversation row's columns but its person.
+    row: dict[str, Any]
+    t: Translator
+    unit: str
+    # The first messages in the group's words, drafted with its first conversation.
+    drafts: list[Draft] | None = None
 
 
 async def open_conversation(session: AsyncSession, person_id: str) -> Conversation | None:
@@ -63,25 +99,140 @@ class FlowRunner:
         priority: int = Priority.REPLY,
         context: dict[str, Any] | None = None,
     ) -> list[Message]:
-        """`context` is what the flow is about (e.g. the alert a note is for), kept with it."""
-        binding = self.bindings[flow_name]
-        conversation = Conversation(
-            person_id=person.id,
+        """Start a conversation; its first messages, for the caller to send.
+
+        `context` is what the flow is about (e.g. the alert a note is for), kept with it.
+        """
+        starter = Starter(person.id, chat_id, person.language, person.cohort_id)
+        _, messages = await self._start(
+            session,
+            [starter],
+            flow_name=flow_name,
+            now=now,
             round_id=round_id,
-            flow=flow_name,
-            flow_version=binding.flow.version,
-            step=None,
-            state={"context": context or {}},
-            revision=0,
-            status=ConversationStatus.OPEN,
-            started_at=now,
-            updated_at=now,
+            priority=priority,
+            context=context,
+            openings={},
+            known=person,
         )
-        session.add(conversation)
-        await session.flush()
-        turn = Turn(session, conversation, person, chat_id, now)
+        return messages
+
+    async def start_many(
+        self,
+        session: AsyncSession,
+        people: Iterable[Starter],
+        *,
+        flow_name: str,
+        now: datetime,
+        round_id: int | None = None,
+        priority: int = Priority.REPLY,
+        not_before: datetime | None = None,
+        context: dict[str, Any] | None = None,
+    ) -> list[int]:
+        """Start a conversation with each of `people`, as `start` does, and write each one's
+        lead and first messages to the outbox; the conversations' ids, in `people`'s order.
+
+        In batches: one INSERT of the conversations, one of the messages. `people` is read a
+        batch at a time, so a caller can make them as they are needed: a round's hundreds of
+        thousands of messages held at once made Python's garbage collector the larger cost.
+        """
+        openings: dict[tuple[int | None, str | None], _Opening] = {}
+        ids: list[int] = []
+        queue = iter(people)
+        while batch := list(islice(queue, BATCH)):
+            started, outgoing = await self._start(
+                session,
+                batch,
+                flow_name=flow_name,
+                now=now,
+                round_id=round_id,
+                priority=priority,
+                context=context,
+                openings=openings,
+            )
+            await enqueue(session, outgoing, now=now, not_before=not_before, round_id=round_id)
+            ids.extend(started)
+        return ids
+
+    async def _start(
+        self,
+        session: AsyncSession,
+        people: Sequence[Starter],
+        *,
+        flow_name: str,
+        now: datetime,
+        round_id: int | None,
+        priority: int,
+        context: dict[str, Any] | None,
+        openings: dict[tuple[int | None, str | None], _Opening],
+        known: Person | None = None,
+    ) -> tuple[list[int], list[Message]]:
+        """The one way conversations start: their rows, then each one's lead and first
+        messages; the conversations' ids and the messages, in `people`'s order."""
+        binding = self.bindings[flow_name]
+        fields = {
+            "round_id": round_id,
+            "flow": flow_name,
+            "flow_version": binding.flow.version,
+            "revision": 1,
+            "status": ConversationStatus.OPEN,
+            "started_at": now,
+            "updated_at": now,
+        }
+        groups: list[_Opening] = []
+        for starter in people:
+            key = (starter.cohort_id, starter.language)
+            if key not in openings:
+                person = known or await session.get(Person, starter.person_id)
+                if person is None:
+                    raise LookupError(f"no person {starter.person_id}")
+                # The conversation about to start, for the binding to look at (not stored).
+                probe = Conversation(
+                    person_id=person.id, state={"context": context or {}}, **fields
+                )
+                turn = Turn(session, probe, person, starter.chat_id, now)
+                openings[key] = await self._opening(turn, binding, fields, context)
+            groups.append(openings[key])
+        table = table_of(Conversation)
+        rows = [{"person_id": s.person_id, **g.row} for s, g in zip(people, groups, strict=True)]
+        result = await session.execute(insert(table).returning(table.c.person_id, table.c.id), rows)
+        # RETURNING promises no order; each person has one new conversation.
+        ids: dict[str, int] = {person_id: row_id for person_id, row_id in result}
+        if len(ids) != len(people):
+            raise ValueError("a person appears twice among those to start")
+        started: list[int] = []
+        messages: list[Message] = []
+        flow = binding.flow
+        for starter, opening in zip(people, groups, strict=True):
+            conversation_id = ids[starter.person_id]
+            started.append(conversation_id)
+            ctx = RenderContext(
+                opening.t,
+                flow,
+                starter.chat_id,
+                starter.person_id,
+                conversation_id,
+                opening.row["state"]["asked"],
+                opening.unit,
+                priority,
+            )
+            if opening.drafts is None:
+                opening.drafts = draft(opening.transition.outputs, ctx)
+            messages.extend(starter.lead)
+            messages.extend(address(opening.drafts, ctx))
+        return started, messages
+
+    @staticmethod
+    async def _opening(
+        turn: Turn, binding: FlowBinding, fields: dict[str, Any], context: dict[str, Any] | None
+    ) -> _Opening:
         transition = engine.begin(binding.flow, await binding.limits(turn))
-        return await self._apply(turn, binding, transition, priority=priority)
+        if transition.finished or transition.changed:
+            raise ValueError(f"flow {binding.flow.name} must begin with a question")
+        state = _saved_state(transition, revision=1, context=context or {})
+        row = {**fields, "step": transition.state.step, "state": state}
+        t, unit = translator(turn.person.language), await binding.unit(turn)
+        return _Opening(transition, row, t, unit)
 
     async def handle(
         self, turn: Turn, event: Event, *, pressed_message_id: int | None = None
@@ -129,7 +280,6 @@ class FlowRunner:
         turn: Turn,
         binding: FlowBinding,
         pressed: int | None = None,
-        priority: int = Priority.REPLY,
     ) -> RenderContext:
         return RenderContext(
             t=translator(turn.person.language),
@@ -139,7 +289,6 @@ class FlowRunner:
             conversation_id=turn.conversation.id,
             revision=int(turn.conversation.state.get("asked", 0)),
             unit=await binding.unit(turn),
-            priority=priority,
             pressed_message_id=pressed,
         )
 
@@ -150,14 +299,13 @@ class FlowRunner:
         transition: engine.Transition,
         *,
         pressed: int | None = None,
-        priority: int = Priority.REPLY,
     ) -> list[Message]:
-        conversation, state = turn.conversation, transition.state
+        conversation = turn.conversation
         conversation.revision += 1
-        if any(isinstance(o, (Ask, Summary, CorrectionMenu)) for o in transition.outputs):
-            state.asked = conversation.revision
-        conversation.step = state.step
-        conversation.state = {**state.to_json(), "context": conversation.state.get("context", {})}
+        conversation.step = transition.state.step
+        conversation.state = _saved_state(
+            transition, conversation.revision, conversation.state.get("context", {})
+        )
         conversation.flow_version = binding.flow.version
         conversation.updated_at = turn.now
         kept = [output for output in transition.outputs if isinstance(output, Keep)]
@@ -165,7 +313,7 @@ class FlowRunner:
         if changed or kept:
             await binding.on_answers(turn, changed, kept)
         messages: list[Message] = list(
-            render(transition.outputs, await self._context(turn, binding, pressed, priority))
+            render(transition.outputs, await self._context(turn, binding, pressed))
         )
         if transition.finished:
             conversation.status = ConversationStatus.COMPLETED
@@ -177,3 +325,17 @@ class FlowRunner:
 
 def _saved_under_another_version(conversation: Conversation, binding: FlowBinding) -> bool:
     return conversation.flow_version != binding.flow.version
+
+
+def _saved_state(
+    transition: engine.Transition, revision: int, context: dict[str, Any]
+) -> dict[str, Any]:
+    """A conversation's state after `transition`, at `revision`, as it is stored.
+
+    A new question's buttons carry the revision it was asked at: presses of older ones are
+    stale.
+    """
+    state = transition.state
+    if any(isinstance(o, (Ask, Summary, CorrectionMenu)) for o in transition.outputs):
+        state.asked = revision
+    return {**state.to_json(), "context": context}

@@ -15,7 +15,7 @@ from bot.db.models import Priority
 from bot.flows.engine import Ask, Chosen, CorrectionMenu, Output, Reselect, Say, Summary
 from bot.flows.model import BACK, DONE, FIX, NONE, SEND, SKIP, Flow, Kind, Step
 from bot.lib.i18n import N_, Translator
-from bot.messaging.messages import Button, Outgoing
+from bot.messaging.messages import Button, Buttons, Edit, Outgoing
 
 SKIP_LABEL = N_("Skip")
 DONE_LABEL = N_("Done")
@@ -54,7 +54,9 @@ def parse_callback(data: str | None) -> Callback | None:
     return Callback(int(conversation_id), int(revision), value)
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is made per person when a round opens, and a frozen dataclass takes about
+# three times as long to make.
+@dataclass(slots=True)
 class RenderContext:
     t: Translator
     flow: Flow
@@ -70,31 +72,69 @@ class RenderContext:
     def data(self, value: str) -> str:
         return callback_data(self.conversation_id, self.revision, value)
 
-    def edit(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Outgoing:
+    def edit(self, message_id: int, text: str, buttons: Buttons = ()) -> Edit:
         """Change the message whose button was pressed."""
-        return Outgoing(
+        return Edit(
             chat_id=self.chat_id,
-            text=text,
-            buttons=buttons,
-            person_id=self.person_id,
-            priority=self.priority,
-            edit_message_id=self.pressed_message_id,
-        )
-
-    def message(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Outgoing:
-        return Outgoing(
-            chat_id=self.chat_id,
+            message_id=message_id,
             text=text,
             buttons=buttons,
             person_id=self.person_id,
             priority=self.priority,
         )
 
+    def message(self, text: str, buttons: Buttons = ()) -> Outgoing:
+        return Outgoing(
+            self.chat_id, text, buttons, person_id=self.person_id, priority=self.priority
+        )
 
-def render(outputs: Sequence[Output], ctx: RenderContext) -> list[Outgoing]:
+
+# A button as the flow sees it: its label and the value a press gives the engine.
+Choice = tuple[str, str]
+Choices = tuple[tuple[Choice, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A message in the reader's words, before it is addressed to one conversation.
+
+    `edit` replaces the message whose button was pressed.
+    """
+
+    text: str
+    choices: Choices = ()
+    edit: bool = False
+
+
+def render(outputs: Sequence[Output], ctx: RenderContext) -> list[Outgoing | Edit]:
+    return address(draft(outputs, ctx), ctx)
+
+
+def address(drafts: Sequence[Draft], ctx: RenderContext) -> list[Outgoing | Edit]:
+    """The messages of `drafts` for ctx's chat, their buttons for ctx's conversation.
+
+    Drafts depend on the language, not on the conversation: many people starting the same
+    flow share them (bot/dialogue/runner.py, `start_many`).
+    """
+    messages: list[Outgoing | Edit] = []
+    data = ctx.data
+    for drafted in drafts:
+        # Lists, not generators: this runs for each person when a round opens.
+        rows = [
+            tuple([Button(label, data(value)) for label, value in row]) for row in drafted.choices
+        ]
+        buttons = tuple(rows)
+        if drafted.edit and ctx.pressed_message_id is not None:
+            messages.append(ctx.edit(ctx.pressed_message_id, drafted.text, buttons))
+        else:
+            messages.append(ctx.message(drafted.text, buttons))
+    return messages
+
+
+def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
     """Short notes ("that is not a number", an example) go in one message with the question
     they lead to: fewer messages on a cheap phone, and the question stays last."""
-    messages: list[Outgoing] = []
+    drafts: list[Draft] = []
     notes: list[str] = []
 
     def with_notes(text: str) -> str:
@@ -104,36 +144,31 @@ def render(outputs: Sequence[Output], ctx: RenderContext) -> list[Outgoing]:
         notes.clear()
         return joined
 
+    pressed = ctx.pressed_message_id is not None
     for output in outputs:
         if isinstance(output, Say):
             notes.append(ctx.t.gettext(output.msgid).format(**_localized(output.params, ctx)))
         elif isinstance(output, Ask):
-            text = with_notes(question(output.step, ctx))
-            messages.append(ctx.message(text, _buttons(output, ctx)))
+            drafts.append(Draft(with_notes(question(output.step, ctx)), _choices(output, ctx)))
         elif isinstance(output, Summary):
             text = with_notes(summary(output.step, output.answers, ctx))
-            messages.append(ctx.message(text, _confirm(ctx)))
+            drafts.append(Draft(text, _confirm(ctx)))
         elif isinstance(output, CorrectionMenu):
             rows = tuple(
-                (Button(ctx.t.gettext(step.label), ctx.data(f"{FIX}:{step.id}")),)
-                for step in output.steps
+                ((ctx.t.gettext(step.label), f"{FIX}:{step.id}"),) for step in output.steps
             )
-            rows += ((Button(ctx.t.gettext(BACK_LABEL), ctx.data(BACK)),),)
-            messages.append(ctx.message(with_notes(ctx.t.gettext(WHICH_TO_CHANGE)), rows))
-        elif (
-            isinstance(output, Chosen)
-            and ctx.pressed_message_id is not None
-            and output.step.kind is not Kind.CONFIRM
-        ):
+            rows += (((ctx.t.gettext(BACK_LABEL), BACK),),)
+            drafts.append(Draft(with_notes(ctx.t.gettext(WHICH_TO_CHANGE)), rows))
+        elif isinstance(output, Chosen) and pressed and output.step.kind is not Kind.CONFIRM:
             answer = display(output.step, output.value, ctx)
-            messages.append(ctx.edit(question(output.step, ctx) + "\n→ " + answer))
-        elif isinstance(output, Reselect) and ctx.pressed_message_id is not None:
-            buttons = _buttons(Ask(output.step, output.selected), ctx)
-            messages.append(ctx.edit(question(output.step, ctx), buttons))
+            drafts.append(Draft(question(output.step, ctx) + "\n→ " + answer, edit=True))
+        elif isinstance(output, Reselect) and pressed:
+            choices = _choices(Ask(output.step, output.selected), ctx)
+            drafts.append(Draft(question(output.step, ctx), choices, edit=True))
         # Keep: stored by the caller; nothing to say.
     if notes:
-        messages.append(ctx.message("\n".join(notes)))
-    return messages
+        drafts.append(Draft("\n".join(notes)))
+    return drafts
 
 
 def _localized(params: Mapping[str, Any], ctx: RenderContext) -> dict[str, Any]:
@@ -149,32 +184,29 @@ def question(step: Step, ctx: RenderContext) -> str:
     return ctx.t.gettext(step.prompt).format(unit=ctx.unit)
 
 
-def _buttons(ask: Ask, ctx: RenderContext) -> tuple[tuple[Button, ...], ...]:
+def _choices(ask: Ask, ctx: RenderContext) -> Choices:
     step, t = ask.step, ctx.t
-    rows: list[tuple[Button, ...]] = []
+    rows: list[tuple[Choice, ...]] = []
     if step.kind is Kind.CHOICE:
-        buttons = tuple(Button(t.gettext(o.label), ctx.data(o.value)) for o in step.options)
-        short = len(buttons) <= 2 and all(len(b.text) <= 16 for b in buttons)
-        rows.extend([buttons] if short else [(b,) for b in buttons])
+        options = tuple((t.gettext(o.label), o.value) for o in step.options)
+        short = len(options) <= 2 and all(len(label) <= 16 for label, _ in options)
+        rows.extend([options] if short else [(option,) for option in options])
     elif step.kind is Kind.MULTI:
         for option in step.options:
             mark = "✅ " if option.value in ask.selected else ""
-            rows.append((Button(mark + t.gettext(option.label), ctx.data(option.value)),))
-        last = [Button(t.gettext(DONE_LABEL), ctx.data(DONE))]
+            rows.append(((mark + t.gettext(option.label), option.value),))
+        last = (t.gettext(DONE_LABEL), DONE)
         if step.none_label and not ask.selected:
-            last = [Button(t.gettext(step.none_label), ctx.data(NONE))]
-        rows.append(tuple(last))
+            last = (t.gettext(step.none_label), NONE)
+        rows.append((last,))
     if step.optional:
-        rows.append((Button(t.gettext(SKIP_LABEL), ctx.data(SKIP)),))
+        rows.append(((t.gettext(SKIP_LABEL), SKIP),))
     return tuple(rows)
 
 
-def _confirm(ctx: RenderContext) -> tuple[tuple[Button, ...], ...]:
+def _confirm(ctx: RenderContext) -> Choices:
     t = ctx.t
-    return (
-        (Button(t.gettext(SEND_LABEL), ctx.data(SEND)),),
-        (Button(t.gettext(FIX_LABEL), ctx.data(FIX)),),
-    )
+    return (((t.gettext(SEND_LABEL), SEND),), ((t.gettext(FIX_LABEL), FIX),))
 
 
 def summary(step: Step, answers: Mapping[str, Any], ctx: RenderContext) -> str:

@@ -1,14 +1,22 @@
-"""Messages as the domain emits them: plain data, no Telegram library types."""
+"""Kabar's outgoing messages: typed data in the recipient's language, no Telegram types.
+
+Each kind is stored in its outbox row as Kabar's own JSON (`kind` and `to_json()`) and read
+back with `decode`; bot/tg/botapi.py alone knows which Bot API call makes each kind.
+Messages are values: build a changed copy (`dataclasses.replace`), never change one. They
+are not frozen only because a round makes several per family, and a frozen dataclass takes
+about three times as long to make.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import base64
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self
 
 from bot.db.models import Priority
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Button:
     """An inline button; `data` is the callback payload (at most 64 bytes)."""
 
@@ -21,7 +29,7 @@ class Button:
             raise ValueError("callback data must be 1-64 bytes")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class KeyboardButton:
     """A reply-keyboard button; request_contact asks Telegram to share the phone number."""
 
@@ -29,72 +37,237 @@ class KeyboardButton:
     request_contact: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """One message for one chat, already in the recipient's language."""
+Buttons = tuple[tuple[Button, ...], ...]
 
+
+@dataclass(slots=True)
+class Outgoing:
+    """A text message for one chat: inline buttons, a reply keyboard, or the removal of one."""
+
+    kind: ClassVar[str] = "text"
     chat_id: int
     text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
+    buttons: Buttons = ()
     keyboard: tuple[tuple[KeyboardButton, ...], ...] = ()
     remove_keyboard: bool = False
     person_id: str | None = None
     priority: int = Priority.REPLY
-    # Set to edit an earlier message of the bot instead of sending a new one.
-    edit_message_id: int | None = None
     dedup_key: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
-    def api_call(self) -> tuple[str, dict[str, Any]]:
-        """The Bot API method and its JSON parameters."""
-        payload: dict[str, Any] = {"chat_id": self.chat_id, "text": self.text[:4096]}
-        markup: dict[str, Any] | None = None
+    def editing(self, message_id: int | None) -> Outgoing | Edit:
+        """This text in place of the bot's message `message_id`; a new message without one."""
+        if message_id is None:
+            return self
+        return Edit(
+            self.chat_id,
+            message_id,
+            self.text,
+            self.buttons,
+            person_id=self.person_id,
+            priority=self.priority,
+            dedup_key=self.dedup_key,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text}
         if self.buttons:
-            markup = {
-                "inline_keyboard": [[_inline(button) for button in row] for row in self.buttons]
-            }
-        elif self.keyboard:
-            markup = {
-                "keyboard": [
-                    [
-                        {"text": b.text, "request_contact": True}
-                        if b.request_contact
-                        else {"text": b.text}
-                        for b in row
-                    ]
-                    for row in self.keyboard
-                ],
-                "resize_keyboard": True,
-                "one_time_keyboard": True,
-            }
-        elif self.remove_keyboard:
-            markup = {"remove_keyboard": True}
-        if markup is not None:
-            payload["reply_markup"] = markup
-        payload.update(self.extra)
-        if self.edit_message_id is not None:
-            payload["message_id"] = self.edit_message_id
-            return "editMessageText", payload
-        return "sendMessage", payload
+            data["buttons"] = _buttons_json(self.buttons)
+        if self.keyboard:
+            data["keyboard"] = [
+                [
+                    {"text": b.text, "contact": True} if b.request_contact else {"text": b.text}
+                    for b in row
+                ]
+                for row in self.keyboard
+            ]
+        if self.remove_keyboard:
+            data["remove_keyboard"] = True
+        return data
+
+    @classmethod
+    def from_json(cls, chat_id: int, data: dict[str, Any], envelope: Envelope) -> Outgoing:
+        keyboard = tuple(
+            tuple(KeyboardButton(key["text"], bool(key.get("contact"))) for key in row)
+            for row in data.get("keyboard", ())
+        )
+        return cls(
+            chat_id,
+            data["text"],
+            _buttons_of(data),
+            keyboard,
+            bool(data.get("remove_keyboard")),
+            *envelope,
+        )
 
 
-def _inline(button: Button) -> dict[str, str]:
-    if button.url is not None:
-        return {"text": button.text, "url": button.url}
-    return {"text": button.text, "callback_data": button.data or button.text[:64]}
+@dataclass(slots=True)
+class Edit:
+    """New text (and inline buttons) for a message the bot sent earlier."""
 
-
-@dataclass(frozen=True, slots=True)
-class ApiCall:
-    """Any other Bot API call that should go through the outbox (e.g. setMyCommands)."""
-
+    kind: ClassVar[str] = "edit"
     chat_id: int
-    method: str
-    payload: dict[str, Any]
+    message_id: int
+    text: str
+    buttons: Buttons = ()
     person_id: str | None = None
     priority: int = Priority.REPLY
     dedup_key: str | None = None
 
-    def api_call(self) -> tuple[str, dict[str, Any]]:
-        """The Bot API method and its JSON parameters, as `Outgoing.api_call`."""
-        return self.method, self.payload
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"message_id": self.message_id, "text": self.text}
+        if self.buttons:
+            data["buttons"] = _buttons_json(self.buttons)
+        return data
+
+    @classmethod
+    def from_json(cls, chat_id: int, data: dict[str, Any], envelope: Envelope) -> Edit:
+        return cls(chat_id, int(data["message_id"]), data["text"], _buttons_of(data), *envelope)
+
+
+@dataclass(slots=True)
+class _File:
+    """A file with a caption: its bytes (uploaded) or the id of one Telegram already has."""
+
+    kind: ClassVar[str]
+    chat_id: int
+    content: bytes | None = None
+    file_id: str | None = None
+    caption: str = ""
+    buttons: Buttons = ()
+    filename: str | None = None
+    person_id: str | None = None
+    priority: int = Priority.REPLY
+    dedup_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.content is None) == (self.file_id is None):
+            raise ValueError("a file is either its content or a Telegram file id")
+
+    def to_json(self) -> dict[str, Any]:
+        # The outbox holds JSON: content travels base64-encoded (a chart is tens of KB).
+        data: dict[str, Any] = {"caption": self.caption}
+        if self.content is not None:
+            data["content"] = base64.b64encode(self.content).decode("ascii")
+        if self.file_id is not None:
+            data["file_id"] = self.file_id
+        if self.buttons:
+            data["buttons"] = _buttons_json(self.buttons)
+        if self.filename is not None:
+            data["filename"] = self.filename
+        return data
+
+    @classmethod
+    def from_json(cls, chat_id: int, data: dict[str, Any], envelope: Envelope) -> Self:
+        content = data.get("content")
+        return cls(
+            chat_id,
+            base64.b64decode(content) if content is not None else None,
+            data.get("file_id"),
+            data.get("caption", ""),
+            _buttons_of(data),
+            data.get("filename"),
+            *envelope,
+        )
+
+
+@dataclass(slots=True)
+class Photo(_File):
+    """A picture, shown in the chat."""
+
+    kind: ClassVar[str] = "photo"
+
+
+@dataclass(slots=True)
+class Document(_File):
+    """A file to download (an export, a sheet)."""
+
+    kind: ClassVar[str] = "document"
+
+
+@dataclass(slots=True)
+class CommandMenu:
+    """The commands a chat's menu offers, each with its description in `language`.
+
+    The menu is set for the chat, whatever language the person's Telegram app is in.
+    """
+
+    kind: ClassVar[str] = "menu"
+    chat_id: int
+    commands: tuple[tuple[str, str], ...]
+    language: str | None = None
+    person_id: str | None = None
+    priority: int = Priority.REPLY
+    dedup_key: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"commands": [list(pair) for pair in self.commands], "language": self.language}
+
+    @classmethod
+    def from_json(cls, chat_id: int, data: dict[str, Any], envelope: Envelope) -> CommandMenu:
+        commands = tuple((str(name), str(text)) for name, text in data["commands"])
+        return cls(chat_id, commands, data.get("language"), *envelope)
+
+
+@dataclass(slots=True)
+class ButtonAnswer:
+    """The answer to a button press: stops its spinner, with an optional short toast."""
+
+    kind: ClassVar[str] = "answer"
+    chat_id: int
+    query_id: str
+    toast: str | None = None
+    person_id: str | None = None
+    priority: int = Priority.REPLY
+    dedup_key: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"query_id": self.query_id}
+        if self.toast:
+            data["toast"] = self.toast
+        return data
+
+    @classmethod
+    def from_json(cls, chat_id: int, data: dict[str, Any], envelope: Envelope) -> ButtonAnswer:
+        return cls(chat_id, data["query_id"], data.get("toast"), *envelope)
+
+
+Message = Outgoing | Edit | Photo | Document | CommandMenu | ButtonAnswer
+KINDS: dict[str, type[Message]] = {
+    kind.kind: kind for kind in (Outgoing, Edit, Photo, Document, CommandMenu, ButtonAnswer)
+}
+# What an outbox row keeps in columns of its own: person, priority, dedup key.
+Envelope = tuple[str | None, int, str | None]
+
+
+def decode(
+    kind: str,
+    chat_id: int,
+    data: dict[str, Any],
+    *,
+    person_id: str | None = None,
+    priority: int = Priority.REPLY,
+    dedup_key: str | None = None,
+) -> Message:
+    """The message an outbox row holds (its kind, chat, JSON and own columns)."""
+    return KINDS[kind].from_json(chat_id, data, (person_id, priority, dedup_key))
+
+
+def _buttons_json(rows: Buttons) -> list[list[dict[str, str]]]:
+    return [
+        [
+            {"text": b.text, "url": b.url}
+            if b.url is not None
+            else {"text": b.text, "data": b.data}
+            if b.data is not None
+            else {"text": b.text}
+            for b in row
+        ]
+        for row in rows
+    ]
+
+
+def _buttons_of(data: dict[str, Any]) -> Buttons:
+    return tuple(
+        tuple(Button(b["text"], b.get("data"), b.get("url")) for b in row)
+        for row in data.get("buttons", ())
+    )

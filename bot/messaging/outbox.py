@@ -1,4 +1,4 @@
-"""The outbox: every Bot API call is a row, written in the transaction that decided it.
+"""The outbox: every outgoing message is a row, written in the transaction that decided it.
 
 A sender drains the rows (see bot/tg/sender.py); a crash between deciding and sending loses
 nothing, because the decision and the row commit together.
@@ -6,7 +6,7 @@ nothing, because the decision and the row commit together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.dialect import is_postgresql
 from bot.db.models import OutboxMessage, OutboxStatus, Priority
 from bot.db.models.base import table_of
-from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.messages import Message, decode
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,50 +25,30 @@ class Job:
     """A claimed outbox row, as the sender needs it."""
 
     row_id: int
-    chat_id: int
-    method: str
-    payload: dict[str, Any]
+    message: Message
     attempts: int
-    priority: int
+
+    @property
+    def chat_id(self) -> int:
+        return self.message.chat_id
+
+    @property
+    def priority(self) -> int:
+        return self.message.priority
 
 
-def enqueue(
+async def enqueue(
     session: AsyncSession,
-    messages: Iterable[Outgoing | ApiCall],
+    messages: Sequence[Message],
     *,
     now: datetime,
     not_before: datetime | None = None,
-) -> list[OutboxMessage]:
-    rows: list[OutboxMessage] = []
-    for message in messages:
-        method, payload = message.api_call()
-        row = OutboxMessage(
-            chat_id=message.chat_id,
-            person_id=message.person_id,
-            method=method,
-            payload=payload,
-            priority=message.priority,
-            status=OutboxStatus.PENDING,
-            not_before=not_before or now,
-            attempts=0,
-            created_at=now,
-            dedup_key=message.dedup_key,
-        )
-        session.add(row)
-        rows.append(row)
-    return rows
-
-
-async def enqueue_many(
-    session: AsyncSession,
-    messages: Sequence[Outgoing | ApiCall],
-    *,
-    now: datetime,
-    not_before: datetime | None = None,
+    round_id: int | None = None,
     claimed_by: str | None = None,
 ) -> list[Job]:
-    """Like `enqueue`, as one multi-row INSERT (the hot path: a reply per answer).
+    """Write messages as outbox rows, in one multi-row INSERT, sent in the order given.
 
+    `not_before` holds them back (quiet hours); `round_id` says which round they open.
     With `claimed_by`, replies are written already claimed by that worker's sender, and
     returned for it to send at once: the sender need not find them again (a claim query per
     batch). If the worker dies before sending them, they are released like any claim of a
@@ -76,29 +56,37 @@ async def enqueue_many(
     """
     if not messages:
         return []
+    # Only the columns some row sets: each bound value costs the bulk of a round's rows.
+    fixed: dict[str, Any] = {
+        "status": OutboxStatus.PENDING,
+        "not_before": not_before or now,
+        "attempts": 0,
+        "created_at": now,
+    }
+    if round_id is not None:
+        fixed["round_id"] = round_id
+    if claimed_by is not None:
+        fixed |= {"claimed_at": None, "claimed_by": None}
+    claim = {"status": OutboxStatus.SENDING, "attempts": 1, "claimed_at": now}
+    dedup = any(message.dedup_key is not None for message in messages)
     rows: list[dict[str, Any]] = []
-    claimed: list[tuple[str, dict[str, Any], int]] = []
+    claimed: list[Message] = []
     for message in messages:
-        method, payload = message.api_call()
-        take = claimed_by is not None and message.priority == Priority.REPLY
-        rows.append(
-            {
-                "chat_id": message.chat_id,
-                "person_id": message.person_id,
-                "method": method,
-                "payload": payload,
-                "priority": message.priority,
-                "status": OutboxStatus.SENDING if take else OutboxStatus.PENDING,
-                "not_before": not_before or now,
-                "attempts": 1 if take else 0,
-                "created_at": now,
-                "claimed_at": now if take else None,
-                "claimed_by": claimed_by if take else None,
-                "dedup_key": message.dedup_key,
-            }
-        )
-        if take:
-            claimed.append((method, payload, message.chat_id))
+        row = {
+            "chat_id": message.chat_id,
+            "person_id": message.person_id,
+            "kind": message.kind,
+            "payload": message.to_json(),
+            "priority": message.priority,
+            **fixed,
+        }
+        if dedup:
+            row["dedup_key"] = message.dedup_key
+        if claimed_by is not None and message.priority == Priority.REPLY:
+            row |= claim
+            row["claimed_by"] = claimed_by
+            claimed.append(message)
+        rows.append(row)
     table = table_of(OutboxMessage)
     if not claimed:
         await session.execute(insert(table), rows)
@@ -112,12 +100,12 @@ async def enqueue_many(
     for row_id, chat_id, status in sorted(result.all()):
         if status == OutboxStatus.SENDING:
             ids.setdefault(chat_id, []).append(row_id)
-    taken: dict[int, int] = {}
+    seen: dict[int, int] = {}
     jobs: list[Job] = []
-    for method, payload, chat_id in claimed:
-        index = taken.get(chat_id, 0)
-        taken[chat_id] = index + 1
-        jobs.append(Job(ids[chat_id][index], chat_id, method, payload, 1, Priority.REPLY))
+    for message in claimed:
+        index = seen.get(message.chat_id, 0)
+        seen[message.chat_id] = index + 1
+        jobs.append(Job(ids[message.chat_id][index], message, 1))
     return jobs
 
 
@@ -196,19 +184,34 @@ async def claim_due(
         .returning(
             table.c.id,
             table.c.chat_id,
-            table.c.method,
+            table.c.kind,
             table.c.payload,
             table.c.attempts,
             table.c.priority,
             table.c.not_before,
+            table.c.person_id,
         )
     )
     rows = list(claimed.all())
     rows.sort(key=lambda row: (row.priority, row.not_before, row.id))
-    return [
-        Job(row.id, row.chat_id, row.method, row.payload, row.attempts, row.priority)
-        for row in rows
-    ]
+    jobs: list[Job] = []
+    unreadable: list[int] = []
+    for row in rows:
+        try:
+            message = decode(
+                row.kind, row.chat_id, row.payload, person_id=row.person_id, priority=row.priority
+            )
+        except (KeyError, TypeError, ValueError):
+            unreadable.append(row.id)  # would fail every claim again: set aside, visibly
+            continue
+        jobs.append(Job(row.id, message, row.attempts))
+    if unreadable:
+        await session.execute(
+            update(table)
+            .where(table.c.id.in_(unreadable))
+            .values(status=OutboxStatus.FAILED, error="not a message Kabar can read")
+        )
+    return jobs
 
 
 async def pending_count(session: AsyncSession) -> int:

@@ -20,8 +20,8 @@ from bot.dialogue.binding import Turn
 from bot.dialogue.runner import open_conversation
 from bot.domain.people.identity import linked_person
 from bot.messaging.inbound import Sender
-from bot.messaging.messages import ApiCall, Outgoing
-from bot.messaging.outbox import Job, enqueue_many
+from bot.messaging.messages import Message
+from bot.messaging.outbox import Job, enqueue
 from bot.tg.prefetch import Prefetch
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class UnitOfWork:
     update_id: int
     sender: Sender | None = None  # None: nobody a person could be (a channel post, a bot)
     sent: int = 0
-    outgoing: list[Outgoing | ApiCall] = field(default_factory=list)
+    outgoing: list[Message] = field(default_factory=list)
     prefetch: Prefetch | None = None
     _person: Person | None = field(default=None, init=False, repr=False)
     _person_read: bool = field(default=False, init=False, repr=False)
@@ -68,14 +68,14 @@ class UnitOfWork:
         loaded = self.prefetch.loaded_for(person, conversation) if self.prefetch else {}
         return Turn(self.session, conversation, person, self.sender.chat_id, self.now, loaded)
 
-    def send(self, messages: Sequence[Outgoing | ApiCall]) -> None:
+    def send(self, messages: Sequence[Message]) -> None:
         """Queue messages; they are written to the outbox with the update's other changes."""
         self.outgoing.extend(messages)
         self.sent += len(messages)
 
     async def flush(self, *, claimed_by: str | None = None) -> list[Job]:
         """Write the queued messages; the replies claimed for `claimed_by` are returned."""
-        jobs = await enqueue_many(self.session, self.outgoing, now=self.now, claimed_by=claimed_by)
+        jobs = await enqueue(self.session, self.outgoing, now=self.now, claimed_by=claimed_by)
         self.outgoing.clear()
         return jobs
 

@@ -25,7 +25,7 @@ from telegram.ext import Application
 from bot.app.runtime import Runtime
 from bot.messaging import inbox
 from bot.messaging.inbound import sender_of
-from bot.messaging.outbox import Job, enqueue, enqueue_many, release
+from bot.messaging.outbox import Job, enqueue, release
 from bot.tg.context import UnitOfWork
 from bot.tg.handlers import handlers
 from bot.tg.handlers.failures import apology
@@ -137,7 +137,7 @@ class Processor:
                     await self._dispatch(unit, payload)
                     units.append(unit)
                 outgoing = [m for unit in units for m in unit.outgoing]
-                jobs = await enqueue_many(session, outgoing, now=now, claimed_by=claimant)
+                jobs = await enqueue(session, outgoing, now=now, claimed_by=claimant)
         except Exception:
             log.info("a group of %d updates failed; handling each alone", len(items))
             for update_id, payload in items:
@@ -198,7 +198,7 @@ class Processor:
             if gave_up:
                 message = await apology(UnitOfWork(session, now, update_id, sender_of(payload)))
                 if message is not None:
-                    enqueue(session, [message], now=now)
+                    await enqueue(session, [message], now=now)
         runtime.outbox_wakeup.set()
 
 

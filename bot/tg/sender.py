@@ -31,14 +31,9 @@ from bot.db.models.base import table_of
 from bot.domain.people.reachability import mark_unreachable
 from bot.messaging.limits import ChatSpacing, RateLimiter, SendLimits
 from bot.messaging.outbox import Job, claim_due
-from bot.tg.api import call
+from bot.tg import botapi
 
 log = logging.getLogger(__name__)
-
-# Not messages: "you can call answerCallbackQuery without any limits" (the Bot API's
-# maintainer, tdlib/telegram-bot-api#648). Taking a slot of the messages-a-second limit for
-# it left a family's next question waiting behind the answer to their button press.
-UNLIMITED = frozenset({"answerCallbackQuery"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +97,7 @@ class OutboxSender:
 
     def offer(self, jobs: Sequence[Job]) -> bool:
         """Take replies the processor wrote already claimed for this worker (see
-        `enqueue_many`); False once stopping, and the caller releases them."""
+        `enqueue`); False once stopping, and the caller releases them."""
         lane, stop = self._replies, self._stop
         if lane is None or stop is None or stop.is_set():
             return False
@@ -123,17 +118,16 @@ class OutboxSender:
     async def send(self, job: Job) -> Outcome:
         bulk = job.priority != Priority.REPLY
         paid = self.limits.paid_broadcast and job.priority == Priority.BROADCAST
-        payload = dict(job.payload)
-        if paid:
-            payload["allow_paid_broadcast"] = True
         if bulk:
             await self.spacing.wait(job.chat_id)
         now = self.runtime.clock.now
         try:
             async with self.gate:
-                if job.method not in UNLIMITED:
+                # Taking a slot of the messages-a-second limit for an answer to a button
+                # press left a family's next question waiting behind it.
+                if not botapi.unlimited(job.message):
                     await (self.paid_limiter if paid else self.limiter).acquire()
-                result = await call(self.bot, job.method, payload)
+                result = await botapi.send(self.bot, job.message, paid=paid)
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

@@ -125,8 +125,9 @@ async def test_orphaned_sending_rows_are_released_only_when_their_worker_is_gone
     await alive.start()
     try:
         async with db.transaction() as session:
-            rows = enqueue(session, [Outgoing(chat_id=c, text="halo") for c in (1, 2, 3)], now=NOW)
-            await session.flush()
+            await enqueue(session, [Outgoing(chat_id=c, text="halo") for c in (1, 2, 3)], now=NOW)
+            query = select(OutboxMessage).order_by(OutboxMessage.id)
+            rows = (await session.execute(query)).scalars().all()
             for row, owner in zip(rows, ("worker-dead", "worker-alive", "worker-me"), strict=True):
                 row.status = OutboxStatus.SENDING
                 row.claimed_by = owner

@@ -56,7 +56,7 @@ def _texts_queued(rows: list[OutboxMessage], chats: list[int]) -> Counter[tuple[
     return Counter(
         (row.chat_id, row.payload.get("text", ""))
         for row in rows
-        if row.chat_id in wanted and row.method == "sendMessage"
+        if row.chat_id in wanted and row.kind == "text"
     )
 
 

@@ -76,9 +76,8 @@ async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
 
     from bot.db.models import Cohort, FollowUpRecord, OutboxMessage
     from bot.domain.rounds.opening import open_round
-    from bot.tg.application import build_application
-    from bot.tg.processor import Processor
     from tests.domain.rounds.support import seed_cohort
+    from tests.support.updates import handle_updates
 
     now = datetime.now(UTC)
     await seed_cohort(db, 3, quiet=("00:00", "00:00"), created=now)
@@ -88,9 +87,9 @@ async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
     async with db.sessions() as session:
         questions = (await session.execute(select(OutboxMessage))).scalars().all()
     yes = {
-        row.chat_id: row.payload["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        row.chat_id: row.payload["buttons"][0][0]["data"]
         for row in questions
-        if "reply_markup" in row.payload
+        if "buttons" in row.payload
     }
 
     def press(update_id: int, user_id: int) -> dict[str, object]:
@@ -116,19 +115,8 @@ async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
         }
 
     broken = {"update_id": 2, "message": {"message_id": 2, "chat": {"id": 10_001}}}  # no date
-    async with db.transaction() as session:
-        await inbox.store(session, [press(1, 10_000), broken, press(3, 10_002)], now)
-
-    async with FakeTelegram() as tg:
-        settings = Settings(
-            bot_token=TEST_TOKEN, database_url=database_url, telegram_api_url=tg.api_url
-        )
-        runtime = Runtime(settings=settings, db=db)
-        application = build_application(runtime)
-        async with application:
-            assert await Processor(application, runtime).drain_once() == 3
-            # Each update's unit of work went to its handler directly, none through PTB.
-            assert application.bot_data == {}
+    stored = [press(1, 10_000), broken, press(3, 10_002)]
+    assert await handle_updates(db, database_url, stored, now) == 3
 
     async with db.sessions() as session:
         updates = {u.update_id: u for u in (await session.execute(select(InboxUpdate))).scalars()}

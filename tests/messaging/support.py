@@ -24,7 +24,7 @@ NOW = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)
 
 async def add_messages(db: Database, messages: Sequence[Outgoing]) -> None:
     async with db.transaction() as session:
-        enqueue(session, messages, now=NOW)
+        await enqueue(session, messages, now=NOW)
 
 
 def bulk(chat_id: int, text: str) -> Outgoing:

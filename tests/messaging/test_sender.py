@@ -24,8 +24,8 @@ from bot.db.models import (
 )
 from bot.lib.config import Settings
 from bot.messaging.limits import SendLimits
-from bot.messaging.messages import ApiCall, Outgoing
-from bot.messaging.outbox import Job, enqueue, enqueue_many, release
+from bot.messaging.messages import ButtonAnswer, Message, Outgoing
+from bot.messaging.outbox import Job, enqueue, release
 from bot.sandbox.fakeapi import FakeTelegram
 from bot.tg.sender import OutboxSender, Outcome
 from tests.messaging.support import NOW, add_messages, bulk, drain
@@ -203,8 +203,8 @@ async def test_replies_written_claimed_are_sent_in_order_or_given_back_once_it_s
             Outgoing(chat_id=budi.id, text="b"),
         ]
         async with db.transaction() as session:
-            jobs = await enqueue_many(session, messages, now=NOW, claimed_by=runtime.worker)
-        assert [(job.chat_id, job.payload["text"]) for job in jobs] == [
+            jobs = await enqueue(session, messages, now=NOW, claimed_by=runtime.worker)
+        assert [(job.chat_id, _text(job)) for job in jobs] == [
             (sri.id, "satu"),
             (budi.id, "a"),
             (sri.id, "dua"),
@@ -220,7 +220,7 @@ async def test_replies_written_claimed_are_sent_in_order_or_given_back_once_it_s
             "dua": OutboxStatus.SENDING,
             "pertanyaan": OutboxStatus.PENDING,
         }
-        assert all(rows[job.payload["text"]].id == job.row_id for job in jobs)
+        assert all(rows[_text(job)].id == job.row_id for job in jobs)
 
         stopped = OutboxSender(Bot(TEST_TOKEN, base_url=tg.api_url), runtime)
         assert runtime.reply_sender is None and not stopped.offer(jobs)
@@ -244,7 +244,7 @@ async def test_replies_written_claimed_are_sent_in_order_or_given_back_once_it_s
 
 async def _three_claimed_replies(db: Database, runtime: Runtime, chat_id: int) -> list[Job]:
     async with db.transaction() as session:
-        return await enqueue_many(
+        return await enqueue(
             session,
             [Outgoing(chat_id=chat_id, text=f"balasan {n}") for n in range(3)],
             now=datetime.now(UTC),  # a fresh claim, which no lane takes over
@@ -277,15 +277,14 @@ async def test_answers_to_button_presses_do_not_wait_for_a_message_slot(db: Data
     once, even while messages queue for Telegram's messages-a-second limit."""
     async with FakeTelegram() as tg:
         users = [tg.user(9200 + n, first_name=f"K{n}") for n in range(6)]
-        calls: list[ApiCall | Outgoing] = []
+        calls: list[Message] = []
         for user in users:
             await user.send_text("halo")
             query = await user.press_data("x", message_id=1)
-            answer = {"callback_query_id": query["id"]}
-            calls.append(ApiCall(user.id, "answerCallbackQuery", answer))
+            calls.append(ButtonAnswer(user.id, query["id"]))
             calls.append(Outgoing(chat_id=user.id, text="pertanyaan berikutnya"))
         async with db.transaction() as session:
-            enqueue(session, calls, now=NOW)
+            await enqueue(session, calls, now=NOW)
         limits = SendLimits(per_second=4, chat_interval_s=0)
         await drain(tg, db, limits, until=lambda: len(tg.sent_messages()) == 6)
 
@@ -329,3 +328,8 @@ async def test_a_chat_s_next_message_does_not_wait_for_outcomes_to_be_written(
                 await blocker
         assert [m["text"] for m in tg.sent_messages()] == [f"balasan {n}" for n in range(3)]
     assert await _statuses(db) == {OutboxStatus.SENT: 3}
+
+
+def _text(job: Job) -> str:
+    assert isinstance(job.message, Outgoing)
+    return job.message.text

@@ -65,7 +65,10 @@ class InboxUpdate(Base):
 
 
 class OutboxMessage(Base):
-    """A Bot API call to make, written in the transaction that decided it."""
+    """A message to send, written in the transaction that decided it.
+
+    `kind` and `payload` are Kabar's own form (bot/messaging/messages.py), not the Bot API's.
+    """
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
@@ -82,7 +85,7 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    method: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]]
     priority: Mapped[int] = mapped_column(SmallInteger, default=Priority.REPLY)
     status: Mapped[OutboxStatus] = mapped_column(

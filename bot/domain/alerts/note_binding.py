@@ -9,7 +9,7 @@ from bot.db.models import Alert, AlertAction, Attachment
 from bot.dialogue.binding import Turn
 from bot.flows.engine import Keep, Limits
 from bot.lib.i18n import N_, translator
-from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.messages import Message, Outgoing
 from conversations.alert_note import ALERT_NOTE
 
 NOTE_SAVED = N_("Note saved.")
@@ -55,13 +55,13 @@ class AlertNoteBinding:
                 )
             )
 
-    async def on_finish(self, turn: Turn) -> Sequence[Outgoing | ApiCall]:
+    async def on_finish(self, turn: Turn) -> Sequence[Message]:
         t = translator(turn.person.language)
         return [
             Outgoing(chat_id=turn.chat_id, text=t.gettext(NOTE_SAVED), person_id=turn.person.id)
         ]
 
-    async def on_cancel(self, turn: Turn) -> Sequence[Outgoing | ApiCall]:
+    async def on_cancel(self, turn: Turn) -> Sequence[Message]:
         return []
 
     async def on_restart(self, turn: Turn) -> None:

@@ -41,7 +41,7 @@ async def watch_alerts(db: Database, *, now: datetime) -> int:
             messages += await notify_closed(session, outcome.closed)
             await remember(session, RULES_EVALUATED, {"at": now.isoformat(), "rounds": rounds}, now)
         messages += await notify_opened(session, await escalate_due(session, now))
-        enqueue(session, messages, now=now)
+        await enqueue(session, messages, now=now)
         return len(messages)
 
 

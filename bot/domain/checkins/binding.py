@@ -12,7 +12,7 @@ from bot.db.models.base import table_of
 from bot.dialogue.binding import Turn
 from bot.flows.engine import Keep, Limits
 from bot.lib.i18n import N_, translator
-from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.messages import Message, Outgoing
 from conversations.checkin import CHECKIN
 
 THANKS = N_("Thank you! Your answers are saved. Kabar will ask again at the next check-in.")
@@ -103,7 +103,7 @@ class CheckinBinding:
                 )
             )
 
-    async def on_finish(self, turn: Turn) -> Sequence[Outgoing | ApiCall]:
+    async def on_finish(self, turn: Turn) -> Sequence[Message]:
         record = await self._record(turn)
         t = translator(turn.person.language)
         text = t.gettext(THANKS)
@@ -120,7 +120,7 @@ class CheckinBinding:
                 text += "\n" + t.gettext(THANKS_HELP)
         return [Outgoing(chat_id=turn.chat_id, text=text, person_id=turn.person.id)]
 
-    async def on_cancel(self, turn: Turn) -> Sequence[Outgoing | ApiCall]:
+    async def on_cancel(self, turn: Turn) -> Sequence[Message]:
         t = translator(turn.person.language)
         return [Outgoing(chat_id=turn.chat_id, text=t.gettext(CANCELLED), person_id=turn.person.id)]
 

@@ -11,7 +11,7 @@ from bot.domain.audit import audit
 from bot.domain.people.menus import menu_call
 from bot.flows.engine import Keep, Limits
 from bot.lib.i18n import N_, translator
-from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.messages import Message, Outgoing
 from conversations.onboarding import ONBOARDING
 
 WELCOME_PARTICIPANT = N_(
@@ -69,13 +69,13 @@ class OnboardingBinding:
             )
         person.updated_at = turn.now
 
-    async def on_finish(self, turn: Turn) -> Sequence[Outgoing | ApiCall]:
+    async def on_finish(self, turn: Turn) -> Sequence[Message]:
         from bot.domain.people.supervisor import tell_supervisor
 
         person = turn.person
         t = translator(person.language)
         if person.consent_at is None:
-            messages: list[Outgoing | ApiCall] = [
+            messages: list[Message] = [
                 Outgoing(chat_id=turn.chat_id, text=t.gettext(NO_CONSENT), person_id=person.id)
             ]
             messages.extend(
@@ -93,7 +93,7 @@ class OnboardingBinding:
             menu_call(turn.chat_id, person.role, person.language, person.id),
         ]
 
-    async def on_cancel(self, turn: Turn) -> Sequence[Outgoing | ApiCall]:
+    async def on_cancel(self, turn: Turn) -> Sequence[Message]:
         return []
 
     async def on_restart(self, turn: Turn) -> None:

@@ -18,7 +18,7 @@ from bot.domain.audit import audit
 from bot.domain.people.menus import menu_call
 from bot.domain.people.supervisor import tell_supervisor
 from bot.lib.i18n import LOCALE_NAMES, N_, translator
-from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.messages import Message, Outgoing
 
 PAUSED = N_(
     "Kabar will not send you messages any more. Your facilitator (pendamping) has been "
@@ -71,13 +71,13 @@ async def pause(
 
 async def resume(
     session: AsyncSession, person: Person, chat_id: int, now: datetime
-) -> list[Outgoing | ApiCall]:
+) -> list[Message]:
     t = translator(person.language)
     if person.status is not ParticipantStatus.PAUSED:
         return [Outgoing(chat_id=chat_id, text=t.gettext(NOT_PAUSED), person_id=person.id)]
     person.status = ParticipantStatus.ACTIVE
     person.paused_at = None
-    messages: list[Outgoing | ApiCall] = [
+    messages: list[Message] = [
         Outgoing(chat_id=chat_id, text=t.gettext(RESUMED), person_id=person.id)
     ]
     if person.consent_at is None:

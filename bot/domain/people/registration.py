@@ -16,9 +16,7 @@ from bot.domain.people.identity import language_of
 from bot.lib.i18n import N_, translator
 from bot.lib.phones import normalize_phone
 from bot.messaging.inbound import Sender
-from bot.messaging.messages import ApiCall, KeyboardButton, Outgoing
-
-Message = Outgoing | ApiCall
+from bot.messaging.messages import KeyboardButton, Message, Outgoing
 
 CODE_UNKNOWN = N_(
     "This invitation code is not known. Please check the link, or ask your facilitator "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,7 +15,7 @@ from bot.db.models import Alert, AlertStatus, Person, Priority, Role, TelegramAc
 from bot.domain.reports.activity import activity
 from bot.domain.reports.chart import activity_chart
 from bot.lib.i18n import N_, translator
-from bot.messaging.messages import ApiCall
+from bot.messaging.messages import Photo
 from bot.messaging.outbox import enqueue
 
 WEEKLY_DIGEST = "weekly_digest"
@@ -43,12 +42,12 @@ async def send_weekly_digests(db: Database, *, now: datetime, timezone: str) -> 
         if done is not None and done.get("week") == week:
             return 0
         messages = await weekly_digests(session, now=now, tz=timezone)
-        enqueue(session, messages, now=now)
+        await enqueue(session, messages, now=now)
         await remember(session, WEEKLY_DIGEST, {"week": week, "sent": len(messages)}, now)
         return len(messages)
 
 
-async def weekly_digests(session: AsyncSession, *, now: datetime, tz: str) -> list[ApiCall]:
+async def weekly_digests(session: AsyncSession, *, now: datetime, tz: str) -> list[Photo]:
     """One photo message per registered, reachable facilitator whose families have rounds."""
     facilitators = (
         await session.execute(
@@ -61,7 +60,7 @@ async def weekly_digests(session: AsyncSession, *, now: datetime, tz: str) -> li
             )
         )
     ).all()
-    messages: list[ApiCall] = []
+    messages: list[Photo] = []
     for facilitator, chat_id in facilitators:
         series = await activity(session, facilitator.id)
         if not series:
@@ -85,15 +84,11 @@ async def weekly_digests(session: AsyncSession, *, now: datetime, tz: str) -> li
         # Drawing takes a while (matplotlib): off the event loop that answers families.
         png = await asyncio.to_thread(activity_chart, series, t, tz)
         messages.append(
-            ApiCall(
+            Photo(
                 chat_id=chat_id,
-                method="sendPhoto",
-                # The outbox holds JSON: the picture travels base64-encoded (tens of KB).
-                payload={
-                    "chat_id": chat_id,
-                    "caption": caption[:1024],
-                    "photo_b64": base64.b64encode(png).decode("ascii"),
-                },
+                content=png,
+                caption=caption,
+                filename="chart.png",
                 person_id=facilitator.id,
                 priority=Priority.BROADCAST,
             )

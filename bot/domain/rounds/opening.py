@@ -1,14 +1,14 @@
 """Opening and closing rounds.
 
-Opening writes one conversation session and its first question (outbox rows) per active,
-registered participant in the same transaction as the round itself, with bulk inserts: a
-regency's 20,000 families (or a province's 370,000) must not take minutes. Closing turns
-the unanswered into `missed` records.
+Opening starts one check-in conversation, with a greeting before its first question, per
+active, registered participant, in the same transaction as the round itself, in bulk
+(`FlowRunner.start_many`): a regency's 20,000 families (or a province's 370,000) must not
+take minutes. Closing turns the unanswered into `missed` records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,8 +21,6 @@ from bot.db.models import (
     Conversation,
     ConversationStatus,
     FollowUpRecord,
-    OutboxMessage,
-    OutboxStatus,
     ParticipantStatus,
     Person,
     Priority,
@@ -32,10 +30,10 @@ from bot.db.models import (
     TelegramAccount,
 )
 from bot.db.models.base import table_of
+from bot.dialogue.runner import FlowRunner, Starter
+from bot.domain.checkins.binding import CheckinBinding
 from bot.domain.cohorts import cohort_quiet_hours, next_round_at
-from bot.flows import engine
-from bot.flows.render import RenderContext, render
-from bot.lib.i18n import N_, resolve_locale, translator
+from bot.lib.i18n import N_, translator
 from bot.lib.scheduling.errors import ScheduleError
 from bot.lib.scheduling.quiet import next_allowed
 from bot.messaging.messages import Outgoing
@@ -43,9 +41,6 @@ from conversations.checkin import CHECKIN
 
 GREETING = N_("Hello, {name}! It is time for Kabar's check-in: how is your business going?")
 BATCH = 5_000
-# Callback data of the first question is rendered once per language with this session id,
-# then written per participant with their own.
-_TEMPLATE_CONVERSATION = 999_999_999_999
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +66,7 @@ async def open_round(
     now: datetime,
     scheduled_for: datetime | None = None,
     kind: str = "manual",
+    runner: FlowRunner | None = None,
 ) -> Opened:
     closed = await close_open_rounds(session, cohort.id, now=now)
     await end_check_ins(session, cohort.id, now=now)
@@ -99,98 +95,28 @@ async def open_round(
             .order_by(Person.id)
         )
     ).all()
-    first = engine.begin(CHECKIN, engine.Limits(unit=cohort.unit))
-    state = first.state
-    state.asked = 1
-    for start in range(0, len(rows), BATCH):
-        await _open_batch(
-            session,
-            rows[start : start + BATCH],
-            round_,
-            cohort,
-            first.outputs,
-            state,
-            now,
-            send_from,
-        )
-    return Opened(round_id=round_.id, participants=len(rows), closed_rounds=closed)
+    runner = runner or FlowRunner([CheckinBinding()])
+    greetings: dict[str | None, str] = {}
 
+    def greeted() -> Iterator[Starter]:
+        # Made as start_many reads them, a batch at a time (see its docstring).
+        for person_id, name, language, chat_id in rows:
+            if language not in greetings:
+                greetings[language] = translator(language).gettext(GREETING)
+            text = greetings[language].format(name=name)
+            hello = Outgoing(chat_id, text, person_id=person_id, priority=Priority.CHECKIN)
+            yield Starter(person_id, chat_id, language, cohort.id, (hello,))
 
-async def _open_batch(
-    session: AsyncSession,
-    people: Sequence[tuple[str, str, str | None, int]],
-    round_: Round,
-    cohort: Cohort,
-    outputs: Sequence[engine.Output],
-    state: engine.FlowState,
-    now: datetime,
-    send_from: datetime,
-) -> None:
-    session_rows = [
-        {
-            "person_id": person_id,
-            "round_id": round_.id,
-            "flow": CHECKIN.name,
-            "flow_version": CHECKIN.version,
-            "step": state.step,
-            "state": state.to_json(),
-            "revision": 1,
-            "status": ConversationStatus.OPEN,
-            "started_at": now,
-            "updated_at": now,
-        }
-        for person_id, _name, _language, _chat in people
-    ]
-    # Core inserts (not ORM bulk): one executemany per batch instead of a call per row.
-    sessions_table = table_of(Conversation)
-    result = await session.execute(
-        insert(sessions_table).returning(sessions_table.c.person_id, sessions_table.c.id),
-        session_rows,
+    await runner.start_many(
+        session,
+        greeted(),
+        flow_name=CHECKIN.name,
+        now=now,
+        round_id=round_.id,
+        priority=Priority.CHECKIN,
+        not_before=send_from,
     )
-    conversation_ids = {row[0]: row[1] for row in result}
-    templates: dict[str, list[Outgoing]] = {}
-    outbox: list[dict[str, Any]] = []
-    for person_id, name, language, chat_id in people:
-        locale = resolve_locale(language)
-        if locale not in templates:
-            context = RenderContext(
-                t=translator(locale),
-                flow=CHECKIN,
-                chat_id=0,
-                person_id="",
-                conversation_id=_TEMPLATE_CONVERSATION,
-                revision=1,
-                unit=cohort.unit,
-                priority=Priority.CHECKIN,
-            )
-            templates[locale] = render(outputs, context)
-        t = translator(locale)
-        greeting = Outgoing(chat_id=chat_id, text=t.gettext(GREETING).format(name=name))
-        marker = f":{_TEMPLATE_CONVERSATION}:"
-        own = f":{conversation_ids[person_id]}:"
-        for message in (greeting, *templates[locale]):
-            method, payload = message.api_call()
-            payload["chat_id"] = chat_id
-            if "reply_markup" in payload:
-                for row in payload["reply_markup"].get("inline_keyboard", []):
-                    for button in row:
-                        if "callback_data" in button:
-                            button["callback_data"] = button["callback_data"].replace(marker, own)
-            outbox.append(
-                {
-                    "chat_id": chat_id,
-                    "person_id": person_id,
-                    "method": method,
-                    "payload": payload,
-                    "priority": Priority.CHECKIN,
-                    "status": OutboxStatus.PENDING,
-                    "not_before": send_from,
-                    "attempts": 0,
-                    "created_at": now,
-                    "round_id": round_.id,
-                }
-            )
-    await session.execute(insert(table_of(OutboxMessage)), outbox)
+    return Opened(round_id=round_.id, participants=len(rows), closed_rounds=closed)
 
 
 async def close_open_rounds(session: AsyncSession, cohort_id: int, *, now: datetime) -> int:

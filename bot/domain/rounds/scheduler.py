@@ -165,6 +165,6 @@ async def _remind(session: AsyncSession, now: datetime, runner: FlowRunner) -> i
             *[replace(message, priority=Priority.CHECKIN) for message in again],
         ]
         send_from = next_allowed(now, cohort.timezone, cohort_quiet_hours(cohort))
-        enqueue(session, messages, now=now, not_before=send_from)
+        await enqueue(session, messages, now=now, not_before=send_from)
         sent += 1
     return sent

@@ -166,7 +166,7 @@ async def run_demo(
                     await close_open_rounds(session, cohort.id, now=clock.now())
                     outcome = await evaluate(session, now=clock.now())
                     cards = await notify_opened(session, outcome.opened)
-                    enqueue(session, cards, now=clock.now())
+                    await enqueue(session, cards, now=clock.now())
                 await _settled(db)
                 say("[bold]9.[/] " + t.gettext(STEP_ALERTS).format(count=len(outcome.opened)))
                 _show_first_card(console, supervisors.values())
@@ -175,7 +175,7 @@ async def run_demo(
                 clock.advance(timedelta(days=3, hours=1))
                 async with db.transaction() as session:
                     escalated = await escalate_due(session, clock.now())
-                    enqueue(session, await notify_opened(session, escalated), now=clock.now())
+                    await enqueue(session, await notify_opened(session, escalated), now=clock.now())
                 await _settled(db)
                 say("[bold]10.[/] " + t.gettext(STEP_ESCALATED).format(count=len(escalated)))
             finally:

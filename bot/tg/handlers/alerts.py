@@ -7,7 +7,7 @@ from telegram import Update
 from bot.db.models import Alert, AlertStatus
 from bot.domain.alerts import ask_for_help, cards
 from bot.lib.i18n import N_, translator
-from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.messages import Edit, Message, Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.origin import button_press, registered
 
@@ -58,16 +58,16 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
         return
     tz = await cards.timezone_of(work.session, alert, context.runtime.settings.timezone)
     line = await cards.act(work.session, person, alert, action, work.now, tz)
-    messages: list[Outgoing | ApiCall] = [answer(t.gettext(cards.SAVED))]
+    messages: list[Message] = [answer(t.gettext(cards.SAVED))]
     message = query.message
     if message is not None and getattr(message, "text", None):
         keep = () if action == "resolved" else cards.action_buttons(alert.id, t)
         messages.append(
-            Outgoing(
+            Edit(
                 chat_id=sender.chat_id,
                 text=str(getattr(message, "text", "")) + "\n" + line,
                 buttons=keep,
-                edit_message_id=message.message_id,
+                message_id=message.message_id,
                 person_id=person.id,
             )
         )

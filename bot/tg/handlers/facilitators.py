@@ -90,9 +90,8 @@ async def on_page_button(update: Update, context: KabarContext) -> None:
                 chat_id=sender.chat_id,
                 text=page.text,
                 buttons=page.buttons,
-                # Edit the list in place; a button without its message gets a new one.
-                edit_message_id=message.message_id if message is not None else None,
                 person_id=person.id,
-            ),
+                # Edit the list in place; a button without its message gets a new one.
+            ).editing(message.message_id if message is not None else None),
         ]
     )

@@ -14,7 +14,7 @@ from bot.domain.audit import audit
 from bot.domain.people import greeting
 from bot.lib.i18n import Translator, translator
 from bot.messaging.inbound import Sender
-from bot.messaging.messages import ApiCall
+from bot.messaging.messages import ButtonAnswer
 from bot.tg.context import UnitOfWork
 
 
@@ -42,12 +42,9 @@ class ButtonPress:
     person: Person | None
     t: Translator
 
-    def answer(self, text: str | None = None) -> ApiCall:
-        """answerCallbackQuery through the outbox: stops the button's spinner, maybe a toast."""
-        payload: dict[str, object] = {"callback_query_id": self.query.id}
-        if text:
-            payload["text"] = text
-        return ApiCall(chat_id=self.sender.chat_id, method="answerCallbackQuery", payload=payload)
+    def answer(self, text: str | None = None) -> ButtonAnswer:
+        """The answer to the press, through the outbox: stops the spinner, maybe a toast."""
+        return ButtonAnswer(chat_id=self.sender.chat_id, query_id=self.query.id, toast=text)
 
     def record_forged(self, session: AsyncSession, now: datetime, subject: str) -> None:
         """Audit a press of a button that was never the presser's (the data says which)."""

@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.db.models import Person
 from bot.domain.people import preferences
-from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.messages import Message, Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.basics import ask_again
 from bot.tg.handlers.origin import registered
@@ -36,7 +36,7 @@ async def on_contact(update: Update, context: KabarContext) -> None:
         await ask_again(context)
 
 
-Action = Callable[[AsyncSession, Person, int, datetime], Awaitable[Sequence[Outgoing | ApiCall]]]
+Action = Callable[[AsyncSession, Person, int, datetime], Awaitable[Sequence[Message]]]
 
 
 async def _for_person(context: KabarContext, action: Action, *, then_ask: bool = True) -> None:

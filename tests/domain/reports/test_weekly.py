@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from bot.db.models import OutboxMessage, Person, TelegramAccount
 from bot.domain.reports.weekly import send_weekly_digests
 from bot.domain.rounds.scheduler import tick
 from bot.messaging.limits import SendLimits
+from bot.messaging.messages import Photo, decode
 from bot.sandbox.fakeapi import FakeTelegram
 from tests.domain.rounds.support import CREATED, seed_cohort
 from tests.messaging.support import drain
@@ -48,11 +48,7 @@ async def test_the_weekly_digest_goes_out_once_with_a_chart(db: Database) -> Non
 
     async with db.sessions() as session:
         photos = (
-            (
-                await session.execute(
-                    select(OutboxMessage).where(OutboxMessage.method == "sendPhoto")
-                )
-            )
+            (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "photo")))
             .scalars()
             .all()
         )
@@ -63,9 +59,10 @@ async def test_the_weekly_digest_goes_out_once_with_a_chart(db: Database) -> Non
     await tick(db, now=later, runner=runner)
     again = await send_weekly_digests(db, now=later, timezone="Asia/Jakarta")
     assert again == 0
-    last = photos[-1].payload
-    assert base64.b64decode(last["photo_b64"]).startswith(PNG)
-    assert "6 tidak menjawab" in last["caption"]
+    last = decode(photos[-1].kind, photos[-1].chat_id, photos[-1].payload)
+    assert isinstance(last, Photo) and last.content is not None
+    assert last.content.startswith(PNG)
+    assert "6 tidak menjawab" in last.caption
 
     async with FakeTelegram() as tg:
         tg.user(4242, started=True)
