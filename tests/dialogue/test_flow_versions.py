@@ -19,7 +19,7 @@ from bot.dialogue.binding import Turn
 from bot.dialogue.runner import FlowRunner, Message
 from bot.flows.engine import Event, Keep, Limits, Press, Text
 from bot.flows.model import SEND, Flow, Kind, Option, Step, Upgrade
-from bot.messaging.messages import ApiCall, Outgoing
+from bot.messaging.messages import Message, Outgoing
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 CHAT = 555
@@ -68,10 +68,10 @@ class Binding:
             else:
                 self.record[key] = value
 
-    async def on_finish(self, turn: Turn) -> Sequence[Outgoing | ApiCall]:
+    async def on_finish(self, turn: Turn) -> Sequence[Message]:
         return []
 
-    async def on_cancel(self, turn: Turn) -> Sequence[Outgoing | ApiCall]:
+    async def on_cancel(self, turn: Turn) -> Sequence[Message]:
         return []
 
     async def on_restart(self, turn: Turn) -> None:
