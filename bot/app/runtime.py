@@ -5,21 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from bot.app.services import Services
 from bot.db.engine import Database
 from bot.lib.clock import Clock, SystemClock
 from bot.lib.config import Settings
-from bot.messaging.outbox import Job
-
-
-class ReplySender(Protocol):
-    """The sender of this process, as the processor hands it the replies it wrote."""
-
-    def offer(self, jobs: Sequence[Job]) -> bool: ...
+from bot.messaging.sender import ReplySender
 
 
 def worker_name() -> str:

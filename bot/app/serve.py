@@ -15,13 +15,14 @@ from typing import Any
 from bot.app.clock_loop import start_clocks
 from bot.app.leader import Elector, release_orphaned_claims
 from bot.app.runtime import Runtime
+from bot.app.sending import outbox_sender
 from bot.db.engine import open_database
 from bot.lib.clock import Clock, SystemClock
 from bot.lib.config import Settings
 from bot.tg.application import KabarApplication, announce, build_application
 from bot.tg.poller import ALLOWED_UPDATES, poll_forever
 from bot.tg.processor import Processor
-from bot.tg.sender import OutboxSender
+from bot.tg.transport import BotTransport
 from bot.tg.webhook import WebhookConfig, WebhookServer
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ async def lead(
         # sent goes unrecorded; only a kill -9 can leave a message in flight.
         duties: list[asyncio.Task[Any]] = [
             asyncio.create_task(
-                OutboxSender(application.bot, runtime).run_until(term), name="outbox"
+                outbox_sender(BotTransport(application.bot), runtime).run_until(term), name="outbox"
             )
         ]
         if polling:

@@ -1,6 +1,6 @@
 """The outbox: every outgoing message is a row, written in the transaction that decided it.
 
-A sender drains the rows (see bot/tg/sender.py); a crash between deciding and sending loses
+A sender drains the rows (see bot/messaging/sender.py); a crash between deciding and sending loses
 nothing, because the decision and the row commit together.
 """
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.db.engine import Database
 from bot.db.models import Conversation, Person, Role
 from bot.dialogue.binding import Turn
-from bot.dialogue.runner import FlowRunner, Message
+from bot.dialogue.runner import FlowRunner
 from bot.flows.engine import Event, Keep, Limits, Press, Text
 from bot.flows.model import SEND, Flow, Kind, Option, Step, Upgrade
 from bot.messaging.messages import Message, Outgoing

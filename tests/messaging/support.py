@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from telegram import Bot
 
 from bot.app.runtime import Runtime
+from bot.app.sending import outbox_sender
 from bot.db.engine import Database
 from bot.db.models import Priority
 from bot.lib.config import Settings
@@ -16,7 +17,7 @@ from bot.messaging.limits import SendLimits
 from bot.messaging.messages import Outgoing
 from bot.messaging.outbox import enqueue
 from bot.sandbox.fakeapi import FakeTelegram
-from bot.tg.sender import OutboxSender
+from bot.tg.transport import BotTransport
 from tests.support.process import TEST_TOKEN
 
 NOW = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)
@@ -44,7 +45,7 @@ async def drain(
     bot = Bot(TEST_TOKEN, base_url=tg.api_url)
     async with bot:
         stop = asyncio.Event()
-        sender = OutboxSender(bot, runtime, limits=limits)
+        sender = outbox_sender(BotTransport(bot), runtime, limits=limits)
         task = asyncio.create_task(sender.run_until(stop, idle_poll_s=0.05))
         try:
             async with asyncio.timeout(timeout):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from telegram import Bot
 
 from bot.app.runtime import Runtime
+from bot.app.sending import outbox_sender
 from bot.db.engine import Database
 from bot.db.models import (
     OutboxMessage,
@@ -26,8 +27,9 @@ from bot.lib.config import Settings
 from bot.messaging.limits import SendLimits
 from bot.messaging.messages import ButtonAnswer, Message, Outgoing
 from bot.messaging.outbox import Job, enqueue, release
+from bot.messaging.sender import OutboxSender, Outcome
 from bot.sandbox.fakeapi import FakeTelegram
-from bot.tg.sender import OutboxSender, Outcome
+from bot.tg.transport import BotTransport
 from tests.messaging.support import NOW, add_messages, bulk, drain
 from tests.support.process import TEST_TOKEN
 
@@ -139,7 +141,7 @@ async def test_an_outcome_recorded_during_a_flush_is_written_without_a_next_mess
     left `sending`, it would be sent a second time when its claim went stale."""
     await add_messages(db, [bulk(8001, "satu"), bulk(8002, "dua")])
     runtime = Runtime(settings=Settings(), db=db)
-    sender = OutboxSender(Bot(TEST_TOKEN), runtime)
+    sender = outbox_sender(BotTransport(Bot(TEST_TOKEN)), runtime)
     first, second = await sender.claim("bulk", 2)
     held, release = asyncio.Event(), asyncio.Event()
 
@@ -176,7 +178,7 @@ async def _running_sender(
 ) -> AsyncIterator[OutboxSender]:
     async with Bot(TEST_TOKEN, base_url=tg.api_url) as bot:
         stop = asyncio.Event()
-        sender = OutboxSender(bot, runtime, limits=SendLimits(per_second=100))
+        sender = outbox_sender(BotTransport(bot), runtime, limits=SendLimits(per_second=100))
         task = asyncio.create_task(sender.run_until(stop, idle_poll_s=idle_poll_s))
         try:
             yield sender
@@ -222,7 +224,7 @@ async def test_replies_written_claimed_are_sent_in_order_or_given_back_once_it_s
         }
         assert all(rows[_text(job)].id == job.row_id for job in jobs)
 
-        stopped = OutboxSender(Bot(TEST_TOKEN, base_url=tg.api_url), runtime)
+        stopped = outbox_sender(BotTransport(Bot(TEST_TOKEN, base_url=tg.api_url)), runtime)
         assert runtime.reply_sender is None and not stopped.offer(jobs)
         async with db.transaction() as session:
             await release(session, jobs)

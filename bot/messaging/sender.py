@@ -1,11 +1,12 @@
-"""Drains the outbox to Telegram within its limits and records each outcome.
+"""Drains the outbox through a transport, within the messenger's limits, recording each outcome.
 
 Two lanes share one rate limiter: replies to a person's own message, and bulk (check-ins,
 reminders, then broadcasts, in that order), so a round of 20,000 questions never delays an
 answer. Each outcome is committed as soon as it is known, so a crash repeats at most the
-messages in flight. Retries are bounded: RetryAfter pauses all sending exactly as long as
-Telegram asks; 5xx and timeouts back off; a blocked user or a gone chat makes the person
-unreachable.
+messages in flight. Retries are bounded: a throttle pauses all sending exactly as long as
+the messenger asks; transient failures back off; a refusal because the person blocked the
+bot or the chat is gone makes them unreachable. The transport (bot/tg/transport.py for
+Telegram) delivers and says how a delivery failed (bot/messaging/delivery.py).
 
 Replies the processor of the same process writes come already claimed for this sender and
 are handed over in memory (`offer`), so a reply costs no claim query and no wake-up delay.
@@ -15,25 +16,46 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 from sqlalchemy import bindparam, update
-from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app.runtime import Runtime
+from bot.db.engine import Database
 from bot.db.models import OutboxMessage, OutboxStatus, Priority
 from bot.db.models.base import table_of
-from bot.domain.people.reachability import mark_unreachable
+from bot.lib.clock import Clock
+from bot.messaging.delivery import RefusedError, ThrottledError, TransientError, Transport
+from bot.messaging.lanes import Lane
 from bot.messaging.limits import ChatSpacing, RateLimiter, SendLimits
 from bot.messaging.outbox import Job, claim_due
-from bot.tg import botapi
 
 log = logging.getLogger(__name__)
+
+
+class ReplySender(Protocol):
+    """The sender of this process, as the processor hands it the replies it wrote."""
+
+    def offer(self, jobs: Sequence[Job]) -> bool: ...
+
+
+class Host(Protocol):
+    """What the sender uses of its process (the runtime): the database, the clock, its
+    worker name, the wake-up signal, and the place where it says it takes replies."""
+
+    db: Database
+    clock: Clock
+    worker: str
+    outbox_wakeup: asyncio.Event
+    reply_sender: ReplySender | None
+
+
+# Records that a person can no longer be written to (the people domain's, given by the
+# composition root): session, chat id, reason, now.
+MarkUnreachable = Callable[[AsyncSession, int, str, datetime], Awaitable[object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +72,18 @@ class Outcome:
 class OutboxSender:
     def __init__(
         self,
-        bot: Bot,
-        runtime: Runtime,
+        transport: Transport,
+        runtime: Host,
+        limits: SendLimits,
+        mark_unreachable: MarkUnreachable,
         *,
-        limits: SendLimits | None = None,
         concurrency: int = 8,
         batch: int = 200,
     ) -> None:
-        self.bot = bot
+        self.transport = transport
         self.runtime = runtime
-        self.limits = limits or SendLimits.from_settings(runtime.settings)
+        self.limits = limits
+        self.mark_unreachable = mark_unreachable
         self.concurrency = concurrency
         self.batch = batch
         self.limiter = RateLimiter(self.limits.per_second)
@@ -72,7 +96,7 @@ class OutboxSender:
         self.linger_s = 0.02
         self._flusher: asyncio.Task[None] | None = None
         self._flush_lock = asyncio.Lock()
-        self._replies: _Lane | None = None
+        self._replies: Lane | None = None
         self._stop: asyncio.Event | None = None
 
     async def run_until(self, stop: asyncio.Event, idle_poll_s: float = 1.0) -> None:
@@ -82,8 +106,8 @@ class OutboxSender:
         becomes the leader (bot/app/leader.py).
         """
         lanes = [
-            _Lane(self, "replies", self.batch // 4 or 1),
-            _Lane(self, "bulk", self.batch),
+            Lane(self, "replies", self.batch // 4 or 1, self.runtime.outbox_wakeup),
+            Lane(self, "bulk", self.batch, self.runtime.outbox_wakeup),
         ]
         self._replies, self._stop = lanes[0], stop
         self.runtime.reply_sender = self
@@ -125,28 +149,20 @@ class OutboxSender:
             async with self.gate:
                 # Taking a slot of the messages-a-second limit for an answer to a button
                 # press left a family's next question waiting behind it.
-                if not botapi.unlimited(job.message):
+                if not self.transport.unlimited(job.message):
                     await (self.paid_limiter if paid else self.limiter).acquire()
-                result = await botapi.send(self.bot, job.message, paid=paid)
-        except RetryAfter as error:
-            wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            self.limiter.pause(seconds)
+                result = await self.transport.deliver(job.message, paid=paid)
+        except ThrottledError as error:
+            self.limiter.pause(error.seconds)
             return Outcome(
                 OutboxStatus.PENDING,
                 error=str(error),
-                retry_at=now() + timedelta(seconds=seconds),
+                retry_at=now() + timedelta(seconds=error.seconds),
                 throttled=True,
             )
-        except Forbidden as error:
-            return Outcome(OutboxStatus.FAILED, error=str(error), unreachable=True)
-        except BadRequest as error:
-            text = str(error).lower()
-            if "message is not modified" in text:
-                return Outcome(OutboxStatus.SENT)
-            gone = "chat not found" in text or "user is deactivated" in text
-            return Outcome(OutboxStatus.FAILED, error=str(error), unreachable=gone)
-        except NetworkError as error:  # 5xx, timeouts, connection errors (TimedOut included)
+        except RefusedError as error:
+            return Outcome(OutboxStatus.FAILED, error=str(error), unreachable=error.unreachable)
+        except TransientError as error:
             if job.attempts >= self.limits.max_attempts:
                 return Outcome(OutboxStatus.FAILED, error=str(error))
             backoff = self.limits.backoff_s * 2 ** (job.attempts - 1)
@@ -247,80 +263,4 @@ class OutboxSender:
                     )
                 for job, outcome in batch:
                     if outcome.unreachable:
-                        await mark_unreachable(
-                            session, chat_id=job.chat_id, reason=outcome.error or "", now=now
-                        )
-
-
-class _Lane:
-    """Claims rows as capacity frees up, and keeps one queue and one task per chat.
-
-    A chat's messages go in order (an edit, then the next question); chats go in parallel,
-    and new rows are claimed while earlier ones are still being sent, so pacing never
-    stalls at the end of a batch.
-    """
-
-    def __init__(self, sender: OutboxSender, lane: Literal["replies", "bulk"], batch: int) -> None:
-        self.sender = sender
-        self.lane: Literal["replies", "bulk"] = lane
-        self.batch = batch
-        self.queues: dict[int, deque[Job]] = {}
-        self.tasks: dict[int, asyncio.Task[None]] = {}
-        self.in_hand = 0  # jobs queued or being sent
-        # Set when a job is done and there is room to claim again. One event, not a wait on
-        # every chat's task: with hundreds of chats in flight that wait was O(chats) a job.
-        self.freed = asyncio.Event()
-        self.more = True  # the last claim found rows, so more may be due soon
-
-    async def run(self, stop: asyncio.Event, idle_poll_s: float) -> None:
-        waker = self.sender.runtime.outbox_wakeup
-        while not stop.is_set():
-            room = self.batch - self.in_hand
-            if room > self.batch // 2:
-                jobs = await self.sender.claim(self.lane, room)
-                for job in jobs:
-                    self.add(job)
-                # Found some: more may be coming (a round being sent, replies written by
-                # other workers), so look again as soon as there is room; found none: wait
-                # to be woken, or for the idle poll.
-                self.more = bool(jobs)
-                if len(jobs) == room:
-                    continue
-            waits: list[asyncio.Future[object]] = [
-                asyncio.ensure_future(stop.wait()),
-                asyncio.ensure_future(waker.wait()),
-            ]
-            if self.more:
-                waits.append(asyncio.ensure_future(self.freed.wait()))
-            await asyncio.wait(waits, timeout=idle_poll_s, return_when="FIRST_COMPLETED")
-            for future in waits:
-                future.cancel()
-            self.freed.clear()
-            if self.lane == "bulk":  # both lanes listen; one clears, so each sees a wake
-                waker.clear()
-        if self.tasks:
-            await asyncio.gather(*self.tasks.values())
-
-    def add(self, job: Job) -> None:
-        self.in_hand += 1
-        self.queues.setdefault(job.chat_id, deque()).append(job)
-        if job.chat_id not in self.tasks:
-            self.tasks[job.chat_id] = asyncio.create_task(self._chat(job.chat_id))
-
-    async def _chat(self, chat_id: int) -> None:
-        queue = self.queues[chat_id]
-        try:
-            while queue:
-                job = queue.popleft()
-                try:
-                    await self.sender.deliver(job)
-                except Exception:
-                    # Left claimed: it is taken up again once the claim goes stale.
-                    log.exception("sending outbox row %s failed", job.row_id)
-                finally:
-                    self.in_hand -= 1
-                    if self.in_hand <= self.batch // 2:
-                        self.freed.set()
-        finally:
-            del self.queues[chat_id]
-            del self.tasks[chat_id]
+                        await self.mark_unreachable(session, job.chat_id, outcome.error or "", now)

@@ -1,0 +1,27 @@
+"""Puts an outbox sender together: a transport, this process, its limits and what the
+people domain does when a person can no longer be reached."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app.runtime import Runtime
+from bot.domain.people.reachability import mark_unreachable
+from bot.messaging.delivery import Transport
+from bot.messaging.limits import SendLimits
+from bot.messaging.sender import OutboxSender
+
+
+async def _unreachable(session: AsyncSession, chat_id: int, reason: str, now: datetime) -> None:
+    await mark_unreachable(session, chat_id=chat_id, reason=reason, now=now)
+
+
+def outbox_sender(
+    transport: Transport, runtime: Runtime, *, limits: SendLimits | None = None
+) -> OutboxSender:
+    """The sender of this process; `limits` default to the settings'."""
+    return OutboxSender(
+        transport, runtime, limits or SendLimits.from_settings(runtime.settings), _unreachable
+    )
