@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.db.engine import async_url
+from bot.db.database import async_url
 from bot.db.models import Base
 
 config = context.config

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.migrate import upgrade
 from tests.support.process import kill_leftovers
 

@@ -22,6 +22,7 @@ import logging
 from sqlalchemy import or_, pool, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
+from bot.db.database import Database
 from bot.db.dialect import (
     LEADER_LOCK_CLASS,
     LEADER_LOCK_OBJECT,
@@ -29,7 +30,6 @@ from bot.db.dialect import (
     claimant_gone_sql,
     is_postgresql,
 )
-from bot.db.engine import Database
 from bot.db.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)

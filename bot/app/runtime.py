@@ -8,7 +8,7 @@ import socket
 from dataclasses import dataclass, field
 
 from bot.app.services import Services
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.lib.clock import Clock, SystemClock
 from bot.lib.config import Settings
 from bot.messaging.sender import ReplySender

@@ -16,7 +16,7 @@ from bot.app.clock_loop import start_clocks
 from bot.app.leader import Elector, release_orphaned_claims
 from bot.app.runtime import Runtime
 from bot.app.sending import outbox_sender
-from bot.db.engine import open_database
+from bot.db.database import open_database
 from bot.lib.clock import Clock, SystemClock
 from bot.lib.config import Settings
 from bot.tg.application import KabarApplication, announce, build_application

@@ -21,7 +21,7 @@ def send(cohort_name: str) -> None:
     """
     from sqlalchemy import select
 
-    from bot.db.engine import open_database
+    from bot.db.database import open_database
     from bot.db.models import Cohort
     from bot.domain.rounds.opening import open_round
     from bot.lib.clock import SystemClock

@@ -71,7 +71,7 @@ def _in_transaction(config: Settings, work: Callable[[AsyncSession], Awaitable[T
     """Run `work` in one transaction; domain errors become one translated line."""
     from sqlalchemy.exc import DBAPIError
 
-    from bot.db.engine import Database
+    from bot.db.database import Database
     from bot.domain.cohorts import CohortError
 
     t = operator_translator(config)

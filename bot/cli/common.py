@@ -73,7 +73,7 @@ def prepare_database(settings: Settings) -> None:
 
 
 async def _current_revision(url: str) -> str | None:
-    from bot.db.engine import Database
+    from bot.db.database import Database
     from bot.db.migrate import current_revision
 
     db = Database(url)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 async def _issue(
     config: Settings, *, now: datetime, cohort: str | None, renew: bool, valid_days: int
 ) -> tuple[IssueResult, str | None]:
-    from bot.db.engine import Database
+    from bot.db.database import Database
     from bot.domain.invites import bot_username, issue_invitations
 
     db = Database(config.database_url)

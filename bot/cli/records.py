@@ -41,7 +41,7 @@ def _parse_date(value: str | None, option: str, t: Translator) -> date | None:
 
 
 async def _count(config: Settings, filters: ExportFilter) -> int:
-    from bot.db.engine import Database
+    from bot.db.database import Database
     from bot.domain.records import count_records
 
     db = Database(config.database_url)
@@ -53,7 +53,7 @@ async def _count(config: Settings, filters: ExportFilter) -> int:
 
 
 async def _stream(config: Settings, filters: ExportFilter, sink: Sink) -> int:
-    from bot.db.engine import Database
+    from bot.db.database import Database
     from bot.domain.records import iter_records
 
     db = Database(config.database_url)

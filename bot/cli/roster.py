@@ -61,7 +61,7 @@ def import_roster(file: Path, dry_run: bool) -> None:
 async def _import(
     config: Settings, path: Path, dry_run: bool, on_progress: ImportProgress | None
 ) -> ImportResult:
-    from bot.db.engine import Database
+    from bot.db.database import Database
     from bot.domain.roster.importer import import_roster as run_import
     from bot.lib.clock import SystemClock
 

@@ -24,7 +24,7 @@ from typing import Literal, Protocol
 from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import OutboxMessage, OutboxStatus, Priority
 from bot.db.models.base import table_of
 from bot.lib.clock import Clock

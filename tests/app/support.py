@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Cohort, Person, Role, TelegramAccount
 from bot.sandbox.fakeapi import FakeTelegram
 from bot.tg.webhook import SECRET_HEADER, default_secret

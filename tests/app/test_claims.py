@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.app.leader import Elector, release_orphaned_claims
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import InboxUpdate, OutboxMessage, OutboxStatus
 from bot.messaging import inbox
 from bot.messaging.messages import Outgoing

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.app import clock_loop
 from bot.app.clock_loop import ROUNDS, start_clocks
 from bot.app.runtime import Runtime
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.facts import recall
 from bot.db.models import Alert, Round
 from bot.domain.alerts.watch import RULES_EVALUATED

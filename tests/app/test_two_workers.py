@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app.services import Services
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import InboxUpdate, OutboxMessage, OutboxStatus, Round
 from bot.domain.rounds.scheduler import tick
 from bot.lib.clock import SystemClock

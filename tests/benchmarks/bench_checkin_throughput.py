@@ -334,7 +334,7 @@ async def drive(
 async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) -> Result:
     from sqlalchemy import select
 
-    from bot.db.engine import Database
+    from bot.db.database import Database
     from bot.db.models import (
         Cohort,
         FollowUpRecord,

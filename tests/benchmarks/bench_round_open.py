@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.migrate import upgrade
 from bot.db.models import Cohort, OutboxMessage, ParticipantStatus, Person, Role, TelegramAccount
 from bot.domain.rounds.opening import open_round

@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, case, cast, func, insert, literal, select, text
 from sqlalchemy.engine import make_url
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.migrate import upgrade
 from bot.db.models import (
     Cohort,

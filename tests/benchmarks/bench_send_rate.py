@@ -21,7 +21,7 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.db.engine import Database  # noqa: E402
+from bot.db.database import Database  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from bot.db.models import Cohort  # noqa: E402
 from bot.domain.rounds.opening import open_round  # noqa: E402

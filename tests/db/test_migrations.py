@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, column, insert, select, table
 from telegram import Bot
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.migrate import current_revision, head_revision, upgrade
 from bot.db.models import AuditEntry, Base, OutboxMessage, OutboxStatus, Priority
 from bot.db.types import JSONType, UTCDateTime

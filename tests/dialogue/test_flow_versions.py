@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Conversation, Person, Role
 from bot.dialogue.binding import Turn
 from bot.dialogue.runner import FlowRunner

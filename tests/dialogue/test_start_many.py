@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 
 from bot.app.services import Services
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import (
     Cohort,
     Conversation,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.sandbox.fakeapi import FakeTelegram
 from tests.support.chat import kabar_command, said, settled
 from tests.support.golden import assert_golden

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import (
     Attachment,
     AuditEntry,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.facts import recall
 from bot.db.models import Cohort, OutboxMessage, OutboxStatus, Round
 from bot.domain.rounds.opening import open_round

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app.serve import serve
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Alert, AlertAction, AlertStatus, Attachment, Invitation
 from bot.lib.clock import FakeClock
 from bot.lib.config import Settings

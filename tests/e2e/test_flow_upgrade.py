@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Conversation, FollowUpRecord
 from bot.domain.checkins.binding import CheckinBinding
 from bot.flows.model import Flow, Kind, Step

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from telegram import Bot
 
 from bot.app.runtime import Runtime
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import InboxUpdate
 from bot.lib.config import Settings
 from bot.messaging import inbox

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import InboxUpdate, OutboxMessage, OutboxStatus
 from bot.sandbox.fakeapi import FakeTelegram
 from tests.support.process import KabarProcess

@@ -10,7 +10,7 @@ from telegram import Bot
 
 from bot.app.runtime import Runtime
 from bot.app.sending import outbox_sender
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Priority
 from bot.lib.config import Settings
 from bot.messaging.limits import SendLimits

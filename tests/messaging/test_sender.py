@@ -14,7 +14,7 @@ from telegram import Bot
 
 from bot.app.runtime import Runtime
 from bot.app.sending import outbox_sender
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import (
     OutboxMessage,
     OutboxStatus,

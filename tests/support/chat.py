@@ -6,7 +6,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.sandbox.fakeapi import FakeUser, TranscriptEntry
 
 

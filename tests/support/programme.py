@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Cohort, Invitation, Person, Role
 
 NOW = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.app.runtime import Runtime
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.lib.config import Settings
 from bot.messaging import inbox
 from bot.sandbox.fakeapi import FakeTelegram

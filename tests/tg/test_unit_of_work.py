@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Cohort
 from bot.domain.rounds.opening import open_round
 from bot.messaging.inbound import Sender

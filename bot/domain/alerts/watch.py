@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.facts import recall, remember
 from bot.db.models import Round
 from bot.domain.alerts import escalate_due, evaluate

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.facts import recall, remember
 from bot.db.models import Alert, AlertStatus, Person, Priority, Role, TelegramAccount
 from bot.domain.reports.activity import activity

@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Cohort, ParticipantStatus, Person, Role
 from bot.domain.audit import audit
 from bot.domain.cohorts import ensure_cohorts

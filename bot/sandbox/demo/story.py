@@ -16,7 +16,7 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from bot.app.serve import serve
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.migrate import upgrade
 from bot.db.models import Cohort, FollowUpRecord, Person, RecordStatus, Role
 from bot.domain.alerts import escalate_due, evaluate

@@ -6,7 +6,7 @@ async with FakeTelegram() as tg:
     reply = await user.next_reply()
 """
 
-from bot.sandbox.fakeapi.errors import ApiError
+from bot.sandbox.fakeapi.api_errors import ApiError
 from bot.sandbox.fakeapi.faults import FaultRule, Faults
 from bot.sandbox.fakeapi.server import FakeTelegram
 from bot.sandbox.fakeapi.state import ApiCall

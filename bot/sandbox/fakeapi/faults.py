@@ -6,7 +6,7 @@ import random as _random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.sandbox.fakeapi.errors import ApiError, server_error, too_many_requests
+from bot.sandbox.fakeapi.api_errors import ApiError, server_error, too_many_requests
 
 # "*" deliberately skips getUpdates: faulting the long poll mostly just slows tests down;
 # name it explicitly to fault it.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from bot.sandbox.fakeapi.errors import ApiError, bad_request
+from bot.sandbox.fakeapi.api_errors import ApiError, bad_request
 
 _HTML_TAGS = frozenset(
     {

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from bot.sandbox.fakeapi.errors import bad_request, polling_conflict, webhook_conflict
+from bot.sandbox.fakeapi.api_errors import bad_request, polling_conflict, webhook_conflict
 from bot.sandbox.fakeapi.files import PLACEHOLDER_JPEG, StoredFile, photo_sizes
 from bot.sandbox.fakeapi.formatting import plain_text
 from bot.sandbox.fakeapi.params import Params

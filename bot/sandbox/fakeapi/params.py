@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.fakeapi.errors import ApiError, bad_request
+from bot.sandbox.fakeapi.api_errors import ApiError, bad_request
 
 _TRUE = frozenset({"true", "1", "yes", "True"})
 

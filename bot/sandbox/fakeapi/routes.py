@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.fakeapi.errors import ApiError, not_found
+from bot.sandbox.fakeapi.api_errors import ApiError, not_found
 from bot.sandbox.fakeapi.methods import METHODS, CallContext
 from bot.sandbox.fakeapi.params import read_params
 from bot.sandbox.fakeapi.state import ApiCall, World

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from bot.sandbox.fakeapi.errors import bot_blocked, chat_not_found
+from bot.sandbox.fakeapi.api_errors import bot_blocked, chat_not_found
 from bot.sandbox.fakeapi.faults import Faults
 from bot.sandbox.fakeapi.files import FileStore
 from bot.sandbox.fakeapi.pulse import Pulse

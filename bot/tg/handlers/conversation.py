@@ -11,7 +11,7 @@ from bot.flows.render import parse_callback
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.handlers.events import event_of
+from bot.tg.handlers.message_events import event_of
 from bot.tg.handlers.origin import button_press, registered
 
 BUTTON_NOT_ACTIVE = N_("This button is no longer active.")

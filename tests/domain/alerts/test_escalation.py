@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Alert, AlertStatus, TelegramAccount
 from bot.domain.alerts import Rule, escalate_due
 from tests.domain.alerts.support import COORDINATOR, FACILITATOR, Programme, alerts_of, rules, seed

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Alert, AlertAction, AlertStatus, TelegramAccount
 from bot.domain.alerts import Rule, ask_for_help
 from tests.domain.alerts.support import COORDINATOR, FACILITATOR, Programme, alerts_of, rules, seed

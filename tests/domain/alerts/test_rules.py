@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import AlertStatus, ParticipantStatus, Person, TelegramAccount
 from bot.domain.alerts import Rule
 from tests.domain.alerts.support import (

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import ParticipantStatus, Person
 from bot.domain.alerts import Rule
 from bot.domain.alerts.watch import watch_alerts

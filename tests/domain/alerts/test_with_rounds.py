@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Cohort, ParticipantStatus
 from bot.domain.alerts import Rule, evaluate
 from bot.domain.rounds.opening import close_open_rounds, open_round

@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from bot.cli.main import cli
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Cohort, Person, Role, TelegramAccount
 from bot.lib.i18n import Translator
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import AuditEntry, Cohort, Role
 from tests.domain.cohorts.support import P, run_kabar, seed
 

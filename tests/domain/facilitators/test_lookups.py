@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import (
     Alert,
     Cohort,

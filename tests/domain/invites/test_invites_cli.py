@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import BotState, Invitation, Role
 from bot.domain.invites.codes import new_code
 from bot.domain.invites.html_sheet import render_html

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import AuditEntry, Invitation, Role
 from bot.domain.cohorts import CohortError
 from bot.domain.invites import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Attachment, Cohort, FollowUpRecord, Person, RecordStatus, Role, Round
 from bot.domain.records import ExportFilter, iter_records
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.app.services import Services
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import OutboxMessage, Person, TelegramAccount
 from bot.domain.reports.weekly import send_weekly_digests
 from bot.domain.rounds.scheduler import tick

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 from bot.cli.main import cli
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import AuditEntry, Cohort, Person
 
 DATA = Path(__file__).parent / "data"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Person, Role
 from bot.domain.roster.importer import ImportResult, import_roster
 from bot.domain.roster.problems import Message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import Cohort, Person, Role, TelegramAccount
 
 # Monday 5 January 2026, 08:00 in Jakarta.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.app.services import Services
-from bot.db.engine import Database
+from bot.db.database import Database
 from bot.db.models import FollowUpRecord, OutboxMessage, RecordStatus, Round
 from bot.domain.rounds.scheduler import tick
 from tests.domain.rounds.support import CREATED, seed_cohort
