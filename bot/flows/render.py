@@ -1,7 +1,8 @@
 """Turns engine outputs into messages in the reader's language, with callback buttons.
 
-Button data is `f:<session>:<revision>:<value>`: the revision makes a button from an earlier
-question stale, the session id lets a forged press be told apart from a stale one.
+Button data is `f:<conversation>:<revision>:<value>`: the revision makes a button from an
+earlier question stale, the conversation id lets a forged press be told apart from a stale
+one.
 """
 
 from __future__ import annotations

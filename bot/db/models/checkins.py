@@ -1,4 +1,4 @@
-"""Rounds, conversation sessions, follow-up records and their attachments."""
+"""Rounds, conversations, follow-up records and their attachments."""
 
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ class Round(Base):
 class Conversation(Base):
     """Where a person is in a flow; the state is versioned JSON so a restart resumes it."""
 
+    # Table and column names are the first schema's; in the code it is a conversation.
     __tablename__ = "conversation_sessions"
     __table_args__ = (
         UniqueConstraint("round_id", "person_id"),
