@@ -6,7 +6,7 @@ nothing, because the decision and the row commit together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -39,7 +39,7 @@ class Job:
 
 async def enqueue(
     session: AsyncSession,
-    messages: Sequence[Message],
+    messages: Iterable[Message],
     *,
     now: datetime,
     not_before: datetime | None = None,
@@ -54,8 +54,6 @@ async def enqueue(
     batch). If the worker dies before sending them, they are released like any claim of a
     dead sender (bot/app/leader.py).
     """
-    if not messages:
-        return []
     # Only the columns some row sets: each bound value costs the bulk of a round's rows.
     fixed: dict[str, Any] = {
         "status": OutboxStatus.PENDING,
@@ -68,7 +66,7 @@ async def enqueue(
     if claimed_by is not None:
         fixed |= {"claimed_at": None, "claimed_by": None}
     claim = {"status": OutboxStatus.SENDING, "attempts": 1, "claimed_at": now}
-    dedup = any(message.dedup_key is not None for message in messages)
+    dedup = False
     rows: list[dict[str, Any]] = []
     claimed: list[Message] = []
     for message in messages:
@@ -80,13 +78,19 @@ async def enqueue(
             "priority": message.priority,
             **fixed,
         }
-        if dedup:
+        if message.dedup_key is not None:
             row["dedup_key"] = message.dedup_key
+            dedup = True
         if claimed_by is not None and message.priority == Priority.REPLY:
             row |= claim
             row["claimed_by"] = claimed_by
             claimed.append(message)
         rows.append(row)
+    if not rows:
+        return []
+    if dedup:  # every row of one INSERT names the same columns
+        for row in rows:
+            row.setdefault("dedup_key", None)
     table = table_of(OutboxMessage)
     if not claimed:
         await session.execute(insert(table), rows)
