@@ -62,7 +62,7 @@ async def tick(db: Database, *, now: datetime, runner: FlowRunner) -> TickResult
     async with db.sessions() as session:
         cohorts = list((await session.execute(select(Cohort.id))).scalars())
     for cohort_id in cohorts:
-        opened = await _open_if_due(db, cohort_id, now)
+        opened = await _open_if_due(db, cohort_id, now, runner)
         if opened is not None:
             result.opened.append(opened)
     async with db.transaction() as session:
@@ -74,7 +74,9 @@ async def tick(db: Database, *, now: datetime, runner: FlowRunner) -> TickResult
     return result
 
 
-async def _open_if_due(db: Database, cohort_id: int, now: datetime) -> int | None:
+async def _open_if_due(
+    db: Database, cohort_id: int, now: datetime, runner: FlowRunner
+) -> int | None:
     """Open the newest slot that came due since the last scheduled round, if any."""
     try:
         async with db.transaction() as session:
@@ -101,7 +103,7 @@ async def _open_if_due(db: Database, cohort_id: int, now: datetime) -> int | Non
                 return None
             # Slots missed while Kabar was down are not opened one by one: one round, now.
             opened = await open_round(
-                session, cohort, now=now, scheduled_for=slots[-1], kind="scheduled"
+                session, cohort, now=now, scheduled_for=slots[-1], kind="scheduled", runner=runner
             )
             log.info(
                 "opened round %s of %s for %s participants",
