@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.db.engine import Database
 from sqlalchemy import select
 
+from bot.db.database import Database
 from bot.db.models import OutboxMessage, OutboxStatus, Priority
 from bot.messaging.messages import ButtonAnswer, Outgoing
 from bot.messaging.outbox import enqueue
