@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from bot.cli.common import fail, operator_translator, prepare_database, run_async, settings
+from bot.cli.common import fail, in_transaction, operator_translator, settings
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from bot.db.models import Cohort
-    from bot.lib.config import Settings
     from bot.lib.i18n import Translator
 
 T = TypeVar("T")
@@ -65,32 +64,6 @@ def _with_options(*, create: bool) -> Callable[[Callable[..., None]], Callable[.
         return func
 
     return decorate
-
-
-def _in_transaction(config: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in one transaction; domain errors become one translated line."""
-    from sqlalchemy.exc import DBAPIError
-
-    from bot.db.database import Database
-    from bot.domain.cohorts import CohortError
-
-    t = operator_translator(config)
-    prepare_database(config)
-
-    async def main() -> T:
-        db = Database(config.database_url)
-        try:
-            async with db.transaction() as session:
-                return await work(session)
-        finally:
-            await db.dispose()
-
-    try:
-        return run_async(main())
-    except CohortError as error:
-        fail(error.translate(t))
-    except (DBAPIError, OSError) as error:
-        fail(t.gettext("Could not use the database: {error}").format(error=error))
 
 
 def _when(t: Translator, moment: datetime | None, tz: str) -> str:
@@ -152,7 +125,7 @@ def create(
             now=now,
         )
 
-    made = _in_transaction(config, work)
+    made = in_transaction(config, work)
     click.echo(
         t.gettext(
             'Created cohort "{name}": {schedule}, time zone {timezone}, unit {unit}, '
@@ -206,7 +179,7 @@ def update(
             now=now,
         )
 
-    changed, changes = _in_transaction(config, work)
+    changed, changes = in_transaction(config, work)
     if not changes:
         click.echo(t.gettext('Cohort "{name}" already had these settings.').format(name=name))
     else:
@@ -245,7 +218,7 @@ def list_() -> None:
     async def work(session: AsyncSession) -> list[CohortOverview]:
         return await list_cohorts(session, now=now)
 
-    rows = _in_transaction(config, work)
+    rows = in_transaction(config, work)
     if not rows:
         click.echo(
             t.gettext(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.lib.config import Settings
     from bot.lib.i18n import Translator
 
@@ -84,3 +86,29 @@ async def _current_revision(url: str) -> str | None:
         fail(str(error))
     finally:
         await db.dispose()
+
+
+def in_transaction(config: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction; domain errors become one translated line."""
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.db.database import Database
+    from bot.domain.cohorts import CohortError
+
+    t = operator_translator(config)
+    prepare_database(config)
+
+    async def main() -> T:
+        db = Database(config.database_url)
+        try:
+            async with db.transaction() as session:
+                return await work(session)
+        finally:
+            await db.dispose()
+
+    try:
+        return run_async(main())
+    except CohortError as error:
+        fail(error.translate(t))
+    except (DBAPIError, OSError) as error:
+        fail(t.gettext("Could not use the database: {error}").format(error=error))
