@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -112,3 +114,23 @@ def in_transaction(config: Settings, work: Callable[[AsyncSession], Awaitable[T]
         fail(error.translate(t))
     except (DBAPIError, OSError) as error:
         fail(t.gettext("Could not use the database: {error}").format(error=error))
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: str | None, option: str, t: Translator) -> date | None:
+    """A YYYY-MM-DD option's day, or one clear line naming the option."""
+    if value is None:
+        return None
+    try:
+        if not _DATE_RE.match(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(
+            t.gettext(
+                'The date "{value}" for {option} is not valid: use YYYY-MM-DD, '
+                "for example 2025-08-17."
+            ).format(value=value, option=option)
+        )

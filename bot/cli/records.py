@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import io
-import re
 import sys
 from collections.abc import AsyncIterable, Awaitable, Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import fail, operator_translator, prepare_database, run_async, settings
+from bot.cli.common import (
+    fail,
+    operator_translator,
+    parse_date,
+    prepare_database,
+    run_async,
+    settings,
+)
 
 if TYPE_CHECKING:
     from bot.domain.records import ExportFilter, RecordRow
@@ -20,24 +25,6 @@ if TYPE_CHECKING:
     from bot.lib.i18n import Translator
 
     Sink = Callable[[AsyncIterable[RecordRow]], Awaitable[int]]
-
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _parse_date(value: str | None, option: str, t: Translator) -> date | None:
-    if value is None:
-        return None
-    try:
-        if not _DATE_RE.match(value):
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(
-            t.gettext(
-                'The date "{value}" for {option} is not valid: use YYYY-MM-DD, '
-                "for example 2025-08-17."
-            ).format(value=value, option=option)
-        )
 
 
 async def _count(config: Settings, filters: ExportFilter) -> int:
@@ -174,8 +161,8 @@ def export(
 
     config = settings()
     t = operator_translator(config)
-    since_day = _parse_date(since, "--since", t)
-    until_day = _parse_date(until, "--until", t)
+    since_day = parse_date(since, "--since", t)
+    until_day = parse_date(until, "--until", t)
     if since_day and until_day and since_day > until_day:
         fail(
             t.gettext("--since {since} is after --until {until}.").format(

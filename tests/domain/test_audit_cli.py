@@ -1,0 +1,56 @@
+"""`kabar audit`: what operators did, as the log recorded it, oldest first."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.domain.cohorts.support import run_kabar
+
+
+@pytest.fixture
+def kabar(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, **env: str | None) -> Result:
+        return run_kabar(database_url, *args, workdir=tmp_path, env=env)
+
+    return invoke
+
+
+def _rows(result: Result) -> list[dict[str, str]]:
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def test_operator_actions_are_listed_in_order(kabar) -> None:  # type: ignore[no-untyped-def]
+    assert kabar("cohort", "create", "tenun-2026", "--schedule", "mon 08:00").exit_code == 0
+    assert kabar("cohort", "update", "tenun-2026", "--unit", "lembar").exit_code == 0
+    rows = _rows(kabar("audit", "--format", "csv"))
+    assert [(r["actor"], r["action"], r["subject"]) for r in rows] == [
+        ("cli", "cohort.created", "tenun-2026"),
+        ("cli", "cohort.updated", "tenun-2026"),
+    ]
+    assert json.loads(rows[1]["details"]) == {"changes": {"unit": ["kg", "lembar"]}}
+    assert datetime.fromisoformat(rows[0]["at"]) > datetime.now(UTC) - timedelta(minutes=5)
+
+    table = kabar("audit", KABAR_LOCALE="id")
+    assert table.exit_code == 0, table.output
+    assert "Log audit" in table.stdout and "cohort.updated" in table.stdout
+
+
+def test_since_a_later_day_lists_nothing_and_a_bad_day_is_one_line(kabar) -> None:  # type: ignore[no-untyped-def]
+    assert kabar("cohort", "create", "tenun-2026", "--schedule", "mon 08:00").exit_code == 0
+    tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    assert _rows(kabar("audit", "--since", tomorrow, "--format", "csv")) == []
+    empty = kabar("audit", "--since", tomorrow)
+    assert empty.exit_code == 0 and empty.stdout.strip() == "Nothing in the audit log."
+    bad = kabar("audit", "--since", "17-08-2025")
+    assert bad.exit_code == 1 and bad.stdout == ""
+    assert bad.stderr.strip() == (
+        'The date "17-08-2025" for --since is not valid: use YYYY-MM-DD, for example 2025-08-17.'
+    )
