@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.common import fail, operator_translator, prepare_database, run_async, settings
+from bot.cli.common import (
+    fail,
+    operator,
+    operator_translator,
+    prepare_database,
+    run_async,
+    settings,
+)
 
 
 @click.group()
@@ -23,6 +30,7 @@ def send(cohort_name: str) -> None:
 
     from bot.db.database import open_database
     from bot.db.models import Cohort
+    from bot.domain.audit import audit
     from bot.domain.rounds.opening import open_round
     from bot.lib.clock import SystemClock
 
@@ -37,7 +45,16 @@ def send(cohort_name: str) -> None:
             ).scalar_one_or_none()
             if cohort is None:
                 return None
-            opened = await open_round(session, cohort, now=SystemClock().now())
+            now = SystemClock().now()
+            opened = await open_round(session, cohort, now=now)
+            audit(
+                session,
+                at=now,
+                actor=operator(),
+                action="round.opened",
+                subject=cohort.name,
+                details={"round": opened.round_id, "participants": opened.participants},
+            )
             return opened.round_id, opened.participants
 
     result = run_async(main())

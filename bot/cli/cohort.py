@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from bot.cli.common import fail, in_transaction, operator_translator, settings
+from bot.cli.common import fail, in_transaction, operator, operator_translator, settings
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -123,6 +123,7 @@ def create(
             quiet_hours=quiet_hours,
             max_quantity=max_quantity,
             now=now,
+            actor=operator(),
         )
 
     made = in_transaction(config, work)
@@ -177,6 +178,7 @@ def update(
             quiet_hours=quiet_hours,
             max_quantity=max_quantity,
             now=now,
+            actor=operator(),
         )
 
     changed, changes = in_transaction(config, work)

@@ -32,6 +32,16 @@ def fail(message: str) -> NoReturn:
     raise CliError(message)
 
 
+def operator() -> str:
+    """Who the audit log names for a command: the operating-system user who ran it."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no user name to be had (a bare container): still the CLI
+        return "cli"
+
+
 def settings() -> Settings:
     """The checked settings, or every configuration problem listed and exit code 2."""
     from bot.lib.config import ConfigError, load_settings

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import fail, operator_translator, prepare_database, run_async, settings
+from bot.cli.common import (
+    fail,
+    operator,
+    operator_translator,
+    prepare_database,
+    run_async,
+    settings,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -33,6 +40,7 @@ async def _issue(
                 cohort=cohort,
                 renew=renew,
                 valid_days=valid_days,
+                actor=operator(),
             )
             return result, username
     finally:

@@ -12,6 +12,7 @@ import click
 
 from bot.cli.common import (
     fail,
+    operator,
     operator_translator,
     parse_date,
     prepare_database,
@@ -47,6 +48,27 @@ async def _stream(config: Settings, filters: ExportFilter, sink: Sink) -> int:
     try:
         async with db.transaction() as session:
             return await sink(iter_records(session, filters))
+    finally:
+        await db.dispose()
+
+
+async def _audit_export(config: Settings, cohort: str | None, details: dict[str, object]) -> None:
+    """An export is a staff action like any other: who took which records, when."""
+    from bot.db.database import Database
+    from bot.domain.audit import audit
+    from bot.lib.clock import SystemClock
+
+    db = Database(config.database_url)
+    try:
+        async with db.transaction() as session:
+            audit(
+                session,
+                at=SystemClock().now(),
+                actor=operator(),
+                action="records.exported",
+                subject=cohort,
+                details=details,
+            )
     finally:
         await db.dispose()
 
@@ -206,6 +228,14 @@ def export(
             )
         )
 
+    details = {
+        "format": output_format,
+        "records": count,
+        "since": since_day.isoformat() if since_day else None,
+        "until": until_day.isoformat() if until_day else None,
+        "file": str(output) if output is not None else None,
+    }
+    run_async(_audit_export(config, cohort, details))
     # Only when the data went to a file: standard output then carries nothing else.
     if output is not None:
         click.echo(

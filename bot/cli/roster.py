@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import fail, operator_translator, prepare_database, run_async, settings
+from bot.cli.common import (
+    fail,
+    operator,
+    operator_translator,
+    prepare_database,
+    run_async,
+    settings,
+)
 
 if TYPE_CHECKING:
     from bot.domain.roster.importer import ImportProgress, ImportResult
@@ -74,6 +81,7 @@ async def _import(
             timezone=config.timezone,
             dry_run=dry_run,
             on_progress=on_progress,
+            actor=operator(),
         )
     except OSError as error:  # the database server cannot be reached
         fail(str(error))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.domain.cohorts.support import run_kabar
+from tests.domain.cohorts.support import OPERATOR, run_kabar
 
 
 @pytest.fixture
@@ -32,8 +32,8 @@ def test_operator_actions_are_listed_in_order(kabar) -> None:  # type: ignore[no
     assert kabar("cohort", "update", "tenun-2026", "--unit", "lembar").exit_code == 0
     rows = _rows(kabar("audit", "--format", "csv"))
     assert [(r["actor"], r["action"], r["subject"]) for r in rows] == [
-        ("cli", "cohort.created", "tenun-2026"),
-        ("cli", "cohort.updated", "tenun-2026"),
+        (OPERATOR, "cohort.created", "tenun-2026"),
+        (OPERATOR, "cohort.updated", "tenun-2026"),
     ]
     assert json.loads(rows[1]["details"]) == {"changes": {"unit": ["kg", "lembar"]}}
     assert datetime.fromisoformat(rows[0]["at"]) > datetime.now(UTC) - timedelta(minutes=5)
@@ -54,3 +54,27 @@ def test_since_a_later_day_lists_nothing_and_a_bad_day_is_one_line(kabar) -> Non
     assert bad.stderr.strip() == (
         'The date "17-08-2025" for --since is not valid: use YYYY-MM-DD, for example 2025-08-17.'
     )
+
+
+def test_a_round_opened_by_hand_and_an_export_are_in_the_log(kabar, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert kabar("cohort", "create", "tenun-2026", "--schedule", "mon 08:00").exit_code == 0
+    sent = kabar("checkin", "send", "--cohort", "tenun-2026")
+    assert sent.exit_code == 0, sent.output
+    output = tmp_path / "records.csv"
+    exported = kabar("records", "export", "--cohort", "tenun-2026", "--output", str(output))
+    assert exported.exit_code == 0, exported.output
+    rows = _rows(kabar("audit", "--format", "csv"))
+    assert [(r["actor"], r["action"], r["subject"]) for r in rows] == [
+        (OPERATOR, "cohort.created", "tenun-2026"),
+        (OPERATOR, "round.opened", "tenun-2026"),
+        (OPERATOR, "records.exported", "tenun-2026"),
+    ]
+    opened = json.loads(rows[1]["details"])
+    assert opened["participants"] == 0 and isinstance(opened["round"], int)
+    assert json.loads(rows[2]["details"]) == {
+        "format": "csv",
+        "records": 0,
+        "since": None,
+        "until": None,
+        "file": str(output),
+    }

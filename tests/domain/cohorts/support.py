@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from bot.db.models import Cohort, Person, Role, TelegramAccount
 from bot.lib.i18n import Translator
 
 NOW = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
+# The audit log names the operating-system user who ran a command.
+OPERATOR = f"cli:{getpass.getuser()}"
 
 
 def run_kabar(

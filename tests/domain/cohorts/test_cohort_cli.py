@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.db.database import Database
 from bot.db.models import AuditEntry, Cohort, Role
-from tests.domain.cohorts.support import P, run_kabar, seed
+from tests.domain.cohorts.support import OPERATOR, P, run_kabar, seed
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_create_with_defaults(kabar, database_url: str) -> None:  # type: ignore
     assert (cohort.schedule, cohort.timezone, cohort.unit) == ("mon 08:00", "Asia/Jakarta", "kg")
     assert (cohort.quiet_hours_start, cohort.quiet_hours_end) == ("21:00", "06:00")
     entry = _audit(database_url)[-1]
-    assert (entry.actor, entry.action, entry.subject) == ("cli", "cohort.created", cohort.name)
+    assert (entry.actor, entry.action, entry.subject) == (OPERATOR, "cohort.created", cohort.name)
     assert entry.details["schedule"] == "mon 08:00"
 
 

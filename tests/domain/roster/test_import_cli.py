@@ -12,6 +12,7 @@ from click.testing import Result
 from openpyxl import Workbook
 
 from bot.lib.i18n import translator
+from tests.domain.cohorts.support import OPERATOR
 from tests.domain.roster.support import (
     BASE_ROWS,
     HEADER,
@@ -84,7 +85,7 @@ def test_sample_roster_creates_everyone(kabar: Kabar, database_url: str) -> None
     assert cohort_names(database_url) == ["pelepah-pisang-2025"]
 
     [entry] = audit_entries(database_url)
-    assert (entry.actor, entry.action) == ("cli", "roster.import")
+    assert (entry.actor, entry.action) == (OPERATOR, "roster.import")
     assert entry.details == {
         "file": "roster-sample.csv",
         "rows": 36,
