@@ -63,6 +63,8 @@ async def test_kill_9_in_the_middle_of_a_round_then_restart_delivers_everything(
         await _until(some_sent)
         await kabar.kill()
         before_restart = len(tg.sent_messages())
+        # Telegram took these, but the database had not yet recorded them as sent.
+        unrecorded = before_restart - (2 * families - await _unsent(db))
         await kabar.start()
 
         async def all_recorded() -> bool:
@@ -73,10 +75,17 @@ async def test_kill_9_in_the_middle_of_a_round_then_restart_delivers_everything(
         sent = Counter((m["chat"]["id"], m["text"][:20]) for m in tg.sent_messages())
     assert len(sent) == 2 * families, "every message delivered"
     duplicates = sum(count - 1 for count in sent.values())
-    # At most the messages in flight when the process died: two lanes of four chats.
-    assert duplicates <= 8
     with capsys.disabled():
-        print(f"\nkill -9 after {before_restart} of 1000 sent: {duplicates} sent twice")
+        print(
+            f"\nkill -9 after {before_restart} of 1000 sent: {unrecorded} not yet recorded, "
+            f"{duplicates} sent twice"
+        )
+    # Nothing recorded as sent goes out again: the repeats are exactly the messages Telegram
+    # took whose outcome was not yet written when the process died.
+    assert duplicates == unrecorded
+    # Those are the requests in flight (at most 8) and the outcomes waiting to be written:
+    # written in batches at most 20 ms late, so at 250 messages a second a few more.
+    assert unrecorded <= 8 + 250 * 0.1
 
 
 async def test_a_round_due_while_kabar_was_down_opens_once_at_start(
