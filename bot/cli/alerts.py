@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import fail, in_transaction, operator_translator, settings
+from bot.cli.common import fail, in_transaction, operator_translator, print_table, settings
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -105,7 +105,6 @@ def _write_csv(rows: list[BoardRow], now: datetime) -> None:
 
 
 def _print_table(rows: list[BoardRow], now: datetime, t: Translator, tz: str) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from bot.domain.alerts.cards import ACTION_LABELS, REASONS
@@ -148,5 +147,4 @@ def _print_table(rows: list[BoardRow], now: datetime, t: Translator, tz: str) ->
             t.ngettext("{count} day", "{count} days", days).format(count=t.format_number(days)),
             last,
         )
-    # Piped or captured output is not a terminal: use a width that never cuts a cell.
-    Console(width=None if sys.stdout.isatty() else 240, highlight=False).print(table)
+    print_table(table)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from bot.cli.common import in_transaction, operator_translator, parse_date, settings
+from bot.cli.common import in_transaction, operator_translator, parse_date, print_table, settings
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,7 +54,6 @@ def audit(since: str | None, fmt: str) -> None:
     if not entries:
         click.echo(t.gettext("Nothing in the audit log."))
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=t.gettext("Audit log"), title_justify="left")
@@ -71,5 +70,4 @@ def audit(since: str | None, fmt: str) -> None:
             entry.subject or "—",
             ", ".join(f"{key}={value}" for key, value in sorted(entry.details.items())),
         )
-    # Piped or captured output is not a terminal: use a width that never cuts a cell.
-    Console(width=None if sys.stdout.isatty() else 240, highlight=False).print(table)
+    print_table(table)

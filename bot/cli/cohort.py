@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from bot.cli.common import fail, in_transaction, operator, operator_translator, settings
+from bot.cli.common import (
+    fail,
+    in_transaction,
+    operator,
+    operator_translator,
+    print_table,
+    settings,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -207,7 +213,6 @@ def _field_labels(t: Translator) -> dict[str, str]:
 @cohort.command(name="list")
 def list_() -> None:
     """Every cohort: schedule, time zone, unit, participants and the next round."""
-    from rich.console import Console
     from rich.table import Table
 
     from bot.domain.cohorts import CohortOverview, list_cohorts
@@ -250,6 +255,4 @@ def list_() -> None:
             t.format_number(row.registered),
             _when(t, row.next_round, row.timezone),
         )
-    # Piped or captured output is not a terminal: use a width that never cuts a cell.
-    console = Console(width=None if sys.stdout.isatty() else 240, highlight=False)
-    console.print(table)
+    print_table(table)

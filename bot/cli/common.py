@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from rich.table import Table
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from bot.lib.config import Settings
@@ -144,3 +145,13 @@ def parse_date(value: str | None, option: str, t: Translator) -> date | None:
                 "for example 2025-08-17."
             ).format(value=value, option=option)
         )
+
+
+def print_table(table: Table) -> None:
+    """A rich table on standard output, whole."""
+    import sys
+
+    from rich.console import Console
+
+    # Piped or captured output is not a terminal: use a width that never cuts a cell.
+    Console(width=None if sys.stdout.isatty() else 240, highlight=False).print(table)
