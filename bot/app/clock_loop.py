@@ -1,4 +1,4 @@
-"""APScheduler drives each owner's clock: the rounds, the alert rules, the weekly digest.
+"""APScheduler drives each owner's clock: rounds, alert rules, the weekly digest, broadcasts.
 
 One job per owner, each at its own interval and once right away. The schedules live in the
 database, which every run reads, so a run after downtime catches up; only APScheduler's
@@ -16,15 +16,19 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app.runtime import Runtime
 from bot.domain.alerts.watch import watch_alerts
+from bot.domain.broadcasts.progress import watch_broadcasts
 from bot.domain.reports.weekly import send_weekly_digests
 from bot.domain.rounds.scheduler import tick
 
 log = logging.getLogger(__name__)
 
 ROUNDS, ALERTS, DIGEST = "round-clock", "alert-rules", "weekly-digest"
+BROADCASTS = "broadcasts"
 # Seconds between runs of each job: rounds open to the minute, alerts escalate within a
-# minute of being due (the rules themselves run hourly), the digest goes out on Monday.
-EVERY_S = {ROUNDS: 20.0, ALERTS: 60.0, DIGEST: 300.0}
+# minute of being due (the rules themselves run hourly), the digest goes out on Monday; a
+# broadcast written by `kabar broadcast` goes out within two seconds, and its sender sees
+# its progress move as often.
+EVERY_S = {ROUNDS: 20.0, ALERTS: 60.0, DIGEST: 300.0, BROADCASTS: 2.0}
 
 
 def start_clocks(runtime: Runtime, *, every_s: float | None = None) -> AsyncIOScheduler:
@@ -49,7 +53,11 @@ def start_clocks(runtime: Runtime, *, every_s: float | None = None) -> AsyncIOSc
         now, timezone = runtime.clock.now(), runtime.settings.timezone
         return await send_weekly_digests(runtime.db, now=now, timezone=timezone)
 
-    for name, work in ((ROUNDS, rounds), (ALERTS, alerts), (DIGEST, digest)):
+    async def broadcasts() -> int:
+        return await watch_broadcasts(runtime.db, now=runtime.clock.now())
+
+    jobs = ((ROUNDS, rounds), (ALERTS, alerts), (DIGEST, digest), (BROADCASTS, broadcasts))
+    for name, work in jobs:
         scheduler.add_job(
             _guarded(runtime, name, work),
             IntervalTrigger(seconds=every_s or EVERY_S[name], timezone=UTC),

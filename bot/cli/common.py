@@ -106,6 +106,7 @@ def in_transaction(config: Settings, work: Callable[[AsyncSession], Awaitable[T]
     from sqlalchemy.exc import DBAPIError
 
     from bot.db.database import Database
+    from bot.domain.broadcasts.errors import BroadcastError
     from bot.domain.cohorts import CohortError
 
     t = operator_translator(config)
@@ -121,7 +122,7 @@ def in_transaction(config: Settings, work: Callable[[AsyncSession], Awaitable[T]
 
     try:
         return run_async(main())
-    except CohortError as error:
+    except (CohortError, BroadcastError) as error:
         fail(error.translate(t))
     except (DBAPIError, OSError) as error:
         fail(t.gettext("Could not use the database: {error}").format(error=error))

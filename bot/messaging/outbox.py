@@ -27,6 +27,7 @@ class Job:
     row_id: int
     message: Message
     attempts: int
+    broadcast_id: int | None = None  # a broadcast's message is not sent once it is cancelled
 
     @property
     def chat_id(self) -> int:
@@ -44,11 +45,13 @@ async def enqueue(
     now: datetime,
     not_before: datetime | None = None,
     round_id: int | None = None,
+    broadcast_id: int | None = None,
     claimed_by: str | None = None,
 ) -> list[Job]:
     """Write messages as outbox rows, in one multi-row INSERT, sent in the order given.
 
-    `not_before` holds them back (quiet hours); `round_id` says which round they open.
+    `not_before` holds them back (quiet hours); `round_id` says which round they open,
+    `broadcast_id` which broadcast they carry.
     With `claimed_by`, replies are written already claimed by that worker's sender, and
     returned for it to send at once: the sender need not find them again (a claim query per
     batch). If the worker dies before sending them, they are released like any claim of a
@@ -63,6 +66,8 @@ async def enqueue(
     }
     if round_id is not None:
         fixed["round_id"] = round_id
+    if broadcast_id is not None:
+        fixed["broadcast_id"] = broadcast_id
     if claimed_by is not None:
         fixed |= {"claimed_at": None, "claimed_by": None}
     claim = {"status": OutboxStatus.SENDING, "attempts": 1, "claimed_at": now}
@@ -194,6 +199,7 @@ async def claim_due(
             table.c.priority,
             table.c.not_before,
             table.c.person_id,
+            table.c.broadcast_id,
         )
     )
     rows = list(claimed.all())
@@ -208,7 +214,7 @@ async def claim_due(
         except (KeyError, TypeError, ValueError):
             unreadable.append(row.id)  # would fail every claim again: set aside, visibly
             continue
-        jobs.append(Job(row.id, message, row.attempts))
+        jobs.append(Job(row.id, message, row.attempts, row.broadcast_id))
     if unreadable:
         await session.execute(
             update(table)

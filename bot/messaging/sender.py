@@ -28,6 +28,7 @@ from bot.db.database import Database
 from bot.db.models import OutboxMessage, OutboxStatus, Priority
 from bot.db.models.base import table_of
 from bot.lib.clock import Clock
+from bot.messaging.cancels import CANCELLED, CancelledBroadcasts
 from bot.messaging.delivery import RefusedError, ThrottledError, TransientError, Transport
 from bot.messaging.lanes import Lane
 from bot.messaging.limits import ChatSpacing, RateLimiter, SendLimits
@@ -91,6 +92,7 @@ class OutboxSender:
         self.spacing = ChatSpacing(self.limits.chat_interval_s)
         # Bounds requests in flight, not chats: a chat waiting out its spacing holds no slot.
         self.gate = asyncio.Semaphore(concurrency)
+        self.cancels = CancelledBroadcasts(runtime.db)
         self.recorded: list[tuple[Job, Outcome]] = []
         self.record_batch = 100
         self.linger_s = 0.02
@@ -151,6 +153,9 @@ class OutboxSender:
                 # press left a family's next question waiting behind it.
                 if not self.transport.unlimited(job.message):
                     await (self.paid_limiter if paid else self.limiter).acquire()
+                # Asked last, after the waits: a cancel during them still stops this one.
+                if job.broadcast_id is not None and await self.cancels.cancelled(job.broadcast_id):
+                    return Outcome(OutboxStatus.FAILED, error=CANCELLED)
                 result = await self.transport.deliver(job.message, paid=paid)
         except ThrottledError as error:
             self.limiter.pause(error.seconds)

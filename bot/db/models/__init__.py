@@ -13,6 +13,8 @@ from bot.db.models.checkins import (
 )
 from bot.db.models.messaging import (
     Broadcast,
+    BroadcastSkip,
+    BroadcastStatus,
     InboxUpdate,
     OutboxMessage,
     OutboxStatus,
@@ -36,6 +38,8 @@ __all__ = [
     "Base",
     "BotState",
     "Broadcast",
+    "BroadcastSkip",
+    "BroadcastStatus",
     "Cohort",
     "Conversation",
     "ConversationStatus",

@@ -105,14 +105,60 @@ class OutboxMessage(Base):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
 
 
+class BroadcastStatus(StrEnum):
+    DRAFT = "draft"  # being written in /siaran; not sent
+    SCHEDULED = "scheduled"  # waits for send_at (a repeating one stays here)
+    SENDING = "sending"  # its outbox rows are written; some may still wait
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
 class Broadcast(Base):
+    """An announcement from staff to an audience; its messages are outbox rows.
+
+    A repeating broadcast (`repeat` is a schedule) stays scheduled and, at each `send_at`,
+    an occurrence (a row with `parent_id`) is sent; reports are per occurrence.
+    """
+
     __tablename__ = "broadcasts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_by_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    text: Mapped[str] = mapped_column(Text)
+    # Who, for the audit log and reports: a person id, or the CLI's operating-system user.
+    actor: Mapped[str] = mapped_column(String(80), default="")
+    status: Mapped[BroadcastStatus] = mapped_column(
+        str_enum(BroadcastStatus, "broadcast_status"), default=BroadcastStatus.DRAFT
+    )
+    # What the /siaran dialog in Telegram waits for next, while a draft.
+    step: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)  # in `language`, for everyone without their own
+    language: Mapped[str] = mapped_column(String(16), default="id")
+    texts: Mapped[dict[str, Any]] = mapped_column(default=dict)  # other languages: code -> text
+    photo_file_id: Mapped[str | None] = mapped_column(String(200))
+    # "text", or "results": each village is sent its own figures.
+    kind: Mapped[str] = mapped_column(String(16), default="text")
     audience: Mapped[str] = mapped_column(String(500), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
     send_at: Mapped[datetime]
+    repeat: Mapped[str | None] = mapped_column(String(64))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
     created_at: Mapped[datetime]
     queued_at: Mapped[datetime | None]
     recipients: Mapped[int | None] = mapped_column(Integer)
+    skipped: Mapped[int | None] = mapped_column(Integer)
+    finished_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    # The sender's preview message, edited with the progress while the broadcast goes out.
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_text: Mapped[str | None] = mapped_column(Text)  # the last shown, not sent twice
+
+
+class BroadcastSkip(Base):
+    """A person in a broadcast's audience who was not sent it, and why (paused, unreachable)."""
+
+    __tablename__ = "broadcast_skips"
+
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(24))

@@ -4,6 +4,7 @@ from bot.lib.scheduling.errors import ScheduleError
 from bot.lib.scheduling.quiet import QuietHours, is_quiet, next_allowed, parse_quiet_hours
 from bot.lib.scheduling.schedule import (
     MonthlySchedule,
+    MonthlyWeekdaySchedule,
     Schedule,
     WeeklySchedule,
     next_occurrence,
@@ -16,6 +17,7 @@ from bot.lib.scheduling.zones import INDONESIAN_ZONES, resolve_timezone
 __all__ = [
     "INDONESIAN_ZONES",
     "MonthlySchedule",
+    "MonthlyWeekdaySchedule",
     "QuietHours",
     "Schedule",
     "ScheduleError",

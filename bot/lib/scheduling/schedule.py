@@ -6,6 +6,8 @@ Accepted forms (case-insensitive, English or Indonesian words):
 - every N weeks: ``every 2 weeks mon 08:00``, ``tiap 2 minggu sen 08:00``
 - monthly: ``monthly 15 08:00``, ``bulanan 15 08:00`` (day 29–31 in a shorter month means
   that month's last day)
+- monthly on a weekday: ``monthly first mon 08:00``, ``monthly last fri 08:00``,
+  ``bulanan senin pertama 08:00``, ``bulanan jumat terakhir 08:00`` (either word order)
 
 Times are 24-hour ``HH:MM``; ``8:00`` and ``08.00`` (as Indonesians often write it) are read
 too. Every schedule has one canonical spelling (``str(schedule)``), which is what is stored.
@@ -46,6 +48,7 @@ _EVERY_WORDS = frozenset({"every", "tiap", "setiap"})
 _WEEK_WORDS = frozenset({"week", "weeks", "minggu"})
 _WEEKLY_WORDS = frozenset({"weekly", "mingguan"})
 _MONTHLY_WORDS = frozenset({"monthly", "bulanan"})
+_ORDINALS = {"first": "first", "pertama": "first", "last": "last", "terakhir": "last"}
 _TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 MSG_EMPTY = N_(
@@ -117,7 +120,35 @@ class MonthlySchedule:
         return str(self)
 
 
-Schedule: TypeAlias = WeeklySchedule | MonthlySchedule
+@dataclass(frozen=True, slots=True)
+class MonthlyWeekdaySchedule:
+    """On the first or the last given weekday of every month."""
+
+    weekday: int  # 0 = Monday
+    which: str  # "first" or "last"
+    at: time
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6 or self.which not in ("first", "last"):
+            raise ValueError("weekday 0-6 and which first|last")
+        _check_time(self.at)
+
+    def __str__(self) -> str:
+        return f"monthly {self.which} {DAY_CODES[self.weekday]} {self.at:%H:%M}"
+
+    @property
+    def canonical(self) -> str:
+        return str(self)
+
+    def day_in(self, year: int, month: int) -> date:
+        if self.which == "first":
+            first = date(year, month, 1)
+            return first + timedelta(days=(self.weekday - first.weekday()) % 7)
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        return last - timedelta(days=(last.weekday() - self.weekday) % 7)
+
+
+Schedule: TypeAlias = WeeklySchedule | MonthlySchedule | MonthlyWeekdaySchedule
 
 
 def _check_time(at: time) -> None:
@@ -163,6 +194,11 @@ def parse_schedule(value: str) -> Schedule:
         raise ScheduleError(MSG_EMPTY)
     head, rest = words[0], words[1:]
     if head in _MONTHLY_WORDS:
+        if len(rest) == 3 and (rest[0] in _ORDINALS or rest[1] in _ORDINALS):
+            ordinal, day = (rest[0], rest[1]) if rest[0] in _ORDINALS else (rest[1], rest[0])
+            return MonthlyWeekdaySchedule(
+                weekday=_parse_day(day), which=_ORDINALS[ordinal], at=_parse_time(rest[2])
+            )
         if len(rest) != 2:
             raise ScheduleError(MSG_UNREADABLE, value=value.strip())
         if not _is_number(rest[0]):
@@ -223,8 +259,10 @@ def _slots_from(
     else:
         year, month = first_day.year, first_day.month
         while True:
-            last = calendar.monthrange(year, month)[1]
-            day = date(year, month, min(schedule.day, last))
+            if isinstance(schedule, MonthlyWeekdaySchedule):
+                day = schedule.day_in(year, month)
+            else:
+                day = date(year, month, min(schedule.day, calendar.monthrange(year, month)[1]))
             if day >= first_day:
                 yield _slot(day, schedule.at, zone)
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -360,3 +360,41 @@ def test_next_allowed_is_never_quiet_and_never_earlier(
     assert allowed - at <= timedelta(hours=26)
     if tz != "Europe/Amsterdam" and tz != "America/New_York":
         assert not is_quiet(allowed, tz, quiet)
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("monthly first mon 08:00", "monthly first mon 08:00"),
+        ("bulanan senin pertama 08.00", "monthly first mon 08:00"),
+        ("monthly last fri 16:30", "monthly last fri 16:30"),
+        ("bulanan terakhir jumat 16:30", "monthly last fri 16:30"),
+    ],
+)
+def test_monthly_on_a_weekday_is_read_in_either_language_and_word_order(
+    text: str, canonical: str
+) -> None:
+    assert str(parse_schedule(text)) == canonical
+    assert str(parse_schedule(canonical)) == canonical
+
+
+def test_first_and_last_weekday_of_the_month_fall_on_the_right_dates() -> None:
+    first_monday = parse_schedule("monthly first mon 08:00")
+    last_friday = parse_schedule("monthly last fri 08:00")
+    after = utc(2026, 11, 30, 12)  # a Monday, the last day of November
+    # December 2026 begins on a Tuesday: its first Monday is the 7th; its last Friday the 25th.
+    assert next_occurrence(first_monday, after, JAKARTA, ANCHOR) == datetime(
+        2026, 12, 7, 8, tzinfo=ZoneInfo(JAKARTA)
+    )
+    assert next_occurrence(last_friday, after, JAKARTA, ANCHOR) == datetime(
+        2026, 12, 25, 8, tzinfo=ZoneInfo(JAKARTA)
+    )
+    # Half an hour before the last Friday of a month, that same day comes next.
+    on_the_day = datetime(2026, 12, 25, 7, 30, tzinfo=ZoneInfo(JAKARTA))
+    assert next_occurrence(last_friday, on_the_day, JAKARTA, ANCHOR).day == 25
+
+
+def test_an_ordinal_with_an_unknown_day_names_the_day() -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule("monthly first funday 08:00")
+    assert "funday" in caught.value.translate(translator("en"))

@@ -1,0 +1,1 @@
+"""Broadcasts: announcements from staff to an audience, sent through the outbox."""

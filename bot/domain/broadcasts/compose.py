@@ -1,0 +1,47 @@
+"""A broadcast's words: checked before anything is written, and each person's own version."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.domain.broadcasts.errors import BroadcastError
+from bot.lib.i18n import N_, resolve_locale
+
+NAME = "{nama}"  # the recipient's name, as staff write it (any other braces stay as typed)
+TEXT_LIMIT = 4096  # Telegram's limits, in characters
+CAPTION_LIMIT = 1024
+
+MSG_EMPTY = N_("The message is empty: write the announcement, for example “Pengering tiba Kamis”.")
+MSG_TOO_LONG = N_(
+    "The message is {length} characters long; Telegram takes at most {limit}. Shorten it."
+)
+MSG_CAPTION_TOO_LONG = N_(
+    "A photo's caption is {length} characters long; Telegram takes at most {limit}. Shorten "
+    "it, or send the text as its own broadcast."
+)
+
+
+def check_text(text: str, *, photo: bool, longest_name: int = 0) -> str:
+    """The text as it will be stored, or BroadcastError. `{nama}` counts as the longest name
+    in the audience: the limit holds for every recipient, not just the one previewed."""
+    cleaned = text.strip()
+    if not cleaned and not photo:
+        raise BroadcastError(MSG_EMPTY)
+    limit = CAPTION_LIMIT if photo else TEXT_LIMIT
+    length = len(cleaned) + cleaned.count(NAME) * (longest_name - len(NAME))
+    if length > limit:
+        message = MSG_CAPTION_TOO_LONG if photo else MSG_TOO_LONG
+        raise BroadcastError(message, length=length, limit=limit)
+    return cleaned
+
+
+def text_for(
+    default_text: str,
+    texts: Mapping[str, str],
+    *,
+    language: str | None,
+    name: str,
+) -> str:
+    """The person's own language when the broadcast has it, the default text otherwise."""
+    own = texts.get(resolve_locale(language)) if language else None
+    return (own or default_text).replace(NAME, name)

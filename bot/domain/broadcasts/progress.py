@@ -1,0 +1,150 @@
+"""A broadcast going out, as its sender sees it: the preview message edited with the
+progress every few seconds, and a delivery report when the last message is out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.database import Database
+from bot.db.models import Broadcast, BroadcastStatus, Person
+from bot.domain.broadcasts.dispatch import release_due
+from bot.domain.broadcasts.lifecycle import Cancelled, cancel
+from bot.domain.broadcasts.tally import Tally, tally
+from bot.lib.i18n import N_, Translator, translator
+from bot.messaging.messages import Button, Edit, Message, Outgoing
+from bot.messaging.outbox import enqueue
+
+CANCEL_PREFIX = "bx:"  # the cancel button on a progress message: bx:<broadcast id>
+
+GOING_OUT = N_("📣 Broadcast {id} is going out: {sent} sent, {waiting} to go, {failed} failed.")
+WAITS_QUIET = N_("The rest wait for the quiet hours to end: they go from {time}.")
+CANCEL = N_("Cancel the broadcast")
+DONE = N_(
+    "📣 Broadcast {id} is done.\n"
+    "Delivered: {sent}\n"
+    "Skipped: {skipped} ({paused} paused, {unreachable} unreachable)\n"
+    "Blocked the bot while it went out: {blocked}\n"
+    "Failed: {failed}"
+)
+CANCELLED = N_(
+    "📣 Broadcast {id} was cancelled: {sent} had been delivered, {cancelled} were not sent."
+)
+DETAILS = N_("Who did not get it, and why: kabar broadcast status {id}")
+
+
+def progress_text(broadcast: Broadcast, counts: Tally, t: Translator, now: datetime) -> str:
+    n = t.format_number
+    lines = [
+        t.gettext(GOING_OUT).format(
+            id=broadcast.id,
+            sent=n(counts.sent),
+            waiting=n(counts.waiting),
+            failed=n(counts.failed + counts.blocked),
+        )
+    ]
+    if counts.next_due is not None and counts.next_due > now:
+        at = t.format_datetime(counts.next_due, broadcast.timezone, "EEEE HH:mm")
+        lines.append(t.gettext(WAITS_QUIET).format(time=at))
+    else:
+        rate = counts.rate_per_s()
+        if rate:
+            minutes = max(1, round(counts.waiting / rate / 60))
+            left = t.ngettext(
+                "About {minutes} minute left at the current rate.",
+                "About {minutes} minutes left at the current rate.",
+                minutes,
+            )
+            lines.append(left.format(minutes=n(minutes)))
+    return "\n".join(lines)
+
+
+def report_text(broadcast: Broadcast, counts: Tally, t: Translator) -> str:
+    n = t.format_number
+    if broadcast.status is BroadcastStatus.CANCELLED:
+        head = t.gettext(CANCELLED).format(
+            id=broadcast.id, sent=n(counts.sent), cancelled=n(counts.cancelled + counts.waiting)
+        )
+    else:
+        head = t.gettext(DONE).format(
+            id=broadcast.id,
+            sent=n(counts.sent),
+            skipped=n(counts.skipped),
+            paused=n(counts.paused),
+            unreachable=n(counts.unreachable),
+            blocked=n(counts.blocked),
+            failed=n(counts.failed),
+        )
+    return head + "\n" + t.gettext(DETAILS).format(id=broadcast.id)
+
+
+async def _sender(session: AsyncSession, broadcast: Broadcast) -> tuple[Person | None, Translator]:
+    person = await session.get(Person, broadcast.created_by_id) if broadcast.created_by_id else None
+    return person, translator(person.language if person else None)
+
+
+async def show_progress(session: AsyncSession, *, now: datetime) -> int:
+    """Edits each sending broadcast's progress message when its figures moved; finishes
+    those with nothing left to send. Returns the messages written."""
+    live = await session.scalars(
+        select(Broadcast).where(Broadcast.status == BroadcastStatus.SENDING).order_by(Broadcast.id)
+    )
+    written = 0
+    for broadcast in list(live):
+        counts = await tally(session, broadcast.id)
+        if counts.waiting == 0:
+            broadcast.status = BroadcastStatus.DONE
+            broadcast.finished_at = now
+        messages = await updates_for(session, broadcast, counts, now=now)
+        await enqueue(session, messages, now=now)
+        written += len(messages)
+    return written
+
+
+async def updates_for(
+    session: AsyncSession, broadcast: Broadcast, counts: Tally, *, now: datetime
+) -> list[Message]:
+    """The progress edit (when it changed) and, once over, the delivery report."""
+    chat, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
+    if chat is None:
+        return []  # sent from the command line: `kabar broadcast status` shows it
+    person, t = await _sender(session, broadcast)
+    person_id = person.id if person else None
+    over = broadcast.status in (BroadcastStatus.DONE, BroadcastStatus.CANCELLED)
+    text = report_text(broadcast, counts, t) if over else progress_text(broadcast, counts, t, now)
+    if text == broadcast.progress_text:
+        return []
+    broadcast.progress_text = text
+    buttons = () if over else ((Button(t.gettext(CANCEL), f"{CANCEL_PREFIX}{broadcast.id}"),),)
+    if message_id is not None and not over:
+        return [Edit(chat, message_id, text, buttons, person_id=person_id)]
+    # The report is a message of its own, so the phone shows it as new.
+    messages: list[Message] = []
+    if message_id is not None:
+        progress = progress_text(broadcast, counts, t, now)
+        messages.append(Edit(chat, message_id, progress, (), person_id=person_id))
+    messages.append(Outgoing(chat_id=chat, text=text, person_id=person_id))
+    return messages
+
+
+async def cancel_and_report(
+    session: AsyncSession, broadcast_id: int, *, actor: str, now: datetime
+) -> Cancelled:
+    """Cancels, and tells the sender in Telegram (if it was sent from there) where it stopped."""
+    done = await cancel(session, broadcast_id, actor=actor, now=now)
+    broadcast = await session.get(Broadcast, broadcast_id)
+    if broadcast is not None:
+        counts = await tally(session, broadcast_id)
+        await enqueue(session, await updates_for(session, broadcast, counts, now=now), now=now)
+    return done
+
+
+async def watch_broadcasts(db: Database, *, now: datetime) -> int:
+    """The clock's job: due broadcasts go out, then each one's progress is shown."""
+    async with db.transaction() as session:
+        written = await release_due(session, now=now)
+    async with db.transaction() as session:
+        written += await show_progress(session, now=now)
+    return written
