@@ -75,11 +75,9 @@ def alerts(live_only: bool, cohort: str | None, facilitator: str | None, fmt: st
         _print_table(rows, now, t, config.timezone)
 
 
-def _age_days(row: BoardRow, now: datetime) -> int:
-    return max((now - row.opened_at).days, 0)
-
-
 def _write_csv(rows: list[BoardRow], now: datetime) -> None:
+    from bot.domain.alerts.board import age_days
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
@@ -96,7 +94,7 @@ def _write_csv(rows: list[BoardRow], now: datetime) -> None:
                 row.status.value,
                 row.level,
                 row.opened_at.isoformat(),
-                _age_days(row, now),
+                age_days(row, now),
                 row.last_action or "",
                 row.last_action_at.isoformat() if row.last_action_at else "",
                 row.last_actor or "",
@@ -107,14 +105,8 @@ def _write_csv(rows: list[BoardRow], now: datetime) -> None:
 def _print_table(rows: list[BoardRow], now: datetime, t: Translator, tz: str) -> None:
     from rich.table import Table
 
-    from bot.domain.alerts.cards import ACTION_LABELS, REASONS
+    from bot.domain.alerts import board
 
-    statuses = {
-        "open": t.gettext("not acknowledged"),
-        "acknowledged": t.gettext("acknowledged"),
-        "resolved": t.gettext("resolved"),
-        "closed": t.gettext("closed by itself"),
-    }
     table = Table(title=t.gettext("Alerts"), title_justify="left")
     table.add_column("#", justify="right")
     table.add_column(t.gettext("Family"), overflow="fold")
@@ -125,26 +117,14 @@ def _print_table(rows: list[BoardRow], now: datetime, t: Translator, tz: str) ->
     table.add_column(t.gettext("Age"), justify="right")
     table.add_column(t.gettext("Last action"), overflow="fold")
     for row in rows:
-        status = statuses[row.status.value]
-        if row.level == "coordinator":
-            status = t.gettext("{status}, with the coordinator").format(status=status)
-        days = _age_days(row, now)
-        last = "—"
-        if row.last_action is not None and row.last_action_at is not None:
-            label = ACTION_LABELS.get(row.last_action)
-            last = t.gettext("{action} by {name}, {when}").format(
-                action=t.gettext(label) if label else row.last_action,
-                name=row.last_actor or "—",
-                when=t.format_datetime(row.last_action_at, tz, WHEN_FORMAT),
-            )
         table.add_row(
             str(row.alert_id),
             t.gettext("{name} ({id})").format(name=row.name, id=row.person_id),
             row.village or "—",
             row.facilitator or "—",
-            t.gettext(REASONS[row.rule]) if row.rule in REASONS else row.rule,
-            status,
-            t.ngettext("{count} day", "{count} days", days).format(count=t.format_number(days)),
-            last,
+            board.reason_text(row, t),
+            board.status_text(row, t),
+            board.age_text(row, now, t),
+            board.last_action_text(row, t, tz, WHEN_FORMAT) or "—",
         )
     print_table(table)

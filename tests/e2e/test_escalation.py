@@ -14,7 +14,14 @@ from sqlalchemy import select
 
 from bot.app.serve import serve
 from bot.db.database import Database
-from bot.db.models import Alert, AlertAction, AlertStatus, Attachment, Invitation
+from bot.db.models import (
+    Alert,
+    AlertAction,
+    AlertStatus,
+    Attachment,
+    AuditEntry,
+    Invitation,
+)
 from bot.lib.clock import FakeClock
 from bot.lib.config import Settings
 from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
@@ -175,6 +182,10 @@ async def test_quiet_families_reach_the_facilitator_then_the_coordinator(
         alerts = {a.person_id: a for a in (await session.execute(select(Alert))).scalars()}
         actions = (await session.execute(select(AlertAction))).scalars().all()
         voice = (await session.execute(select(Attachment))).scalar_one()
+        logged = (
+            await session.execute(select(AuditEntry).where(AuditEntry.action.like("alert.%")))
+        ).scalars()
+        audited = [(e.actor, e.action, e.subject) for e in logged]
     assert "KPM-02" not in alerts  # John, who answers, is never the subject of an alert
     assert alerts["KPM-01"].status is AlertStatus.CLOSED
     assert alerts["KPM-03"].level == "coordinator"
@@ -182,6 +193,8 @@ async def test_quiet_families_reach_the_facilitator_then_the_coordinator(
         ("PDP-01", "contacted"),
         ("PDP-01", "note"),
     ]
+    # Each action taken in Telegram is in the audit log: the button's and the note's.
+    assert audited == [("PDP-01", "alert.contacted", "KPM-01"), ("PDP-01", "alert.note", "KPM-01")]
     assert (voice.alert_id, voice.kind, voice.purpose) == (
         alerts["KPM-01"].id,
         "voice",

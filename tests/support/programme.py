@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.database import Database
 from bot.db.models import Cohort, Invitation, Person, Role
@@ -79,18 +82,27 @@ async def seed_programme(db: Database, *, unit: str = "kg") -> None:
                 language="jv",
             ),
         ]
-        for person in people:
-            person.created_at = NOW
-            person.updated_at = NOW
-            person.attributes = {}
-            session.add(person)
-            await session.flush()
-        for person_id, code in CODES.items():
-            session.add(
-                Invitation(
-                    person_id=person_id,
-                    code=code,
-                    created_at=NOW,
-                    expires_at=NOW + timedelta(days=3650),
-                )
+        await add_people(session, people)
+        invite(session, CODES)
+
+
+async def add_people(session: AsyncSession, people: Iterable[Person]) -> None:
+    """Roster rows as an import leaves them; flushed one by one, supervisors first."""
+    for person in people:
+        person.created_at = person.updated_at = NOW
+        person.attributes = {}
+        session.add(person)
+        await session.flush()
+
+
+def invite(session: AsyncSession, codes: Mapping[str, str]) -> None:
+    """An invitation per person ID, with the fixed code given, valid for years."""
+    for person_id, code in codes.items():
+        session.add(
+            Invitation(
+                person_id=person_id,
+                code=code,
+                created_at=NOW,
+                expires_at=NOW + timedelta(days=3650),
             )
+        )

@@ -6,14 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.db.models import Alert, AlertAction, AlertStatus, Cohort, Person
+from bot.domain.alerts.cards import ACTION_LABELS, REASONS
 from bot.domain.cohorts import require_cohort
+from bot.lib.i18n import N_, Translator
 
 LIVE = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+STATUS_WORDS = {
+    AlertStatus.OPEN: N_("not acknowledged"),
+    AlertStatus.ACKNOWLEDGED: N_("acknowledged"),
+    AlertStatus.RESOLVED: N_("resolved"),
+    AlertStatus.CLOSED: N_("closed by itself"),
+}
+WITH_COORDINATOR = N_("{status}, with the coordinator")
+LAST_ACTION = N_("{action} by {name}, {when}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +50,14 @@ async def alert_board(
     live_only: bool = False,
     cohort: str | None = None,
     facilitator: str | None = None,
+    scope: ColumnElement[bool] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[BoardRow]:
     """Alerts, unacknowledged first, then acknowledged, then the closed ones; oldest first
-    within each. Raises CohortError for an unknown cohort."""
-    family, supervisor, actor = aliased(Person), aliased(Person), aliased(Person)
+    within each. `scope` is a filter on the family (`Person`), as from
+    `facilitators.scope.visible_families`. Raises CohortError for an unknown cohort."""
+    supervisor, actor = aliased(Person), aliased(Person)
     last = (
         select(AlertAction.alert_id, func.max(AlertAction.id).label("action_id"))
         .group_by(AlertAction.alert_id)
@@ -57,9 +71,9 @@ async def alert_board(
     statement = (
         select(
             Alert.id,
-            family.id,
-            family.name,
-            family.village,
+            Person.id,
+            Person.name,
+            Person.village,
             Cohort.name,
             supervisor.id,
             supervisor.name,
@@ -71,20 +85,17 @@ async def alert_board(
             AlertAction.at,
             actor.name,
         )
-        .join(family, family.id == Alert.person_id)
-        .outerjoin(Cohort, Cohort.id == family.cohort_id)
-        .outerjoin(supervisor, supervisor.id == family.supervisor_id)
+        .join(Person, Person.id == Alert.person_id)
+        .outerjoin(Cohort, Cohort.id == Person.cohort_id)
+        .outerjoin(supervisor, supervisor.id == Person.supervisor_id)
         .outerjoin(last, last.c.alert_id == Alert.id)
         .outerjoin(AlertAction, AlertAction.id == last.c.action_id)
         .outerjoin(actor, actor.id == AlertAction.actor_id)
+        .where(*await _filters(session, live_only, cohort, facilitator, scope))
         .order_by(order, Alert.opened_at, Alert.id)
+        .offset(offset)
+        .limit(limit)
     )
-    if live_only:
-        statement = statement.where(Alert.status.in_(LIVE))
-    if cohort is not None:
-        statement = statement.where(family.cohort_id == (await require_cohort(session, cohort)).id)
-    if facilitator is not None:
-        statement = statement.where(family.supervisor_id == facilitator)
     rows = (await session.execute(statement)).all()
     return [
         BoardRow(
@@ -120,3 +131,71 @@ async def alert_board(
             actor_name,
         ) in rows
     ]
+
+
+async def board_counts(
+    session: AsyncSession, *, scope: ColumnElement[bool] | None = None
+) -> dict[AlertStatus, int]:
+    """How many alerts of each status the board (with the same `scope`) holds."""
+    rows = await session.execute(
+        select(Alert.status, func.count())
+        .join(Person, Person.id == Alert.person_id)
+        .where(*await _filters(session, False, None, None, scope))
+        .group_by(Alert.status)
+    )
+    return {status: count for status, count in rows.all()}
+
+
+async def _filters(
+    session: AsyncSession,
+    live_only: bool,
+    cohort: str | None,
+    facilitator: str | None,
+    scope: ColumnElement[bool] | None,
+) -> list[ColumnElement[bool]]:
+    """The board's filters, on Alert and on the family as `Person`."""
+    found: list[ColumnElement[bool]] = []
+    if live_only:
+        found.append(Alert.status.in_(LIVE))
+    if cohort is not None:
+        found.append(Person.cohort_id == (await require_cohort(session, cohort)).id)
+    if facilitator is not None:
+        found.append(Person.supervisor_id == facilitator)
+    if scope is not None:
+        found.append(scope)
+    return found
+
+
+# How the CLI table and the Telegram board say a row, in the reader's language.
+
+
+def age_days(row: BoardRow, now: datetime) -> int:
+    return max((now - row.opened_at).days, 0)
+
+
+def age_text(row: BoardRow, now: datetime, t: Translator) -> str:
+    days = age_days(row, now)
+    return t.ngettext("{count} day", "{count} days", days).format(count=t.format_number(days))
+
+
+def reason_text(row: BoardRow, t: Translator) -> str:
+    return t.gettext(REASONS[row.rule]) if row.rule in REASONS else row.rule
+
+
+def status_text(row: BoardRow, t: Translator) -> str:
+    status = t.gettext(STATUS_WORDS[row.status])
+    if row.level == "coordinator":
+        return t.gettext(WITH_COORDINATOR).format(status=status)
+    return status
+
+
+def last_action_text(row: BoardRow, t: Translator, tz: str, fmt: str) -> str | None:
+    """ "Contacted by Wagiyem, 4 Jan 10:00"; None when nobody has acted yet."""
+    if row.last_action is None or row.last_action_at is None:
+        return None
+    label = ACTION_LABELS.get(row.last_action)
+    return t.gettext(LAST_ACTION).format(
+        action=t.gettext(label) if label else row.last_action,
+        name=row.last_actor or "—",
+        when=t.format_datetime(row.last_action_at, tz, fmt),
+    )

@@ -264,19 +264,26 @@ async def act(
         alert.closed_reason = "resolved"
     elif alert.status is AlertStatus.OPEN:
         alert.status = AlertStatus.ACKNOWLEDGED
-    audit(
-        session,
-        at=now,
-        actor=actor.id,
-        action=f"alert.{action}",
-        subject=alert.person_id,
-        details={"alert": alert.id},
-    )
+    audit_action(session, actor.id, alert, action, now)
     t = translator(actor.language)
     return t.gettext(ACTION_DONE).format(
         action=t.gettext(ACTION_LABELS[action]),
         name=actor.name,
         when=t.format_datetime(now, tz, "d MMM HH:mm"),
+    )
+
+
+def audit_action(
+    session: AsyncSession, actor_id: str, alert: Alert, action: str, now: datetime
+) -> None:
+    """Every action on an alert, from a button or a note, is one audit row."""
+    audit(
+        session,
+        at=now,
+        actor=actor_id,
+        action=f"alert.{action}",
+        subject=alert.person_id,
+        details={"alert": alert.id},
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.db.models import Alert, AlertAction, Attachment
 from bot.dialogue.binding import Turn
+from bot.domain.alerts.cards import audit_action
 from bot.flows.engine import Keep, Limits
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Message, Outgoing
@@ -42,6 +43,7 @@ class AlertNoteBinding:
                 at=turn.now,
             )
         )
+        audit_action(turn.session, turn.person.id, alert, "note", turn.now)
         for keep in kept:  # a voice note is kept as an attachment of the alert
             turn.session.add(
                 Attachment(

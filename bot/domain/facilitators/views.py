@@ -85,15 +85,15 @@ class Page:
     buttons: tuple[tuple[Button, ...], ...] = ()
 
 
-def _fit(text: str) -> str:
+def fit(text: str) -> str:
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 2] + "\n…"
 
 
-def _pages(total: int, per_page: int) -> int:
+def page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
-def _navigation(prefix: str, page: int, pages: int) -> tuple[Button, ...]:
+def navigation(prefix: str, page: int, pages: int) -> tuple[Button, ...]:
     row: list[Button] = []
     if page > 1:
         row.append(Button("‹", f"{prefix}:{page - 1}"))
@@ -131,7 +131,7 @@ async def family_page(session: AsyncSession, viewer: Person, t: Translator, page
     total = sum(counts.values())
     if total == 0:
         return Page(t.gettext(NO_FAMILIES))
-    pages = _pages(total, FAMILIES_PER_PAGE)
+    pages = page_count(total, FAMILIES_PER_PAGE)
     page = min(page, pages)
     families = (
         (
@@ -163,8 +163,8 @@ async def family_page(session: AsyncSession, viewer: Person, t: Translator, page
             )
         )
     lines += ["", t.gettext(PAGE_OF).format(page=page, pages=pages)]
-    nav = _navigation(FAMILY_PAGE, page, pages)
-    return Page(_fit("\n".join(lines)), (nav,) if nav else ())
+    nav = navigation(FAMILY_PAGE, page, pages)
+    return Page(fit("\n".join(lines)), (nav,) if nav else ())
 
 
 async def family_lookup(session: AsyncSession, viewer: Person, t: Translator, query: str) -> str:
@@ -205,7 +205,7 @@ async def family_lookup(session: AsyncSession, viewer: Person, t: Translator, qu
     if len(matches) > MAX_MATCHES:
         more = await session.scalar(select(func.count()).select_from(Person).where(scope, matching))
         lines.append(t.gettext(MORE_MATCHES).format(count=max(0, (more or 0) - MAX_MATCHES)))
-    return _fit("\n".join(lines))
+    return fit("\n".join(lines))
 
 
 def _record_text(record: FollowUpRecord, t: Translator) -> str:
@@ -278,7 +278,7 @@ async def history(session: AsyncSession, family: Person, t: Translator) -> str:
                 date=t.format_date(alert.opened_at, "d MMM"),
             )
         )
-    return _fit("\n".join(lines))
+    return fit("\n".join(lines))
 
 
 async def alert_page(session: AsyncSession, viewer: Person, t: Translator, page: int) -> Page:
@@ -287,7 +287,7 @@ async def alert_page(session: AsyncSession, viewer: Person, t: Translator, page:
     total = await session.scalar(select(func.count()).select_from(Alert).where(*mine)) or 0
     if total == 0:
         return Page(t.gettext(NO_ALERTS))
-    pages = _pages(total, ALERTS_PER_PAGE)
+    pages = page_count(total, ALERTS_PER_PAGE)
     page = min(page, pages)
     first = (page - 1) * ALERTS_PER_PAGE
     rows = (
@@ -316,10 +316,17 @@ async def alert_page(session: AsyncSession, viewer: Person, t: Translator, page:
         lines.append(line)
         # The card handler checks may_act again, so these buttons grant nothing by themselves.
         numbers.append(Button(str(number), f"{cards.PREFIX}:{alert.id}:show"))
+    return numbered_page(lines, numbers, page, pages, t)
+
+
+def numbered_page(
+    lines: list[str], numbers: list[Button], page: int, pages: int, t: Translator
+) -> Page:
+    """An alert list's page: its lines, "page N of M", number buttons five a row, ‹ ›."""
     if pages > 1:
-        lines += ["", t.gettext(ALERTS_PAGE_OF).format(page=page, pages=pages)]
+        lines = [*lines, "", t.gettext(ALERTS_PAGE_OF).format(page=page, pages=pages)]
     buttons = [tuple(numbers[i : i + 5]) for i in range(0, len(numbers), 5)]
-    nav = _navigation(ALERT_PAGE, page, pages)
+    nav = navigation(ALERT_PAGE, page, pages)
     if nav:
         buttons.append(nav)
-    return Page(_fit("\n".join(lines)), tuple(buttons))
+    return Page(fit("\n".join(lines)), tuple(buttons))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import Person
-from bot.domain.facilitators import views
+from bot.db.models import Person, Role
+from bot.domain.facilitators import board, views
 from bot.domain.facilitators.scope import is_facilitator_side
 from bot.lib.i18n import N_, Translator, translator
 from bot.messaging.messages import Outgoing
@@ -51,13 +51,22 @@ async def on_families(update: Update, context: KabarContext) -> None:
     )
 
 
+async def _alerts(context: KabarContext, person: Person, t: Translator, number: int) -> views.Page:
+    """A facilitator's own open alerts; for staff and coordinators the board of their scope."""
+    work = context.work
+    if person.role is Role.FACILITATOR:
+        return await views.alert_page(work.session, person, t, number)
+    tz = context.runtime.settings.timezone
+    return await board.board_page(work.session, person, t, number, work.now, tz)
+
+
 async def on_alerts(update: Update, context: KabarContext) -> None:
-    """/peringatan: the open alerts assigned to the person asking."""
+    """/peringatan: a facilitator's open alerts, the alert board for staff and coordinators."""
     viewer = await _viewer(context)
     if viewer is None:
         return
     person, t, chat_id = viewer
-    page = await views.alert_page(context.work.session, person, t, 1)
+    page = await _alerts(context, person, t, 1)
     context.work.send(
         [Outgoing(chat_id=chat_id, text=page.text, buttons=page.buttons, person_id=person.id)]
     )
@@ -81,7 +90,7 @@ async def on_page_button(update: Update, context: KabarContext) -> None:
     if prefix == views.FAMILY_PAGE:
         page = await views.family_page(work.session, person, t, number)
     else:
-        page = await views.alert_page(work.session, person, t, number)
+        page = await _alerts(context, person, t, number)
     message = query.message
     work.send(
         [

@@ -14,7 +14,6 @@ from bot.db.models import (
     Alert,
     Cohort,
     FollowUpRecord,
-    Invitation,
     ParticipantStatus,
     Person,
     RecordStatus,
@@ -25,7 +24,7 @@ from bot.lib.clock import FakeClock
 from bot.sandbox.fakeapi import FakeTelegram, FakeUser
 from tests.e2e.test_escalation import kabar, register, until
 from tests.support.chat import said
-from tests.support.programme import CODES, NOW, seed_programme
+from tests.support.programme import CODES, NOW, add_people, invite, seed_programme
 
 pytestmark = pytest.mark.e2e
 
@@ -37,14 +36,7 @@ async def seed(db: Database) -> None:
     await seed_programme(db)
     async with db.transaction() as session:
         cohort_id = await session.scalar(select(Cohort.id))
-        session.add(
-            Invitation(
-                person_id="KRD-01",
-                code="krd01-aaaaa-bbbbb-ccccc",
-                created_at=NOW,
-                expires_at=NOW + timedelta(days=3650),
-            )
-        )
+        invite(session, {"KRD-01": "krd01-aaaaa-bbbbb-ccccc"})
         people = [
             Person(id="PDP-02", role=Role.FACILITATOR, name="Sutrisno", supervisor_id=None),
             Person(
@@ -66,11 +58,7 @@ async def seed(db: Database) -> None:
             )
             for n in range(EXTRA_FAMILIES)
         ]
-        for person in people:
-            person.created_at = person.updated_at = NOW
-            person.attributes = {}
-            session.add(person)
-            await session.flush()
+        await add_people(session, people)
         rounds = [
             Round(
                 cohort_id=cohort_id,
@@ -207,8 +195,9 @@ async def test_facilitators_see_their_families_and_alerts(database_url: str, db:
         await facilitator.press("1")
         card = await said(facilitator, "⚠️ Siti Rahayu (KPM-01), Jorongan")
         assert card.buttons[-1] == ["✅ Selesai ditangani", "📝 Tambah catatan"]
+        # A coordinator's /peringatan is the board of their district (test_board.py covers it).
         await coordinator.send_command("peringatan")
-        await said(coordinator, "Tidak ada peringatan terbuka untuk Anda")
+        await said(coordinator, "Peringatan: 1, belum ditanggapi: 1.")
 
         # A family is refused politely, and a forged page press shows nothing.
         await siti.send_command("peserta")
