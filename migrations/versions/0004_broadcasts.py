@@ -1,4 +1,4 @@
-"""broadcasts: status, languages, photo, schedule, occurrences, progress; who was skipped
+"""broadcasts: status, languages, photo, schedule, occurrences, progress; skips and replies
 
 Revision ID: 0004
 Revises: 0003
@@ -58,9 +58,28 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_broadcast_skips_person_id_people')),
     sa.PrimaryKeyConstraint('broadcast_id', 'person_id', name=op.f('pk_broadcast_skips'))
     )
+    op.create_table('broadcast_replies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('broadcast_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.String(length=64), nullable=False),
+    sa.Column('text', sa.Text(), nullable=True),
+    sa.Column('media_kind', sa.String(length=16), nullable=True),
+    sa.Column('file_id', sa.String(length=200), nullable=True),
+    sa.Column('received_at', bot.db.types.UTCDateTime(), nullable=False),
+    sa.Column('forwarded_to_id', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['broadcast_id'], ['broadcasts.id'], name=op.f('fk_broadcast_replies_broadcast_id_broadcasts')),
+    sa.ForeignKeyConstraint(['forwarded_to_id'], ['people.id'], name=op.f('fk_broadcast_replies_forwarded_to_id_people')),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_broadcast_replies_person_id_people')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_broadcast_replies'))
+    )
+    op.create_index(op.f('ix_broadcast_replies_broadcast_id'), 'broadcast_replies', ['broadcast_id'], unique=False)
+    op.create_index(op.f('ix_broadcast_replies_person_id'), 'broadcast_replies', ['person_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_broadcast_replies_person_id'), table_name='broadcast_replies')
+    op.drop_index(op.f('ix_broadcast_replies_broadcast_id'), table_name='broadcast_replies')
+    op.drop_table('broadcast_replies')
     op.drop_table('broadcast_skips')
     with op.batch_alter_table('broadcasts', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_broadcasts_parent_id_broadcasts'), type_='foreignkey')

@@ -22,7 +22,7 @@ from bot.db.models import (
     AuditEntry,
     Invitation,
 )
-from bot.lib.clock import FakeClock
+from bot.lib.clock import Clock, FakeClock
 from bot.lib.config import Settings
 from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
 from tests.support.chat import said
@@ -35,7 +35,7 @@ MONDAY = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)  # 08:00 in Jakarta, a round op
 
 
 @contextlib.asynccontextmanager
-async def kabar(tg: FakeTelegram, database_url: str, clock: FakeClock) -> AsyncIterator[None]:
+async def kabar(tg: FakeTelegram, database_url: str, clock: Clock) -> AsyncIterator[None]:
     settings = Settings(
         bot_token=TEST_TOKEN,
         database_url=database_url,

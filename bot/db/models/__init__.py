@@ -13,6 +13,7 @@ from bot.db.models.checkins import (
 )
 from bot.db.models.messaging import (
     Broadcast,
+    BroadcastReply,
     BroadcastSkip,
     BroadcastStatus,
     InboxUpdate,
@@ -38,6 +39,7 @@ __all__ = [
     "Base",
     "BotState",
     "Broadcast",
+    "BroadcastReply",
     "BroadcastSkip",
     "BroadcastStatus",
     "Cohort",

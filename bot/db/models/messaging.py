@@ -162,3 +162,19 @@ class BroadcastSkip(Base):
     broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"), primary_key=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
     reason: Mapped[str] = mapped_column(String(24))
+
+
+class BroadcastReply(Base):
+    """A family's message answering a broadcast, kept as it came and passed to their
+    facilitator (`forwarded_to_id`, None when they have no reachable one)."""
+
+    __tablename__ = "broadcast_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    media_kind: Mapped[str | None] = mapped_column(String(16))
+    file_id: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime]
+    forwarded_to_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))

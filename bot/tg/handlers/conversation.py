@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import Conversation, ConversationStatus
+from bot.db.models import Conversation, ConversationStatus, Person, Role
+from bot.domain.broadcasts.replies import take_reply
 from bot.domain.people import greeting
-from bot.flows.engine import Press, Text
+from bot.flows.engine import Event, Media, Press, Text
 from bot.flows.render import parse_callback
 from bot.lib.i18n import N_, translator
-from bot.messaging.messages import Outgoing
+from bot.messaging.messages import Message, Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.message_events import event_of
 from bot.tg.handlers.origin import button_press, registered
@@ -33,10 +34,11 @@ async def on_message(update: Update, context: KabarContext) -> None:
         return
     sender, person = found
     turn = await work.turn()
-    if turn is None:
-        work.send(greeting.not_understood(sender, person))
-        return
     event = event_of(message)
+    if turn is None:
+        passed = await _reply_to_broadcast(context, sender.chat_id, person, event)
+        work.send(passed or greeting.not_understood(sender, person))
+        return
     if isinstance(event, Text) and event.text.startswith("/"):
         # An unknown command mid-flow: explain, then the same question again. Onboarding
         # (language, consent) is not a check-in, so it gets the general answer.
@@ -48,6 +50,25 @@ async def on_message(update: Update, context: KabarContext) -> None:
         work.send(await services.runner.again(turn))
         return
     work.send(await services.runner.handle(turn, event))
+
+
+async def _reply_to_broadcast(
+    context: KabarContext, chat_id: int, person: Person, event: Event
+) -> list[Message] | None:
+    """A family writing with no check-in open may be answering an announcement."""
+    if person.role is not Role.PARTICIPANT:
+        return None
+    text: str | None
+    if isinstance(event, Text) and not event.text.startswith("/"):
+        text, kind, file_id = event.text, None, None
+    elif isinstance(event, Media):
+        text, kind, file_id = event.caption, event.kind, event.file_id
+    else:
+        return None  # a sticker or a location says nothing to pass on
+    work = context.work
+    return await take_reply(
+        work.session, person, chat_id, now=work.now, text=text, media_kind=kind, file_id=file_id
+    )
 
 
 async def on_button(update: Update, context: KabarContext) -> None:
