@@ -1,0 +1,233 @@
+"""A broadcast to a thousand families through crashes, several workers, the clock and a
+cancel, with `kabar run` as a real process (or in this process on a fake clock)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.db.database import Database
+from bot.db.models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus
+from bot.lib.clock import FakeClock
+from bot.sandbox.fakeapi import FakeTelegram
+from tests.app.support import Worker
+from tests.domain.rounds.support import seed_cohort
+from tests.e2e.test_escalation import kabar
+from tests.support.chat import kabar_command
+from tests.support.process import KabarProcess
+
+pytestmark = pytest.mark.e2e
+
+FAMILIES = 1000
+NO_QUIET = ("00:00", "00:00")
+FAST = {"KABAR_SEND_PER_SECOND": "250", "KABAR_SEND_CHAT_INTERVAL": "0"}
+TEXT = "Pelatihan di balai desa hari Senin, {nama}."
+
+
+async def _until(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    async with asyncio.timeout(timeout):
+        while not await condition():
+            await asyncio.sleep(0.1)
+
+
+async def _unrecorded(db: Database) -> int:
+    """Broadcast rows whose outcome is not yet written as sent."""
+    async with db.sessions() as session:
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    OutboxMessage.broadcast_id.is_not(None),
+                    OutboxMessage.status != OutboxStatus.SENT,
+                )
+            )
+            or 0
+        )
+
+
+def _received(tg: FakeTelegram) -> Counter[int]:
+    return Counter(
+        m["chat"]["id"] for m in tg.sent_messages() if m.get("text", "").startswith("Pelatihan")
+    )
+
+
+async def _broadcast(database_url: str, workdir: Path) -> None:
+    out = await kabar_command(database_url, workdir, "broadcast", "--text", TEXT)
+    assert f"Recipients: {FAMILIES:,}" in out
+
+
+async def test_kill_9_in_the_middle_of_a_broadcast_then_restart_reaches_everyone_once(
+    database_url: str, db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await seed_cohort(db, FAMILIES, quiet=NO_QUIET, created=datetime.now(UTC))
+    await _broadcast(database_url, tmp_path)
+    async with FakeTelegram() as tg:
+        for number in range(FAMILIES):
+            tg.user(10_000 + number, started=True)
+        kabar_run = KabarProcess(tg, database_url, tmp_path, extra_env=FAST)
+        await kabar_run.start()
+
+        async def some_sent() -> bool:
+            return sum(_received(tg).values()) >= 300
+
+        await _until(some_sent)
+        await kabar_run.kill()
+        taken = sum(_received(tg).values())
+        # Telegram took these, but the database had not yet written them down as sent.
+        unrecorded = taken - (FAMILIES - await _unrecorded(db))
+        await kabar_run.start()
+
+        async def all_recorded() -> bool:
+            return await _unrecorded(db) == 0
+
+        await _until(all_recorded, timeout=90)
+        assert await kabar_run.stop() == 0
+        received = _received(tg)
+    assert set(received) == {10_000 + n for n in range(FAMILIES)}, "every family got it"
+    duplicates = sum(count - 1 for count in received.values())
+    with capsys.disabled():
+        print(
+            f"\nbroadcast, kill -9 after {taken} of {FAMILIES}: {unrecorded} not yet recorded, "
+            f"{duplicates} sent twice"
+        )
+    # Only what Telegram took and the process had not yet written down goes out again: the
+    # requests in flight (at most 8) and outcomes waiting up to 20 ms to be written.
+    assert duplicates == unrecorded
+    assert unrecorded <= 8 + 250 * 0.1
+
+
+@pytest.mark.skipif(
+    not os.environ.get("KABAR_TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="several workers need PostgreSQL (KABAR_TEST_DATABASE_URL=postgresql://…)",
+)
+async def test_two_workers_and_the_leader_killed_mid_broadcast_reach_everyone_once(
+    database_url: str, db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await seed_cohort(db, FAMILIES, quiet=NO_QUIET, created=datetime.now(UTC))
+    async with FakeTelegram() as tg:
+        for number in range(FAMILIES):
+            tg.user(10_000 + number, started=True)
+        first = Worker(tg, database_url, tmp_path / "a", extra_env=FAST)
+        second = Worker(tg, database_url, tmp_path / "b", extra_env=FAST)
+        try:
+            await asyncio.gather(first.start(), second.start())
+            await _broadcast(database_url, tmp_path)
+
+            async def some_sent() -> bool:
+                return sum(_received(tg).values()) >= 300
+
+            await _until(some_sent)
+            leader = first if first.leads() else second
+            follower = second if leader is first else first
+            await leader.process.kill()
+            taken = sum(_received(tg).values())
+            unrecorded = taken - (FAMILIES - await _unrecorded(db))
+
+            async def all_recorded() -> bool:
+                return await _unrecorded(db) == 0
+
+            await _until(all_recorded, timeout=90)
+            assert follower.leads()
+            received = _received(tg)
+            assert await follower.process.stop() == 0
+        finally:
+            await first.process.kill()
+            await second.process.kill()
+    assert set(received) == {10_000 + n for n in range(FAMILIES)}
+    duplicates = sum(count - 1 for count in received.values())
+    with capsys.disabled():
+        print(
+            f"\ntwo workers, leader killed after {taken} of {FAMILIES}: "
+            f"{unrecorded} not yet recorded, {duplicates} sent twice"
+        )
+    assert duplicates == unrecorded
+    assert unrecorded <= 8 + 250 * 0.1
+
+
+async def test_a_scheduled_broadcast_goes_out_at_its_time_but_not_in_quiet_hours(
+    database_url: str, db: Database, tmp_path: Path
+) -> None:
+    from bot.domain.broadcasts import lifecycle
+    from bot.domain.broadcasts.audience import parse_audience
+
+    # Monday 20:00 in Jakarta; quiet hours 21:00-06:00.
+    start = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
+    await seed_cohort(db, 3, quiet=("21:00", "06:00"), created=start)
+    async with db.transaction() as session:
+        at = lifecycle.parse_at("2026-03-02 22:30", "Asia/Jakarta", now=start)
+        planned = await lifecycle.plan(
+            session,
+            audience=parse_audience(""),
+            text=TEXT,
+            viewer=None,
+            now=start,
+            send_at=at,
+            timezone="Asia/Jakarta",
+        )
+        await lifecycle.create(
+            session, planned, text=TEXT, language="id", actor="cli:test", now=start
+        )
+    clock = FakeClock(start)
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        for number in range(3):
+            tg.user(10_000 + number, started=True)
+        await asyncio.sleep(0.5)
+        assert not _received(tg), "not before its time"
+        clock.advance(timedelta(hours=2, minutes=31))  # 22:31: due, but quiet
+        await asyncio.sleep(0.5)
+        assert not _received(tg), "not during quiet hours"
+        clock.advance(timedelta(hours=7, minutes=30))  # Tuesday 06:01
+        async with asyncio.timeout(10):
+            while sum(_received(tg).values()) < 3:
+                await asyncio.sleep(0.05)
+    assert sorted(_received(tg).values()) == [1, 1, 1]
+
+
+async def test_a_cancelled_broadcast_stops_what_is_not_yet_sent(
+    database_url: str, db: Database, tmp_path: Path
+) -> None:
+    families = 200
+    await seed_cohort(db, families, quiet=NO_QUIET, created=datetime.now(UTC))
+    async with FakeTelegram() as tg:
+        for number in range(families):
+            tg.user(10_000 + number, started=True)
+        tg.faults.add("sendMessage", delay=0.05, times=None)  # slow, so the cancel lands mid-way
+        kabar_run = KabarProcess(
+            tg, database_url, tmp_path, extra_env={"KABAR_SEND_PER_SECOND": "20"}
+        )
+        await kabar_run.start()
+        out = await kabar_command(database_url, tmp_path, "broadcast", "--text", TEXT)
+        assert f"Recipients: {families}" in out
+
+        async def some_sent() -> bool:
+            return sum(_received(tg).values()) >= 10
+
+        await _until(some_sent)
+        out = await kabar_command(database_url, tmp_path, "broadcast", "cancel", "1")
+        assert "Broadcast 1 is cancelled" in out
+        at_cancel = sum(_received(tg).values())
+        await asyncio.sleep(2)  # what the sender held when the cancel came is not sent either
+        after = sum(_received(tg).values())
+        assert await kabar_run.stop() == 0
+    # At most the requests already in flight when the cancel was written, and those the
+    # sender sent before it next asked (every 0.2 s, at 20 a second).
+    assert after - at_cancel <= 8 + 20 * 0.2
+    assert after < families
+    report = await kabar_command(database_url, tmp_path, "broadcast", "status", "1")
+    assert f"Delivered: {after}" in report
+    async with db.sessions() as session:
+        cancelled = await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.error == "cancelled")
+        )
+        state = await session.get(Broadcast, 1)
+    assert cancelled == families - after
+    assert state is not None and state.status is BroadcastStatus.CANCELLED
