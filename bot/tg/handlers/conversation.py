@@ -11,6 +11,7 @@ from bot.flows.render import parse_callback
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
+from bot.tg.handlers import broadcasts
 from bot.tg.handlers.message_events import event_of
 from bot.tg.handlers.origin import button_press, registered
 
@@ -34,7 +35,8 @@ async def on_message(update: Update, context: KabarContext) -> None:
     sender, person = found
     turn = await work.turn()
     if turn is None:
-        work.send(greeting.not_understood(sender, person))
+        if not await broadcasts.takes_message(context, sender, person, message):
+            work.send(greeting.not_understood(sender, person))
         return
     event = event_of(message)
     if isinstance(event, Text) and event.text.startswith("/"):
