@@ -21,6 +21,7 @@ from bot.db.models import Broadcast, BroadcastStatus, Person, Role
 from bot.domain.broadcasts import audience as audiences
 from bot.domain.broadcasts import choices, lifecycle, screens
 from bot.domain.broadcasts.audience import Audience
+from bot.domain.broadcasts.compose import NAME
 from bot.domain.broadcasts.errors import BroadcastError
 from bot.lib.i18n import LOCALE_NAMES, N_, SUPPORTED_LOCALES, Translator, translator
 from bot.lib.scheduling import Schedule
@@ -34,7 +35,7 @@ AUDIENCE, TEXT, PREVIEW, AT, LANGUAGE, TEXT_IN = (
     "language",
     "text:",
 )
-AFTER_PREVIEW = (PREVIEW, AT, LANGUAGE)
+AFTER_PREVIEW = (PREVIEW, AT, LANGUAGE, TEXT_IN)  # changing one's mind is fine
 
 FOR_STAFF = N_(
     "Sorry, /siaran is for programme staff and coordinators. Send /bantuan to see what you can do."
@@ -273,7 +274,7 @@ async def _language(desk: Desk, draft: Broadcast, code: str, message_id: int | N
         return Outcome(toast=desk.t.gettext(NOT_ACTIVE), forged="broadcast:" + str(draft.id))
     draft.step = TEXT_IN + code
     prompt = desk.t.gettext(screens.ASK_TEXT_IN).format(
-        language=LOCALE_NAMES.get(code, code), tag="{nama}"
+        language=LOCALE_NAMES.get(code, code), tag=NAME
     )
     return Outcome([_edit(desk, message_id, prompt, ())])
 

@@ -44,7 +44,7 @@ REPEATS = N_("Then it repeats: {schedule}.")
 CANCELLED = N_("📣 Cancelled: nothing was sent.")
 
 SEND_NOW = N_("Send now")
-SCHEDULE = N_("Schedule")
+SCHEDULE = N_("Schedule for later")
 ANOTHER_LANGUAGE = N_("Add another language")
 CANCEL = N_("Cancel")
 BACK = N_("‹ Back")
@@ -60,7 +60,7 @@ def parse(value: str | None) -> tuple[int, str, str] | None:
     if not value or not value.startswith(PREFIX):
         return None
     parts = value[len(PREFIX) :].split(":", 2)
-    if len(parts) < 2 or not parts[0].isdigit():
+    if len(parts) < 2 or not parts[0].isdigit() or len(parts[0]) > 9:  # an INTEGER id
         return None
     return int(parts[0]), parts[1], parts[2] if len(parts) == 3 else ""
 

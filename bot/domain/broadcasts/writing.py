@@ -122,7 +122,8 @@ async def _schedule(desk: Desk, draft: Broadcast, typed: str) -> list[Message]:
         try:
             repeat = lifecycle.parse_repeat(value)
         except BroadcastError as error:
-            if error.msgid in (MSG_UNREADABLE, MSG_EMPTY):
+            # Without a time in it, it was no attempt at a schedule: say what is read.
+            if error.msgid in (MSG_UNREADABLE, MSG_EMPTY) or not any(c.isdigit() for c in value):
                 raise BroadcastError(WHEN_UNREADABLE, value=value) from None
             raise
         if repeat is None:

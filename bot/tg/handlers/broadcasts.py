@@ -80,7 +80,8 @@ async def on_cancel_button(update: Update, context: KabarContext) -> None:
         return
     person, t = press.person, press.t
     data = (press.query.data or "")[len(CANCEL_PREFIX) :]
-    broadcast = await work.session.get(Broadcast, int(data)) if data.isdigit() else None
+    known = data.isdigit() and len(data) <= 9  # an INTEGER id; longer is forged
+    broadcast = await work.session.get(Broadcast, int(data)) if known else None
     if person is None or broadcast is None or broadcast.status is BroadcastStatus.DRAFT:
         work.send([press.answer(t.gettext(drafts.NOT_ACTIVE))])
         return

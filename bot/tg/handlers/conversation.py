@@ -11,7 +11,7 @@ from bot.flows.render import parse_callback
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.handlers import broadcasts
+from bot.tg.handlers.broadcasts import takes_message
 from bot.tg.handlers.message_events import event_of
 from bot.tg.handlers.origin import button_press, registered
 
@@ -35,7 +35,7 @@ async def on_message(update: Update, context: KabarContext) -> None:
     sender, person = found
     turn = await work.turn()
     if turn is None:
-        if not await broadcasts.takes_message(context, sender, person, message):
+        if not await takes_message(context, sender, person, message):
             work.send(greeting.not_understood(sender, person))
         return
     event = event_of(message)
