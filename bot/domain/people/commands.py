@@ -59,6 +59,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", N_("start again"), frozenset({Audience.NEWCOMERS})),
     Command("peserta", N_("my families and their status"), FACILITATOR_SIDE),
     Command("peringatan", N_("open alerts for me"), FACILITATOR_SIDE),
+    Command(
+        "siaran",
+        N_("send a broadcast"),
+        frozenset({Audience.COORDINATORS, Audience.STAFF}),
+    ),
     Command("bantuan", N_("help"), EVERYONE, aliases=("help",)),
     Command("dataku", N_("what Kabar knows about me"), REGISTERED),
     Command("berhenti", N_("stop messages"), REGISTERED),

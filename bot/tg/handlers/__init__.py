@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.domain.people.commands import COMMANDS
 from bot.tg.context import KabarContext
-from bot.tg.handlers import alerts, basics, conversation, facilitators, people
+from bot.tg.handlers import alerts, basics, broadcasts, conversation, facilitators, people
 from bot.tg.router import Handler
 
 Callback = Callable[[Update, KabarContext], Coroutine[Any, Any, None]]
@@ -29,6 +29,7 @@ ON_COMMAND: dict[str, Callback] = {
     "tolong": alerts.on_help_request,
     "peserta": facilitators.on_families,
     "peringatan": facilitators.on_alerts,
+    "siaran": broadcasts.on_broadcast,
 }
 
 
@@ -43,6 +44,8 @@ def handlers() -> tuple[Handler, ...]:
         MessageHandler(filters.CONTACT & private, people.on_contact),
         CallbackQueryHandler(alerts.on_alert_button, pattern=r"^a:"),
         CallbackQueryHandler(facilitators.on_page_button, pattern=r"^pa?:\d+$"),
+        CallbackQueryHandler(broadcasts.on_draft_button, pattern=r"^s:"),
+        CallbackQueryHandler(broadcasts.on_cancel_button, pattern=r"^bx:"),
         CallbackQueryHandler(conversation.on_button),
         # Everything else in a private chat: an answer to the open question, or a short reply.
         MessageHandler(private & ~filters.UpdateType.EDITED, conversation.on_message),

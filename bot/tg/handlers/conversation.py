@@ -12,6 +12,7 @@ from bot.flows.render import parse_callback
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Message, Outgoing
 from bot.tg.context import KabarContext
+from bot.tg.handlers.broadcasts import takes_message
 from bot.tg.handlers.message_events import event_of
 from bot.tg.handlers.origin import button_press, registered
 
@@ -36,6 +37,9 @@ async def on_message(update: Update, context: KabarContext) -> None:
     turn = await work.turn()
     event = event_of(message)
     if turn is None:
+        # Staff writing a broadcast, or a family answering one; otherwise not understood.
+        if await takes_message(context, sender, person, message):
+            return
         passed = await _reply_to_broadcast(context, sender.chat_id, person, event)
         work.send(passed or greeting.not_understood(sender, person))
         return
