@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -57,15 +56,14 @@ async def run(families: int, limit: str, url: str | None) -> dict[str, float]:
     db = Database(url)
     await seed_cohort(db, families, quiet=("00:00", "00:00"), created=datetime.now(UTC))
     await db.dispose()
-    written = subprocess.run(
-        [sys.executable, "-m", "bot", "broadcast", "--text", "Pelatihan hari Senin, {nama}."],
+    command = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot", "broadcast", "--text", "Pelatihan hari Senin, {nama}."),
         cwd=folder,
         env={**os.environ, "KABAR_DATABASE_URL": url, "KABAR_LOCALE": "en"},
-        capture_output=True,
-        text=True,
-        check=True,
+        stdout=asyncio.subprocess.PIPE,
     )
-    assert f"Recipients: {families:,}" in written.stdout, written.stdout
+    written = (await command.communicate())[0].decode()
+    assert f"Recipients: {families:,}" in written, written
     async with FakeTelegram() as tg:
         for number in range(families):
             tg.user(10_000 + number, started=True)
