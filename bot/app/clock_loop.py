@@ -54,7 +54,8 @@ def start_clocks(runtime: Runtime, *, every_s: float | None = None) -> AsyncIOSc
         return await send_weekly_digests(runtime.db, now=now, timezone=timezone)
 
     async def broadcasts() -> int:
-        return await watch_broadcasts(runtime.db, now=runtime.clock.now())
+        wake = runtime.outbox_wakeup.set
+        return await watch_broadcasts(runtime.db, now=runtime.clock.now(), wake=wake)
 
     jobs = ((ROUNDS, rounds), (ALERTS, alerts), (DIGEST, digest), (BROADCASTS, broadcasts))
     for name, work in jobs:

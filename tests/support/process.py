@@ -38,8 +38,10 @@ class KabarProcess:
         *,
         extra_env: dict[str, str] | None = None,
         args: tuple[str, ...] = (),
+        prefix: tuple[str, ...] = (),
     ) -> None:
         self.tg = tg
+        self.prefix = prefix  # before `-m bot run`: a profiler script, for benchmarks
         self.database_url = database_url
         self.workdir = workdir
         self.extra_env = extra_env or {}
@@ -63,6 +65,7 @@ class KabarProcess:
         log = self.log_path.open("ab")
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
+            *self.prefix,
             "-m",
             "bot",
             "run",

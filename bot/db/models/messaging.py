@@ -143,7 +143,8 @@ class Broadcast(Base):
     repeat: Mapped[str | None] = mapped_column(String(64))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
     created_at: Mapped[datetime]
-    queued_at: Mapped[datetime | None]
+    queued_at: Mapped[datetime | None]  # every message written (they are written in chunks)
+    written_to: Mapped[str | None] = mapped_column(String(64))  # the last person written
     recipients: Mapped[int | None] = mapped_column(Integer)
     skipped: Mapped[int | None] = mapped_column(Integer)
     finished_at: Mapped[datetime | None]

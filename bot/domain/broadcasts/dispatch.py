@@ -1,5 +1,6 @@
-"""Due broadcasts become outbox rows: one per recipient, in their language, after their
-quiet hours; the paused and the unreachable are written down as skipped.
+"""Due broadcasts become outbox rows, a chunk per transaction: one per recipient, in their
+language, after their quiet hours; the paused and the unreachable are written down as
+skipped.
 
 A message's dedup key names the broadcast and the person, so however often this runs (two
 workers, a crash between deciding and committing) nobody is written the same broadcast twice.
@@ -25,9 +26,12 @@ from bot.lib.scheduling.schedule import next_occurrence
 from bot.messaging.messages import Message, Outgoing, Photo
 from bot.messaging.outbox import enqueue
 
+CHUNK = 2000  # messages written per transaction: replies and sending go on in between
 
-async def release_due(session: AsyncSession, *, now: datetime) -> int:
-    """Sends every broadcast whose time has come; returns the messages written."""
+
+async def start_due(session: AsyncSession, *, now: datetime) -> int:
+    """Every broadcast whose time has come is `sending` from now; `write_next` writes its
+    messages. Returns how many started."""
     due = (
         select(Broadcast)
         .where(Broadcast.status == BroadcastStatus.SCHEDULED, Broadcast.send_at <= now)
@@ -35,15 +39,45 @@ async def release_due(session: AsyncSession, *, now: datetime) -> int:
     )
     if is_postgresql(session):
         due = due.with_for_update(skip_locked=True)
-    written = 0
+    started = 0
     for broadcast in list(await session.scalars(due)):
         if broadcast.repeat:
-            occurrence = _occurrence(broadcast, now)
-            session.add(occurrence)
-            await session.flush()
-            written += await expand(session, occurrence, now=now)
-        else:
-            written += await expand(session, broadcast, now=now)
+            broadcast = _occurrence(broadcast, now)
+            session.add(broadcast)
+        broadcast.status = BroadcastStatus.SENDING
+        broadcast.queued_at = None  # set once every message is written
+        broadcast.recipients = broadcast.skipped = 0
+        started += 1
+    await session.flush()
+    return started
+
+
+async def write_next(session: AsyncSession, *, now: datetime, chunk: int = CHUNK) -> int | None:
+    """Writes the next `chunk` recipients of a broadcast still being written; the number of
+    messages written, or None when no broadcast is being written. A crash between chunks
+    loses nothing: the next run goes on after the last person written (and a message's key
+    makes a chunk written twice harmless)."""
+    pending = (
+        select(Broadcast)
+        .where(Broadcast.status == BroadcastStatus.SENDING, Broadcast.queued_at.is_(None))
+        .order_by(Broadcast.id)
+        .limit(1)
+    )
+    if is_postgresql(session):
+        pending = pending.with_for_update(skip_locked=True)
+    broadcast = await session.scalar(pending)
+    if broadcast is None:
+        return None
+    return await _write_chunk(session, broadcast, now=now, chunk=chunk)
+
+
+async def release_due(session: AsyncSession, *, now: datetime) -> int:
+    """Starts what is due and writes all of it, in this one transaction (tests, the demo);
+    `kabar run` writes chunk by chunk (progress.py). Returns the messages written."""
+    await start_due(session, now=now)
+    written = 0
+    while (count := await write_next(session, now=now)) is not None:
+        written += count
     return written
 
 
@@ -72,11 +106,15 @@ def _occurrence(parent: Broadcast, now: datetime) -> Broadcast:
     return child
 
 
-async def expand(session: AsyncSession, broadcast: Broadcast, *, now: datetime) -> int:
-    """Writes the broadcast's messages and its skips; it is then `sending`."""
+async def _write_chunk(
+    session: AsyncSession, broadcast: Broadcast, *, now: datetime, chunk: int
+) -> int:
     viewer = await session.get(Person, broadcast.created_by_id) if broadcast.created_by_id else None
     audience = audiences.parse_audience(broadcast.audience)
-    rows = (await session.execute(audiences.recipients_query(audience, viewer))).all()
+    query = audiences.recipients_query(audience, viewer).limit(chunk)
+    if broadcast.written_to is not None:
+        query = query.where(Person.id > broadcast.written_to)
+    rows = (await session.execute(query)).all()
     quiet: dict[int | None, tuple[str, QuietHours]] = {
         cohort.id: (cohort.timezone, cohort_quiet_hours(cohort))
         for cohort in await session.scalars(select(Cohort))
@@ -103,10 +141,12 @@ async def expand(session: AsyncSession, broadcast: Broadcast, *, now: datetime) 
         written += len(messages)
     if skips:
         await session.execute(insert(table_of(BroadcastSkip)), skips)
-    broadcast.status = BroadcastStatus.SENDING
-    broadcast.queued_at = now
-    broadcast.recipients = written
-    broadcast.skipped = len(skips)
+    broadcast.recipients = (broadcast.recipients or 0) + written
+    broadcast.skipped = (broadcast.skipped or 0) + len(skips)
+    if rows:
+        broadcast.written_to = rows[-1][0]
+    if len(rows) < chunk:
+        broadcast.queued_at = now
     return written
 
 

@@ -3,6 +3,7 @@ progress every few seconds, and a delivery report when the last message is out."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.database import Database
 from bot.db.models import Broadcast, BroadcastStatus, Person
-from bot.domain.broadcasts.dispatch import release_due
+from bot.domain.broadcasts.dispatch import start_due, write_next
 from bot.domain.broadcasts.lifecycle import Cancelled, cancel
 from bot.domain.broadcasts.tally import Tally, tally
 from bot.lib.i18n import N_, Translator, translator
@@ -94,7 +95,7 @@ async def show_progress(session: AsyncSession, *, now: datetime) -> int:
     written = 0
     for broadcast in list(live):
         counts = await tally(session, broadcast.id)
-        if counts.waiting == 0:
+        if counts.waiting == 0 and broadcast.queued_at is not None:
             broadcast.status = BroadcastStatus.DONE
             broadcast.finished_at = now
         messages = await updates_for(session, broadcast, counts, now=now)
@@ -141,10 +142,22 @@ async def cancel_and_report(
     return done
 
 
-async def watch_broadcasts(db: Database, *, now: datetime) -> int:
-    """The clock's job: due broadcasts go out, then each one's progress is shown."""
+async def watch_broadcasts(
+    db: Database, *, now: datetime, wake: Callable[[], None] = lambda: None
+) -> int:
+    """The clock's job: due broadcasts start, their messages are written a chunk per
+    transaction (`wake` tells the sender after each, so sending starts at once and a
+    family's reply never waits behind a province's broadcast), then progress is shown."""
     async with db.transaction() as session:
-        written = await release_due(session, now=now)
+        await start_due(session, now=now)
+    written = 0
+    while True:
+        async with db.transaction() as session:
+            count = await write_next(session, now=now)
+        if count is None:
+            break
+        written += count
+        wake()
     async with db.transaction() as session:
         written += await show_progress(session, now=now)
     return written

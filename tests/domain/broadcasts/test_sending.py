@@ -11,7 +11,7 @@ from bot.db.database import Database
 from bot.db.models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Person
 from bot.domain.broadcasts import lifecycle
 from bot.domain.broadcasts.audience import parse_audience
-from bot.domain.broadcasts.dispatch import release_due
+from bot.domain.broadcasts.dispatch import release_due, start_due, write_next
 from bot.domain.broadcasts.errors import BroadcastError
 from bot.domain.broadcasts.progress import cancel_and_report, show_progress
 from bot.domain.broadcasts.report import undelivered
@@ -226,3 +226,40 @@ async def test_it_is_done_once_nothing_is_left_to_send(db: Database) -> None:
     async with db.transaction() as session:
         await show_progress(session, now=NOW)
         assert (await session.get(Broadcast, sent)).status is BroadcastStatus.DONE  # type: ignore[union-attr]
+
+
+async def test_written_a_chunk_at_a_time_it_goes_on_after_the_last_person_written(
+    db: Database,
+) -> None:
+    await seed_province(db)
+    sent = await _send(db, "Info")
+    async with db.transaction() as session:
+        assert await start_due(session, now=NOW) == 1
+    written = []
+    # One chunk a transaction, as `kabar run` writes them; each a new session, as after a
+    # restart: the cursor is in the database.
+    while True:
+        async with db.transaction() as session:
+            count = await write_next(session, now=NOW, chunk=2)
+        if count is None:
+            break
+        written.append(count)
+    assert sum(written) == 3 and len(written) >= 2
+    assert len(await _rows(db, sent)) == 3
+    async with db.transaction() as session:
+        counts = await tally(session, sent)
+    assert (counts.waiting, counts.paused, counts.unreachable) == (3, 1, 1)
+
+
+async def test_a_broadcast_cancelled_while_being_written_writes_no_more(db: Database) -> None:
+    await seed_province(db)
+    sent = await _send(db, "Info")
+    async with db.transaction() as session:
+        await start_due(session, now=NOW)
+        await write_next(session, now=NOW, chunk=1)
+    async with db.transaction() as session:
+        await cancel_and_report(session, sent, actor="cli:test", now=NOW)
+    async with db.transaction() as session:
+        assert await write_next(session, now=NOW, chunk=1) is None
+    rows = await _rows(db, sent)
+    assert len(rows) <= 1 and all(row.status is OutboxStatus.FAILED for row in rows.values())
