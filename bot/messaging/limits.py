@@ -22,6 +22,7 @@ class SendLimits:
     chat_interval_s: float = 1.0  # between bulk messages to one chat; replies are not held
     paid_broadcast: bool = False
     paid_per_second: float = 1000.0
+    paid_concurrency: int = 32  # paid-broadcast requests in flight at once
     backoff_s: float = 1.0  # first wait after a 5xx or timeout; doubles each attempt
     max_attempts: int = 5
 

@@ -92,6 +92,10 @@ class OutboxSender:
         self.spacing = ChatSpacing(self.limits.chat_interval_s)
         # Bounds requests in flight, not chats: a chat waiting out its spacing holds no slot.
         self.gate = asyncio.Semaphore(concurrency)
+        # Paid broadcasts go up to 1,000 a second: at a real round trip of 50-300 ms that
+        # needs far more than eight requests in flight. Their own, wider gate: a crash then
+        # repeats at most these in flight, besides the eight.
+        self.paid_gate = asyncio.Semaphore(limits.paid_concurrency)
         self.cancels = CancelledBroadcasts(runtime.db)
         self.recorded: list[tuple[Job, Outcome]] = []
         self.record_batch = 100
@@ -148,7 +152,7 @@ class OutboxSender:
             await self.spacing.wait(job.chat_id)
         now = self.runtime.clock.now
         try:
-            async with self.gate:
+            async with self.paid_gate if paid else self.gate:
                 # Taking a slot of the messages-a-second limit for an answer to a button
                 # press left a family's next question waiting behind it.
                 if not self.transport.unlimited(job.message):

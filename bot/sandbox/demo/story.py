@@ -30,6 +30,7 @@ from bot.lib.config import Settings
 from bot.lib.i18n import N_, Translator
 from bot.messaging.outbox import enqueue
 from bot.sandbox.demo.families import Family, behaviour_for
+from bot.sandbox.demo.staff import announce
 from bot.sandbox.fakeapi import FakeTelegram, FakeUser, render_entries
 
 ROSTER = Path(__file__).with_name("roster-sample.csv")
@@ -50,6 +51,10 @@ STEP_ALERTS = N_(
     "gets an alert card, for example:"
 )
 STEP_ESCALATED = N_("Three days without a reaction: {count} alerts go up to the coordinator.")
+STEP_BROADCAST = N_(
+    "{name}, programme staff, announces the dryer with /siaran; her preview becomes the "
+    "progress message, then the delivery report comes:"
+)
 STEP_REPORT = N_("The figures for {cohort}:")
 STEP_DB = N_(
     "Everything is in {path}; try: KABAR_DATABASE_URL=sqlite:///{path} kabar records export"
@@ -126,7 +131,7 @@ async def run_demo(
             try:
                 await _until_polling(tg)
                 say("[bold]4.[/] " + t.gettext(STEP_RUNNING))
-                families, supervisors = await _register(tg, issued.rows, rng, cohort.unit)
+                families, supervisors, staff = await _register(tg, issued.rows, rng, cohort.unit)
                 say(
                     "[bold]5.[/] "
                     + t.gettext(STEP_REGISTERED).format(count=len(families), staff=len(supervisors))
@@ -178,6 +183,11 @@ async def run_demo(
                     await enqueue(session, await notify_opened(session, escalated), now=clock.now())
                 await _settled(db)
                 say("[bold]10.[/] " + t.gettext(STEP_ESCALATED).format(count=len(escalated)))
+
+                await announce(staff, db, clock)
+                await _settled(db)
+                say("\n[bold]11.[/] " + t.gettext(STEP_BROADCAST).format(name=staff.first_name))
+                console.print(_since_command(staff), markup=False, highlight=False)
             finally:
                 stop.set()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -215,13 +225,18 @@ async def _register(
     rows: list[InviteRow],
     rng: random.Random,
     unit: str,
-) -> tuple[list[Family], dict[str, FakeUser]]:
-    """Families, facilitators and coordinators open their invitations; staff stay out."""
+) -> tuple[list[Family], dict[str, FakeUser], FakeUser]:
+    """Families, facilitators, coordinators and one staff member open their invitations."""
     families: list[Family] = []
     supervisors: dict[str, FakeUser] = {}
+    staff: FakeUser | None = None
     tasks = []
     for index, row in enumerate(rows):
         if row.role is Role.STAFF:
+            if staff is not None:
+                continue
+            staff = tg.user(900_000 + index, first_name=row.name.split()[0], language_code="id")
+            tasks.append(Family(staff, behaviour_for(index, rng), "id", unit).register(row.code))
             continue
         language = "en" if index % 9 == 5 and row.role is Role.PARTICIPANT else "id"
         user = tg.user(900_000 + index, first_name=row.name.split()[0], language_code=language)
@@ -236,7 +251,19 @@ async def _register(
     await asyncio.gather(*tasks)
     for family in families:
         await family.user.replies_until(lambda e: e.kind == "text" and "/" in e.text, timeout=30)
-    return families, supervisors
+    assert staff is not None, "the sample roster has staff"
+    return families, supervisors, staff
+
+
+def _since_command(user: FakeUser) -> str:
+    """The user's chat from their last command on, as they saw it; of the progress edits
+    only the first and the last, so the story stays readable."""
+    entries = user.transcript()
+    last = max(i for i, e in enumerate(entries) if e.who == "user" and e.text.startswith("/"))
+    shown = entries[last:]
+    edits = [i for i, e in enumerate(shown) if e.kind == "edit" and "📣" in e.text]
+    middle = set(edits[1:-1])
+    return render_entries([e for i, e in enumerate(shown) if i not in middle])
 
 
 def _show_first_card(console: Console, users: Iterable[FakeUser]) -> None:
