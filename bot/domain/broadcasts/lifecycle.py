@@ -22,6 +22,7 @@ from bot.domain.broadcasts import audience as audiences
 from bot.domain.broadcasts.audience import Audience, Count
 from bot.domain.broadcasts.compose import check_text, text_for
 from bot.domain.broadcasts.errors import BroadcastError
+from bot.domain.cohorts import cohort_quiet_hours
 from bot.lib.i18n import N_
 from bot.lib.scheduling import QuietHours, Schedule, ScheduleError, next_allowed, parse_schedule
 from bot.lib.scheduling.schedule import next_occurrence
@@ -83,6 +84,14 @@ def parse_repeat(value: str | None) -> Schedule | None:
         raise BroadcastError(error.msgid, **error.params) from None
 
 
+async def _quiet_hours(session: AsyncSession, audience: Audience) -> QuietHours:
+    """The named cohort's quiet hours; the usual ones for an audience of several cohorts
+    (each family's own cohort decides when it is sent: dispatch.py)."""
+    name = audience.get("cohort")
+    cohort = await session.scalar(select(Cohort).where(Cohort.name == name)) if name else None
+    return cohort_quiet_hours(cohort) if cohort is not None else DEFAULT_QUIET
+
+
 async def plan(
     session: AsyncSession,
     *,
@@ -106,7 +115,7 @@ async def plan(
     first = (await session.execute(audiences.recipients_query(audience, viewer).limit(1))).first()
     if send_at is None:
         send_at = next_occurrence(repeat, now, timezone, now.date()) if repeat else now
-    allowed = next_allowed(send_at, timezone, DEFAULT_QUIET)
+    allowed = next_allowed(send_at, timezone, await _quiet_hours(session, audience))
     return Plan(
         audience=audience,
         count=counted,

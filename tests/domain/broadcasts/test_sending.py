@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from bot.db.database import Database
-from bot.db.models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Person
+from bot.db.models import Broadcast, BroadcastStatus, Cohort, OutboxMessage, OutboxStatus, Person
 from bot.domain.broadcasts import lifecycle
 from bot.domain.broadcasts.audience import parse_audience
 from bot.domain.broadcasts.dispatch import release_due, start_due, write_next
@@ -263,3 +264,25 @@ async def test_a_broadcast_cancelled_while_being_written_writes_no_more(db: Data
         assert await write_next(session, now=NOW, chunk=1) is None
     rows = await _rows(db, sent)
     assert len(rows) <= 1 and all(row.status is OutboxStatus.FAILED for row in rows.values())
+
+
+async def test_the_preview_names_the_cohorts_own_quiet_hours(db: Database) -> None:
+    await seed_province(db)
+    async with db.transaction() as session:
+        kopi = await session.scalar(select(Cohort).where(Cohort.name == "kopi"))
+        assert kopi is not None
+        kopi.quiet_hours_start, kopi.quiet_hours_end = "18:00", "07:00"
+    async with db.transaction() as session:
+        # 19:00 in Makassar: quiet for kopi (18-07), not by the usual hours (21-06).
+        at = lifecycle.parse_at("2026-03-02 19:00", "Asia/Makassar", now=NOW)
+        planned = await lifecycle.plan(
+            session,
+            audience=parse_audience("cohort=kopi"),
+            text="Info",
+            viewer=None,
+            now=NOW,
+            send_at=at,
+            timezone="Asia/Makassar",
+        )
+    assert planned.waits_until is not None
+    assert planned.waits_until.astimezone(ZoneInfo("Asia/Makassar")).hour == 7
