@@ -98,6 +98,8 @@ def _occurrence(parent: Broadcast, now: datetime) -> Broadcast:
         send_at=parent.send_at,
         parent_id=parent.id,
         created_at=now,
+        # Each time, its report comes to whoever set it up in Telegram, as a new message.
+        progress_chat_id=parent.progress_chat_id,
     )
     schedule = parse_schedule(parent.repeat or "")
     parent.send_at = next_occurrence(
