@@ -5,7 +5,19 @@ from __future__ import annotations
 import click
 
 from bot import __version__
-from bot.cli import alerts, audit, checkin, cohort, db, demo, invites, records, roster, run
+from bot.cli import (
+    alerts,
+    audit,
+    checkin,
+    cohort,
+    db,
+    demo,
+    invites,
+    records,
+    report,
+    roster,
+    run,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,6 +39,7 @@ cli.add_command(invites.invites)
 cli.add_command(checkin.checkin)
 cli.add_command(records.records)
 cli.add_command(alerts.alerts)
+cli.add_command(report.report)
 cli.add_command(audit.audit)
 
 

@@ -185,11 +185,13 @@ def _villages() -> list[str]:
     return names[: len(DISTRICTS) * 10]
 
 
-def _person_rows(loader: Loader, n: int, rounds: int, rng: np.random.Generator) -> dict[str, Any]:
+def _person_rows(
+    loader: Loader, n: int, rounds: int, per_facilitator: int, rng: np.random.Generator
+) -> dict[str, Any]:
     """People: staff, coordinators, facilitators and families, with their arrays."""
     created = loader.stamp(START - timedelta(days=30))
     villages = _villages()
-    facilitators = max(1, n // FAMILIES_PER_FACILITATOR)
+    facilitators = max(1, n // per_facilitator)
     rows: list[tuple[Any, ...]] = []
 
     def person(pid: str, role: str, name: str, **cells: Any) -> tuple[Any, ...]:
@@ -462,9 +464,15 @@ async def _alerts(url: str, now: datetime) -> int:
 
 
 def populate(
-    url: str, *, participants: int = 100_000, rounds: int = 52, seed: int = 1
+    url: str,
+    *,
+    participants: int = 100_000,
+    rounds: int = 52,
+    seed: int = 1,
+    per_facilitator: int = FAMILIES_PER_FACILITATOR,
 ) -> dict[str, Any]:
-    """Fill an empty database (migrated here); returns what was made."""
+    """Fill an empty database (migrated here); returns what was made. Tests use small
+    sizes and fewer families per facilitator, for several cohorts and districts."""
     started = time.perf_counter()
     upgrade(url)
     rng = np.random.default_rng(seed)
@@ -478,7 +486,7 @@ def populate(
         loader.close()
         raise SystemExit(f"{url} is not empty")
     series = _cohorts_and_rounds(loader, rounds)
-    people = _person_rows(loader, participants, rounds, rng)
+    people = _person_rows(loader, participants, rounds, per_facilitator, rng)
     indexes = loader.secondary_indexes("follow_up_records")
     for name, _sql in indexes:
         loader.execute(f"DROP INDEX {name}")
