@@ -55,7 +55,8 @@ from bot.db.models import (
     Round,
     TelegramAccount,
 )
-from bot.domain.reports.scope import RoundRef, Selection
+from bot.domain.reports.median import medians
+from bot.domain.reports.scope import RoundRef, Selection, of_rounds
 from conversations.checkin import CHECKIN
 
 THOUSANDTH = Decimal("0.001")
@@ -141,13 +142,23 @@ async def _sums(
             func.count(record.revenue_idr),
             func.sum(case((sold_nothing, 1), else_=0)),
         )
-        .where(record.round_id.in_([r.id for r in rounds]), in_scope(record.person_id, selection))
+        .where(of_rounds(selection, [r.id for r in rounds]))
         .group_by(record.round_id, record.unit, record.status, record.produced)
     )
+    if selection.families is not None:
+        # From the families (a few hundred or thousand) to their records by the
+        # (person_id, round_id) index, rather than through every record of the rounds.
+        statement = (
+            statement.select_from(Person)
+            .join(record, record.person_id == Person.id)
+            .where(selection.families)
+        )
     units = {r.id: r.cohort.unit for r in rounds}
     out: dict[int, _Sums] = defaultdict(_Sums)
     for row in (await session.execute(statement)).all():
         round_id, unit, status, produced, count, made, sold, revenue, known, nothing = row
+        if round_id not in units:
+            continue
         sums = out[round_id]
         sums.records += count
         if status == RecordStatus.ANSWERED:
@@ -168,35 +179,6 @@ async def _sums(
             sums.produced[key] = sums.produced.get(key, Decimal(0)) + decimal(made)
             sums.sold[key] = sums.sold.get(key, Decimal(0)) + decimal(sold)
     return out
-
-
-async def _median(
-    session: AsyncSession, selection: Selection, round_id: int, sums: _Sums
-) -> Decimal | None:
-    """The middle of: `sold_nothing` zeros, then the known revenues in order (an index)."""
-    count = sums.revenues_known + sums.sold_nothing
-    if count == 0:
-        return None
-    low, high = (count - 1) // 2, count // 2
-    values: list[int] = [0 for k in (low, high) if k < sums.sold_nothing]
-    first = max(low, sums.sold_nothing)
-    if first <= high:
-        record = FollowUpRecord
-        read = await session.scalars(
-            select(record.revenue_idr)
-            .where(
-                record.round_id == round_id,
-                record.produced == true(),  # the partial index's own condition
-                record.revenue_idr.is_not(None),
-                in_scope(record.person_id, selection),
-            )
-            .order_by(record.revenue_idr)
-            .offset(first - sums.sold_nothing)
-            .limit(high - first + 1)
-        )
-        values.extend(int(value) for value in read.all() if value is not None)
-    # Whole rupiah, or a half between two.
-    return Decimal(sum(values)) / len(values)
 
 
 async def _people_counts(
@@ -301,6 +283,12 @@ async def round_figures(session: AsyncSession, selection: Selection) -> list[Rou
     if not rounds:
         return []
     sums = await _sums(session, selection, rounds)
+    counts = {
+        r.id: (sums[r.id].revenues_known, sums[r.id].sold_nothing)
+        for r in selection.rounds
+        if r.id in sums
+    }
+    middles = await medians(session, selection, counts)
     people = await _people_counts(session, selection, rounds)
     waiting = await _waiting(session, selection, rounds)
     rates: dict[int, Decimal | None] = {}
@@ -333,7 +321,7 @@ async def round_figures(session: AsyncSession, selection: Selection) -> list[Rou
                     for unit in sorted(produced)
                 ),
                 revenue_idr=s.revenue,
-                median_revenue_idr=await _median(session, selection, r.id, s),
+                median_revenue_idr=middles.get(r.id),
                 paused=paused,
                 unreachable=unreachable,
                 response_rate=rate,

@@ -9,13 +9,14 @@ the caller in the reader's language.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Cohort, Person, Role, Round
+from bot.db.models import Cohort, FollowUpRecord, Person, Role, Round
 from bot.domain.facilitators.scope import visible_families
 from bot.domain.records.export import MSG_NO_COHORTS, MSG_UNKNOWN_COHORT, RecordsError
 from bot.lib.i18n import N_
@@ -98,6 +99,17 @@ class Selection:
             if round_.closed:
                 last[round_.cohort.id] = round_
         return tuple(last.values())
+
+
+def of_rounds(selection: Selection, round_ids: Collection[int]) -> ColumnElement[bool]:
+    """Records of these rounds, as a condition. From a few families, with every round of
+    their cohorts wanted, no condition: their records come by the (person_id, round_id)
+    index either way, and a list of all rounds would make SQLite probe each family once
+    per round (1.8 million probes for a district). Records of other rounds (a family that
+    changed cohort) are then left out by the caller."""
+    if selection.families is not None and selection.round_number is None:
+        return true()
+    return FollowUpRecord.round_id.in_(list(round_ids))
 
 
 def family_filter(viewer: Person | None, district: str | None) -> ColumnElement[bool] | None:

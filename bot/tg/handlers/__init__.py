@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.domain.people.commands import COMMANDS
 from bot.tg.context import KabarContext
-from bot.tg.handlers import alerts, basics, conversation, facilitators, people
+from bot.tg.handlers import alerts, basics, conversation, facilitators, people, reports
 from bot.tg.router import Handler
 
 Callback = Callable[[Update, KabarContext], Coroutine[Any, Any, None]]
@@ -29,6 +29,7 @@ ON_COMMAND: dict[str, Callback] = {
     "tolong": alerts.on_help_request,
     "peserta": facilitators.on_families,
     "peringatan": facilitators.on_alerts,
+    "laporan": reports.on_report,
 }
 
 
