@@ -22,6 +22,7 @@ PROGRAMME_TITLE = N_("Programme figures, last {count} rounds")
 RESPONSE_RATE = N_("Response rate (%)")
 PRODUCING_FAMILIES = N_("Producing families")
 REVENUE_MILLIONS = N_("Income (million Rp)")
+OPEN_ROUND = N_("Dashed, to a hollow point: a round still open, where families may still answer.")
 COLOURS = ("#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#c62828", "#00838f", "#5d4037")
 
 
@@ -82,14 +83,24 @@ def programme_chart(
         for index, cohort in enumerate(cohorts):
             mine = [row for row in rows if row.cohort == cohort]
             days = [row.opened_at.astimezone(ZoneInfo(zones[cohort])).date() for row in mine]
+            values = [value(row) for row in mine]
+            colour = COLOURS[index % len(COLOURS)]
+            # A round still open is still filling up: dashed, to a hollow point.
+            done = len(mine) - 1 if mine and not mine[-1].closed else len(mine)
             axes.plot(
-                days,
-                [value(row) for row in mine],
-                marker="o",
-                markersize=3,
-                color=COLOURS[index % len(COLOURS)],
-                label=cohort,
+                days[:done], values[:done], marker="o", markersize=3, color=colour, label=cohort
             )
+            if done < len(mine):
+                axes.plot(
+                    days[max(done - 1, 0) :],
+                    values[max(done - 1, 0) :],
+                    linestyle="--",
+                    marker="o",
+                    markersize=5,
+                    markevery=[-1],
+                    markerfacecolor="white",
+                    color=colour,
+                )
         axes.set_ylabel(t.gettext(label))
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: t.format_number(round(v))))
         axes.spines[["top", "right"]].set_visible(False)
@@ -97,9 +108,22 @@ def programme_chart(
     panels[-1].xaxis.set_major_formatter(
         FuncFormatter(lambda v, _pos: t.format_date(_day(v), "d MMM"))
     )
-    panels[0].set_title(t.gettext(PROGRAMME_TITLE).format(count=count))
-    panels[0].legend(loc="lower left", fontsize="small", frameon=False)
+    figure.suptitle(t.gettext(PROGRAMME_TITLE).format(count=count))
     figure.autofmt_xdate()
+    # Below the dates, outside the panels (the saved image grows to hold it).
+    handles, labels = panels[0].get_legend_handles_labels()
+    bottom = panels[-1]
+    bottom.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.3),
+        ncols=2,
+        fontsize="small",
+        frameon=False,
+    )
+    if any(not row.closed for row in rows):
+        panels[0].set_title(t.gettext(OPEN_ROUND), fontsize="small", color="#555555")
     return _png(figure)
 
 
