@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select, true
@@ -56,15 +57,17 @@ class ProblemCount:
     code: str
     families: int  # records naming the code: one per family and round
     words: tuple[tuple[str, int], ...]  # the most common words of its notes, with counts
+    round_number: int | None = None  # None: the rounds counted together
 
 
-def note_words(note: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def note_words(note: str) -> tuple[str, ...]:
     """The words of a note that say something: lower case, no stop words or short ones."""
-    return [
+    return tuple(
         word
         for word in _WORD.findall(note.lower())
         if len(word) >= MIN_WORD and word not in STOP_WORDS
-    ]
+    )
 
 
 @dataclass
@@ -87,12 +90,12 @@ class Tally:
 
 async def named_problems(
     session: AsyncSession, selection: Selection, rounds: Sequence[RoundRef], place: Any
-) -> list[tuple[str, str | None, str, list[str], int]]:
-    """(cohort, place, code, the note's words, families) per distinct note: the families
-    of the selection who named `code` in `rounds`, grouped by `place` (a Person column,
-    such as the district or the village) in SQL."""
+) -> AsyncIterator[tuple[RoundRef, str | None, str, tuple[str, ...], int]]:
+    """(round, place, code, the note's words, families) per distinct note: the families of
+    the selection who named `code` in `rounds`, grouped by `place` (a Person column, such as
+    the district or the village) in SQL; streamed, so a year of notes is never in memory."""
     if not rounds:
-        return []
+        return
     record = FollowUpRecord
     codes = json_array_items(session, record.problems, "problem_codes")
     statement = (
@@ -105,36 +108,46 @@ async def named_problems(
     )
     if selection.families is not None:
         statement = statement.where(selection.families)
-    cohort_of = {r.id: r.cohort.name for r in rounds}
-    words_of: dict[str, list[str]] = {}
-    out = []
-    for round_id, where, code, note, count in (await session.execute(statement)).all():
-        words: list[str] = []
-        if note:
-            found = words_of.get(note)
-            words = found if found is not None else words_of.setdefault(note, note_words(note))
-        out.append((cohort_of[round_id], where, str(code), words, int(count)))
-    return out
+    by_id = {r.id: r for r in rounds}
+    result = await session.stream(statement.execution_options(yield_per=2000))
+    async for partition in result.partitions():
+        for round_id, where, code, note, count in partition:
+            words = note_words(note) if note else ()
+            yield by_id[round_id], where, str(code), words, int(count)
 
 
 async def problem_rollup(
-    session: AsyncSession, selection: Selection, rounds: Sequence[RoundRef]
+    session: AsyncSession,
+    selection: Selection,
+    rounds: Sequence[RoundRef],
+    *,
+    per_round: bool = False,
 ) -> list[ProblemCount]:
-    """Per cohort, the problem codes named in `rounds`, most named first: for the cohort's
-    families together (district None, first), then for each district."""
-    tallies: dict[tuple[str, str | None, str], Tally] = {}
-    for cohort, district, code, words, count in await named_problems(
+    """Per cohort (and per round with `per_round`), the problem codes named in `rounds`,
+    most named first: for the cohort's families together (district None, first), then for
+    each district."""
+    tallies: dict[tuple[str, int | None, str | None, str], Tally] = {}
+    async for round_, district, code, words, count in named_problems(
         session, selection, rounds, Person.district
     ):
+        number = round_.number if per_round else None
         for where in (district, None):
-            tallies.setdefault((cohort, where, code), Tally()).add(count, words)
+            key = (round_.cohort.name, number, where, code)
+            tallies.setdefault(key, Tally()).add(count, words)
     out = [
-        ProblemCount(cohort, district, code, tally.families, tally.top_words())
-        for (cohort, district, code), tally in tallies.items()
+        ProblemCount(cohort, district, code, tally.families, tally.top_words(), number)
+        for (cohort, number, district, code), tally in tallies.items()
     ]
-    # Cohort by name; within it the whole cohort, then the districts by name; within each,
-    # the codes most named first.
+    # Cohort by name, then round; within it the whole cohort, then the districts by name;
+    # within each, the codes most named first.
     out.sort(
-        key=lambda p: (p.cohort, p.district is not None, p.district or "", -p.families, p.code)
+        key=lambda p: (
+            p.cohort,
+            p.round_number or 0,
+            p.district is not None,
+            p.district or "",
+            -p.families,
+            p.code,
+        )
     )
     return out

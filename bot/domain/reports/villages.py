@@ -122,7 +122,7 @@ async def _top_problems(
 ) -> dict[str, tuple[str, Tally]]:
     """Per village, the code most families named (ties: the code first by name)."""
     tallies: dict[tuple[str, str], Tally] = {}
-    for _cohort, village, code, words, count in await named_problems(
+    async for _round, village, code, words, count in named_problems(
         session, selection, rounds, Person.village
     ):
         if village is not None:
