@@ -15,6 +15,7 @@ from bot.cli import (
     demo,
     invites,
     records,
+    report,
     roster,
     run,
 )
@@ -39,6 +40,7 @@ cli.add_command(invites.invites)
 cli.add_command(checkin.checkin)
 cli.add_command(records.records)
 cli.add_command(alerts.alerts)
+cli.add_command(report.report)
 cli.add_command(audit.audit)
 cli.add_command(broadcast.broadcast)
 

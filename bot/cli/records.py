@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import AsyncIterable, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,11 +21,14 @@ from bot.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from bot.domain.records import ExportFilter, RecordRow
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.domain.records import ExportFilter
     from bot.lib.config import Settings
     from bot.lib.i18n import Translator
 
-    Sink = Callable[[AsyncIterable[RecordRow]], Awaitable[int]]
+    # Writes the export from a session; returns the number of records.
+    Work = Callable[[AsyncSession], Awaitable[int]]
 
 
 async def _count(config: Settings, filters: ExportFilter) -> int:
@@ -40,14 +43,13 @@ async def _count(config: Settings, filters: ExportFilter) -> int:
         await db.dispose()
 
 
-async def _stream(config: Settings, filters: ExportFilter, sink: Sink) -> int:
+async def _stream(config: Settings, work: Work) -> int:
     from bot.db.database import Database
-    from bot.domain.records import iter_records
 
     db = Database(config.database_url)
     try:
         async with db.transaction() as session:
-            return await sink(iter_records(session, filters))
+            return await work(session)
     finally:
         await db.dispose()
 
@@ -78,12 +80,10 @@ def _partial_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.partial")
 
 
-def _run_to_file(
-    config: Settings, filters: ExportFilter, output: Path, write: Callable[[Path], Sink]
-) -> int:
+def _run_to_file(config: Settings, output: Path, write: Callable[[Path], Work]) -> int:
     partial = _partial_path(output)
     try:
-        count = run_async(_stream(config, filters, write(partial)))
+        count = run_async(_stream(config, write(partial)))
         partial.replace(output)
     finally:
         partial.unlink(missing_ok=True)
@@ -91,25 +91,28 @@ def _run_to_file(
 
 
 def _export_csv(config: Settings, filters: ExportFilter, output: Path | None) -> int:
+    from bot.domain.records import iter_records
     from bot.domain.records.csv_writer import write_csv
 
     if output is None:
         # Bytes to stdout whatever the terminal's encoding: the data is UTF-8 by contract.
         text = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
-            return run_async(_stream(config, filters, lambda rows: write_csv(rows, text)))
+            return run_async(
+                _stream(config, lambda session: write_csv(iter_records(session, filters), text))
+            )
         finally:
             text.flush()
             text.detach()
 
-    def to_path(path: Path) -> Sink:
-        async def sink(rows: AsyncIterable[RecordRow]) -> int:
+    def to_path(path: Path) -> Work:
+        async def work(session: AsyncSession) -> int:
             with path.open("w", encoding="utf-8", newline="") as handle:
-                return await write_csv(rows, handle)
+                return await write_csv(iter_records(session, filters), handle)
 
-        return sink
+        return work
 
-    return _run_to_file(config, filters, output, to_path)
+    return _run_to_file(config, output, to_path)
 
 
 def _export_xlsx(
@@ -118,22 +121,26 @@ def _export_xlsx(
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from bot.domain.records.xlsx_writer import ExportInfo, write_xlsx
+    from bot.domain.records.xlsx_writer import ExportInfo
+    from bot.domain.reports.monev import write_monev_workbook
 
     now = datetime.now(UTC).astimezone(ZoneInfo(config.timezone))
     info = ExportInfo(exported_at=now, filters=filters)
     if output is None:
         stdout = sys.stdout.buffer
         count = run_async(
-            _stream(config, filters, lambda rows: write_xlsx(rows, stdout, info=info, t=t))
+            _stream(
+                config,
+                lambda session: write_monev_workbook(session, filters, stdout, info=info, t=t),
+            )
         )
         stdout.flush()
         return count
 
-    def to_path(path: Path) -> Sink:
-        return lambda rows: write_xlsx(rows, path, info=info, t=t)
+    def to_path(path: Path) -> Work:
+        return lambda session: write_monev_workbook(session, filters, path, info=info, t=t)
 
-    return _run_to_file(config, filters, output, to_path)
+    return _run_to_file(config, output, to_path)
 
 
 @click.group()
@@ -179,7 +186,6 @@ def export(
     from sqlalchemy.exc import DBAPIError
 
     from bot.domain.records import ExportFilter, RecordsError
-    from bot.domain.records.xlsx_writer import MSG_TOO_MANY, XLSX_MAX_RECORDS
 
     config = settings()
     t = operator_translator(config)
@@ -204,13 +210,11 @@ def export(
     # Checked before any output exists: an unknown cohort or a database that cannot be
     # reached is reported without leaving an empty file behind.
     try:
-        total = run_async(_count(config, filters))
+        run_async(_count(config, filters))
     except RecordsError as error:
         fail(error.translate(t))
     except (DBAPIError, OSError) as error:
         fail(t.gettext("Could not use the database: {error}").format(error=error))
-    if output_format == "xlsx" and total > XLSX_MAX_RECORDS:
-        fail(RecordsError(MSG_TOO_MANY, limit=XLSX_MAX_RECORDS).translate(t))
 
     try:
         if output_format == "xlsx":

@@ -35,7 +35,7 @@ from tests.support.programme import CODES, COHORT, NOW, seed_programme
 pytestmark = pytest.mark.e2e
 
 PARTICIPANT_MENU = ["bantuan", "dataku", "berhenti", "mulai", "batal", "ulang"]
-STAFF_MENU = ["peserta", "peringatan", "bantuan", "dataku", "berhenti", "mulai"]
+STAFF_MENU = ["peserta", "peringatan", "laporan", "bantuan", "dataku", "berhenti", "mulai"]
 
 
 async def register(user: FakeUser, code: str, *, english: bool = False) -> None:
@@ -102,7 +102,7 @@ async def test_odd_answers_buttons_and_commands_in_the_middle_of_a_checkin(
         await said(siti, "Cara kerja Kabar")
         again = await said(siti, "Apakah Anda memproduksi")
         assert again.buttons == [["Ya", "Tidak"]]
-        await siti.send_command("laporan")
+        await siti.send_command("cuaca")  # no such command
         await said(siti, "Anda sedang mengisi laporan")
         await said(siti, "Apakah Anda memproduksi")
         await siti.send_command("start")
@@ -326,7 +326,7 @@ async def test_registration_refusals_menus_consent_and_pausing(
         await said(budi, "Pilih bahasa")
         await budi.press("Bahasa Indonesia")
         await said(budi, "Apakah Anda setuju?")
-        await budi.send_command("laporan")
+        await budi.send_command("cuaca")  # no such command
         await said(budi, "Maaf, saya tidak mengerti.")
         await said(budi, "Apakah Anda setuju?")
         await budi.press("Saya tidak setuju")

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -85,6 +86,27 @@ class FollowUpRecord(Base):
     __table_args__ = (
         UniqueConstraint("round_id", "person_id"),
         Index("ix_follow_up_records_person_round", "person_id", "round_id"),
+        # The programme figures (bot/domain/reports/figures.py) read these, not the table:
+        # every column their sums need, in round order; and the producing families'
+        # revenue in order per round, for the median.
+        Index(
+            "ix_follow_up_records_figures",
+            "round_id",
+            "unit",
+            "status",
+            "produced",
+            "quantity_produced",
+            "quantity_sold",
+            "revenue_idr",
+        ),
+        Index(
+            "ix_follow_up_records_revenue",
+            "round_id",
+            "revenue_idr",
+            "person_id",
+            sqlite_where=text("produced = 1"),
+            postgresql_where=text("produced = true"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

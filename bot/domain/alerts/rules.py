@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.dialect import is_postgresql
+from bot.db.dialect import jit_off
 from bot.db.models import Alert, AlertStatus, Cohort
 from bot.domain.alerts.assignment import COORDINATOR, FACILITATOR
 from bot.domain.alerts.episodes import close_recovered, open_new
@@ -60,20 +60,14 @@ async def evaluate(
 
     Runs in the caller's transaction; call it after closing a round (or at any time).
     """
-    postgres = is_postgresql(session)
-    if postgres:
-        # The probes are many and cheap; PostgreSQL's cost model would JIT-compile them
-        # (about 0.5 s at 100,000 families, more than it saves). For this transaction only.
-        jit = await session.scalar(text("SELECT current_setting('jit')"))
-        await session.execute(text("SELECT set_config('jit', 'off', true)"))
-    await compute_facts(session, cohort_id)
-    closed = await close_recovered(session, now)
-    opened = await open_new(session, now)
-    changed = await sync_statuses(session, now)
-    # On an error the caller's rollback drops the table too (DDL is transactional on both).
-    await session.execute(text(f"DROP TABLE {facts.name}"))
-    if postgres:
-        await session.execute(text("SELECT set_config('jit', :jit, true)"), {"jit": jit})
+    # The probes are many and cheap; JIT would cost more than it saves (dialect.jit_off).
+    async with jit_off(session):
+        await compute_facts(session, cohort_id)
+        closed = await close_recovered(session, now)
+        opened = await open_new(session, now)
+        changed = await sync_statuses(session, now)
+        # On an error the caller's rollback drops the table too (DDL is transactional on both).
+        await session.execute(text(f"DROP TABLE {facts.name}"))
     return RuleOutcome(opened=opened, closed=closed, status_changed=changed)
 
 

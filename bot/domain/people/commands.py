@@ -59,6 +59,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", N_("start again"), frozenset({Audience.NEWCOMERS})),
     Command("peserta", N_("my families and their status"), FACILITATOR_SIDE),
     Command("peringatan", N_("open alerts for me"), FACILITATOR_SIDE),
+    Command("laporan", N_("programme figures and chart"), FACILITATOR_SIDE),
     Command(
         "siaran",
         N_("send a broadcast"),

@@ -1,11 +1,15 @@
-"""The weekly digest's chart: a PNG of answers per round (matplotlib, no display needed)."""
+"""Charts as PNG bytes (matplotlib, no display needed): the facilitators' weekly digest and
+the programme figures of the last rounds."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from io import BytesIO
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.domain.reports.activity import RoundActivity
+from bot.domain.reports.figures import RoundFigures
 from bot.lib.i18n import N_, Translator
 
 TITLE = N_("Your families, last {count} check-ins")
@@ -14,14 +18,32 @@ NOT_PRODUCING = N_("Not producing")
 UNFINISHED = N_("Started, not finished")
 MISSED = N_("Did not answer")
 FAMILIES = N_("Families")
+PROGRAMME_TITLE = N_("Programme figures, last {count} rounds")
+RESPONSE_RATE = N_("Response rate (%)")
+PRODUCING_FAMILIES = N_("Producing families")
+REVENUE_MILLIONS = N_("Income (million Rp)")
+OPEN_ROUND = N_("Dashed, to a hollow point: a round still open, where families may still answer.")
+COLOURS = ("#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#c62828", "#00838f", "#5d4037")
 
 
-def activity_chart(series: Sequence[RoundActivity], t: Translator, tz: str) -> bytes:
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")  # no display on a server
-    from matplotlib import pyplot as plt
+    from matplotlib import pyplot
 
+    return pyplot
+
+
+def _png(figure: Any) -> bytes:
+    buffer = BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    _pyplot().close(figure)
+    return buffer.getvalue()
+
+
+def activity_chart(series: Sequence[RoundActivity], t: Translator, tz: str) -> bytes:
+    plt = _pyplot()
     labels = [t.format_datetime(item.opened_at, tz, "d MMM") for item in series]
     stacks = [
         (PRODUCING, [i.producing for i in series], "#2e7d32"),
@@ -39,7 +61,77 @@ def activity_chart(series: Sequence[RoundActivity], t: Translator, tz: str) -> b
     axes.legend(loc="upper left", fontsize="small", frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     figure.autofmt_xdate()
-    buffer = BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(figure)
-    return buffer.getvalue()
+    return _png(figure)
+
+
+def programme_chart(
+    rows: Sequence[RoundFigures], zones: dict[str, str], t: Translator, *, count: int
+) -> bytes:
+    """Three panels over the rounds' opening dates, one line per cohort: response rate,
+    producing families, income. `zones`: each cohort's time zone (its dates are local)."""
+    from matplotlib.ticker import FuncFormatter
+
+    plt = _pyplot()
+    figure, panels = plt.subplots(3, 1, figsize=(8, 8), dpi=100, sharex=True)
+    cohorts = sorted({row.cohort for row in rows})
+    measures: tuple[tuple[str, Callable[[RoundFigures], float | None]], ...] = (
+        (RESPONSE_RATE, _rate_percent),
+        (PRODUCING_FAMILIES, lambda r: r.producing),
+        (REVENUE_MILLIONS, lambda r: r.revenue_idr / 1_000_000),
+    )
+    for axes, (label, value) in zip(panels, measures, strict=True):
+        for index, cohort in enumerate(cohorts):
+            mine = [row for row in rows if row.cohort == cohort]
+            days = [row.opened_at.astimezone(ZoneInfo(zones[cohort])).date() for row in mine]
+            values = [value(row) for row in mine]
+            colour = COLOURS[index % len(COLOURS)]
+            # A round still open is still filling up: dashed, to a hollow point.
+            done = len(mine) - 1 if mine and not mine[-1].closed else len(mine)
+            axes.plot(
+                days[:done], values[:done], marker="o", markersize=3, color=colour, label=cohort
+            )
+            if done < len(mine):
+                axes.plot(
+                    days[max(done - 1, 0) :],
+                    values[max(done - 1, 0) :],
+                    linestyle="--",
+                    marker="o",
+                    markersize=5,
+                    markevery=[-1],
+                    markerfacecolor="white",
+                    color=colour,
+                )
+        axes.set_ylabel(t.gettext(label))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: t.format_number(round(v))))
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.grid(axis="y", alpha=0.3)
+    panels[-1].xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _pos: t.format_date(_day(v), "d MMM"))
+    )
+    figure.suptitle(t.gettext(PROGRAMME_TITLE).format(count=count))
+    figure.autofmt_xdate()
+    # Below the dates, outside the panels (the saved image grows to hold it).
+    handles, labels = panels[0].get_legend_handles_labels()
+    bottom = panels[-1]
+    bottom.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.3),
+        ncols=2,
+        fontsize="small",
+        frameon=False,
+    )
+    if any(not row.closed for row in rows):
+        panels[0].set_title(t.gettext(OPEN_ROUND), fontsize="small", color="#555555")
+    return _png(figure)
+
+
+def _rate_percent(row: RoundFigures) -> float | None:
+    return None if row.response_rate is None else float(row.response_rate * 100)
+
+
+def _day(value: float) -> Any:
+    from matplotlib.dates import num2date
+
+    return num2date(value).date()  # type: ignore[no-untyped-call]

@@ -13,7 +13,15 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.domain.people.commands import COMMANDS
 from bot.tg.context import KabarContext
-from bot.tg.handlers import alerts, basics, broadcasts, conversation, facilitators, people
+from bot.tg.handlers import (
+    alerts,
+    basics,
+    broadcasts,
+    conversation,
+    facilitators,
+    people,
+    reports,
+)
 from bot.tg.router import Handler
 
 Callback = Callable[[Update, KabarContext], Coroutine[Any, Any, None]]
@@ -30,6 +38,7 @@ ON_COMMAND: dict[str, Callback] = {
     "peserta": facilitators.on_families,
     "peringatan": facilitators.on_alerts,
     "siaran": broadcasts.on_broadcast,
+    "laporan": reports.on_report,
 }
 
 

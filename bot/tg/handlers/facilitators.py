@@ -18,7 +18,7 @@ FOR_FACILITATORS = N_(
 )
 
 
-async def _viewer(context: KabarContext) -> tuple[Person, Translator, int] | None:
+async def facilitator_side(context: KabarContext) -> tuple[Person, Translator, int] | None:
     """The registered facilitator-side person asking; everyone else is answered here."""
     work = context.work
     found = await registered(work)
@@ -35,7 +35,7 @@ async def _viewer(context: KabarContext) -> tuple[Person, Translator, int] | Non
 
 async def on_families(update: Update, context: KabarContext) -> None:
     """/peserta: the paged list; /peserta <name or id>: one family's history."""
-    viewer = await _viewer(context)
+    viewer = await facilitator_side(context)
     if viewer is None:
         return
     person, t, chat_id = viewer
@@ -62,7 +62,7 @@ async def _alerts(context: KabarContext, person: Person, t: Translator, number: 
 
 async def on_alerts(update: Update, context: KabarContext) -> None:
     """/peringatan: a facilitator's open alerts, the alert board for staff and coordinators."""
-    viewer = await _viewer(context)
+    viewer = await facilitator_side(context)
     if viewer is None:
         return
     person, t, chat_id = viewer

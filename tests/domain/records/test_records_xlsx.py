@@ -29,9 +29,10 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     assert result.stderr.strip() == f"Records written to {target}: 4."
 
     workbook = load_workbook(target)
-    assert workbook.sheetnames == ["records", "about"]
+    assert workbook.sheetnames == ["records", "figures", "alerts", "problems", "about"]
     sheet = workbook["records"]
     assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:U5"
     header = [cell.value for cell in sheet[1]]
     assert header == HEADER
     assert all(cell.font.b for cell in sheet[1])
@@ -47,6 +48,10 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     assert answered["quantity_sold"] == 1
     assert answered["revenue_idr"] == 150_000
     assert isinstance(answered["revenue_idr"], int)
+    revenue = sheet.cell(row=2, column=HEADER.index("revenue_idr") + 1)
+    assert revenue.number_format == '"Rp"#,##0'
+    opened = sheet.cell(row=2, column=HEADER.index("round_opened_at") + 1)
+    assert opened.is_date
     assert answered["produced"] is True and answered["needs_help"] is True
     assert answered["late"] is False
     assert answered["problems"] == "tools;market"
@@ -67,6 +72,7 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     about = {row[0]: row[1] for row in workbook["about"].iter_rows(values_only=True) if row}
     assert about["Cohort"] == "all cohorts"
     assert about["Records"] == 4
+    assert about["Sheets"] == "records, figures, alerts, problems"
     assert about["late"] == "Whether the answer came after the round had closed."
     assert str(about["Exported at"]).endswith("+07:00")
 

@@ -1,0 +1,193 @@
+"""`kabar report`: the programme figures per cohort and round, as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.cli.common import fail, in_transaction, operator_translator, print_table, settings
+from bot.lib.i18n import N_
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.domain.reports.figures import RoundFigures
+    from bot.domain.reports.programme import ProgrammeReport
+    from bot.lib.i18n import Translator
+
+
+def round_table(report: ProgrammeReport, t: Translator) -> Table:
+    from rich.table import Table
+
+    from bot.domain.reports import text
+
+    zones = {cohort.name: cohort.timezone for cohort in report.selection.cohorts}
+    table = Table(title=t.gettext("Programme figures per round"), title_justify="left")
+    headings = (
+        N_("Cohort"), N_("Round"), N_("Opened"), N_("Registered"), N_("Asked"),
+        N_("Answered"), N_("Partly"), N_("Missed"), N_("Response"), N_("Change (points)"),
+        N_("Producing"), N_("Produced"), N_("Sold"), N_("Income"), N_("Median income"),
+        N_("Paused"), N_("Unreachable"),
+    )  # fmt: skip
+    for index, heading in enumerate(headings):
+        table.add_column(t.gettext(heading), justify="left" if index in (0, 2) else "right")
+    n = t.format_number
+    for row in report.rounds:
+        opened = text.opened(t, row, zones[row.cohort])
+        if not row.closed:
+            opened = f"{opened} *"
+        table.add_row(
+            row.cohort, n(row.round_number), opened, n(row.registered), n(row.asked),
+            n(row.answered), n(row.partial), n(row.missed), text.percent(t, row.response_rate),
+            text.points(t, row.response_rate_change), n(row.producing),
+            text.quantity(t, row.quantities), text.quantity(t, row.quantities, sold=True),
+            text.money(t, row.revenue_idr), text.money(t, row.median_revenue_idr),
+            n(row.paused), n(row.unreachable),
+        )  # fmt: skip
+    if any(not row.closed for row in report.rounds):
+        table.caption = t.gettext("* still open: families may still answer.")
+        table.caption_justify = "left"
+    return table
+
+
+def alert_table(report: ProgrammeReport, t: Translator) -> Table:
+    from rich.table import Table
+
+    from bot.domain.reports.text import rule_label
+
+    table = Table(title=t.gettext("Open alerts by reason"), title_justify="left")
+    table.add_column(t.gettext("Cohort"))
+    table.add_column(t.gettext("Reason"))
+    table.add_column(t.gettext("Not acted on"), justify="right")
+    table.add_column(t.gettext("Acknowledged"), justify="right")
+    for alert in report.alerts:
+        table.add_row(
+            alert.cohort,
+            rule_label(t, alert.rule),
+            t.format_number(alert.open),
+            t.format_number(alert.acknowledged),
+        )
+    return table
+
+
+def problem_table(report: ProgrammeReport, t: Translator) -> Table:
+    from rich.table import Table
+
+    from bot.domain.reports.text import problem_label
+
+    rounds = ", ".join(
+        t.gettext("{cohort} round {round}").format(cohort=r.cohort.name, round=r.number)
+        for r in report.problem_rounds
+    )
+    table = Table(
+        title=t.gettext("Problems named in {rounds}").format(rounds=rounds), title_justify="left"
+    )
+    headings = (N_("Cohort"), N_("District"), N_("Problem"), N_("Families"), N_("Most used words"))
+    for index, heading in enumerate(headings):
+        table.add_column(t.gettext(heading), justify="right" if index == 3 else "left")
+    for problem in report.problems:
+        words = ", ".join(f"{word} {t.format_number(count)}" for word, count in problem.words)
+        table.add_row(
+            problem.cohort,
+            problem.district or t.gettext("(all)"),
+            problem_label(t, problem.code),
+            t.format_number(problem.families),
+            words or "—",
+        )
+    return table
+
+
+@click.command()
+@click.option("--cohort", help="Only this cohort.")
+@click.option("--district", help="Only the families of this district.")
+@click.option(
+    "--round",
+    "round_number",
+    type=int,
+    metavar="N",
+    help="Only round N of each cohort (1 is its first round).",
+)
+@click.option(
+    "--png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw the last 12 rounds (response rate, producing families, income) here.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="csv: the round figures, one row per cohort and round. json: everything.",
+)
+def report(
+    cohort: str | None, district: str | None, round_number: int | None, png: Path | None, fmt: str
+) -> None:
+    """The programme figures: per cohort and round, who was asked, answered and produced,
+    quantities and income; open alerts by reason; the problems named in the latest round.
+
+    CSV columns: cohort, round, round_id, round_opened_at, closed, registered, asked,
+    answered, partial, missed, response_rate, response_rate_change, producing,
+    quantity_produced, quantity_sold, unit, revenue_idr, median_revenue_idr, paused,
+    unreachable.
+    """
+    from bot.domain.reports.programme import chart_figures, programme_report
+    from bot.domain.reports.scope import ReportError, ReportFilter
+
+    config = settings()
+    t = operator_translator(config)
+    filters = ReportFilter(cohort=cohort, district=district, round_number=round_number)
+
+    async def work(session: AsyncSession) -> tuple[ProgrammeReport, list[RoundFigures]]:
+        made = await programme_report(session, None, filters)
+        recent = await chart_figures(session, made) if png is not None else []
+        return made, recent
+
+    try:
+        made, recent = in_transaction(config, work)
+    except ReportError as error:
+        fail(error.translate(t))
+    if png is not None:
+        _write_chart(made, recent, png, t)
+    if fmt == "csv":
+        from bot.domain.reports.output import ROUND_COLUMNS, csv_rows
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(ROUND_COLUMNS)
+        writer.writerows(csv_rows(made))
+    elif fmt == "json":
+        from bot.domain.reports.output import json_document
+
+        click.echo(json.dumps(json_document(made), ensure_ascii=False, indent=1))
+    elif not made.rounds:
+        from bot.domain.reports.text import NO_ROUNDS
+
+        click.echo(t.gettext(NO_ROUNDS))
+    else:
+        for table in (round_table(made, t), alert_table(made, t), problem_table(made, t)):
+            print_table(table)
+
+
+def _write_chart(
+    made: ProgrammeReport, recent: list[RoundFigures], path: Path, t: Translator
+) -> None:
+    from bot.domain.reports.chart import programme_chart
+    from bot.domain.reports.programme import CHART_ROUNDS
+
+    zones = {cohort.name: cohort.timezone for cohort in made.selection.cohorts}
+    try:
+        path.write_bytes(programme_chart(recent, zones, t, count=CHART_ROUNDS))
+    except OSError as error:
+        fail(
+            t.gettext("Could not write {path}: {error}").format(
+                path=path, error=error.strerror or error
+            )
+        )
+    # On standard error: standard output carries the CSV or JSON.
+    click.echo(t.gettext("Chart written to {path}.").format(path=path), err=True)

@@ -1,0 +1,144 @@
+"""The programme report as data: CSV rows of the round figures, and one JSON document.
+
+Values as data, never as display: numbers plain (a dot for decimals), the response rate a
+fraction, times ISO 8601 in the cohort's time zone, codes untranslated. The column names
+are a contract with analysts' scripts, like the records export's.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.domain.records.csv_writer import plain_decimal, timestamp
+from bot.domain.reports.figures import RoundFigures
+from bot.domain.reports.programme import ProgrammeReport
+
+ROUND_COLUMNS: tuple[str, ...] = (
+    "cohort",
+    "round",
+    "round_id",
+    "round_opened_at",
+    "closed",
+    "registered",
+    "asked",
+    "answered",
+    "partial",
+    "missed",
+    "response_rate",
+    "response_rate_change",
+    "producing",
+    "quantity_produced",
+    "quantity_sold",
+    "unit",
+    "revenue_idr",
+    "median_revenue_idr",
+    "paused",
+    "unreachable",
+)
+
+
+def _plain(value: Decimal | None) -> str:
+    return "" if value is None else plain_decimal(value)
+
+
+def _zones(report: ProgrammeReport) -> dict[str, ZoneInfo]:
+    return {cohort.name: ZoneInfo(cohort.timezone) for cohort in report.selection.cohorts}
+
+
+def csv_row(row: RoundFigures, zone: ZoneInfo) -> tuple[str | int, ...]:
+    """One round's figures as CSV cells, in ROUND_COLUMNS order. A round with records in
+    several units (the cohort's unit changed) joins its quantities with ';'."""
+    return (
+        row.cohort,
+        row.round_number,
+        row.round_id,
+        timestamp(row.opened_at.astimezone(zone)),
+        "true" if row.closed else "false",
+        row.registered,
+        row.asked,
+        row.answered,
+        row.partial,
+        row.missed,
+        _plain(row.response_rate),
+        _plain(row.response_rate_change),
+        row.producing,
+        ";".join(plain_decimal(q.produced) for q in row.quantities),
+        ";".join(plain_decimal(q.sold) for q in row.quantities),
+        ";".join(q.unit for q in row.quantities),
+        row.revenue_idr,
+        _plain(row.median_revenue_idr),
+        row.paused,
+        row.unreachable,
+    )
+
+
+def csv_rows(report: ProgrammeReport) -> list[tuple[str | int, ...]]:
+    zones = _zones(report)
+    return [csv_row(row, zones[row.cohort]) for row in report.rounds]
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def json_document(report: ProgrammeReport) -> dict[str, Any]:
+    """The whole report: scope, round figures, open alerts by reason, problem roll-up."""
+    zones = _zones(report)
+    selection = report.selection
+    return {
+        "scope": {
+            "cohorts": [cohort.name for cohort in selection.cohorts],
+            "district": selection.district,
+            "round": selection.round_number,
+        },
+        "rounds": [
+            {
+                "cohort": row.cohort,
+                "round": row.round_number,
+                "round_id": row.round_id,
+                "round_opened_at": timestamp(row.opened_at.astimezone(zones[row.cohort])),
+                "closed": row.closed,
+                "registered": row.registered,
+                "asked": row.asked,
+                "answered": row.answered,
+                "partial": row.partial,
+                "missed": row.missed,
+                "response_rate": _number(row.response_rate),
+                "response_rate_change": _number(row.response_rate_change),
+                "producing": row.producing,
+                "quantities": [
+                    {"unit": q.unit, "produced": _number(q.produced), "sold": _number(q.sold)}
+                    for q in row.quantities
+                ],
+                "revenue_idr": row.revenue_idr,
+                "median_revenue_idr": _number(row.median_revenue_idr),
+                "paused": row.paused,
+                "unreachable": row.unreachable,
+            }
+            for row in report.rounds
+        ],
+        "open_alerts": [
+            {"cohort": a.cohort, "rule": a.rule, "open": a.open, "acknowledged": a.acknowledged}
+            for a in report.alerts
+        ],
+        "problems": {
+            "rounds": [
+                {"cohort": r.cohort.name, "round": r.number, "round_id": r.id}
+                for r in report.problem_rounds
+            ],
+            "counts": [
+                {
+                    "cohort": p.cohort,
+                    "district": p.district,
+                    "code": p.code,
+                    "families": p.families,
+                    "words": [{"word": word, "count": count} for word, count in p.words],
+                }
+                for p in report.problems
+            ],
+        },
+    }
