@@ -48,6 +48,11 @@ UNDELIVERED_COLUMNS = ("participant_id", "name", "village", "reason", "detail")
 @click.option(
     "--repeat", metavar="SCHEDULE", help='Repeat, e.g. "mon 08:00", "monthly last fri 08:00".'
 )
+@click.option(
+    "--results",
+    is_flag=True,
+    help="Send each village its own figures from the last closed round (after --text, if given).",
+)
 @click.option("--dry-run", is_flag=True, help="Count and preview; write nothing.")
 @click.pass_context
 def broadcast(
@@ -57,6 +62,7 @@ def broadcast(
     audience: str,
     at: str | None,
     repeat: str | None,
+    results: bool,
     dry_run: bool,
 ) -> None:
     """Send an announcement to an audience (none: every registered participant).
@@ -69,13 +75,18 @@ def broadcast(
         return
     config = settings()
     t = operator_translator(config)
+    if text is None and results:
+        text = ""
     if text is None:
         fail(t.gettext('Give the message with --text, for example --text "Pengering tiba Kamis".'))
     texts = _other_texts(other_texts, t)
     sent = in_transaction(
         config,
         lambda session: _write(
-            session, text, texts, audience, at, repeat, dry_run, config.timezone, config.locale
+            session,
+            _Request(text, texts, audience, at, repeat, results, dry_run),
+            config.timezone,
+            config.locale,
         ),
     )
     _say_plan(sent.plan, t)
@@ -88,6 +99,17 @@ def broadcast(
                 "See how it goes with: kabar broadcast status {id}"
             ).format(id=sent.broadcast_id)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    text: str
+    texts: dict[str, str]
+    audience: str
+    at: str | None
+    repeat: str | None
+    results: bool
+    dry_run: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,49 +137,44 @@ def _other_texts(values: tuple[str, ...], t: Translator) -> dict[str, str]:
 
 
 async def _write(
-    session: AsyncSession,
-    text: str,
-    texts: dict[str, str],
-    expression: str,
-    at: str | None,
-    repeat_text: str | None,
-    dry_run: bool,
-    default_tz: str,
-    language: str,
+    session: AsyncSession, asked: _Request, default_tz: str, language: str
 ) -> _Written:
     from bot.domain.broadcasts import lifecycle
     from bot.domain.broadcasts.audience import parse_audience
     from bot.domain.broadcasts.compose import check_text
+    from bot.domain.broadcasts.results import RESULTS
     from bot.lib.clock import SystemClock
 
     now = SystemClock().now()
-    audience = parse_audience(expression)
+    audience = parse_audience(asked.audience)
     timezone = await lifecycle.audience_timezone(session, audience, default_tz)
-    send_at = lifecycle.parse_at(at, timezone, now=now) if at else None
-    repeat = lifecycle.parse_repeat(repeat_text)
-    for other in texts.values():
+    send_at = lifecycle.parse_at(asked.at, timezone, now=now) if asked.at else None
+    repeat = lifecycle.parse_repeat(asked.repeat)
+    for other in asked.texts.values():
         check_text(other, photo=False)
     planned = await lifecycle.plan(
         session,
         audience=audience,
-        text=text,
+        text=asked.text,
         viewer=None,
         now=now,
         send_at=send_at,
         timezone=timezone,
         repeat=repeat,
+        results=asked.results,
     )
-    if dry_run:
+    if asked.dry_run:
         return _Written(planned, None)
     made = await lifecycle.create(
         session,
         planned,
-        text=text,
-        texts={code: words.strip() for code, words in texts.items()},
+        text=asked.text,
+        texts={code: words.strip() for code, words in asked.texts.items()},
         language=language,
         actor=operator(),
         now=now,
         repeat=repeat,
+        kind=RESULTS if asked.results else "text",
     )
     return _Written(planned, made.id)
 
@@ -232,6 +249,7 @@ def _reason(reason: str, t: Translator) -> str:
     words = {
         "paused": t.gettext("paused messages (skipped)"),
         "unreachable": t.gettext("unreachable (skipped)"),
+        "no-figures": t.gettext("their village has no figures yet (skipped)"),
         "blocked": t.gettext("blocked the bot while it went out"),
         "failed": t.gettext("Telegram refused it"),
         "cancelled": t.gettext("not sent: cancelled"),

@@ -46,7 +46,7 @@ class CancelledBroadcasts:
             rows = await session.execute(
                 select(Broadcast.id, Broadcast.status).where(Broadcast.id.in_(ids))
             )
-            status = dict(rows.tuples().all())
+            status = {broadcast_id: state for broadcast_id, state in rows}
         self.checked_at = self.now()
         # Forget broadcasts that are over, so the set stays as small as what is going out.
         self.known = {

@@ -37,6 +37,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('texts', json, nullable=False, server_default='{}'))
         batch_op.add_column(sa.Column('photo_file_id', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('kind', sa.String(length=16), nullable=False, server_default='text'))
+        batch_op.add_column(sa.Column('village_texts', json, nullable=False, server_default='{}'))
         batch_op.add_column(sa.Column('timezone', sa.String(length=64), nullable=False, server_default='Asia/Jakarta'))
         batch_op.add_column(sa.Column('repeat', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('parent_id', sa.Integer(), nullable=True))
@@ -88,7 +89,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f('ck_broadcasts_broadcast_status'), type_='check')
         for column in (
             'progress_text', 'progress_message_id', 'progress_chat_id', 'cancelled_at',
-            'finished_at', 'skipped', 'written_to', 'parent_id', 'repeat', 'timezone', 'kind',
+            'finished_at', 'skipped', 'written_to', 'parent_id', 'repeat', 'timezone', 'village_texts', 'kind',
             'photo_file_id', 'texts', 'language', 'step', 'status', 'actor',
         ):
             batch_op.drop_column(column)

@@ -137,6 +137,8 @@ class Broadcast(Base):
     photo_file_id: Mapped[str | None] = mapped_column(String(200))
     # "text", or "results": each village is sent its own figures.
     kind: Mapped[str] = mapped_column(String(16), default="text")
+    # For "results": each village's sentence per language, fixed when it starts.
+    village_texts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     audience: Mapped[str] = mapped_column(String(500), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
     send_at: Mapped[datetime]

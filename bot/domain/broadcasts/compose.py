@@ -21,11 +21,11 @@ MSG_CAPTION_TOO_LONG = N_(
 )
 
 
-def check_text(text: str, *, photo: bool, longest_name: int = 0) -> str:
+def check_text(text: str, *, photo: bool, longest_name: int = 0, required: bool = True) -> str:
     """The text as it will be stored, or BroadcastError. `{nama}` counts as the longest name
     in the audience: the limit holds for every recipient, not just the one previewed."""
     cleaned = text.strip()
-    if not cleaned and not photo:
+    if not cleaned and not photo and required:
         raise BroadcastError(MSG_EMPTY)
     limit = CAPTION_LIMIT if photo else TEXT_LIMIT
     length = len(cleaned) + cleaned.count(NAME) * (longest_name - len(NAME))

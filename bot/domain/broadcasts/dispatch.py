@@ -20,12 +20,14 @@ from bot.db.models.base import table_of
 from bot.domain.broadcasts import audience as audiences
 from bot.domain.broadcasts.compose import text_for
 from bot.domain.broadcasts.lifecycle import DEFAULT_QUIET
+from bot.domain.broadcasts.results import RESULTS, results_text, village_texts
 from bot.domain.cohorts import cohort_quiet_hours
 from bot.lib.scheduling import QuietHours, next_allowed, parse_schedule
 from bot.lib.scheduling.schedule import next_occurrence
 from bot.messaging.messages import Message, Outgoing, Photo
 from bot.messaging.outbox import enqueue
 
+NO_FIGURES = "no-figures"  # a results broadcast's skip: their village has no figures yet
 CHUNK = 2000  # messages written per transaction: replies and sending go on in between
 
 
@@ -44,6 +46,10 @@ async def start_due(session: AsyncSession, *, now: datetime) -> int:
         if broadcast.repeat:
             broadcast = _occurrence(broadcast, now)
             session.add(broadcast)
+        if broadcast.kind == RESULTS:
+            viewer = await _sender(session, broadcast)
+            audience = audiences.parse_audience(broadcast.audience)
+            broadcast.village_texts = await village_texts(session, audience, viewer)
         broadcast.status = BroadcastStatus.SENDING
         broadcast.queued_at = None  # set once every message is written
         broadcast.recipients = broadcast.skipped = 0
@@ -127,15 +133,26 @@ async def _write_chunk(
     by_moment: dict[datetime, list[Message]] = defaultdict(list)
     moments: dict[int | None, datetime] = {}
     skips: list[dict[str, object]] = []
-    for person_id, name, language, status, cohort_id, _village, chat_id, gone in rows:
+    for person_id, name, language, status, cohort_id, village, chat_id, gone in rows:
         reason = audiences.skip_reason(status, gone)
+        text: str | None = None
+        if reason is None and broadcast.kind == RESULTS:
+            text = results_text(
+                text_for(broadcast.text, broadcast.texts, language=language, name=name),
+                broadcast.village_texts,
+                village=village,
+                language=language,
+                name=name,
+            )
+            reason = None if text is not None else NO_FIGURES
         if reason is not None:
             skips.append({"broadcast_id": broadcast.id, "person_id": person_id, "reason": reason})
             continue
         if cohort_id not in moments:
             tz, hours = quiet.get(cohort_id, quiet[None])
             moments[cohort_id] = next_allowed(start, tz, hours)
-        text = text_for(broadcast.text, broadcast.texts, language=language, name=name)
+        if text is None:
+            text = text_for(broadcast.text, broadcast.texts, language=language, name=name)
         by_moment[moments[cohort_id]].append(_message(broadcast, chat_id, person_id, text))
     written = 0
     for moment, messages in sorted(by_moment.items()):
@@ -150,6 +167,13 @@ async def _write_chunk(
     if len(rows) < chunk:
         broadcast.queued_at = now
     return written
+
+
+async def _sender(session: AsyncSession, broadcast: Broadcast) -> Person | None:
+    """Whose scope the broadcast keeps to: its sender's (None: from the command line)."""
+    if broadcast.created_by_id is None:
+        return None
+    return await session.get(Person, broadcast.created_by_id)
 
 
 def _message(broadcast: Broadcast, chat_id: int, person_id: str, text: str) -> Message:

@@ -22,6 +22,7 @@ from bot.domain.broadcasts import audience as audiences
 from bot.domain.broadcasts.audience import Audience, Count
 from bot.domain.broadcasts.compose import check_text, text_for
 from bot.domain.broadcasts.errors import BroadcastError
+from bot.domain.broadcasts.results import results_text, village_texts
 from bot.domain.cohorts import cohort_quiet_hours
 from bot.lib.i18n import N_
 from bot.lib.scheduling import QuietHours, Schedule, ScheduleError, next_allowed, parse_schedule
@@ -35,6 +36,9 @@ MSG_NOBODY = N_("Nobody registered matches this audience, so nothing would be se
 MSG_PAST = N_("{at} has already passed: give a time in the future.")
 MSG_BAD_AT = N_('Cannot read the time "{value}": write it like 2026-12-03 08:00.')
 MSG_NO_SUCH = N_("There is no broadcast {id}.")
+MSG_NO_FIGURES = N_(
+    "No village of this audience has figures yet: results can be sent once a round has closed."
+)
 MSG_OVER = N_("Broadcast {id} is already {status}: there is nothing left to cancel.")
 
 
@@ -103,16 +107,28 @@ async def plan(
     send_at: datetime | None,
     timezone: str,
     repeat: Schedule | None = None,
+    results: bool = False,
 ) -> Plan:
     """Checks everything a broadcast needs before anything is written; BroadcastError
-    says what is wrong."""
+    says what is wrong. With `results`, each village's figures follow `text` (which may
+    then be empty)."""
     await audiences.check_names(session, audience)
     longest = await audiences.longest_name(session, audience, viewer)
-    text = check_text(text, photo=photo, longest_name=longest)
+    # A village's sentence is a few hundred characters at most: keep room for it.
+    room = 500 if results else 0
+    text = check_text(text, photo=photo, longest_name=longest + room, required=not results)
     counted = await audiences.count(session, audience, viewer)
     if counted.total == 0:
         raise BroadcastError(MSG_NOBODY)
     first = (await session.execute(audiences.recipients_query(audience, viewer).limit(1))).first()
+    sample = text_for(text, {}, language=None, name=first.name if first else "")
+    if results:
+        texts = await village_texts(session, audience, viewer)
+        village = first.village if first else None
+        name = first.name if first else ""
+        sample = results_text(text, texts, village=village, language=None, name=name) or ""
+        if not texts:
+            raise BroadcastError(MSG_NO_FIGURES)
     if send_at is None:
         send_at = next_occurrence(repeat, now, timezone, now.date()) if repeat else now
     allowed = next_allowed(send_at, timezone, await _quiet_hours(session, audience))
@@ -120,7 +136,7 @@ async def plan(
         audience=audience,
         count=counted,
         sample_name=first.name if first is not None else None,
-        sample_text=text_for(text, {}, language=None, name=first.name if first else ""),
+        sample_text=sample,
         send_at=send_at,
         timezone=timezone,
         waits_until=allowed if allowed > send_at else None,

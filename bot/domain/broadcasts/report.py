@@ -21,7 +21,7 @@ from bot.domain.broadcasts.lifecycle import MSG_NO_SUCH
 from bot.messaging.cancels import CANCELLED
 
 # Why a person did not get it, as the report's `reason` column says.
-REASONS = ("paused", "unreachable", "blocked", "failed", "cancelled", "waiting")
+REASONS = ("paused", "unreachable", "no-figures", "blocked", "failed", "cancelled", "waiting")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,13 +21,14 @@ class Tally:
     waiting: int = 0  # not sent yet
     paused: int = 0  # skipped: the person paused messages
     unreachable: int = 0  # skipped: known unreachable before it went out
+    no_figures: int = 0  # skipped: a results broadcast, and their village has no figures
     first_sent: datetime | None = None
     last_sent: datetime | None = None
     next_due: datetime | None = None  # the earliest a waiting message may go
 
     @property
     def skipped(self) -> int:
-        return self.paused + self.unreachable
+        return self.paused + self.unreachable + self.no_figures
 
     @property
     def recipients(self) -> int:
@@ -81,6 +82,7 @@ async def tally(session: AsyncSession, broadcast_id: int) -> Tally:
         waiting=int(waiting_n or 0),
         paused=int(skips.get("paused", 0)),
         unreachable=int(skips.get("unreachable", 0)),
+        no_figures=int(skips.get("no-figures", 0)),
         first_sent=first,
         last_sent=last,
         next_due=next_due,
