@@ -21,11 +21,12 @@ from bot.db.models import Broadcast, BroadcastStatus, Person, Role
 from bot.domain.broadcasts import audience as audiences
 from bot.domain.broadcasts import choices, lifecycle, screens
 from bot.domain.broadcasts.audience import Audience
-from bot.domain.broadcasts.compose import NAME
+from bot.domain.broadcasts.compose import NAME, text_for
 from bot.domain.broadcasts.errors import BroadcastError
+from bot.domain.broadcasts.results import RESULTS
 from bot.lib.i18n import LOCALE_NAMES, N_, SUPPORTED_LOCALES, Translator, translator
 from bot.lib.scheduling import Schedule
-from bot.messaging.messages import Buttons, Message, Outgoing
+from bot.messaging.messages import Buttons, Message, Outgoing, Photo
 
 AUDIENCE, TEXT, PREVIEW, AT, LANGUAGE, TEXT_IN = (
     "audience",
@@ -210,6 +211,7 @@ async def plan_draft(
         timezone=draft.timezone,
         send_at=send_at,
         repeat=repeat,
+        results=draft.kind == RESULTS,
     )
 
 
@@ -232,6 +234,7 @@ async def create_from(
         photo_file_id=draft.photo_file_id,
         repeat=repeat,
         progress=progress,
+        kind=draft.kind,
     )
     await desk.session.delete(draft)
     return made
@@ -279,7 +282,45 @@ async def _language(desk: Desk, draft: Broadcast, code: str, message_id: int | N
     return Outcome([_edit(desk, message_id, prompt, ())])
 
 
+async def show_preview(
+    desk: Desk, draft: Broadcast, planned: lifecycle.Plan, language: str | None
+) -> list[Message]:
+    """The message as one recipient will see it (in `language`, when one was just added),
+    then its figures and buttons."""
+    draft.step = PREVIEW
+    name = planned.sample_name or ""
+    sample = text_for(draft.text, draft.texts, language=language, name=name)
+    if draft.kind == RESULTS:
+        sample = planned.sample_text  # the sample recipient's village's own sentence
+    shown: Message
+    if draft.photo_file_id is not None:
+        shown = Photo(
+            chat_id=desk.chat_id,
+            file_id=draft.photo_file_id,
+            caption=sample,
+            person_id=desk.person.id,
+        )
+    else:
+        shown = desk.say(sample)
+    described = await choices.describe(
+        desk.session, audiences.parse_audience(draft.audience), desk.t
+    )
+    return [shown, desk.say(*screens.preview(draft, planned, described, desk.t))]
+
+
+async def _results(desk: Desk, draft: Broadcast, _arg: str, message_id: int | None) -> Outcome:
+    """Each village its own figures, instead of a text of one's own."""
+    draft.kind = RESULTS
+    try:
+        planned = await plan_draft(desk, draft)
+    except BroadcastError as error:
+        draft.kind = "text"
+        return Outcome(desk.refusal(error))
+    return Outcome(await show_preview(desk, draft, planned, None))
+
+
 _ACTIONS: dict[str, tuple[tuple[str, ...], Action]] = {
+    "res": ((TEXT,), _results),
     "k": ((AUDIENCE,), _kind),
     "p": (tuple(choices.TERMS), _page),
     "i": (tuple(choices.TERMS), _index),

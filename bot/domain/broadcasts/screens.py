@@ -44,6 +44,7 @@ REPEATS = N_("Then it repeats: {schedule}.")
 CANCELLED = N_("📣 Cancelled: nothing was sent.")
 
 SEND_NOW = N_("Send now")
+RESULTS = N_("📊 Each village its own figures")
 SCHEDULE = N_("Schedule for later")
 ANOTHER_LANGUAGE = N_("Add another language")
 CANCEL = N_("Cancel")
@@ -103,7 +104,8 @@ def page(
 
 
 def write_prompt(draft: Broadcast, audience: str, t: Translator) -> tuple[str, Buttons]:
-    return t.gettext(WRITE).format(audience=audience, tag=NAME), (_cancel_row(draft, t),)
+    results = (Button(t.gettext(RESULTS), data(draft, "res")),)
+    return t.gettext(WRITE).format(audience=audience, tag=NAME), (results, _cancel_row(draft, t))
 
 
 def preview(draft: Broadcast, planned: Plan, audience: str, t: Translator) -> tuple[str, Buttons]:

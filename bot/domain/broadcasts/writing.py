@@ -10,11 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Broadcast, BroadcastStatus, Person
 from bot.domain.broadcasts import audience as audiences
-from bot.domain.broadcasts import choices, lifecycle, screens
-from bot.domain.broadcasts.compose import check_text, text_for
+from bot.domain.broadcasts import lifecycle, screens
+from bot.domain.broadcasts.compose import check_text
 from bot.domain.broadcasts.drafts import (
     AT,
-    PREVIEW,
     TEXT,
     TEXT_IN,
     Desk,
@@ -22,12 +21,13 @@ from bot.domain.broadcasts.drafts import (
     in_language,
     may_broadcast,
     plan_draft,
+    show_preview,
 )
 from bot.domain.broadcasts.errors import BroadcastError
 from bot.flows.events import Event, Media, Text
 from bot.lib.i18n import N_
 from bot.lib.scheduling.schedule import MSG_EMPTY, MSG_UNREADABLE
-from bot.messaging.messages import Edit, Message, Photo
+from bot.messaging.messages import Edit, Message
 
 TEXT_OR_PHOTO = N_("Please write the announcement as text, or send a photo with a caption.")
 TEXT_ONLY = N_("Please write this language's text as a message; the photo stays the same.")
@@ -68,7 +68,7 @@ async def take(desk: Desk, draft: Broadcast, event: Event) -> list[Message]:
             checked = check_text(event.text, photo=photo, longest_name=longest)
             planned = await plan_draft(desk, draft)
             draft.texts = {**draft.texts, code: checked}
-            return await _preview(desk, draft, planned, code)
+            return await show_preview(desk, draft, planned, code)
         if isinstance(event, Text):
             text, photo_id = event.text, None
         elif isinstance(event, Media) and event.kind == "photo":
@@ -77,7 +77,7 @@ async def take(desk: Desk, draft: Broadcast, event: Event) -> list[Message]:
             return desk.line(TEXT_OR_PHOTO)
         planned = await plan_draft(desk, draft, text=text, photo_file_id=photo_id)
         draft.text, draft.photo_file_id = text.strip(), photo_id
-        return await _preview(desk, draft, planned, None)
+        return await show_preview(desk, draft, planned, None)
     except BroadcastError as error:
         return desk.refusal(error)
 
@@ -85,30 +85,6 @@ async def take(desk: Desk, draft: Broadcast, event: Event) -> list[Message]:
 async def _longest(desk: Desk, draft: Broadcast) -> int:
     audience = audiences.parse_audience(draft.audience)
     return await audiences.longest_name(desk.session, audience, desk.person)
-
-
-async def _preview(
-    desk: Desk, draft: Broadcast, planned: lifecycle.Plan, language: str | None
-) -> list[Message]:
-    """The message as one recipient will see it (in `language`, when one was just added),
-    then its figures and buttons."""
-    draft.step = PREVIEW
-    name = planned.sample_name or ""
-    sample = text_for(draft.text, draft.texts, language=language, name=name)
-    shown: Message
-    if draft.photo_file_id is not None:
-        shown = Photo(
-            chat_id=desk.chat_id,
-            file_id=draft.photo_file_id,
-            caption=sample,
-            person_id=desk.person.id,
-        )
-    else:
-        shown = desk.say(sample)
-    described = await choices.describe(
-        desk.session, audiences.parse_audience(draft.audience), desk.t
-    )
-    return [shown, desk.say(*screens.preview(draft, planned, described, desk.t))]
 
 
 async def _schedule(desk: Desk, draft: Broadcast, typed: str) -> list[Message]:

@@ -353,3 +353,19 @@ def test_a_long_list_is_paged_and_each_button_names_its_index_in_the_whole_list(
     assert [b.text for b in second[-2]] == ["‹"]
     assert screens.parse("s:7:i:24") == (7, "i", "24")
     assert screens.parse("s:99999999999:go") is None
+
+
+async def test_each_village_its_own_figures_is_refused_before_any_round_closed(
+    database_url: str, db: Database
+) -> None:
+    await seed_province(db)
+    async with FakeTelegram() as tg, kabar(tg, database_url, FakeClock(NOW)):
+        staff = user(tg, "STF-01", "Rina")
+        await staff.send_command("siaran")
+        await said(staff, "Siaran baru")
+        await pressed(staff, ID.gettext(choices.KIND_LABELS[choices.EVERYONE]))
+        await staff.press(ID.gettext(screens.RESULTS))
+        refusal = await said(staff, "Belum ada desa")
+        assert "\n" not in refusal.text
+    draft = await draft_of(db, "STF-01")
+    assert (draft.kind, draft.step) == ("text", "text")
