@@ -69,7 +69,7 @@ def programme_chart(
 ) -> bytes:
     """Three panels over the rounds' opening dates, one line per cohort: response rate,
     producing families, income. `zones`: each cohort's time zone (its dates are local)."""
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     plt = _pyplot()
     figure, panels = plt.subplots(3, 1, figsize=(8, 8), dpi=100, sharex=True)
@@ -102,13 +102,23 @@ def programme_chart(
                     color=colour,
                 )
         axes.set_ylabel(t.gettext(label))
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: t.format_number(round(v))))
+        # Families are whole; a rate or millions of rupiah keep one decimal, so a flat line's
+        # ticks do not all read the same number.
+        whole = label == PRODUCING_FAMILIES
+        # From zero (a flat line then reads as what it is, not as noise around it).
+        axes.set_ylim(bottom=0, top=100 if label == RESPONSE_RATE else None)
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=whole))
+        axes.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _pos, w=whole: t.format_number(round(v) if w else round(v, 1)))
+        )
         axes.spines[["top", "right"]].set_visible(False)
         axes.grid(axis="y", alpha=0.3)
     panels[-1].xaxis.set_major_formatter(
         FuncFormatter(lambda v, _pos: t.format_date(_day(v), "d MMM"))
     )
-    figure.suptitle(t.gettext(PROGRAMME_TITLE).format(count=count))
+    # "the last N rounds" says how many are drawn, at most `count`.
+    drawn = max((sum(1 for row in rows if row.cohort == c) for c in cohorts), default=0)
+    figure.suptitle(t.gettext(PROGRAMME_TITLE).format(count=min(count, drawn)))
     figure.autofmt_xdate()
     # Below the dates, outside the panels (the saved image grows to hold it).
     handles, labels = panels[0].get_legend_handles_labels()

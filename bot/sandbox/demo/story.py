@@ -55,20 +55,10 @@ STEP_BROADCAST = N_(
     "{name}, programme staff, announces the dryer with /siaran; her preview becomes the "
     "progress message, then the delivery report comes:"
 )
-STEP_REPORT = N_("The figures for {cohort}:")
 STEP_DB = N_(
     "Everything is in {path}; try: KABAR_DATABASE_URL=sqlite:///{path} kabar records export"
 )
 COL_ID, COL_NAME, COL_ROLE, COL_CODE = N_("ID"), N_("Name"), N_("Role"), N_("Code")
-FIG_FAMILIES = N_("Check-ins asked")
-FIG_ANSWERED = N_("Answered")
-FIG_PRODUCING = N_("Producing")
-FIG_NOT_PRODUCING = N_("Not producing")
-FIG_MISSED = N_("Did not answer")
-FIG_PRODUCED = N_("Produced in total")
-FIG_REVENUE = N_("Income in total")
-FIG_PROBLEMS = N_("Most named problem")
-FIG_HELP = N_("Asked for a visit")
 
 
 @dataclass
@@ -76,6 +66,7 @@ class DemoResult:
     answered: int
     missed: int
     database: Path
+    cohort: str
 
 
 async def run_demo(
@@ -192,9 +183,6 @@ async def run_demo(
                 stop.set()
                 with contextlib.suppress(asyncio.CancelledError):
                     await bot_task
-            figures = await _report(db, cohort, t)
-            say("\n[bold]" + t.gettext(STEP_REPORT).format(cohort=cohort.name) + "[/]")
-            console.print(figures)
             say(t.gettext(STEP_DB).format(path=path))
             async with db.sessions() as session:
                 counts = dict(
@@ -210,6 +198,7 @@ async def run_demo(
                 answered=counts.get(RecordStatus.ANSWERED, 0),
                 missed=counts.get(RecordStatus.MISSED, 0),
                 database=path,
+                cohort=cohort.name,
             )
     finally:
         await db.dispose()
@@ -284,36 +273,3 @@ async def _settled(db: Database) -> None:
             if await pending_count(session) == 0:
                 return
         await asyncio.sleep(0.05)
-
-
-async def _report(db: Database, cohort: Cohort, t: Translator) -> Table:
-    async with db.sessions() as session:
-        records = (await session.execute(select(FollowUpRecord))).scalars().all()
-    answered = [r for r in records if r.status is RecordStatus.ANSWERED]
-    producing = [r for r in answered if r.produced]
-    problems: dict[str, int] = {}
-    for record in answered:
-        for code in record.problems:
-            problems[code] = problems.get(code, 0) + 1
-    top = max(problems, key=lambda code: problems[code]) if problems else "-"
-    from conversations.checkin import CHECKIN
-
-    labels = {o.value: o.label for o in CHECKIN.step("problems").options}
-    table = Table(show_header=False)
-    rows = [
-        (FIG_FAMILIES, t.format_number(len(records))),
-        (FIG_ANSWERED, t.format_number(len(answered))),
-        (FIG_PRODUCING, t.format_number(len(producing))),
-        (FIG_NOT_PRODUCING, t.format_number(len(answered) - len(producing))),
-        (FIG_MISSED, t.format_number(sum(r.status is RecordStatus.MISSED for r in records))),
-        (
-            FIG_PRODUCED,
-            t.format_number(sum(r.quantity_produced or 0 for r in producing)) + " " + cohort.unit,
-        ),
-        (FIG_REVENUE, t.format_money(sum(r.revenue_idr or 0 for r in answered))),
-        (FIG_PROBLEMS, t.gettext(labels[top]) if top in labels else "-"),
-        (FIG_HELP, t.format_number(sum(r.needs_help for r in answered))),
-    ]
-    for label, value in rows:
-        table.add_row(t.gettext(label), value)
-    return table
