@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bot.lib.i18n import translator
 from bot.cli.demo import demo_report
+from bot.lib.i18n import translator
 from bot.sandbox.demo.story import run_demo
 
 pytestmark = pytest.mark.e2e
