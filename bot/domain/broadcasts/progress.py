@@ -78,7 +78,8 @@ def report_text(broadcast: Broadcast, counts: Tally, t: Translator) -> str:
             blocked=n(counts.blocked),
             failed=n(counts.failed),
         )
-    return head + "\n" + t.gettext(DETAILS).format(id=broadcast.id)
+    why = [f"  – {reason}: {t.format_number(n)}" for reason, n in counts.reasons]
+    return "\n".join([head, *why, t.gettext(DETAILS).format(id=broadcast.id)])
 
 
 async def _sender(session: AsyncSession, broadcast: Broadcast) -> tuple[Person | None, Translator]:

@@ -25,6 +25,8 @@ class Tally:
     first_sent: datetime | None = None
     last_sent: datetime | None = None
     next_due: datetime | None = None  # the earliest a waiting message may go
+    # The most common reasons Telegram gave for the failures, with how many each.
+    reasons: tuple[tuple[str, int], ...] = ()
 
     @property
     def skipped(self) -> int:
@@ -74,7 +76,24 @@ async def tally(session: AsyncSession, broadcast_id: int) -> Tally:
             )
         ).all()
     )
+    reasons: tuple[tuple[str, int], ...] = ()
+    if int(failed_n or 0) > int(blocked_n or 0) + int(cancelled_n or 0):
+        counted = await session.execute(
+            select(outbox.error, func.count())
+            .outerjoin(TelegramAccount, TelegramAccount.person_id == outbox.person_id)
+            .where(
+                outbox.broadcast_id == broadcast_id,
+                failed,
+                outbox.error != CANCELLED,
+                TelegramAccount.unreachable_at.is_(None),
+            )
+            .group_by(outbox.error)
+            .order_by(func.count().desc())
+            .limit(3)
+        )
+        reasons = tuple((error or "?", int(n)) for error, n in counted)
     return Tally(
+        reasons=reasons,
         sent=int(sent or 0),
         failed=int(failed_n or 0) - int(blocked_n or 0) - int(cancelled_n or 0),
         blocked=int(blocked_n or 0),

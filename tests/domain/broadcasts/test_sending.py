@@ -286,3 +286,35 @@ async def test_the_preview_names_the_cohorts_own_quiet_hours(db: Database) -> No
         )
     assert planned.waits_until is not None
     assert planned.waits_until.astimezone(ZoneInfo("Asia/Makassar")).hour == 7
+
+
+async def test_the_report_gives_telegrams_reasons_for_the_failures(db: Database) -> None:
+    await seed_province(db)
+    sent = await _send(db, "Info", viewer="STF-01")
+    async with db.transaction() as session:
+        await release_due(session, now=NOW)
+        rows = list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.broadcast_id == sent))
+        )
+        for row, (status, error) in zip(
+            sorted(rows, key=lambda r: r.id),
+            [
+                (OutboxStatus.SENT, None),
+                (OutboxStatus.FAILED, "Bad Request: chat not found"),
+                (OutboxStatus.FAILED, "Bad Request: chat not found"),
+            ],
+            strict=True,
+        ):
+            row.status, row.error, row.sent_at = status, error, NOW
+        broadcast = await session.get(Broadcast, sent)
+        assert broadcast is not None
+        broadcast.progress_chat_id = chat_of("STF-01")
+    async with db.transaction() as session:
+        await show_progress(session, now=NOW)
+        report = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.chat_id == chat_of("STF-01"))
+            )
+        ).one()
+    assert "Failed: 2" in report.payload["text"] or "Gagal: 2" in report.payload["text"]
+    assert "Bad Request: chat not found: 2" in report.payload["text"]
