@@ -33,6 +33,10 @@ from bot.messaging.cancels import CANCELLED
 DEFAULT_QUIET = QuietHours.from_strings("21:00", "06:00")
 
 MSG_NOBODY = N_("Nobody registered matches this audience, so nothing would be sent.")
+MSG_ALL_SKIPPED = N_(
+    "Everyone in this audience has paused messages ({paused}) or cannot be reached "
+    "({unreachable}), so nothing would be sent."
+)
 MSG_PAST = N_("{at} has already passed: give a time in the future.")
 MSG_BAD_AT = N_('Cannot read the time "{value}": write it like 2026-12-03 08:00.')
 MSG_NO_SUCH = N_("There is no broadcast {id}.")
@@ -120,6 +124,10 @@ async def plan(
     counted = await audiences.count(session, audience, viewer)
     if counted.total == 0:
         raise BroadcastError(MSG_NOBODY)
+    if counted.reachable == 0:
+        raise BroadcastError(
+            MSG_ALL_SKIPPED, paused=counted.paused, unreachable=counted.unreachable
+        )
     first = (await session.execute(audiences.recipients_query(audience, viewer).limit(1))).first()
     sample = text_for(text, {}, language=None, name=first.name if first else "")
     if results:

@@ -105,3 +105,14 @@ def test_status_lists_broadcasts_and_cancel_stops_a_scheduled_one(
     audit = run_kabar(database_url, "audit", "--format", "csv", workdir=tmp_path)
     actions = [line.split(",")[2] for line in audit.output.strip().splitlines()[1:]]
     assert actions.count("broadcast.scheduled") == 1 and actions.count("broadcast.cancelled") == 1
+
+
+def test_an_audience_that_would_all_be_skipped_is_refused(
+    database_url: str, tmp_path: Path
+) -> None:
+    _seed(database_url)
+    result = run_kabar(
+        database_url, "broadcast", "--text", "Info", "--audience", "status=paused", workdir=tmp_path
+    )
+    assert result.exit_code != 0
+    assert "Everyone in this audience has paused messages (1)" in result.output
