@@ -12,9 +12,14 @@ ONBOARDING = Flow(
         Step(
             "language",
             Kind.CHOICE,
-            # Shown before a language is chosen, so it carries both languages.
+            # Shown before a language is chosen, so it carries the languages offered (the
+            # Javanese catalog adds "Pilih basa" for people the roster lists as Javanese).
             N_("Pilih bahasa / Choose your language:"),
-            options=(Option("id", N_("Bahasa Indonesia")), Option("en", N_("English"))),
+            options=(
+                Option("id", N_("Bahasa Indonesia")),
+                Option("jv", N_("Basa Jawa")),
+                Option("en", N_("English")),
+            ),
         ),
         Step(
             "consent",

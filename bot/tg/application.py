@@ -18,7 +18,7 @@ from telegram.ext import Application, ApplicationBuilder
 from bot.app.runtime import Runtime
 from bot.db.facts import BOT_USERNAME, remember
 from bot.domain.people.commands import Audience, menu
-from bot.lib.i18n import translator
+from bot.lib.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, translator
 from bot.tg.http import AiohttpRequest
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,10 @@ async def announce(application: KabarApplication, runtime: Runtime) -> None:
     async with runtime.db.transaction() as session:
         await remember(session, BOT_USERNAME, {"username": me.username}, runtime.clock.now())
     newcomers = menu(Audience.NEWCOMERS)
-    for code in ("id", "en"):
+    for code in SUPPORTED_LOCALES:
         t = translator(code)
         commands = [BotCommand(c.name, t.gettext(c.description)) for c in newcomers]
-        language = None if code == "id" else code
+        language = None if code == DEFAULT_LOCALE else code
         try:
             await application.bot.set_my_commands(commands, language_code=language)
         except Exception:  # a menu is a convenience; never a reason not to start

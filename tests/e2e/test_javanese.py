@@ -1,0 +1,131 @@
+"""Families in Javanese, end to end: one who chooses Basa Jawa at the language question, and
+one the roster lists as Javanese. Kabar runs in this process on a fake clock, against the
+fake Bot API (as in test_escalation.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.db.database import Database
+from bot.db.models import Person, TelegramAccount
+from bot.lib.clock import FakeClock
+from bot.sandbox.fakeapi import FakeTelegram
+from tests.e2e.test_escalation import MONDAY, kabar, until
+from tests.support.chat import said
+from tests.support.programme import CODES, NOW, seed_programme
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_a_family_who_chooses_basa_jawa_is_asked_in_javanese(
+    database_url: str, db: Database
+) -> None:
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        # Siti is on the roster in Indonesian, and her phone is in Indonesian.
+        siti = tg.user(3101, first_name="Siti", language_code="id")
+        await siti.send_command("start", CODES["KPM-01"])
+        question = await said(siti, "Pilih bahasa / Choose your language:")
+        assert question.buttons == [["Bahasa Indonesia"], ["Basa Jawa"], ["English"]]
+        # Budi is `jv` on the roster: the question, and his help, speak Javanese first.
+        budi = tg.user(3103, first_name="Budi", language_code="id")
+        await budi.send_command("start", CODES["KPM-03"])
+        await said(budi, "Pilih basa / Pilih bahasa / Choose your language:")
+        await budi.send_command("bantuan")
+        await said(budi, "Cara kerja Kabar:\n• Kala-kala Kabar tanglet")
+        # People not yet registered whose Telegram is in Javanese get a Javanese menu.
+        assert {"command": "start", "description": "miwiti malih"} in tg.commands(
+            language_code="jv"
+        )
+
+        await siti.press("Basa Jawa")
+        consent = await said(siti, "Napa sampeyan setuju?")
+        assert consent.text.startswith("Sakderengipun miwiti, bab data sampeyan:")
+        assert "/berhenti" in consent.text and "/dataku" in consent.text
+        assert consent.buttons == [["Kula setuju"], ["Kula mboten setuju"]]
+        await siti.press("Kula setuju")
+        await said(siti, "Matur nuwun, Siti Rahayu! Sampeyan sampun kadaftar.")
+        chat = {"type": "chat", "chat_id": siti.id}
+        await until(lambda: bool(tg.commands(scope=chat)))  # her menu follows the welcome
+        menu = {c["command"]: c["description"] for c in tg.commands(scope=chat)}
+        assert menu["berhenti"] == "mandhegaken pesen"
+        assert menu["batal"] == "batalaken laporan"
+
+        clock.set(MONDAY)  # the cohort's round opens
+        await said(siti, "Halo, Siti Rahayu! Sampun wancine laporan Kabar")
+        first = await said(siti, "Napa sampeyan produksi napa-napa")
+        assert first.buttons == [["Nggih", "Mboten"]]
+        await siti.press("Nggih")
+        await said(siti, "Pinten ingkang sampeyan produksi? Ketik angka ing kg.")
+        await siti.send_text("-5")
+        again = await said(siti, "Pinten ingkang sampeyan produksi?")
+        assert again.text.startswith("Angka mboten pareng negatif.\nConto: 5 utawi 2,5")
+        await siti.send_text("2,5")
+        await said(siti, "Pinten ingkang sampeyan sade?")
+        await siti.send_text("2")
+        await said(siti, "Pinten arta ingkang sampeyan tampi")
+        await siti.send_text("150rb")
+        problems = await said(siti, "Napa wonten ingkang dados alangan usaha sampeyan?")
+        assert problems.buttons[-1] == ["Mboten wonten kendala"]
+        await siti.press("Mboten wonten kendala")
+        photo = await said(siti, "Menawi saged, kirim foto produk sampeyan.")
+        assert photo.buttons == [["Liwati"]]
+        await siti.press("Liwati")
+        summary = await said(siti, "Monggo dipriksa wangsulan sampeyan:")
+        assert "Asil produksi: 2,5 kg" in summary.text
+        assert "Pangasilan: Rp150.000" in summary.text
+        assert summary.buttons == [["✅ Kirim"], ["✏️ Gantos wangsulan"]]
+        await siti.press("✅ Kirim")
+        await said(siti, "Matur nuwun! Wangsulan sampeyan sampun disimpen.")
+
+        await siti.send_command("dataku")
+        data = await said(siti, "Data sampeyan ing Kabar:")
+        assert "• Basa: Basa Jawa" in data.text
+        assert "• Wangsulan laporan ingkang disimpen: 1" in data.text
+
+
+async def test_a_family_the_roster_lists_as_javanese_reads_javanese(
+    database_url: str, db: Database
+) -> None:
+    await seed_programme(db)  # Budi Maryam (KPM-03) is `jv` on the roster
+    async with db.transaction() as session:
+        # Linked and agreed before Javanese was offered: only the roster says `jv`.
+        session.add(
+            TelegramAccount(
+                person_id="KPM-03",
+                telegram_user_id=3102,
+                chat_id=3102,
+                linked_at=NOW,
+                linked_by="invitation",
+            )
+        )
+        budi = await session.get(Person, "KPM-03")
+        assert budi is not None and budi.language == "jv"
+        budi.consent_at = NOW
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        budi_tg = tg.user(3102, first_name="Budi", language_code="id")  # his phone: Indonesian
+        await budi_tg.send_command("bantuan")
+        await said(budi_tg, "Cara kerja Kabar:\n• Kala-kala Kabar tanglet")
+        clock.set(MONDAY)
+        await said(budi_tg, "Halo, Budi Maryam! Sampun wancine laporan Kabar")
+        await said(budi_tg, "Napa sampeyan produksi napa-napa")
+
+        clock.set(MONDAY + timedelta(hours=25))  # a day without an answer
+        await said(budi_tg, "Pangeling saking Kabar")
+        await said(budi_tg, "Napa sampeyan produksi napa-napa")
+
+        await budi_tg.send_text("mangan")
+        await said(budi_tg, "Monggo wangsuli ngangge salah setunggal tombol ing ngandhap.")
+        await budi_tg.send_command("dataku")
+        data = await said(budi_tg, "Data sampeyan ing Kabar:")
+        assert "• Basa: Basa Jawa" in data.text
+        await budi_tg.send_command("batal")
+        await said(budi_tg, "Laporan dibatalaken")
+        await budi_tg.send_command("berhenti")
+        await said(budi_tg, "Kabar mboten badhe ngirim pesen malih.")
+        await budi_tg.send_command("mulai")
+        await said(budi_tg, "Sugeng wangsul!")

@@ -1,0 +1,99 @@
+"""Every text a family can receive exists in Javanese, with the placeholders of its msgid.
+
+Which texts are family-facing is computed in locales/coverage.py (FAMILY_SOURCES): a new text
+in a family-facing file is covered from the start, and this fails until it is translated.
+"""
+
+from __future__ import annotations
+
+import string
+from datetime import date
+
+import pytest
+from babel.messages.catalog import Catalog
+
+from bot.lib.i18n import translator
+from locales.coverage import (
+    FAMILY_SOURCES,
+    Only,
+    family_entries,
+    is_translated,
+    load_catalog,
+    untranslated,
+)
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_family_facing_message_is_translated_into_javanese() -> None:
+    missing = untranslated(load_catalog("jv"), family_entries())
+    assert not missing, (
+        "no Javanese translation (run scripts/update_catalogs.sh, then translate in "
+        "locales/jv/LC_MESSAGES/kabar.po):\n" + "\n".join(missing)
+    )
+
+
+def test_javanese_keeps_the_placeholders_of_every_family_facing_message() -> None:
+    catalog = load_catalog("jv")
+    wrong = []
+    for msgid, plural in sorted(family_entries()):
+        message = catalog.get(msgid)
+        if message is None:
+            continue  # reported by the test above
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for index, form in enumerate(forms):
+            source = plural if index > 0 and plural else msgid
+            if _fields(str(form)) != _fields(source):
+                wrong.append(f"{msgid!r}: {form!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_family_facing_set_holds_family_texts_and_not_staff_texts() -> None:
+    found = {msgid for msgid, _plural in family_entries()}
+    # The check-in, onboarding, a refusal, /dataku, a family's command menu, a broadcast reply.
+    assert "How much did you produce? Type a number in {unit}." in found
+    assert "Basa Jawa" in found
+    assert "Please type a number." in found
+    assert any(msgid.startswith("What Kabar holds about you:") for msgid in found)
+    assert "stop messages" in found
+    assert "Thank you. Your message has been passed to your facilitator (pendamping)." in found
+    # What facilitators and staff read is not in it.
+    assert not any(msgid.startswith("Kabar for programme staff") for msgid in found)
+    assert "{name} ({id}, {village}) stopped receiving messages from Kabar." not in found
+    assert "💬 {name} ({village}) replied to an announcement:\n{text}" not in found
+    assert "my families and their status" not in found
+
+
+def test_a_missing_or_half_translated_message_is_caught() -> None:
+    catalog = Catalog(locale="jv")
+    catalog.add("Yes", "Nggih")
+    catalog.add("Thanks", "Matur nuwun", flags=("fuzzy",))  # fuzzy is never served
+    catalog.add(("{count} photo", "{count} photos"), ("{count} foto", ""))
+    entries = [("Yes", None), ("No", None), ("Thanks", None), ("{count} photo", "{count} photos")]
+    assert untranslated(catalog, entries) == ["No", "Thanks", "{count} photo"]
+    assert is_translated(catalog.get("Yes"))
+
+
+def test_a_selection_naming_a_definition_that_is_gone_fails_loudly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sources = dict(FAMILY_SOURCES)
+    sources["bot/domain/broadcasts/replies.py"] = Only(("THANKS", "NO_SUCH_TEXT"))
+    monkeypatch.setattr("locales.coverage.FAMILY_SOURCES", sources)
+    with pytest.raises(LookupError, match="NO_SUCH_TEXT"):
+        family_entries()
+
+
+def test_a_javanese_reader_gets_javanese_text_and_javanese_formats() -> None:
+    t = translator("jv")
+    assert t.locale == "jv"
+    assert t.gettext("Yes") == "Nggih"
+    assert t.gettext("Skip") == "Liwati"
+    assert t.format_money(150_000) == "Rp150.000"
+    assert t.format_number(1.5) == "1,5"
+    assert t.format_number(2500) == "2.500"
+    assert t.format_date(date(2026, 12, 3)) == "3 Desember 2026"
+    # A regional code of Javanese is Javanese too.
+    assert translator("jv-ID").gettext("Yes") == "Nggih"
