@@ -2,8 +2,10 @@
 language, after their quiet hours; the paused and the unreachable are written down as
 skipped.
 
-A message's dedup key names the broadcast and the person, so however often this runs (two
-workers, a crash between deciding and committing) nobody is written the same broadcast twice.
+A chunk's rows and the last person written commit together, so a crash between chunks
+loses nothing and repeats nothing; and a message's dedup key names the broadcast and the
+person, so even a second writer (a worker that lost the lead mid-chunk) is refused by the
+database rather than anybody being written the same broadcast twice.
 """
 
 from __future__ import annotations
@@ -61,8 +63,7 @@ async def start_due(session: AsyncSession, *, now: datetime) -> int:
 async def write_next(session: AsyncSession, *, now: datetime, chunk: int = CHUNK) -> int | None:
     """Writes the next `chunk` recipients of a broadcast still being written; the number of
     messages written, or None when no broadcast is being written. A crash between chunks
-    loses nothing: the next run goes on after the last person written (and a message's key
-    makes a chunk written twice harmless)."""
+    loses nothing: the next run goes on after the last person written."""
     pending = (
         select(Broadcast)
         .where(Broadcast.status == BroadcastStatus.SENDING, Broadcast.queued_at.is_(None))
