@@ -24,11 +24,12 @@ log = logging.getLogger(__name__)
 
 ROUNDS, ALERTS, DIGEST = "round-clock", "alert-rules", "weekly-digest"
 BROADCASTS = "broadcasts"
-# Seconds between runs of each job: rounds open to the minute, alerts escalate within a
-# minute of being due (the rules themselves run hourly), the digest goes out on Monday; a
-# broadcast written by `kabar broadcast` goes out within two seconds, and its sender sees
-# its progress move as often.
-EVERY_S = {ROUNDS: 20.0, ALERTS: 60.0, DIGEST: 300.0, BROADCASTS: 2.0}
+# Seconds between runs of each job: rounds open to the minute; the alert job looks every
+# five seconds whether rounds or families changed (a run that finds nothing new is a few
+# index lookups) and escalates what is due; the digest goes out on Monday; a broadcast
+# written by `kabar broadcast` goes out within two seconds, and its sender sees its
+# progress move as often.
+EVERY_S = {ROUNDS: 20.0, ALERTS: 5.0, DIGEST: 300.0, BROADCASTS: 2.0}
 
 
 def start_clocks(runtime: Runtime, *, every_s: float | None = None) -> AsyncIOScheduler:

@@ -205,3 +205,45 @@ async def test_quiet_families_reach_the_facilitator_then_the_coordinator(
 async def alert_id(db: Database, person_id: str) -> int:
     async with db.sessions() as session:
         return int(await session.scalar(select(Alert.id).where(Alert.person_id == person_id)) or 0)
+
+
+async def test_rounds_opened_from_the_command_line_alert_the_facilitator_within_seconds(
+    database_url: str, db: Database, tmp_path: Path
+) -> None:
+    """Three rounds opened by `kabar checkin send` against a running `kabar run`: the second
+    closing leaves a family with two missed rounds, and the facilitator's card comes within
+    seconds, not at the next hourly evaluation."""
+    from bot.db.models import TelegramAccount
+    from bot.lib.clock import SystemClock
+    from tests.domain.rounds.support import seed_cohort
+    from tests.support.chat import kabar_command
+    from tests.support.process import KabarProcess
+
+    now = SystemClock().now()
+    await seed_cohort(db, 2, quiet=("00:00", "00:00"), created=now, name="tenun")
+    async with db.transaction() as session:
+        session.add(
+            TelegramAccount(
+                person_id="tenun-F",
+                telegram_user_id=9_001,
+                chat_id=9_001,
+                linked_at=now,
+                linked_by="invitation",
+            )
+        )
+    async with FakeTelegram() as tg:
+        facilitator = tg.user(9_001, first_name="Fasilitator", started=True)
+        for number in range(2):
+            tg.user(10_000 + number, started=True)
+        kabar_run = KabarProcess(tg, database_url, tmp_path)
+        await kabar_run.start()
+        try:
+            for _ in range(3):
+                await kabar_command(database_url, tmp_path, "checkin", "send", "--cohort", "tenun")
+            # The alert job looks every five seconds: well within this, and an hour before
+            # the next hourly evaluation.
+            await until(lambda: len(alert_cards(facilitator)) > 0, timeout=20)
+        finally:
+            assert await kabar_run.stop() == 0
+    card = alert_cards(facilitator)[0].text
+    assert "Keluarga" in card and "tidak menjawab" in card.lower(), card

@@ -7,9 +7,10 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from bot.db.database import Database
+from bot.db.facts import recall
 from bot.db.models import ParticipantStatus, Person
 from bot.domain.alerts import Rule
-from bot.domain.alerts.watch import watch_alerts
+from bot.domain.alerts.watch import RULES_EVALUATED, watch_alerts
 from tests.domain.alerts.support import Programme, alerts_of, seed
 
 
@@ -55,3 +56,28 @@ async def test_every_run_escalates_what_is_due(db: Database) -> None:
     await watch_alerts(db, now=weeks.now + timedelta(days=3, minutes=1))
     (alert,) = await alerts_of(db, "P0")
     assert alert.level == "coordinator"
+
+
+async def test_a_pause_is_looked_at_within_half_a_minute_not_an_hour(db: Database) -> None:
+    weeks = Programme(db, await seed(db, 2))
+    await weeks.week({"P0": "yes", "P1": "yes"}, evaluate_after=False)
+    await watch_alerts(db, now=weeks.now)
+    paused_at = weeks.now + timedelta(seconds=5)
+    async with db.transaction() as session:
+        # As /berhenti does: the person's row says when it changed.
+        await session.execute(
+            update(Person)
+            .where(Person.id == "P0")
+            .values(status=ParticipantStatus.PAUSED, paused_at=paused_at, updated_at=paused_at)
+        )
+    # Answers and pauses are gathered for half a minute, not evaluated one by one.
+    await watch_alerts(db, now=weeks.now + timedelta(seconds=10))
+    assert await alerts_of(db, "P0") == []
+    await watch_alerts(db, now=weeks.now + timedelta(seconds=30))
+    assert [alert.rule for alert in await alerts_of(db, "P0")] == [Rule.PAUSED]
+    # Its own status changes are not news: the next run does not evaluate again.
+    await watch_alerts(db, now=weeks.now + timedelta(seconds=65))
+    async with db.sessions() as session:
+        last = await recall(session, RULES_EVALUATED)
+    assert last is not None
+    assert last["at"] == (weeks.now + timedelta(seconds=30)).isoformat()
