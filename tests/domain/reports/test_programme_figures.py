@@ -160,7 +160,8 @@ def test_the_table_and_the_chart(database_url: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert result.stderr.strip() == f"Chart written to {chart}."
-    assert "Programme figures per round" in result.stdout
+    assert "Who answered, per round" in result.stdout
+    assert "Production and income, per round" in result.stdout
     assert "Open alerts by reason" in result.stdout
     assert "Problems named in" in result.stdout
     assert "* still open" in result.stdout
