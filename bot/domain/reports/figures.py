@@ -196,6 +196,8 @@ async def _people_counts(
     none = cast(null(), Integer)
 
     def event(at: Any, marker: int, round_id: Any, kind: int) -> list[Any]:
+        # marker 0: a family's date; 1: a round's opening; 2: its end. The three flags
+        # count registered (kind 0), paused (1), unreachable (2); a round counts none (3).
         flags = [literal(1 if kind == index else 0) for index in range(3)]
         return [at.label("at"), literal(marker).label("marker"), round_id.label("round_id"), *flags]
 
