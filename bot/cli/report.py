@@ -183,7 +183,7 @@ def report(
     filters = ReportFilter(cohort=cohort, district=district, round_number=round_number)
 
     async def work(session: AsyncSession) -> tuple[ProgrammeReport, list[RoundFigures]]:
-        made = await programme_report(session, None, filters)
+        made = await programme_report(session, None, filters, parallel=True)
         recent = await chart_figures(session, made) if png is not None else []
         return made, recent
 

@@ -9,17 +9,21 @@ the caller in the reader's language.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.dialect import jit_off
 from bot.db.models import Cohort, FollowUpRecord, Person, Role, Round
 from bot.domain.facilitators.scope import visible_families
 from bot.domain.records.export import MSG_NO_COHORTS, MSG_UNKNOWN_COHORT, RecordsError
 from bot.lib.i18n import N_
+
+T = TypeVar("T")
 
 MSG_UNKNOWN_DISTRICT = N_('There is no district "{name}" among the families. Known: {known}.')
 MSG_NO_DISTRICTS = N_('There is no district "{name}": no family has a district.')
@@ -110,6 +114,17 @@ def of_rounds(selection: Selection, round_ids: Collection[int]) -> ColumnElement
     if selection.families is not None and selection.round_number is None:
         return true()
     return FollowUpRecord.round_id.in_(list(round_ids))
+
+
+async def beside(session: AsyncSession, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """`work` in a read transaction of its own on `session`'s database, to run at the same
+    time as other work on `session` (another connection: another core on SQLite too).
+    It sees the database as committed when it starts, which can differ from `session`'s
+    view by whatever a running bot committed in between: only independent figures go here.
+    """
+    sessions = async_sessionmaker(session.bind, expire_on_commit=False)
+    async with sessions() as other, other.begin(), jit_off(other):
+        return await work(other)
 
 
 def family_filter(viewer: Person | None, district: str | None) -> ColumnElement[bool] | None:
