@@ -175,8 +175,9 @@ def report(
     quantity_produced, quantity_sold, unit, revenue_idr, median_revenue_idr, paused,
     unreachable.
     """
+    from bot.domain.records import RecordsError
     from bot.domain.reports.programme import chart_figures, programme_report
-    from bot.domain.reports.scope import ReportError, ReportFilter
+    from bot.domain.reports.scope import ReportFilter
 
     config = settings()
     t = operator_translator(config)
@@ -189,7 +190,7 @@ def report(
 
     try:
         made, recent = in_transaction(config, work)
-    except ReportError as error:
+    except RecordsError as error:  # an unknown cohort, district, round
         fail(error.translate(t))
     if png is not None:
         _write_chart(made, recent, png, t)

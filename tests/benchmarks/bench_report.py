@@ -64,7 +64,7 @@ def in_process(url: str, runs: int) -> list[float]:
         try:
             async with db.transaction() as session:
                 started = time.perf_counter()
-                await programme_report(session, None, ReportFilter())
+                await programme_report(session, None, ReportFilter(), parallel=True)
                 return time.perf_counter() - started
         finally:
             await db.dispose()

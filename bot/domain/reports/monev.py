@@ -213,7 +213,7 @@ async def write_monev_workbook(
     """Write the workbook to a path or binary stream; return the number of records.
 
     `row_limit` (rows per sheet, the header included) is Excel's unless a test asks for less.
-    Raises RecordsError (or ReportError) for an unknown cohort.
+    Raises RecordsError for an unknown cohort.
     """
     workbook = Workbook(write_only=True)
     count, sheets = await write_records(

@@ -69,7 +69,8 @@ async def programme_report(
 
     `parallel`: independent parts run at once on other connections to the same database
     (scope.beside), for a big programme on a machine with cores to spare.
-    Raises ReportError for an unknown cohort or district, or a round out of range.
+    Raises RecordsError (ReportError) for an unknown cohort or district, or a round out of
+    range.
     """
     async with jit_off(session):
         selection = await select_scope(session, viewer, filters)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.dialect import jit_off
 from bot.db.models import Cohort, FollowUpRecord, Person, Role, Round
 from bot.domain.facilitators.scope import visible_families
-from bot.domain.records.export import MSG_NO_COHORTS, MSG_UNKNOWN_COHORT, RecordsError
+from bot.domain.records.export import RecordsError, choose_cohort
 from bot.lib.i18n import N_
 
 T = TypeVar("T")
@@ -33,7 +33,8 @@ MSG_NOT_FOR_FAMILIES = N_("The programme figures are for facilitators, coordinat
 
 
 class ReportError(RecordsError):
-    """A report that cannot be made (an unknown cohort or district, a round out of range)."""
+    """A report that cannot be made (an unknown district, a round out of range); an unknown
+    cohort is the records' RecordsError, which callers catch as well."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,15 +150,7 @@ async def _cohorts(
     rows = (
         await session.execute(select(Cohort.id, Cohort.name, Cohort.unit, Cohort.timezone))
     ).all()
-    cohorts = sorted((CohortRef(*row) for row in rows), key=lambda cohort: cohort.name)
-    if name is not None:
-        chosen = [cohort for cohort in cohorts if cohort.name == name]
-        if not chosen:
-            if not cohorts:
-                raise ReportError(MSG_NO_COHORTS, name=name)
-            known = ", ".join(cohort.name for cohort in cohorts)
-            raise ReportError(MSG_UNKNOWN_COHORT, name=name, known=known)
-        cohorts = chosen
+    cohorts = choose_cohort((CohortRef(*row) for row in rows), name)
     if families is not None:
         # Only the cohorts the reader's families are in: a facilitator's one cohort.
         theirs = set(
