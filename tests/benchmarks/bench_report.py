@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 KABAR = Path(sys.executable).with_name("kabar")
 
 
-def run(url: str, args: list[str]) -> tuple[float, int]:
-    """(seconds, peak RSS in MB) of one `kabar ARGS` process."""
+def run(url: str, args: list[str]) -> tuple[float, int, float]:
+    """(seconds, peak RSS in MB, CPU seconds) of one `kabar ARGS` process."""
     environment = dict(os.environ, KABAR_DATABASE_URL=url, KABAR_LOCALE="en")
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -48,7 +48,7 @@ def run(url: str, args: list[str]) -> tuple[float, int]:
     error = process.stderr.read().decode() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"kabar {' '.join(args)} failed: {error}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def in_process(url: str, runs: int) -> list[float]:
@@ -120,14 +120,16 @@ def main() -> None:
     ]
     run(args.database, ["report", "--format", "csv"])  # warm the caches once
     print(f"load before: {os.getloadavg()}")
-    print("| view | median | runs | peak RSS |")
-    print("|---|---:|---|---:|")
+    print("| view | median | runs | CPU (median) | peak RSS |")
+    print("|---|---:|---|---:|---:|")
     for label, command in views:
         results = [run(args.database, command) for _ in range(args.runs)]
-        times = [seconds for seconds, _rss in results]
-        rss = max(memory for _seconds, memory in results)
+        times = [seconds for seconds, _rss, _cpu in results]
+        rss = max(memory for _seconds, memory, _cpu in results)
+        cpu = statistics.median(used for _seconds, _rss, used in results)
         listed = ", ".join(f"{t:.2f}" for t in times)
-        print(f"| {label} | {statistics.median(times):.2f} s | {listed} | {rss} MB |")
+        median = statistics.median(times)
+        print(f"| {label} | {median:.2f} s | {listed} | {cpu:.2f} s | {rss} MB |")
     inside = in_process(args.database, args.runs)
     listed = ", ".join(f"{t:.2f}" for t in inside)
     print(
