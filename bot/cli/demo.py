@@ -47,7 +47,7 @@ def demo(workdir: Path | None, seed: int) -> None:
 
 async def demo_report(console: Console, t: Translator, database: Path, cohort: str) -> Path:
     """`kabar report`'s tables for the demo's database, and its chart beside it."""
-    from bot.cli.report import alert_table, problem_table, round_table
+    from bot.cli.report import alert_table, problem_table, round_tables
     from bot.db.database import Database
     from bot.domain.reports.chart import programme_chart
     from bot.domain.reports.programme import CHART_ROUNDS, chart_figures, programme_report
@@ -61,7 +61,7 @@ async def demo_report(console: Console, t: Translator, database: Path, cohort: s
     finally:
         await db.dispose()
     console.print("\n[bold]" + t.gettext(STEP_REPORT).format(cohort=cohort) + "[/]")
-    for table in (round_table(made, t), alert_table(made, t), problem_table(made, t)):
+    for table in (*round_tables(made, t), alert_table(made, t), problem_table(made, t)):
         console.print(table)
     chart = database.with_name("report.png")
     zones = {c.name: c.timezone for c in made.selection.cohorts}

@@ -13,6 +13,8 @@ import click
 from bot.cli.common import fail, in_transaction, operator_translator, print_table, settings
 from bot.lib.i18n import N_
 
+TABLE_ROUNDS = 12  # per cohort, in the table; CSV and JSON have them all
+
 if TYPE_CHECKING:
     from rich.table import Table
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,38 +24,74 @@ if TYPE_CHECKING:
     from bot.lib.i18n import Translator
 
 
-def round_table(report: ProgrammeReport, t: Translator) -> Table:
+def round_tables(report: ProgrammeReport, t: Translator) -> list[Table]:
+    """Two tables of the same rounds (one would not fit a screen): who answered, and what
+    they produced and earned."""
     from rich.table import Table
 
     from bot.domain.reports import text
 
     zones = {cohort.name: cohort.timezone for cohort in report.selection.cohorts}
-    table = Table(title=t.gettext("Programme figures per round"), title_justify="left")
-    headings = (
-        N_("Cohort"), N_("Round"), N_("Opened"), N_("Registered"), N_("Asked"),
-        N_("Answered"), N_("Partly"), N_("Missed"), N_("Response"), N_("Change (points)"),
-        N_("Producing"), N_("Produced"), N_("Sold"), N_("Income"), N_("Median income"),
-        N_("Paused"), N_("Unreachable"),
-    )  # fmt: skip
-    for index, heading in enumerate(headings):
-        table.add_column(t.gettext(heading), justify="left" if index in (0, 2) else "right")
+    rows = _recent(report.rounds, TABLE_ROUNDS)
     n = t.format_number
-    for row in report.rounds:
-        opened = text.opened(t, row, zones[row.cohort])
-        if not row.closed:
-            opened = f"{opened} *"
-        table.add_row(
-            row.cohort, n(row.round_number), opened, n(row.registered), n(row.asked),
-            n(row.answered), n(row.partial), n(row.missed), text.percent(t, row.response_rate),
-            text.points(t, row.response_rate_change), n(row.producing),
-            text.quantity(t, row.quantities), text.quantity(t, row.quantities, sold=True),
-            text.money(t, row.revenue_idr), text.money(t, row.median_revenue_idr),
+    answers = Table(title=t.gettext("Who answered, per round"), title_justify="left")
+    production = Table(title=t.gettext("Production and income, per round"), title_justify="left")
+    for table, headings in (
+        (
+            answers,
+            (
+                N_("Cohort"), N_("Round"), N_("Opened"), N_("Registered"), N_("Asked"),
+                N_("Answered"), N_("Partly"), N_("Missed"), N_("Response"),
+                N_("Change (points)"), N_("Paused"), N_("Unreachable"),
+            ),
+        ),
+        (
+            production,
+            (
+                N_("Cohort"), N_("Round"), N_("Producing"), N_("Produced"), N_("Sold"),
+                N_("Income"), N_("Median income"),
+            ),
+        ),
+    ):  # fmt: skip
+        for index, heading in enumerate(headings):
+            left = index == 0 or heading == "Opened"
+            table.add_column(
+                t.gettext(heading), justify="left" if left else "right", no_wrap=index > 0
+            )
+    for row in rows:
+        number = n(row.round_number) if row.closed else f"{n(row.round_number)} *"
+        answers.add_row(
+            row.cohort, number, text.opened(t, row, zones[row.cohort]), n(row.registered),
+            n(row.asked), n(row.answered), n(row.partial), n(row.missed),
+            text.percent(t, row.response_rate), text.points(t, row.response_rate_change),
             n(row.paused), n(row.unreachable),
         )  # fmt: skip
-    if any(not row.closed for row in report.rounds):
-        table.caption = t.gettext("* still open: families may still answer.")
-        table.caption_justify = "left"
-    return table
+        production.add_row(
+            row.cohort, number, n(row.producing), text.quantity(t, row.quantities),
+            text.quantity(t, row.quantities, sold=True), text.money(t, row.revenue_idr),
+            text.money(t, row.median_revenue_idr),
+        )  # fmt: skip
+    notes = []
+    if len(rows) < len(report.rounds):
+        notes.append(
+            t.gettext(
+                "The last {count} rounds of each cohort; --format csv or json gives every round."
+            ).format(count=TABLE_ROUNDS)
+        )
+    if any(not row.closed for row in rows):
+        notes.append(t.gettext("* still open: families may still answer."))
+    if notes:
+        production.caption = "\n".join(notes)
+        production.caption_justify = "left"
+    return [answers, production]
+
+
+def _recent(rows: tuple[RoundFigures, ...], count: int) -> list[RoundFigures]:
+    """Each cohort's last `count` rounds: a screen, not a year of rows."""
+    kept: list[RoundFigures] = []
+    for cohort in dict.fromkeys(row.cohort for row in rows):
+        kept.extend([row for row in rows if row.cohort == cohort][-count:])
+    return kept
 
 
 def alert_table(report: ProgrammeReport, t: Translator) -> Table:
@@ -137,21 +175,22 @@ def report(
     quantity_produced, quantity_sold, unit, revenue_idr, median_revenue_idr, paused,
     unreachable.
     """
+    from bot.domain.records import RecordsError
     from bot.domain.reports.programme import chart_figures, programme_report
-    from bot.domain.reports.scope import ReportError, ReportFilter
+    from bot.domain.reports.scope import ReportFilter
 
     config = settings()
     t = operator_translator(config)
     filters = ReportFilter(cohort=cohort, district=district, round_number=round_number)
 
     async def work(session: AsyncSession) -> tuple[ProgrammeReport, list[RoundFigures]]:
-        made = await programme_report(session, None, filters)
+        made = await programme_report(session, None, filters, parallel=True)
         recent = await chart_figures(session, made) if png is not None else []
         return made, recent
 
     try:
         made, recent = in_transaction(config, work)
-    except ReportError as error:
+    except RecordsError as error:  # an unknown cohort, district, round
         fail(error.translate(t))
     if png is not None:
         _write_chart(made, recent, png, t)
@@ -170,7 +209,7 @@ def report(
 
         click.echo(t.gettext(NO_ROUNDS))
     else:
-        for table in (round_table(made, t), alert_table(made, t), problem_table(made, t)):
+        for table in (*round_tables(made, t), alert_table(made, t), problem_table(made, t)):
             print_table(table)
 
 

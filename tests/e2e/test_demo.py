@@ -30,7 +30,7 @@ async def test_the_demo_runs_the_loop_from_roster_to_escalation(tmp_path: Path) 
         "announces the dryer with /siaran",
         "Terkirim: 29",  # the staff member's delivery report, in her language
         "The figures for pelepah-pisang-2025, as `kabar report` shows them:",
-        "Programme figures per round",
+        "Who answered, per round",
         "The chart of the last rounds (kabar report --png):",
     ):
         assert step in told, step

@@ -6,11 +6,11 @@ carrying an English msgid, translated by the caller in the reader's language.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
@@ -89,22 +89,36 @@ class _CohortZone:
     zone: ZoneInfo
 
 
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+Named = TypeVar("Named", bound=_Named)
+
+
+def choose_cohort(cohorts: Iterable[Named], name: str | None) -> list[Named]:
+    """The cohorts sorted by name, or the one called `name`; RecordsError for an unknown
+    name, listing the known ones."""
+    ordered = sorted(cohorts, key=lambda cohort: cohort.name)
+    if name is None:
+        return ordered
+    chosen = [cohort for cohort in ordered if cohort.name == name]
+    if not chosen:
+        if not ordered:
+            raise RecordsError(MSG_NO_COHORTS, name=name)
+        known = ", ".join(cohort.name for cohort in ordered)
+        raise RecordsError(MSG_UNKNOWN_COHORT, name=name, known=known)
+    return chosen
+
+
 async def _cohorts(session: AsyncSession, name: str | None) -> list[_CohortZone]:
     """The cohorts to export, sorted by name; an unknown name lists the known ones."""
     rows = (await session.execute(select(Cohort.id, Cohort.name, Cohort.timezone))).all()
-    cohorts = sorted(
+    return choose_cohort(
         (_CohortZone(id=row.id, name=row.name, zone=ZoneInfo(row.timezone)) for row in rows),
-        key=lambda cohort: cohort.name,
+        name,
     )
-    if name is None:
-        return cohorts
-    chosen = [cohort for cohort in cohorts if cohort.name == name]
-    if not chosen:
-        if not cohorts:
-            raise RecordsError(MSG_NO_COHORTS, name=name)
-        known = ", ".join(cohort.name for cohort in cohorts)
-        raise RecordsError(MSG_UNKNOWN_COHORT, name=name, known=known)
-    return chosen
 
 
 def _local_midnight(day: date, zone: ZoneInfo) -> datetime:

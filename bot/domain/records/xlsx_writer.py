@@ -13,10 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.xml.functions import fromstring
 
 from bot.db.models import RecordStatus
 from bot.domain.records.columns import COLUMNS, HEADER
@@ -28,7 +33,7 @@ from bot.lib.i18n import Translator
 XLSX_MAX_ROWS = 1_048_576
 RUPIAH = '"Rp"#,##0'
 PERCENT = "0.0%"
-DATE_TIME = "yyyy-mm-dd hh:mm"
+DATE_TIME = "yyyy-mm-dd hh:mm:ss"
 
 _BOLD = Font(bold=True)
 _RECORD_WIDTHS = {
@@ -51,6 +56,7 @@ class ExportInfo:
 
 
 def text_cell(sheet: Any, value: str, *, bold: bool = False) -> Any:
+    """A text cell of the "about" sheet (written by openpyxl itself)."""
     cell = WriteOnlyCell(sheet, value=value)
     if value.startswith("="):
         # openpyxl would store it as a formula; participants' text must stay text.
@@ -60,26 +66,94 @@ def text_cell(sheet: Any, value: str, *, bold: bool = False) -> Any:
     return cell
 
 
-def cell_value(sheet: Any, value: Any) -> Any:
-    """A value as Excel should hold it: datetimes without a zone (the cohort's wall clock),
-    decimals in plain form, text never a formula, None for nothing."""
+def cell_value(value: Any) -> Any:
+    """A value as a data sheet holds it: datetimes without a zone (the cohort's wall clock),
+    None for nothing; numbers, decimals, booleans and text as they are."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
-    if isinstance(value, Decimal):
-        # Through the plain text form so the XML never holds an exponent like 1E+2.
-        return Decimal(plain_decimal(value))
-    if isinstance(value, str) and value.startswith("="):
-        return text_cell(sheet, value)
     return value
+
+
+def _style_id(sheet: Any, *, number_format: str | None = None, bold: bool = False) -> int:
+    """The workbook's id of a cell style (registered on first use)."""
+    cell = WriteOnlyCell(sheet)
+    if number_format is not None:
+        cell.number_format = number_format
+    if bold:
+        cell.font = _BOLD
+    return int(cell.style_id)
+
+
+class _StreamedSheet(WriteOnlyWorksheet):  # type: ignore[misc]
+    """A write-only sheet whose rows are turned into XML here, one element per row.
+
+    openpyxl makes a cell object per value and writes it element by element, about 10 µs a
+    cell: a quarter of an hour for 5.2 million records. Values here are only numbers,
+    booleans, datetimes and text, each written as Excel stores it (text inline, so never a
+    formula); about ten times faster. Styles are ids registered with the workbook.
+    """
+
+    def setup(self, styles: dict[int, int], date_style: int, header_style: int) -> None:
+        self._styles = styles  # column index (0-based) -> style id
+        self._date_style = date_style
+        self._header_style = header_style  # the first row's, every column
+        self._letters: list[str] = []
+
+    def _write_rows(self) -> Any:
+        xf = self._writer.xf.send(True)
+        with xf.element("sheetData"):
+            number = 1
+            try:
+                while True:
+                    values = yield
+                    xf.write(self._row(values, number))
+                    number += 1
+            except GeneratorExit:
+                pass
+        self._writer.xf.send(None)
+
+    def _row(self, values: Sequence[Any], number: int) -> Any:
+        # The row's XML as text, parsed in one call: a third of the time of building it
+        # element by element from Python.
+        while len(self._letters) < len(values):
+            self._letters.append(get_column_letter(len(self._letters) + 1))
+        suffix = str(number)
+        header = number == 1
+        parts = [f'<row r="{suffix}">']
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            style = self._header_style if header else self._styles.get(index)
+            ref = self._letters[index] + suffix
+            if isinstance(value, datetime) and style is None:
+                style = self._date_style
+            styled = "" if style is None else f' s="{style}"'
+            if isinstance(value, str):
+                text = escape(ILLEGAL_CHARACTERS_RE.sub("", value))
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                parts.append(
+                    f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+                )
+            elif isinstance(value, bool):
+                parts.append(f'<c r="{ref}"{styled} t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, datetime):
+                parts.append(f'<c r="{ref}"{styled}><v>{to_excel(value)!r}</v></c>')
+            elif isinstance(value, Decimal):
+                # The plain text form: the XML never holds an exponent like 1E+2.
+                parts.append(f'<c r="{ref}"{styled}><v>{plain_decimal(value)}</v></c>')
+            else:
+                parts.append(f'<c r="{ref}"{styled}><v>{value!r}</v></c>')
+        parts.append("</row>")
+        return fromstring("".join(parts))
 
 
 class SheetSeries:
     """Rows under one header on as many sheets as they need: "records", "records (2)", …
 
     Each sheet has the header in bold and frozen, and filters over its rows; the columns in
-    `formats` (by name) get that number format.
+    `formats` (by name) get that number format. Values: see `cell_value`.
     """
 
     def __init__(
@@ -98,11 +172,7 @@ class SheetSeries:
         self.title = title
         self.header = tuple(header)
         self.widths = widths or {}
-        self.formats = [
-            (index, fmt)
-            for index, name in enumerate(self.header)
-            if (fmt := (formats or {}).get(name))
-        ]
+        self.formats = formats or {}
         self.row_limit = row_limit
         self.sheets: list[tuple[Any, int]] = []  # (sheet, rows written there, header included)
         self.rows = 0
@@ -115,25 +185,27 @@ class SheetSeries:
             self.sheets.append((self.sheet, self._in_sheet))
         number = len(self.sheets) + 1
         name = self.title if number == 1 else f"{self.title} ({number})"
-        sheet = self.workbook.create_sheet(name)
+        sheet = _StreamedSheet(parent=self.workbook, title=name)
+        self.workbook._add_sheet(sheet)
+        styles = {
+            index: _style_id(sheet, number_format=self.formats[column])
+            for index, column in enumerate(self.header)
+            if column in self.formats
+        }
+        dates = _style_id(sheet, number_format=DATE_TIME)
+        sheet.setup(styles, dates, _style_id(sheet, bold=True))
         sheet.freeze_panes = "A2"
         for position, column in enumerate(self.header, start=1):
             width = self.widths.get(column, 14)
             sheet.column_dimensions[get_column_letter(position)].width = width
-        sheet.append([text_cell(sheet, column, bold=True) for column in self.header])
+        sheet.append(self.header)
         self.sheet, self._in_sheet = sheet, 1
 
     def append(self, values: Sequence[Any]) -> None:
-        """One row of values (already Excel values, see `cell_value`)."""
+        """One row of values (see `cell_value`)."""
         if self._in_sheet >= self.row_limit:
             self._next_sheet()
-        row = list(values)
-        for index, fmt in self.formats:
-            if row[index] is not None:
-                cell = WriteOnlyCell(self.sheet, value=row[index])
-                cell.number_format = fmt
-                row[index] = cell
-        self.sheet.append(row)
+        self.sheet.append(values)
         self._in_sheet += 1
         self.rows += 1
 
@@ -146,17 +218,17 @@ class SheetSeries:
         return [sheet.title for sheet, _rows in self.sheets]
 
 
-def _record_values(sheet: Any, row: RecordRow) -> list[Any]:
-    values = []
+def _record_values(row: RecordRow) -> list[Any]:
+    values: list[Any] = []
     for value in row:
         if isinstance(value, RecordStatus):
             values.append(value.value)
         elif isinstance(value, tuple):
             # problems (codes) and attachments ((kind, file id) pairs), joined as in the CSV.
             parts = (":".join(part) if isinstance(part, tuple) else part for part in value)
-            values.append(cell_value(sheet, ";".join(parts)))
+            values.append(";".join(parts) or None)
         else:
-            values.append(cell_value(sheet, value))
+            values.append(cell_value(value))
     return values
 
 
@@ -173,7 +245,7 @@ async def write_records(
         row_limit=row_limit,
     )
     async for row in rows:
-        series.append(_record_values(series.sheet, row))
+        series.append(_record_values(row))
     return series.rows, series.finish()
 
 

@@ -60,14 +60,14 @@ def _in_dates(opened: datetime, zone: ZoneInfo, filters: ExportFilter) -> bool:
     )
 
 
-def _figure_values(sheet: Any, row: RoundFigures, zone: ZoneInfo) -> list[Any]:
+def _figure_values(row: RoundFigures, zone: ZoneInfo) -> list[Any]:
     quantities = row.quantities
     one_unit = len(quantities) == 1
 
     def amount(values: list[Any]) -> Any:
         # One unit (nearly always): a number; several: "12.5;3" as in the CSV.
         if one_unit:
-            return cell_value(sheet, values[0])
+            return cell_value(values[0])
         return ";".join(str(value) for value in values) or None
 
     return [
@@ -81,14 +81,14 @@ def _figure_values(sheet: Any, row: RoundFigures, zone: ZoneInfo) -> list[Any]:
         row.answered,
         row.partial,
         row.missed,
-        cell_value(sheet, row.response_rate),
-        cell_value(sheet, row.response_rate_change),
+        cell_value(row.response_rate),
+        cell_value(row.response_rate_change),
         row.producing,
         amount([q.produced for q in quantities]),
         amount([q.sold for q in quantities]),
         ";".join(q.unit for q in quantities) or None,
         row.revenue_idr,
-        cell_value(sheet, row.median_revenue_idr),
+        cell_value(row.median_revenue_idr),
         row.paused,
         row.unreachable,
     ]
@@ -115,7 +115,7 @@ async def _figures(
     for row in rows:
         zone = zones[row.cohort]
         if _in_dates(row.opened_at, zone, filters):
-            series.append(_figure_values(series.sheet, row, zone))
+            series.append(_figure_values(row, zone))
     return series.finish()
 
 
@@ -170,7 +170,7 @@ async def _alerts(
             for index in (10, 11, 12, 13, 17):
                 if values[index] is not None:
                     values[index] = values[index].astimezone(zone)
-            series.append([cell_value(series.sheet, value) for value in values])
+            series.append([cell_value(value) for value in values])
     return series.finish()
 
 
@@ -213,7 +213,7 @@ async def write_monev_workbook(
     """Write the workbook to a path or binary stream; return the number of records.
 
     `row_limit` (rows per sheet, the header included) is Excel's unless a test asks for less.
-    Raises RecordsError (or ReportError) for an unknown cohort.
+    Raises RecordsError for an unknown cohort.
     """
     workbook = Workbook(write_only=True)
     count, sheets = await write_records(

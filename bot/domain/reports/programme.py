@@ -5,6 +5,7 @@ What `kabar report` prints and /laporan sends, for one reader's scope (scope.py)
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from bot.db.dialect import jit_off
 from bot.db.models import Alert, AlertStatus, Person
 from bot.domain.reports.figures import RoundFigures, round_figures
 from bot.domain.reports.problems import ProblemCount, problem_rollup
-from bot.domain.reports.scope import ReportFilter, RoundRef, Selection, select_scope
+from bot.domain.reports.scope import ReportFilter, RoundRef, Selection, beside, select_scope
 
 CHART_ROUNDS = 12
 
@@ -62,18 +63,29 @@ async def open_alerts(session: AsyncSession, selection: Selection) -> list[Alert
 
 
 async def programme_report(
-    session: AsyncSession, viewer: Person | None, filters: ReportFilter
+    session: AsyncSession, viewer: Person | None, filters: ReportFilter, *, parallel: bool = False
 ) -> ProgrammeReport:
     """The report `viewer` may see (None: the command line, every family).
 
-    Raises ReportError for an unknown cohort or district, or a round out of range.
+    `parallel`: independent parts run at once on other connections to the same database
+    (scope.beside), for a big programme on a machine with cores to spare.
+    Raises RecordsError (ReportError) for an unknown cohort or district, or a round out of
+    range.
     """
     async with jit_off(session):
         selection = await select_scope(session, viewer, filters)
-        rounds = await round_figures(session, selection)
-        alerts = await open_alerts(session, selection)
         latest = selection.latest
-        problems = await problem_rollup(session, selection, latest)
+
+        async def standing(s: AsyncSession) -> tuple[list[AlertCount], list[ProblemCount]]:
+            return await open_alerts(s, selection), await problem_rollup(s, selection, latest)
+
+        if parallel:
+            rounds, (alerts, problems) = await asyncio.gather(
+                round_figures(session, selection, parallel=True), beside(session, standing)
+            )
+        else:
+            rounds = await round_figures(session, selection)
+            alerts, problems = await standing(session)
     return ProgrammeReport(
         selection=selection,
         rounds=tuple(rounds),

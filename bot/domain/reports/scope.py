@@ -9,17 +9,21 @@ the caller in the reader's language.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.dialect import jit_off
 from bot.db.models import Cohort, FollowUpRecord, Person, Role, Round
 from bot.domain.facilitators.scope import visible_families
-from bot.domain.records.export import MSG_NO_COHORTS, MSG_UNKNOWN_COHORT, RecordsError
+from bot.domain.records.export import RecordsError, choose_cohort
 from bot.lib.i18n import N_
+
+T = TypeVar("T")
 
 MSG_UNKNOWN_DISTRICT = N_('There is no district "{name}" among the families. Known: {known}.')
 MSG_NO_DISTRICTS = N_('There is no district "{name}": no family has a district.')
@@ -29,7 +33,8 @@ MSG_NOT_FOR_FAMILIES = N_("The programme figures are for facilitators, coordinat
 
 
 class ReportError(RecordsError):
-    """A report that cannot be made (an unknown cohort or district, a round out of range)."""
+    """A report that cannot be made (an unknown district, a round out of range); an unknown
+    cohort is the records' RecordsError, which callers catch as well."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +117,17 @@ def of_rounds(selection: Selection, round_ids: Collection[int]) -> ColumnElement
     return FollowUpRecord.round_id.in_(list(round_ids))
 
 
+async def beside(session: AsyncSession, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """`work` in a read transaction of its own on `session`'s database, to run at the same
+    time as other work on `session` (another connection: another core on SQLite too).
+    It sees the database as committed when it starts, which can differ from `session`'s
+    view by whatever a running bot committed in between: only independent figures go here.
+    """
+    sessions = async_sessionmaker(session.bind, expire_on_commit=False)
+    async with sessions() as other, other.begin(), jit_off(other):
+        return await work(other)
+
+
 def family_filter(viewer: Person | None, district: str | None) -> ColumnElement[bool] | None:
     """The families a viewer (None: the command line, everything) sees in a district."""
     terms: list[ColumnElement[bool]] = []
@@ -134,15 +150,7 @@ async def _cohorts(
     rows = (
         await session.execute(select(Cohort.id, Cohort.name, Cohort.unit, Cohort.timezone))
     ).all()
-    cohorts = sorted((CohortRef(*row) for row in rows), key=lambda cohort: cohort.name)
-    if name is not None:
-        chosen = [cohort for cohort in cohorts if cohort.name == name]
-        if not chosen:
-            if not cohorts:
-                raise ReportError(MSG_NO_COHORTS, name=name)
-            known = ", ".join(cohort.name for cohort in cohorts)
-            raise ReportError(MSG_UNKNOWN_COHORT, name=name, known=known)
-        cohorts = chosen
+    cohorts = choose_cohort((CohortRef(*row) for row in rows), name)
     if families is not None:
         # Only the cohorts the reader's families are in: a facilitator's one cohort.
         theirs = set(

@@ -52,7 +52,7 @@ async def village_figures(
 ) -> list[VillageFigures]:
     """Per village of the families `viewer` may see (None: every family), by village name.
 
-    Raises ReportError like `programme_report` for an unknown cohort, district or round.
+    Raises RecordsError like `programme_report` for an unknown cohort, district or round.
     """
     selection = await select_scope(session, viewer, filters)
     rounds = selection.latest_closed

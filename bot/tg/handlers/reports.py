@@ -14,9 +14,10 @@ from sqlalchemy import select
 from telegram import Update
 
 from bot.db.models import Cohort, Role
+from bot.domain.records import RecordsError
 from bot.domain.reports.chart import programme_chart
 from bot.domain.reports.programme import CHART_ROUNDS, chart_figures, programme_report
-from bot.domain.reports.scope import ReportError, ReportFilter
+from bot.domain.reports.scope import ReportFilter
 from bot.domain.reports.text import SCOPE_ALL, SCOPE_MINE, report_text
 from bot.lib.i18n import N_
 from bot.messaging.messages import Message, Outgoing, Photo
@@ -44,7 +45,7 @@ async def on_report(update: Update, context: KabarContext) -> None:
 
     try:
         made = await programme_report(session, person, filters)
-    except ReportError as error:
+    except RecordsError as error:  # an unknown cohort or district
         reply(error.translate(t))
         return
     if name is not None and not made.selection.cohorts:

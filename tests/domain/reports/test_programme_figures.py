@@ -7,13 +7,18 @@ every kind, paused and unreachable families, alerts with actions.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from bot.db.database import Database
 from bot.db.models import Person, Role
+from bot.domain.reports.figures import RoundFigures
+from bot.domain.reports.programme import programme_report
+from bot.domain.reports.scope import ReportFilter
 from tests.domain.records.support import run_kabar
 from tests.domain.reports.support import (
     exported,
@@ -160,7 +165,8 @@ def test_the_table_and_the_chart(database_url: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert result.stderr.strip() == f"Chart written to {chart}."
-    assert "Programme figures per round" in result.stdout
+    assert "Who answered, per round" in result.stdout
+    assert "Production and income, per round" in result.stdout
     assert "Open alerts by reason" in result.stdout
     assert "Problems named in" in result.stdout
     assert "* still open" in result.stdout
@@ -169,12 +175,6 @@ def test_the_table_and_the_chart(database_url: str, tmp_path: Path) -> None:
 def test_a_facilitator_and_a_coordinator_see_their_families_only(
     database_url: str, tmp_path: Path
 ) -> None:
-    import asyncio
-
-    from bot.db.database import Database
-    from bot.domain.reports.programme import programme_report
-    from bot.domain.reports.scope import ReportFilter
-
     populated(database_url)
     records = exported(database_url, tmp_path)
     known = facts(database_url)
@@ -182,30 +182,42 @@ def test_a_facilitator_and_a_coordinator_see_their_families_only(
     coordinator = known.people[str(facilitator.supervisor_id)]
     theirs = {p.id for p in known.people.values() if p.supervisor_id == coordinator.id}
 
-    async def report_for(viewer: Person) -> list[object]:
+    async def report_for(viewer: Person, filters: ReportFilter) -> list[RoundFigures]:
         db = Database(database_url)
         try:
             async with db.transaction() as session:
-                made = await programme_report(session, viewer, ReportFilter())
+                made = await programme_report(session, viewer, filters, parallel=True)
         finally:
             await db.dispose()
         return list(made.rounds)
+
+    def seen(row: RoundFigures) -> dict[str, object]:
+        return {
+            "asked": row.asked,
+            "answered": row.answered,
+            "missed": row.missed,
+            "producing": row.producing,
+            "revenue_idr": row.revenue_idr,
+            "median_revenue_idr": row.median_revenue_idr,
+            "registered": row.registered,
+            "paused": row.paused,
+            "response_rate_change": row.response_rate_change,
+        }
 
     for viewer, family in (
         (facilitator, lambda p: p.supervisor_id == facilitator.id),
         (coordinator, lambda p: p.supervisor_id in theirs),
     ):
-        rows = asyncio.run(report_for(viewer))
         expected = recompute(records, known, family)
-        cohorts = {row.cohort for row in rows}  # type: ignore[attr-defined]
-        assert cohorts == {
+        cohorts = {
             known.cohort_names[p.cohort_id]
             for p in known.people.values()
             if p.role is Role.PARTICIPANT and family(p) and p.cohort_id
         }
-        for row in rows:
-            want = expected[(row.cohort, row.round_number)]  # type: ignore[attr-defined]
-            assert row.asked == want["asked"]  # type: ignore[attr-defined]
-            assert row.producing == want["producing"]  # type: ignore[attr-defined]
-            assert row.median_revenue_idr == want["median_revenue_idr"]  # type: ignore[attr-defined]
-            assert row.registered == want["registered"]  # type: ignore[attr-defined]
+        for filters in (ReportFilter(), ReportFilter(round_number=3)):
+            rows = asyncio.run(report_for(viewer, filters))
+            assert {row.cohort for row in rows} == cohorts
+            assert len(rows) == len(cohorts) * (6 if filters.round_number is None else 1)
+            for row in rows:
+                want = expected[(row.cohort, row.round_number)]
+                assert seen(row) == {key: want[key] for key in seen(row)}
