@@ -60,6 +60,14 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_broadcast_skips_person_id_people')),
     sa.PrimaryKeyConstraint('broadcast_id', 'person_id', name=op.f('pk_broadcast_skips'))
     )
+    # A broadcast's progress is counted from one index (status, and the times it reads).
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_messages_broadcast_id')
+        batch_op.create_index(
+            'ix_outbox_messages_broadcast_progress',
+            ['broadcast_id', 'status', 'sent_at', 'not_before'],
+            unique=False,
+        )
     op.create_table('broadcast_replies',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('broadcast_id', sa.Integer(), nullable=False),
@@ -79,6 +87,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_messages_broadcast_progress')
+        batch_op.create_index('ix_outbox_messages_broadcast_id', ['broadcast_id'], unique=False)
     op.drop_index(op.f('ix_broadcast_replies_person_id'), table_name='broadcast_replies')
     op.drop_index(op.f('ix_broadcast_replies_broadcast_id'), table_name='broadcast_replies')
     op.drop_table('broadcast_replies')

@@ -80,6 +80,15 @@ class OutboxMessage(Base):
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
+        # A broadcast's progress, counted every two seconds from the index alone
+        # (bot/domain/broadcasts/tally.py).
+        Index(
+            "ix_outbox_messages_broadcast_progress",
+            "broadcast_id",
+            "status",
+            "sent_at",
+            "not_before",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -101,7 +110,7 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
     # Lets a producer write the same logical message twice without it being sent twice.
     dedup_key: Mapped[str | None] = mapped_column(String(128), unique=True)
-    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
 
 

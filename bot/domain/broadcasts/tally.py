@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import BroadcastSkip, OutboxMessage, OutboxStatus, TelegramAccount
@@ -45,28 +45,47 @@ class Tally:
 
 
 async def tally(session: AsyncSession, broadcast_id: int) -> Tally:
+    """Counted every two seconds while a broadcast goes out, so from one index
+    (broadcast_id, status, sent_at, not_before) without reading the rows: the first version
+    read all of a province's rows each time and was most of the sender's CPU at 30/s."""
     outbox = OutboxMessage
-    waiting = outbox.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
-    failed = outbox.status == OutboxStatus.FAILED
-    blocked = and_(failed, TelegramAccount.unreachable_at.is_not(None), outbox.error != CANCELLED)
-    row = (
-        await session.execute(
-            select(
-                func.count().filter(outbox.status == OutboxStatus.SENT),
-                func.count().filter(failed),
-                func.count().filter(blocked),
-                func.count().filter(failed, outbox.error == CANCELLED),
-                func.count().filter(waiting),
-                func.min(outbox.sent_at),
-                func.max(outbox.sent_at),
-                func.min(case((waiting, outbox.not_before))),
-            )
-            .select_from(outbox)
-            .outerjoin(TelegramAccount, TelegramAccount.person_id == outbox.person_id)
-            .where(outbox.broadcast_id == broadcast_id)
+    mine = outbox.broadcast_id == broadcast_id
+    by_status: dict[OutboxStatus, int] = {
+        status: int(n)
+        for status, n in await session.execute(
+            select(outbox.status, func.count()).where(mine).group_by(outbox.status)
         )
-    ).one()
-    sent, failed_n, blocked_n, cancelled_n, waiting_n, first, last, next_due = row
+    }
+    sent_n = by_status.get(OutboxStatus.SENT, 0)
+    waiting_n = by_status.get(OutboxStatus.PENDING, 0) + by_status.get(OutboxStatus.SENDING, 0)
+    is_sent = outbox.status == OutboxStatus.SENT
+    # Two queries: each is one seek into the index, where one with both is a scan.
+    first = await session.scalar(select(func.min(outbox.sent_at)).where(mine, is_sent))
+    last = await session.scalar(select(func.max(outbox.sent_at)).where(mine, is_sent))
+    next_due = None
+    if by_status.get(OutboxStatus.PENDING):
+        next_due = await session.scalar(
+            select(func.min(outbox.not_before)).where(mine, outbox.status == OutboxStatus.PENDING)
+        )
+    blocked_n = cancelled_n = other_n = 0
+    reasons: list[tuple[str, int]] = []
+    if by_status.get(OutboxStatus.FAILED):
+        gone = TelegramAccount.unreachable_at.is_not(None)
+        failures = await session.execute(
+            select(outbox.error, gone, func.count())
+            .outerjoin(TelegramAccount, TelegramAccount.person_id == outbox.person_id)
+            .where(mine, outbox.status == OutboxStatus.FAILED)
+            .group_by(outbox.error, gone)
+            .order_by(func.count().desc())
+        )
+        for error, blocked, n in failures:
+            if error == CANCELLED:
+                cancelled_n += int(n)
+            elif blocked:
+                blocked_n += int(n)
+            else:
+                other_n += int(n)
+                reasons.append((error or "?", int(n)))
     skips = dict(
         (
             await session.execute(
@@ -76,33 +95,17 @@ async def tally(session: AsyncSession, broadcast_id: int) -> Tally:
             )
         ).all()
     )
-    reasons: tuple[tuple[str, int], ...] = ()
-    if int(failed_n or 0) > int(blocked_n or 0) + int(cancelled_n or 0):
-        counted = await session.execute(
-            select(outbox.error, func.count())
-            .outerjoin(TelegramAccount, TelegramAccount.person_id == outbox.person_id)
-            .where(
-                outbox.broadcast_id == broadcast_id,
-                failed,
-                outbox.error != CANCELLED,
-                TelegramAccount.unreachable_at.is_(None),
-            )
-            .group_by(outbox.error)
-            .order_by(func.count().desc())
-            .limit(3)
-        )
-        reasons = tuple((error or "?", int(n)) for error, n in counted)
     return Tally(
-        reasons=reasons,
-        sent=int(sent or 0),
-        failed=int(failed_n or 0) - int(blocked_n or 0) - int(cancelled_n or 0),
-        blocked=int(blocked_n or 0),
-        cancelled=int(cancelled_n or 0),
-        waiting=int(waiting_n or 0),
+        sent=sent_n,
+        failed=other_n,
+        blocked=blocked_n,
+        cancelled=cancelled_n,
+        waiting=waiting_n,
         paused=int(skips.get("paused", 0)),
         unreachable=int(skips.get("unreachable", 0)),
         no_figures=int(skips.get("no-figures", 0)),
         first_sent=first,
         last_sent=last,
         next_due=next_due,
+        reasons=tuple(reasons[:3]),
     )
