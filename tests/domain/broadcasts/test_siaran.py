@@ -36,6 +36,12 @@ def user(tg: FakeTelegram, pid: str, name: str) -> FakeUser:
     return tg.user(chat_of(pid), first_name=name, language_code="id", started=True)
 
 
+async def siaran(who: FakeUser) -> None:
+    """/siaran, and the audience menu it answers with."""
+    await who.send_command("siaran")
+    await said(who, "Siaran baru")
+
+
 def last_edit(who: FakeUser) -> TranscriptEntry:
     return [e for e in who.transcript() if e.who == "bot" and e.kind == "edit"][-1]
 
@@ -138,10 +144,8 @@ async def test_a_coordinator_picks_only_from_their_district_and_a_forged_button_
     async with FakeTelegram() as tg, kabar(tg, database_url, FakeClock(NOW)):
         staff = user(tg, "STF-01", "Rina")
         coordinator = user(tg, "KRD-01", "Arif")
-        await staff.send_command("siaran")
-        await said(staff, "Siaran baru")
-        await coordinator.send_command("siaran")
-        await said(coordinator, "Siaran baru")
+        await siaran(staff)
+        await siaran(coordinator)
 
         districts = await pressed(coordinator, "Satu kecamatan")
         assert districts.buttons == [["Leces"], ["‹ Kembali", "Batal"]]
@@ -176,8 +180,7 @@ async def test_a_coordinator_picks_only_from_their_district_and_a_forged_button_
         assert "Penerima: 2\nDilewati: 2" in preview.text  # not Komodo's family
 
         # A status nobody in the district has: one line, and the draft stays where it was.
-        await coordinator.send_command("siaran")
-        await said(coordinator, "Siaran baru")
+        await siaran(coordinator)
         await pressed(coordinator, "Keluarga dengan status tertentu")
         await coordinator.press(ID.gettext(STATUS_LABELS[ParticipantStatus.NOT_PRODUCING]))
         await said(coordinator, "Tidak ada orang terdaftar yang cocok dengan sasaran ini")
@@ -205,8 +208,7 @@ async def test_a_time_in_the_past_is_refused_and_a_repeating_schedule_is_stored(
     await seed_province(db)
     async with FakeTelegram() as tg, kabar(tg, database_url, FakeClock(NOW)):
         staff = user(tg, "STF-01", "Rina")
-        await staff.send_command("siaran")
-        await said(staff, "Siaran baru")
+        await siaran(staff)
         await pressed(staff, "Satu kohort")
         await pressed(staff, "pisang")
         await staff.send_sticker()
@@ -262,8 +264,7 @@ async def test_another_language_and_a_photo_reach_each_family_in_theirs(
         staff = user(tg, "STF-01", "Rina")
         siti, john = user(tg, "KPM-01", "Siti"), user(tg, "KPM-02", "John")
         async with kabar(tg, database_url, clock):
-            await staff.send_command("siaran")
-            await said(staff, "Siaran baru")
+            await siaran(staff)
             await pressed(staff, "Satu desa")
             await pressed(staff, "Clarak")
             await staff.send_photo(caption="x" * 1100)
@@ -305,8 +306,7 @@ async def test_at_night_it_waits_for_the_morning_and_the_cancel_button_stops_it(
         staff = user(tg, "STF-01", "Rina")
         coordinator = user(tg, "KRD-01", "Arif")
         siti = user(tg, "KPM-01", "Siti")
-        await staff.send_command("siaran")
-        await said(staff, "Siaran baru")
+        await siaran(staff)
         await pressed(staff, "Satu kohort")
         await pressed(staff, "pisang")
         await staff.send_text("Pasar murah Sabtu.")
@@ -361,8 +361,7 @@ async def test_each_village_its_own_figures_is_refused_before_any_round_closed(
     await seed_province(db)
     async with FakeTelegram() as tg, kabar(tg, database_url, FakeClock(NOW)):
         staff = user(tg, "STF-01", "Rina")
-        await staff.send_command("siaran")
-        await said(staff, "Siaran baru")
+        await siaran(staff)
         await pressed(staff, ID.gettext(choices.KIND_LABELS[choices.EVERYONE]))
         await staff.press(ID.gettext(screens.RESULTS))
         refusal = await said(staff, "Belum ada desa")
