@@ -61,6 +61,8 @@ FAMILY_SOURCES: dict[str, Only | AllBut] = {
         ("TELL_FACILITATOR_PAUSED", "TELL_FACILITATOR_RESUMED")
     ),
     "bot/domain/checkins/binding.py": EVERYTHING,
+    "bot/domain/checkins/take_up.py": EVERYTHING,
+    "bot/domain/checkins/unasked.py": EVERYTHING,
     "bot/domain/rounds/opening.py": EVERYTHING,
     "bot/domain/rounds/scheduler.py": EVERYTHING,
     "bot/domain/broadcasts/replies.py": Only(("THANKS", "KEPT")),
