@@ -11,19 +11,26 @@ WELCOME_BACK = N_(
     "Hello, {name}! Kabar will ask about your business on schedule. "
     "Send /bantuan whenever you need help."
 )
+START_IN_CHECKIN = N_(
+    "Hello, {name}! You are in the middle of a check-in. Here is its question again; "
+    "send /batal to stop it."
+)
+START_IN_ONBOARDING = N_(
+    "Hello, {name}! You are signing up to Kabar. Here is the question again, so you can carry on."
+)
 HELP_UNKNOWN = N_(
     "Kabar asks families about their business after the programme.\n\n"
     "You are not registered yet. Open the invitation link from your facilitator "
     "(pendamping), or ask them for one."
 )
+# Followed by every command in the families' menu (bot/domain/people/commands.py), a line
+# each, so help never lags behind the menu.
 HELP_PARTICIPANT = N_(
     "How Kabar works:\n"
     "• From time to time Kabar asks what you produced and sold. Answer with the buttons "
     "or a short reply.\n"
     "• Your facilitator sees your answers and can help when something is in the way.\n\n"
-    "Commands:\n"
-    "/start – start again\n"
-    "/bantuan – this help"
+    "Commands:"
 )
 HELP_STAFF = N_(
     "Kabar for programme staff and facilitators:\n"

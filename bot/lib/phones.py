@@ -39,6 +39,15 @@ def normalize_phone(raw: str) -> str | None:
     return f"+{COUNTRY_CODE}{number.national_number}"
 
 
+def looks_like_phone(text: str) -> bool:
+    """Whether a message is a phone number typed out (any country): digits and separators,
+    as many digits as a phone number has."""
+    text = text.strip()
+    if not text or len(text) > _MAX_LENGTH or not _ALLOWED.fullmatch(text):
+        return False
+    return 8 <= sum(c.isdigit() for c in text) <= 15
+
+
 def _national_number(compact: str) -> str | None:
     """The national significant number for the unambiguous spellings, else None.
 

@@ -53,6 +53,9 @@ class Outgoing:
     person_id: str | None = None
     priority: int = Priority.REPLY
     dedup_key: str | None = None
+    # Phone numbers in `text` sent marked as such: one tap calls, whatever the phone's app
+    # would or would not have linked by itself.
+    phones: tuple[str, ...] = ()
 
     def editing(self, message_id: int | None) -> Outgoing | Edit:
         """This text in place of the bot's message `message_id`; a new message without one."""
@@ -66,12 +69,15 @@ class Outgoing:
             person_id=self.person_id,
             priority=self.priority,
             dedup_key=self.dedup_key,
+            phones=self.phones,
         )
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text}
         if self.buttons:
             data["buttons"] = _buttons_json(self.buttons)
+        if self.phones:
+            data["phones"] = list(self.phones)
         if self.keyboard:
             data["keyboard"] = [
                 [
@@ -97,6 +103,7 @@ class Outgoing:
             keyboard,
             bool(data.get("remove_keyboard")),
             *envelope,
+            phones=tuple(data.get("phones", ())),
         )
 
 
@@ -112,16 +119,26 @@ class Edit:
     person_id: str | None = None
     priority: int = Priority.REPLY
     dedup_key: str | None = None
+    phones: tuple[str, ...] = ()  # as Outgoing's: an edit without them loses the marks
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"message_id": self.message_id, "text": self.text}
         if self.buttons:
             data["buttons"] = _buttons_json(self.buttons)
+        if self.phones:
+            data["phones"] = list(self.phones)
         return data
 
     @classmethod
     def from_json(cls, chat_id: int, data: dict[str, Any], envelope: Envelope) -> Edit:
-        return cls(chat_id, int(data["message_id"]), data["text"], _buttons_of(data), *envelope)
+        return cls(
+            chat_id,
+            int(data["message_id"]),
+            data["text"],
+            _buttons_of(data),
+            *envelope,
+            phones=tuple(data.get("phones", ())),
+        )
 
 
 @dataclass(slots=True)

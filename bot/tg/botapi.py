@@ -35,6 +35,8 @@ def request(message: Message) -> tuple[str, dict[str, Any]]:
         markup = _markup(message)
         if markup is not None:
             params["reply_markup"] = markup
+        if entities := phone_entities(params["text"], message.phones):
+            params["entities"] = entities
         return "sendMessage", params
     if isinstance(message, Edit):
         params = {
@@ -44,6 +46,8 @@ def request(message: Message) -> tuple[str, dict[str, Any]]:
         }
         if message.buttons:
             params["reply_markup"] = {"inline_keyboard": _inline(message.buttons)}
+        if entities := phone_entities(params["text"], message.phones):
+            params["entities"] = entities
         return "editMessageText", params
     if isinstance(message, ButtonAnswer):
         params = {"callback_query_id": message.query_id}
@@ -64,6 +68,31 @@ def request(message: Message) -> tuple[str, dict[str, Any]]:
     if message.buttons:
         params["reply_markup"] = {"inline_keyboard": _inline(message.buttons)}
     return ("sendPhoto" if field == "photo" else "sendDocument"), params
+
+
+def phone_entities(text: str, phones: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A phone_number entity for each place each of `phones` appears in `text`. Telegram
+    counts offsets and lengths in UTF-16 code units: the card's emoji before the number
+    take two each."""
+    entities: list[dict[str, Any]] = []
+    for phone in phones:
+        if not phone:
+            continue
+        start = text.find(phone)
+        while start != -1:
+            entities.append(
+                {
+                    "type": "phone_number",
+                    "offset": _utf16_length(text[:start]),
+                    "length": _utf16_length(phone),
+                }
+            )
+            start = text.find(phone, start + len(phone))
+    return sorted(entities, key=lambda entity: int(entity["offset"]))
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def unlimited(message: Message) -> bool:

@@ -34,7 +34,7 @@ from tests.support.programme import CODES, COHORT, NOW, seed_programme
 
 pytestmark = pytest.mark.e2e
 
-PARTICIPANT_MENU = ["bantuan", "dataku", "berhenti", "mulai", "batal", "ulang"]
+PARTICIPANT_MENU = ["bantuan", "dataku", "berhenti", "mulai", "batal", "ulang", "tolong"]
 STAFF_MENU = ["peserta", "peringatan", "laporan", "bantuan", "dataku", "berhenti", "mulai"]
 
 
@@ -135,10 +135,11 @@ async def test_odd_answers_buttons_and_commands_in_the_middle_of_a_checkin(
         assert (await record_of(db, "KPM-01")).produced is True
         await john.assert_no_reply()
 
-        # Numbers: a photo, an ambiguous, a too large, then one that needs a check.
+        # Numbers: a photo (kept, thanked, asked again), an ambiguous, a too large, then one
+        # that needs a check.
         await siti.send_photo()
-        reask = await said(siti, "Berapa banyak yang Anda produksi")
-        assert reask.text.startswith("Silakan ketik angka.\nContoh: 5 atau 2,5")
+        await said(siti, "Terima kasih! Kabar sudah menyimpannya")
+        await said(siti, "Berapa banyak yang Anda produksi")
         await siti.send_text("1,500")
         reask = await said(siti, "Berapa banyak yang Anda produksi")
         assert reask.text.startswith(
@@ -221,7 +222,10 @@ async def test_odd_answers_buttons_and_commands_in_the_middle_of_a_checkin(
                 .scalars()
                 .all()
             )
-        assert [(a.kind, a.purpose) for a in attachments] == [("voice", "problem_note")]
+        assert [(a.kind, a.purpose) for a in attachments] == [
+            ("photo", "sent_unasked"),
+            ("voice", "problem_note"),
+        ]
         assert [(e.actor, e.subject) for e in forged] == [("KPM-01", "KPM-02")]
 
         # John: /ulang starts over, clears the record's answers and takes his voice note

@@ -78,10 +78,27 @@ async def answer_producing(user: FakeUser) -> None:
     await said(user, "Terima kasih! Jawaban Anda tersimpan")
 
 
+async def answer_not_producing(user: FakeUser) -> str:
+    """Answer the open question "did you produce" with no, and the rest; the thanks."""
+    await user.press("Tidak")
+    await said(user, "Apakah ada yang menghambat")
+    await user.press("Tidak ada kendala")
+    await said(user, "kirim foto produk")
+    await user.press("Lewati")
+    await said(user, "Periksa jawaban Anda")
+    await user.press("✅ Kirim")
+    return (await said(user, "Terima kasih! Jawaban Anda tersimpan")).text
+
+
 async def until(condition: Callable[[], bool], timeout: float = 15) -> None:
     async with asyncio.timeout(timeout):
         while not condition():
             await asyncio.sleep(0.05)
+
+
+async def callback_answer(user: FakeUser) -> str:
+    entries = await user.replies_until(lambda e: e.kind == "callback_answer")
+    return entries[-1].text
 
 
 def alert_cards(user: FakeUser) -> list[TranscriptEntry]:
@@ -129,7 +146,12 @@ async def test_quiet_families_reach_the_facilitator_then_the_coordinator(
         }
         siti_card = next(c for c in cards if "Siti" in c.text)
         assert "tidak menjawab laporan terakhir" in siti_card.text
-        assert "+6281300002001" in siti_card.text  # tappable in Telegram
+        # The phone is marked as a phone number (one tap calls), counted in UTF-16 units:
+        # the emoji before it take two each.
+        phone_at = len(siti_card.text[: siti_card.text.index("+6281300002001")].encode("utf-16-le"))
+        assert {"type": "phone_number", "offset": phone_at // 2, "length": 14} in siti_card.raw[
+            "entities"
+        ]
         assert siti_card.buttons == [
             ["📞 Sudah dihubungi", "🏠 Akan dikunjungi"],
             ["✅ Selesai ditangani", "📝 Tambah catatan"],
@@ -166,15 +188,25 @@ async def test_quiet_families_reach_the_facilitator_then_the_coordinator(
         assert "Belum ditanggapi oleh Wagiyem Sulistyo" in alert_cards(coordinator)[0].text
         assert "Budi Maryam" in alert_cards(coordinator)[0].text
 
+        # Escalated, the alert is still the facilitator's: listed in /peringatan, marked, and
+        # acted on; the coordinator is told.
+        await facilitator.send_command("peringatan")
+        listed = await said(facilitator, "Peringatan terbuka untuk Anda")
+        assert "Budi Maryam (KPM-03)" in listed.text
+        assert "(juga di koordinator Anda)" in listed.text
+        budi_card = next(c for c in cards if "Budi" in c.text)
+        budi_alert = await alert_id(db, "KPM-03")
+        await facilitator.press_data(f"a:{budi_alert}:v", message_id=budi_card.message_id)
+        assert await callback_answer(facilitator) == "Tersimpan."
+        edited = (await facilitator.replies_until(lambda e: e.kind == "edit"))[-1]
+        assert "→ 🏠 Akan dikunjungi oleh Wagiyem" in edited.text
+        assert any(e["type"] == "phone_number" for e in edited.raw["entities"])
+        await said(
+            coordinator, "Budi Maryam (KPM-03): Wagiyem Sulistyo mencatat “🏠 Akan dikunjungi”"
+        )
+
         # Siti answers the open round: she is active again, and the facilitator is told.
-        await siti.press("Tidak")
-        await said(siti, "Apakah ada yang menghambat")
-        await siti.press("Tidak ada kendala")
-        await said(siti, "kirim foto produk")
-        await siti.press("Lewati")
-        await said(siti, "Periksa jawaban Anda")
-        await siti.press("✅ Kirim")
-        await said(siti, "Terima kasih! Jawaban Anda tersimpan")
+        await answer_not_producing(siti)
         clock.set(MONDAY + timedelta(weeks=3))  # the round closes, rules run again
         await until(lambda: any("aktif kembali" in e.text for e in facilitator.transcript()))
 
@@ -186,15 +218,30 @@ async def test_quiet_families_reach_the_facilitator_then_the_coordinator(
             await session.execute(select(AuditEntry).where(AuditEntry.action.like("alert.%")))
         ).scalars()
         audited = [(e.actor, e.action, e.subject) for e in logged]
+        forged = [
+            (e.actor, e.subject)
+            for e in (
+                await session.execute(
+                    select(AuditEntry).where(AuditEntry.action == "button.forged")
+                )
+            ).scalars()
+        ]
     assert "KPM-02" not in alerts  # John, who answers, is never the subject of an alert
     assert alerts["KPM-01"].status is AlertStatus.CLOSED
     assert alerts["KPM-03"].level == "coordinator"
     assert [(a.actor_id, a.action) for a in actions] == [
         ("PDP-01", "contacted"),
         ("PDP-01", "note"),
+        ("PDP-01", "will_visit"),
     ]
-    # Each action taken in Telegram is in the audit log: the button's and the note's.
-    assert audited == [("PDP-01", "alert.contacted", "KPM-01"), ("PDP-01", "alert.note", "KPM-01")]
+    assert alerts["KPM-03"].status is AlertStatus.ACKNOWLEDGED
+    # Each action taken in Telegram is in the audit log: the buttons' and the note's.
+    assert audited == [
+        ("PDP-01", "alert.contacted", "KPM-01"),
+        ("PDP-01", "alert.note", "KPM-01"),
+        ("PDP-01", "alert.will_visit", "KPM-03"),
+    ]
+    assert forged == [("KPM-03", "KPM-01")]  # Budi's press only, never the facilitator's
     assert (voice.alert_id, voice.kind, voice.purpose) == (
         alerts["KPM-01"].id,
         "voice",

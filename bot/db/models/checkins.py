@@ -151,3 +151,4 @@ class Attachment(Base):
     telegram_file_unique_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    caption: Mapped[str | None] = mapped_column(Text)  # what was written under a photo

@@ -61,6 +61,7 @@ ACTION_DONE = N_("→ {action} by {name}, {when}")
 SAVED = N_("Saved.")
 NOT_YOURS = N_("This alert is not for you.")
 ALREADY_CLOSED = N_("This alert is already closed.")
+ACTED_BY_OTHER = N_("{name} ({id}): {actor} recorded “{action}” on the alert assigned to you.")
 DIGEST_AT = 5  # more new alerts than this for one person: one digest
 
 ACTIONS = {"c": "contacted", "v": "will_visit", "r": "resolved", "n": "note"}
@@ -146,7 +147,14 @@ async def alert_card(session: AsyncSession, alert: Alert, recipient: Recipient) 
         buttons=action_buttons(alert.id, t),
         person_id=recipient.person.id,
         priority=Priority.CHECKIN,
+        phones=(family.phone,) if family.phone else (),
     )
+
+
+async def phones_of(session: AsyncSession, alert: Alert) -> tuple[str, ...]:
+    """The phone numbers a card about `alert` shows: to mark them again in an edit."""
+    family = await session.get(Person, alert.person_id)
+    return (family.phone,) if family is not None and family.phone else ()
 
 
 def action_buttons(alert_id: int, t: Translator) -> tuple[tuple[Button, ...], ...]:
@@ -241,14 +249,42 @@ def parse_action(data: str | None) -> tuple[int, str] | None:
 
 
 async def may_act(session: AsyncSession, actor: Person, alert: Alert) -> bool:
-    """The assigned person, the coordinator of the family's facilitator, or staff."""
+    """The assigned person, the family's own facilitator (still, after escalation), the
+    coordinator of that facilitator, or staff."""
     if actor.role is Role.STAFF or actor.id == alert.assigned_to_id:
         return True
     family = await session.get(Person, alert.person_id)
+    if family is not None and family.supervisor_id == actor.id:
+        return True
     facilitator = (
         await session.get(Person, family.supervisor_id) if family and family.supervisor_id else None
     )
     return facilitator is not None and facilitator.supervisor_id == actor.id
+
+
+async def tell_assignee(
+    session: AsyncSession, alert: Alert, actor: Person, action: str
+) -> list[Outgoing]:
+    """When someone else (the facilitator, after escalation) acts on an alert, the person
+    it is assigned to (the coordinator) is told what was done, in their language."""
+    if alert.assigned_to_id in (None, actor.id):
+        return []
+    recipient = await _recipient(session, alert.assigned_to_id)
+    family = await session.get(Person, alert.person_id)
+    if recipient is None or family is None:
+        return []
+    t = translator(recipient.person.language)
+    text = t.gettext(ACTED_BY_OTHER).format(
+        name=family.name, id=family.id, actor=actor.name, action=t.gettext(ACTION_LABELS[action])
+    )
+    return [
+        Outgoing(
+            chat_id=recipient.chat_id,
+            text=text,
+            person_id=recipient.person.id,
+            priority=Priority.CHECKIN,
+        )
+    ]
 
 
 async def act(

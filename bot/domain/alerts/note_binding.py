@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.db.models import Alert, AlertAction, Attachment
 from bot.dialogue.binding import Turn
-from bot.domain.alerts.cards import audit_action
+from bot.domain.alerts.cards import audit_action, tell_assignee
 from bot.flows.engine import Keep, Limits
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Message, Outgoing
@@ -59,9 +59,11 @@ class AlertNoteBinding:
 
     async def on_finish(self, turn: Turn) -> Sequence[Message]:
         t = translator(turn.person.language)
-        return [
-            Outgoing(chat_id=turn.chat_id, text=t.gettext(NOTE_SAVED), person_id=turn.person.id)
-        ]
+        saved = Outgoing(chat_id=turn.chat_id, text=t.gettext(NOTE_SAVED), person_id=turn.person.id)
+        alert = await turn.session.get(Alert, self._alert_id(turn))
+        if alert is None:
+            return [saved]
+        return [saved, *await tell_assignee(turn.session, alert, turn.person, "note")]
 
     async def on_cancel(self, turn: Turn) -> Sequence[Message]:
         return []

@@ -15,10 +15,14 @@ from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Message, Outgoing
 from conversations.checkin import CHECKIN
 
-THANKS = N_("Thank you! Your answers are saved. Kabar will ask again at the next check-in.")
+THANKS = N_(
+    "Thank you! Your answers are saved. Kabar will ask again at the next check-in. "
+    "If you need your facilitator (pendamping) before then, send /tolong."
+)
 THANKS_HELP = N_("Your facilitator (pendamping) will be told that you would like a visit.")
 CANCELLED = N_(
-    "The check-in is cancelled; the answers you gave are kept. Your facilitator may contact you."
+    "The check-in is cancelled; the answers you gave are kept. Send /ulang to take it up "
+    "again while it is open."
 )
 
 _PURPOSE = {"photo": "product_photo", "problem_note": "problem_note"}
@@ -99,6 +103,7 @@ class CheckinBinding:
                     purpose=_PURPOSE.get(keep.step.id, keep.step.id),
                     telegram_file_id=keep.media.file_id,
                     telegram_file_unique_id=keep.media.unique_id,
+                    caption=keep.media.caption,
                     created_at=turn.now,
                 )
             )

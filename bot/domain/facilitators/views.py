@@ -73,6 +73,7 @@ ALERT_OF_FAMILY = N_("• {reason} (since {date})")
 ALERTS_HEADER = N_("Open alerts for you: {count}. Tap a number to see the card and act:")
 ALERT_LINE = N_("{number}. {name} ({id}), {village} — {reason}, {date}")
 ACKNOWLEDGED_MARK = N_(" (acknowledged)")
+ESCALATED_MARK = N_(" (also with your coordinator)")
 ALERTS_PAGE_OF = N_("Page {page} of {pages}.")
 NO_ALERTS = N_("No open alerts for you. 🎉")
 
@@ -282,9 +283,21 @@ async def history(session: AsyncSession, family: Person, t: Translator) -> str:
 
 
 async def alert_page(session: AsyncSession, viewer: Person, t: Translator, page: int) -> Page:
-    """The live alerts assigned to `viewer`, numbered, with a button per card."""
-    mine = (Alert.assigned_to_id == viewer.id, Alert.status.in_(LIVE))
-    total = await session.scalar(select(func.count()).select_from(Alert).where(*mine)) or 0
+    """The live alerts assigned to `viewer`, or about their own families (still theirs after
+    escalation to the coordinator), numbered, with a button per card."""
+    mine = (
+        or_(Alert.assigned_to_id == viewer.id, Person.supervisor_id == viewer.id),
+        Alert.status.in_(LIVE),
+    )
+    total = (
+        await session.scalar(
+            select(func.count())
+            .select_from(Alert)
+            .join(Person, Person.id == Alert.person_id)
+            .where(*mine)
+        )
+        or 0
+    )
     if total == 0:
         return Page(t.gettext(NO_ALERTS))
     pages = page_count(total, ALERTS_PER_PAGE)
@@ -313,6 +326,8 @@ async def alert_page(session: AsyncSession, viewer: Person, t: Translator, page:
         )
         if alert.status is AlertStatus.ACKNOWLEDGED:
             line += t.gettext(ACKNOWLEDGED_MARK)
+        if alert.assigned_to_id != viewer.id:
+            line += t.gettext(ESCALATED_MARK)
         lines.append(line)
         # The card handler checks may_act again, so these buttons grant nothing by themselves.
         numbers.append(Button(str(number), f"{cards.PREFIX}:{alert.id}:show"))

@@ -71,7 +71,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("mulai", N_("receive messages again"), REGISTERED),
     Command("batal", N_("cancel the check-in"), FAMILIES),
     Command("ulang", N_("start the check-in again"), FAMILIES),
-    Command("tolong", N_("ask my facilitator for help"), FAMILIES, listed=False),
+    Command("tolong", N_("ask my facilitator for help"), FAMILIES),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.db.models import Person, Role
+from bot.domain.people.commands import Audience, menu
 from bot.domain.people.identity import language_of
 from bot.lib.i18n import translator
 from bot.messaging.inbound import Sender
@@ -32,12 +33,42 @@ def start(sender: Sender, person: Person | None) -> list[Outgoing]:
     return [Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id)]
 
 
+def phone_typed(sender: Sender, person: Person | None) -> list[Outgoing]:
+    """Someone not registered typed their phone number: Kabar cannot trust a typed number,
+    only one Telegram shares, so the button again."""
+    from bot.domain.people.registration import PHONE_TYPED, contact_keyboard
+
+    t = translator(language_of(person, sender))
+    return [
+        Outgoing(
+            chat_id=sender.chat_id,
+            text=t.gettext(PHONE_TYPED),
+            keyboard=contact_keyboard(t.locale),
+        )
+    ]
+
+
+def resuming(sender: Sender, person: Person, flow: str) -> list[Outgoing] | None:
+    """/start in the middle of a check-in or of signing up: where they are (the question
+    follows); None for any other flow."""
+    t = translator(language_of(person, sender))
+    if flow == "checkin":
+        text = t.gettext(welcome.START_IN_CHECKIN).format(name=person.name)
+    elif flow == "onboarding":
+        text = t.gettext(welcome.START_IN_ONBOARDING).format(name=person.name)
+    else:
+        return None
+    return [Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id)]
+
+
 def help_text(sender: Sender, person: Person | None) -> list[Outgoing]:
     t = translator(language_of(person, sender))
     if person is None:
         text = t.gettext(welcome.HELP_UNKNOWN)
     elif person.role is Role.PARTICIPANT:
-        text = t.gettext(welcome.HELP_PARTICIPANT)
+        lines = [t.gettext(welcome.HELP_PARTICIPANT)]
+        lines += [f"/{c.name} – {t.gettext(c.description)}" for c in menu(Audience.FAMILIES)]
+        text = "\n".join(lines)
     else:
         text = t.gettext(welcome.HELP_STAFF)
     return [Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id if person else None)]

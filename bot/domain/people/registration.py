@@ -37,6 +37,10 @@ SHARE_CONTACT_HINT = N_(
     "the number on the programme's list."
 )
 SHARE_CONTACT_BUTTON = N_("📱 Share my phone number")
+PHONE_TYPED = N_(
+    "Kabar cannot use a phone number typed in. Please press the button below, “📱 Share my "
+    "phone number”, to share it from Telegram."
+)
 NOT_OWN_CONTACT = N_(
     "Please share your own phone number with the button below, not someone else's contact."
 )

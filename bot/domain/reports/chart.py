@@ -43,6 +43,11 @@ def _png(figure: Any) -> bytes:
 
 
 def activity_chart(series: Sequence[RoundActivity], t: Translator, tz: str) -> bytes:
+    return _png(activity_figure(series, t, tz))
+
+
+def activity_figure(series: Sequence[RoundActivity], t: Translator, tz: str) -> Any:
+    """The weekly chart's figure, not yet drawn (its tests measure where things fall)."""
     plt = _pyplot()
     labels = [t.format_datetime(item.opened_at, tz, "d MMM") for item in series]
     stacks = [
@@ -58,10 +63,12 @@ def activity_chart(series: Sequence[RoundActivity], t: Translator, tz: str) -> b
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     axes.set_title(t.gettext(TITLE).format(count=len(series)))
     axes.set_ylabel(t.gettext(FAMILIES))
-    axes.legend(loc="upper left", fontsize="small", frameon=False)
+    # Beside the bars, not over them: a full week reaches the top left corner (the saved
+    # image grows to hold the legend).
+    axes.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small", frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     figure.autofmt_xdate()
-    return _png(figure)
+    return figure
 
 
 def programme_chart(

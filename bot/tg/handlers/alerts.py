@@ -59,6 +59,7 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
     tz = await cards.timezone_of(work.session, alert, context.runtime.settings.timezone)
     line = await cards.act(work.session, person, alert, action, work.now, tz)
     messages: list[Message] = [answer(t.gettext(cards.SAVED))]
+    messages += await cards.tell_assignee(work.session, alert, person, action)
     message = query.message
     if message is not None and getattr(message, "text", None):
         keep = () if action == "resolved" else cards.action_buttons(alert.id, t)
@@ -69,6 +70,7 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
                 buttons=keep,
                 message_id=message.message_id,
                 person_id=person.id,
+                phones=await cards.phones_of(work.session, alert),
             )
         )
     work.send(messages)

@@ -22,7 +22,10 @@ async def on_start(update: Update, context: KabarContext) -> None:
             await registration.by_code(work.session, sender, payload, work.now, existing=person)
         )
     else:
-        work.send(greeting.start(sender, person))
+        # In the middle of a check-in or of signing up: where they are, not the welcome.
+        turn = await work.turn()
+        where = greeting.resuming(sender, turn.person, turn.conversation.flow) if turn else None
+        work.send(where or greeting.start(sender, person))
     if person is not None:
         await ask_again(context)
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.db.models import Conversation, ConversationStatus, Person, Role
+from bot.dialogue.binding import FlowBinding, Turn
 from bot.domain.broadcasts.replies import take_reply
+from bot.domain.checkins.take_up import take_up
+from bot.domain.checkins.unasked import keep_unasked
 from bot.domain.people import greeting
 from bot.flows.engine import Event, Media, Press, Text
+from bot.flows.model import Kind
 from bot.flows.render import parse_callback
 from bot.lib.i18n import N_, translator
+from bot.lib.phones import looks_like_phone
 from bot.messaging.messages import Message, Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.broadcasts import takes_message
 from bot.tg.handlers.message_events import event_of
 from bot.tg.handlers.origin import button_press, registered
+from conversations.checkin import CHECKIN
 
 BUTTON_NOT_ACTIVE = N_("This button is no longer active.")
 BUTTON_NOT_YOURS = N_("This button is not for you.")
@@ -30,18 +36,31 @@ async def on_message(update: Update, context: KabarContext) -> None:
     if message is None or chat is None or chat.type != "private":
         return
     work, services = context.work, context.runtime.services
-    found = await registered(work, greeting.start)
+    event = event_of(message)
+    found = await registered(work, _to_newcomer(event))
     if found is None:
         return
     sender, person = found
     turn = await work.turn()
-    event = event_of(message)
     if turn is None:
-        # Staff writing a broadcast, or a family answering one; otherwise not understood.
+        # Staff writing a broadcast, or a family answering one, or sending a photo; otherwise
+        # not understood.
         if await takes_message(context, sender, person, message):
             return
         passed = await _reply_to_broadcast(context, sender.chat_id, person, event)
+        if passed is None and isinstance(event, Media) and person.role is Role.PARTICIPANT:
+            passed = [*await keep_unasked(work.session, person, event, sender.chat_id, work.now)]
         work.send(passed or greeting.not_understood(sender, person))
+        return
+    if isinstance(event, Media) and _unasked(services.runner.binding(turn.conversation), turn):
+        # A photo in the middle of a check-in, at a question about numbers: kept, thanked,
+        # and the question again.
+        round_id = turn.conversation.round_id
+        kept = await keep_unasked(
+            work.session, person, event, sender.chat_id, work.now, round_id=round_id
+        )
+        work.send(kept)
+        work.send(await services.runner.again(turn))
         return
     if isinstance(event, Text) and event.text.startswith("/"):
         # An unknown command mid-flow: explain, then the same question again. Onboarding
@@ -54,6 +73,22 @@ async def on_message(update: Update, context: KabarContext) -> None:
         work.send(await services.runner.again(turn))
         return
     work.send(await services.runner.handle(turn, event))
+
+
+def _to_newcomer(event: Event) -> greeting.Reply:
+    """Someone not registered typing their phone number is shown the button that shares it;
+    anything else gets the welcome."""
+    if isinstance(event, Text) and looks_like_phone(event.text):
+        return greeting.phone_typed
+    return greeting.start
+
+
+def _unasked(binding: FlowBinding, turn: Turn) -> bool:
+    """Whether the family's check-in is at a question that takes no photo or voice note."""
+    if turn.conversation.flow != CHECKIN.name:
+        return False
+    step = next((s for s in binding.flow.steps if s.id == turn.conversation.step), None)
+    return step is not None and step.kind is not Kind.PHOTO and not step.accepts_media
 
 
 async def _reply_to_broadcast(
@@ -119,6 +154,12 @@ async def _checkin_command(context: KabarContext, what: str) -> None:
         return
     sender, person = found
     turn = await work.turn()
+    if turn is None and what == "restart":
+        # Cancelled earlier: the round, while open, can be taken up again.
+        taken = await take_up(work.session, runner, person, sender.chat_id, work.now)
+        if taken is not None:
+            work.send(taken)
+            return
     if turn is None or turn.conversation.flow != "checkin":
         t = translator(person.language)
         work.send([Outgoing(chat_id=sender.chat_id, text=t.gettext(NOTHING_OPEN))])

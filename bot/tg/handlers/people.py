@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.db.models import Person
+from bot.domain.checkins.take_up import take_up
 from bot.domain.people import preferences
 from bot.messaging.messages import Message, Outgoing
 from bot.tg.context import KabarContext
@@ -56,7 +57,19 @@ async def on_pause(update: Update, context: KabarContext) -> None:
 
 
 async def on_resume(update: Update, context: KabarContext) -> None:
-    await _for_person(context, preferences.resume)
+    await _for_person(context, preferences.resume, then_ask=False)
+    work = context.work
+    if await work.turn() is not None:
+        await ask_again(context)  # the open question, where they stopped
+        return
+    sender, person = work.sender, await work.person()
+    if sender is None or person is None:
+        return  # answered by _for_person
+    # Paused when the round opened, or cancelled it: the open round's check-in now.
+    runner = context.runtime.services.runner
+    taken = await take_up(work.session, runner, person, sender.chat_id, work.now)
+    if taken is not None:
+        work.send(taken)
 
 
 async def on_my_data(update: Update, context: KabarContext) -> None:
