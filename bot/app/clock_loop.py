@@ -7,9 +7,11 @@ in-memory job store is used (job stores cannot be shared between processes).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -32,10 +34,30 @@ BROADCASTS = "broadcasts"
 EVERY_S = {ROUNDS: 20.0, ALERTS: 5.0, DIGEST: 300.0, BROADCASTS: 2.0}
 
 
-def start_clocks(runtime: Runtime, *, every_s: float | None = None) -> AsyncIOScheduler:
+class Clocks:
+    """The running jobs. Stopped with `stop()`, which lets a job finish its transaction:
+    APScheduler's own shutdown cancels a running job, and a job cancelled in the middle of
+    a database call could leave its connection hanging as the process stopped."""
+
+    def __init__(self, scheduler: AsyncIOScheduler) -> None:
+        self.scheduler = scheduler
+        self.running: set[asyncio.Task[Any]] = set()
+
+    def modify_job(self, job_id: str, **changes: Any) -> None:
+        self.scheduler.modify_job(job_id, **changes)
+
+    async def stop(self, timeout_s: float = 10.0) -> None:
+        self.scheduler.pause()  # no new runs
+        if self.running:
+            await asyncio.wait(set(self.running), timeout=timeout_s)
+        self.scheduler.shutdown(wait=False)
+
+
+def start_clocks(runtime: Runtime, *, every_s: float | None = None) -> Clocks:
     """Start every owner's job; `every_s`, when given, is every job's interval (tests and
-    the demo move a fake clock). Stop with `.shutdown()`."""
+    the demo move a fake clock). Stop with `await .stop()`."""
     scheduler = AsyncIOScheduler(timezone=UTC)
+    clocks = Clocks(scheduler)
 
     async def rounds() -> int:
         result = await tick(runtime.db, now=runtime.clock.now(), runner=runtime.services.runner)
@@ -61,7 +83,7 @@ def start_clocks(runtime: Runtime, *, every_s: float | None = None) -> AsyncIOSc
     jobs = ((ROUNDS, rounds), (ALERTS, alerts), (DIGEST, digest), (BROADCASTS, broadcasts))
     for name, work in jobs:
         scheduler.add_job(
-            _guarded(runtime, name, work),
+            _guarded(runtime, name, work, clocks.running),
             IntervalTrigger(seconds=every_s or EVERY_S[name], timezone=UTC),
             next_run_time=datetime.now(UTC),
             id=name,
@@ -71,21 +93,29 @@ def start_clocks(runtime: Runtime, *, every_s: float | None = None) -> AsyncIOSc
             misfire_grace_time=None,
         )
     scheduler.start()
-    return scheduler
+    return clocks
 
 
 def _guarded(
-    runtime: Runtime, name: str, work: Callable[[], Awaitable[int]]
+    runtime: Runtime,
+    name: str,
+    work: Callable[[], Awaitable[int]],
+    running: set[asyncio.Task[Any]],
 ) -> Callable[[], Awaitable[None]]:
     """One failed run is logged and stops neither its job nor the others; a run that
-    wrote something wakes the outbox sender."""
+    wrote something wakes the outbox sender. Each run is in `running` while it runs."""
 
     async def run() -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            running.add(task)
         try:
             written = await work()
         except Exception:
             log.exception("%s failed", name)
             return
+        finally:
+            running.discard(task)
         if written:
             runtime.outbox_wakeup.set()
 

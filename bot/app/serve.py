@@ -169,7 +169,7 @@ async def lead(
             )
         finally:
             term.set()
-            clocks.shutdown(wait=False)
+            await clocks.stop()
             abandoned = lost.done() and not stop.is_set()
             if abandoned:
                 log.error("worker %s lost leadership; its duties stop now", runtime.worker)

@@ -71,7 +71,7 @@ async def test_a_round_closed_by_the_tick_is_alerted_at_once(
         # The tick closes the second round; the alerts job runs right after, not in an hour.
         await _until(alerted)
     finally:
-        clocks.shutdown(wait=False)
+        await clocks.stop()
     assert await _count(db, Round) == 3
 
 
@@ -100,5 +100,5 @@ async def test_a_failing_job_stops_neither_itself_nor_the_others(
         await _until(lambda: _fact(db, RULES_EVALUATED))
         await _until(lambda: _fact(db, WEEKLY_DIGEST))
     finally:
-        clocks.shutdown(wait=False)
+        await clocks.stop()
     assert f"{ROUNDS} failed" in caplog.text
