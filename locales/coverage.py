@@ -50,6 +50,8 @@ FAMILY_SOURCES: dict[str, Only | AllBut] = {
     "conversations/checkin.py": EVERYTHING,
     "conversations/welcome.py": AllBut(("HELP_STAFF",)),
     "bot/flows/engine.py": EVERYTHING,
+    "bot/flows/checks.py": EVERYTHING,
+    "bot/flows/model.py": EVERYTHING,
     "bot/flows/render.py": EVERYTHING,
     "bot/flows/upgrade.py": EVERYTHING,
     "bot/domain/people/onboarding.py": AllBut(

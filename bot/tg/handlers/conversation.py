@@ -30,12 +30,19 @@ async def on_message(update: Update, context: KabarContext) -> None:
     if message is None or chat is None or chat.type != "private":
         return
     work, services = context.work, context.runtime.services
+    event = event_of(message)
+    if isinstance(event, Text) and work.sender is not None and await work.person() is None:
+        # The code from the invitation card, typed: as good as the link.
+        registration = services.registration
+        linked = await registration.by_typed_code(work.session, work.sender, event.text, work.now)
+        if linked is not None:
+            work.send(linked)
+            return
     found = await registered(work, greeting.start)
     if found is None:
         return
     sender, person = found
     turn = await work.turn()
-    event = event_of(message)
     if turn is None:
         # Staff writing a broadcast, or a family answering one; otherwise not understood.
         if await takes_message(context, sender, person, message):
