@@ -189,6 +189,9 @@ def _on_multi(
             labels_ = {o.value: t(o.label) for o in step.options}
             named = ", ".join(labels_[v] for v in state.selected if v in labels_)
             return _reask(step, transition, NONE_AFTER_CHOICE, chosen=named, done=t(DONE_LABEL))
+        if matched == DONE and not state.selected and step.none_label:
+            # "Done" with nothing chosen: not on screen either; the none button is.
+            return _refuse_multi(step, limits, transition)
         event = Press(matched)
     if not isinstance(event, Press):
         return _refuse_multi(step, limits, transition)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.flows import engine
-from bot.flows.engine import CorrectionMenu, FlowState, Limits, Reselect, Text
+from bot.flows.engine import CorrectionMenu, FlowState, Limits, Reselect, Say, Text
 from bot.lib.i18n import translator
 from conversations.checkin import CHECKIN
 from conversations.onboarding import ONBOARDING
@@ -72,8 +72,15 @@ def test_problems_typed_toggle_and_none_and_done() -> None:
     assert untoggled.state.selected == []
     none = engine.handle(CHECKIN, untoggled.state, Text("tidak ada kendala"), ID)
     assert none.changed == {"problems": []}
-    done = engine.handle(CHECKIN, at("problems", produced="no"), Text("selesai"), ID)
-    assert done.changed == {"problems": []}
+    # "Selesai" is not on screen before anything is chosen: refused, naming what is.
+    early = engine.handle(CHECKIN, at("problems", produced="no"), Text("selesai"), ID)
+    said = [o.msgid for o in early.outputs if isinstance(o, Say)]
+    assert early.changed == {} and said == [engine.TAP_OR_TYPE_THEN_DONE]
+    chosen = engine.handle(CHECKIN, at("problems", produced="no"), Text("pasar"), ID)
+    assert chosen.changed == {}  # "pasar" alone is no button
+    chosen = engine.handle(CHECKIN, at("problems", produced="no"), Text("Pasar atau pembeli"), ID)
+    done = engine.handle(CHECKIN, chosen.state, Text("selesai"), ID)
+    assert done.changed == {"problems": ["market"]}
 
 
 def test_skip_typed_at_the_photo_and_summary_buttons_typed() -> None:
