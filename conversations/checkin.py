@@ -8,10 +8,14 @@ when the default (keep the answers that still fit, ask the first gap) is not rig
 
 from bot.flows.model import Condition, Flow, Kind, Option, Step
 from bot.lib.i18n import N_
+from conversations.words import NO_WORDS, YES_WORDS
 
 VERSION = 1
 
-YES_NO = (Option("yes", N_("Yes")), Option("no", N_("No")))
+YES_NO = (
+    Option("yes", N_("Yes"), words=YES_WORDS),
+    Option("no", N_("No"), words=NO_WORDS),
+)
 
 PROBLEMS = (
     Option("tools", N_("Tools or equipment")),
@@ -49,6 +53,7 @@ CHECKIN = Flow(
             Kind.QUANTITY,
             N_("How much of it did you sell? Type a number in {unit} (0 if nothing)."),
             skip_if=(NO_PRODUCTION,),
+            at_most="quantity_produced",  # more: asked whether from earlier stock
             label=N_("Sold"),
             hint=N_("For example: 3 or 0"),
         ),
@@ -57,6 +62,10 @@ CHECKIN = Flow(
             Kind.MONEY,
             N_("How much money did you receive from the sales, in rupiah?"),
             skip_if=(NO_PRODUCTION, Condition("quantity_sold", "is_zero")),
+            # Far from the family's usual income, or the cohort's usual price times the
+            # quantity sold: asked once whether it is right ("Rp7 — did you mean Rp7.000?").
+            plausible=True,
+            per="quantity_sold",
             label=N_("Income"),
             hint=N_("For example: 150000, 150rb or 1,5 jt"),
         ),

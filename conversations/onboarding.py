@@ -2,6 +2,7 @@
 
 from bot.flows.model import Flow, Kind, Option, Step
 from bot.lib.i18n import N_
+from conversations.words import AGREE_WORDS, DISAGREE_WORDS
 
 VERSION = 1
 
@@ -16,9 +17,17 @@ ONBOARDING = Flow(
             # Javanese catalog adds "Pilih basa" for people the roster lists as Javanese).
             N_("Pilih bahasa / Choose your language:"),
             options=(
-                Option("id", N_("Bahasa Indonesia")),
-                Option("jv", N_("Basa Jawa")),
-                Option("en", N_("English")),
+                Option("id", N_("Bahasa Indonesia"), words=("indonesia", "indonesian", "indo")),
+                Option(
+                    "jv",
+                    N_("Basa Jawa"),
+                    words=("jawa", "bahasa jawa", "javanese", "jowo", "boso jowo", "basa jawi"),
+                ),
+                Option(
+                    "en",
+                    N_("English"),
+                    words=("inggris", "bahasa inggris", "basa inggris", "enggres", "eng"),
+                ),
             ),
         ),
         Step(
@@ -34,7 +43,10 @@ ONBOARDING = Flow(
                 "about you with /dataku.\n\n"
                 "Do you agree?"
             ),
-            options=(Option("yes", N_("I agree")), Option("no", N_("I do not agree"))),
+            options=(
+                Option("yes", N_("I agree"), words=AGREE_WORDS),
+                Option("no", N_("I do not agree"), words=DISAGREE_WORDS),
+            ),
         ),
     ),
 )

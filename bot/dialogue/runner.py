@@ -21,8 +21,20 @@ from bot.db.models import Conversation, ConversationStatus, Person, Priority
 from bot.db.models.base import table_of
 from bot.db.shape import write_columns
 from bot.dialogue.binding import FlowBinding, Turn
+from bot.dialogue.screen import question_message_id
 from bot.flows import engine, upgrade
-from bot.flows.engine import Ask, CorrectionMenu, Event, FlowState, Keep, Summary
+from bot.flows.engine import (
+    Ask,
+    Check,
+    Chosen,
+    CorrectionMenu,
+    Event,
+    FlowState,
+    Keep,
+    Reselect,
+    Summary,
+    Text,
+)
 from bot.flows.model import Flow
 from bot.flows.render import Draft, RenderContext, address, draft, render
 from bot.lib.i18n import Translator, translator
@@ -233,6 +245,14 @@ class FlowRunner:
             transition = upgrade.migrate(binding.flow, state, saved, limits, event)
         else:
             transition = engine.handle(binding.flow, state, event, limits)
+        if isinstance(event, Text) and any(
+            isinstance(o, (Chosen, Reselect)) for o in transition.outputs
+        ):
+            # A typed button: its question changes on screen as a press would change it.
+            asked = int(turn.conversation.state.get("asked", 0))
+            pressed_message_id = await question_message_id(
+                turn.session, turn.person.id, turn.conversation.id, asked
+            )
         return await self._apply(turn, binding, transition, pressed=pressed_message_id)
 
     async def again(self, turn: Turn) -> list[Message]:
@@ -243,7 +263,7 @@ class FlowRunner:
             saved, limits = turn.conversation.flow_version, await binding.limits(turn)
             transition = upgrade.migrate(binding.flow, state, saved, limits)
             return await self._apply(turn, binding, transition)
-        outputs = engine.resume(binding.flow, state)
+        outputs = engine.resume(binding.flow, state, await binding.unit(turn))
         return list[Message](render(outputs, await self._context(turn, binding)))
 
     async def cancel(self, turn: Turn) -> list[Message]:
@@ -322,7 +342,7 @@ def _saved_state(
     stale.
     """
     state = transition.state
-    if any(isinstance(o, (Ask, Summary, CorrectionMenu)) for o in transition.outputs):
+    if any(isinstance(o, (Ask, Summary, CorrectionMenu, Check)) for o in transition.outputs):
         state.asked = revision
     return {**state.to_json(), "context": context}
 

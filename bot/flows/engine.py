@@ -7,15 +7,29 @@ strings of Decimals, texts, file ids. The events it takes (events.py), the outpu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Mapping
 from typing import Any
 
+from bot.flows import checks
 from bot.flows.events import Event, Media, Press, Text, Unsupported
-from bot.flows.model import BACK, DONE, FIX, NONE, SEND, SKIP, Flow, Kind, Step
+from bot.flows.limits import Limits
+from bot.flows.matching import match
+from bot.flows.model import (
+    BACK,
+    DONE,
+    DONE_LABEL,
+    FIX,
+    NONE,
+    SEND,
+    SEND_LABEL,
+    SKIP,
+    Flow,
+    Kind,
+    Step,
+)
 from bot.flows.outputs import (
     Ask,
+    Check,
     Chosen,
     CorrectionMenu,
     Keep,
@@ -25,12 +39,14 @@ from bot.flows.outputs import (
     Summary,
 )
 from bot.flows.progress import FlowState, Transition
+from bot.flows.typed import confirm_buttons, skip_button, step_buttons
 from bot.lib.i18n import N_
 from bot.lib.parsing.amounts import Parsed, parse_money, parse_quantity
 
 # Callers import the events and outputs from here, with the engine that takes and gives them.
 __all__ = [
     "Ask",
+    "Check",
     "Chosen",
     "CorrectionMenu",
     "Event",
@@ -52,22 +68,18 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """What the engine needs to know of the person and cohort to judge answers."""
-
-    unit: str = "kg"
-    max_quantity: Decimal = Decimal(10_000)
-    max_revenue_idr: int = 1_000_000_000
-    locale: str = "id"
-    # Translates an option label so a typed "ya" or "yes" can stand for a button.
-    translate: Callable[[str], str] = lambda message: message
-
-
 # --- messages the engine itself says (msgids) --------------------------------------------
 
-NOT_A_BUTTON_ANSWER = N_("Please answer with one of the buttons below.")
-TAP_THEN_DONE = N_("Tap every answer that fits, then tap “Done”.")
+TYPE_A_BUTTON = N_(
+    "Please tap one of the buttons below, or type what it says, for example “{example}”."
+)
+TAP_OR_TYPE_THEN_DONE = N_(
+    "Tap or type every answer that fits, for example “{example}”, then “{done}”. If none "
+    "fits: “{none}”."
+)
+NONE_AFTER_CHOICE = N_(
+    "You have chosen: {chosen}. Tap “{done}” to go on, or tap a chosen answer again to remove it."
+)
 SEND_A_PHOTO = N_("Please send a photo, or tap “Skip”.")
 NOT_TEXT = N_("I cannot use that here. Please type your answer, or send a voice note.")
 ONLY_TEXT = N_("I cannot use that here. Please type your answer.")
@@ -90,13 +102,15 @@ def begin(flow: Flow, limits: Limits, answers: Mapping[str, Any] | None = None) 
     return _advance(flow, state, after=None, limits=limits, transition=Transition(state))
 
 
-def resume(flow: Flow, state: FlowState) -> list[Output]:
+def resume(flow: Flow, state: FlowState, unit: str = "kg") -> list[Output]:
     """What to show to pick up where the person left off (e.g. after /bantuan)."""
     if state.step is None:
         return []
     step = flow.step(state.step)
     if step.kind is Kind.CONFIRM:
         return [Summary(step, dict(state.answers))]
+    if state.checking is not None:
+        return [checks.question(step, state.checking, state.answers, unit)]
     return [Ask(step, tuple(state.selected))]
 
 
@@ -106,11 +120,16 @@ def handle(flow: Flow, state: FlowState, event: Event, limits: Limits) -> Transi
         return _advance(flow, state, after=None, limits=limits, transition=Transition(state))
     step = flow.step(state.step)
     transition = Transition(state)
+    t = limits.translate
     if step.kind is Kind.CONFIRM:
         return _on_confirm(flow, state, step, event, limits, transition)
     if isinstance(event, Press) and event.value.startswith(FIX):
         # A correction button pressed from the menu while a question is open.
         return _on_confirm(flow, state, flow.steps[-1], event, limits, transition)
+    if state.checking is not None:
+        return _on_checking(flow, state, step, event, limits, transition)
+    if isinstance(event, Text) and step.optional and match(event.text, [skip_button(t)]):
+        event = Press(SKIP)  # typed "lewati": the Skip button
     if isinstance(event, Press) and event.value == SKIP and step.optional:
         transition.outputs.append(Chosen(step, None))
         return _answer(flow, state, step, None, limits, transition)
@@ -134,12 +153,7 @@ def _reask(step: Step, transition: Transition, msgid: str, **params: Any) -> Tra
 
 
 def _match_option(step: Step, text: str, limits: Limits) -> str | None:
-    wanted = text.strip().casefold()
-    for option in step.options:
-        for label in {limits.translate(option.label), option.label, option.value}:
-            if label.casefold() == wanted:
-                return option.value
-    return None
+    return match(text, step_buttons(step, limits.translate))
 
 
 def _on_choice(
@@ -153,8 +167,11 @@ def _on_choice(
         transition.outputs.append(Chosen(step, value))
     elif isinstance(event, Text):
         value = _match_option(step, event.text, limits)
+        if value is not None:
+            transition.outputs.append(Chosen(step, value))  # shown as a press shows it
     if value is None:
-        return _reask(step, transition, NOT_A_BUTTON_ANSWER)
+        example = limits.translate(step.options[0].label)
+        return _reask(step, transition, TYPE_A_BUTTON, example=example)
     return _answer(flow, state, step, value, limits, transition)
 
 
@@ -164,11 +181,20 @@ def _on_multi(
     values = [o.value for o in step.options]
     if isinstance(event, Text):
         matched = _match_option(step, event.text, limits)
+        t = limits.translate
         if matched is None:
-            return _reask(step, transition, TAP_THEN_DONE)
+            return _refuse_multi(step, limits, transition)
+        if matched == NONE and state.selected:
+            # "No problems" after choosing some: the button is not shown; say what is.
+            labels_ = {o.value: t(o.label) for o in step.options}
+            named = ", ".join(labels_[v] for v in state.selected if v in labels_)
+            return _reask(step, transition, NONE_AFTER_CHOICE, chosen=named, done=t(DONE_LABEL))
+        if matched == DONE and not state.selected and step.none_label:
+            # "Done" with nothing chosen: not on screen either; the none button is.
+            return _refuse_multi(step, limits, transition)
         event = Press(matched)
     if not isinstance(event, Press):
-        return _reask(step, transition, TAP_THEN_DONE)
+        return _refuse_multi(step, limits, transition)
     if event.value == NONE:
         state.selected = []
         transition.outputs.append(Chosen(step, []))
@@ -188,6 +214,13 @@ def _on_multi(
     return transition
 
 
+def _refuse_multi(step: Step, limits: Limits, transition: Transition) -> Transition:
+    t = limits.translate
+    example, done = t(step.options[0].label), t(DONE_LABEL)
+    none = t(step.none_label) if step.none_label else done
+    return _reask(step, transition, TAP_OR_TYPE_THEN_DONE, example=example, done=done, none=none)
+
+
 def _on_number(
     flow: Flow, state: FlowState, step: Step, event: Event, limits: Limits, transition: Transition
 ) -> Transition:
@@ -201,6 +234,13 @@ def _on_number(
         result = parse_money(event.text, ceiling=limits.max_revenue_idr, locale=limits.locale)
     if isinstance(result, Parsed):
         value: Any = str(result.value) if step.kind is Kind.QUANTITY else int(result.value)
+        pending = None
+        if state.confirmed.get(step.id) != value:
+            pending = checks.doubt(step, value, state.answers, limits)
+        if pending is not None:
+            state.checking = pending
+            transition.outputs.append(checks.question(step, pending, state.answers, limits.unit))
+            return transition
         return _answer(flow, state, step, value, limits, transition)
     error = result.error.value
     # Candidates stay Decimals: the renderer writes them the way the reader types numbers.
@@ -218,6 +258,31 @@ def _on_number(
         "wrong_unit": NUMBER_WRONG_UNIT,
     }
     return _reask(step, transition, messages.get(error, NUMBER_NOT_UNDERSTOOD), unit=limits.unit)
+
+
+def _on_checking(
+    flow: Flow, state: FlowState, step: Step, event: Event, limits: Limits, transition: Transition
+) -> Transition:
+    """The answer to "Rp7 — did you mean Rp7.000?": as typed, corrected, or typed anew."""
+    pending = state.checking or {}
+    reply = checks.reading(event, pending, limits)
+    if reply in (checks.KEEP, checks.USE):
+        value = pending["value"] if reply == checks.KEEP else pending["suggested"]
+        state.checking = None
+        state.confirmed[step.id] = value
+        transition.outputs.append(Chosen(step, value))
+        return _answer(flow, state, step, value, limits, transition)
+    if reply == checks.AGAIN:
+        state.checking = None
+        transition.outputs.append(Ask(step))
+        return transition
+    if isinstance(event, Text):
+        # A new number: checked as any answer; the same one again means it is right.
+        state.checking = None
+        state.confirmed[step.id] = pending.get("value")
+        return _on_number(flow, state, step, event, limits, transition)
+    transition.outputs.append(checks.question(step, pending, state.answers, limits.unit))
+    return transition
 
 
 def _on_text(
@@ -267,20 +332,18 @@ def _on_confirm(
         state.correcting = True
         transition.outputs.append(Ask(flow.step(target), tuple(state.selected)))
         return transition
-    if isinstance(event, Text) and _match_option_text(event.text, limits, SEND):
-        return _on_confirm(flow, state, step, Press(SEND), limits, transition)
-    return _reask_summary(step, state, transition, NOT_A_BUTTON_ANSWER)
+    if isinstance(event, Text):
+        typed = match(event.text, confirm_buttons(_correctable(flow, state), limits.translate))
+        if typed is not None:
+            return _on_confirm(flow, state, step, Press(typed), limits, transition)
+    example = limits.translate(SEND_LABEL)
+    return _reask_summary(step, state, transition, TYPE_A_BUTTON, example=example)
 
 
-SEND_WORDS = frozenset({"kirim", "send", "ok", "oke", "ya", "yes", "benar", "betul"})
-
-
-def _match_option_text(text: str, limits: Limits, value: str) -> bool:
-    return value == SEND and text.strip().casefold() in SEND_WORDS
-
-
-def _reask_summary(step: Step, state: FlowState, transition: Transition, msgid: str) -> Transition:
-    transition.outputs.append(Say(msgid, {}))
+def _reask_summary(
+    step: Step, state: FlowState, transition: Transition, msgid: str, **params: Any
+) -> Transition:
+    transition.outputs.append(Say(msgid, params))
     transition.outputs.append(Summary(step, dict(state.answers)))
     return transition
 

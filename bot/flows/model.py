@@ -8,6 +8,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
+from bot.lib.i18n import N_
+
 
 class Kind(StrEnum):
     CHOICE = "choice"  # one of the options (buttons)
@@ -21,12 +23,21 @@ class Kind(StrEnum):
 
 # Values of the engine's own buttons; option values never start with "~".
 SKIP, DONE, NONE, SEND, FIX, BACK = "~skip", "~done", "~none", "~send", "~fix", "~back"
+# Their labels (msgids): bot/flows/render.py shows them, the engine reads them typed.
+SKIP_LABEL = N_("Skip")
+DONE_LABEL = N_("Done")
+SEND_LABEL = N_("✅ Send")
+FIX_LABEL = N_("✏️ Change an answer")
+BACK_LABEL = N_("Back")
 
 
 @dataclass(frozen=True, slots=True)
 class Option:
     value: str
     label: str  # msgid
+    # What people type for this button besides its label, in any language ("iya", "gak",
+    # "nggih"); compared as bot/flows/matching.py compares labels.
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +71,12 @@ class Step:
     label: str = ""  # msgid naming the answer in the summary
     hint: str = ""  # msgid with an example, shown when an answer is not understood
     none_label: str = ""  # MULTI: the msgid of the "none of these" button
+    # Answers asked about once when they look wrong (bot/flows/checks.py). MONEY: far from
+    # the family's usual amount or, times the usual price, from the answer of step `per`.
+    plausible: bool = False
+    per: str = ""
+    # QUANTITY: more than the answer of this earlier step is asked about.
+    at_most: str = ""
 
     def skipped(self, answers: Mapping[str, Any]) -> bool:
         return any(condition.holds(answers) for condition in self.skip_if)
@@ -128,6 +145,9 @@ def validate(flow: Flow) -> None:
         for option in step.options:
             if option.value.startswith("~") or ":" in option.value or len(option.value) > 24:
                 raise FlowDefinitionError(f"{where}: option value {option.value!r} not allowed")
+        for earlier in (step.per, step.at_most):
+            if earlier and earlier not in seen:
+                raise FlowDefinitionError(f"{where}: compared with {earlier!r}, not asked before")
         for condition in step.skip_if:
             if condition.key not in seen:
                 raise FlowDefinitionError(

@@ -62,4 +62,21 @@ class Keep:
     media: Media
 
 
-Output = Ask | Say | Chosen | Reselect | Summary | CorrectionMenu | Keep
+@dataclass(frozen=True, slots=True)
+class Rupiah:
+    """An amount of money among a message's parameters, written as the reader writes it."""
+
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """Ask once whether a doubtful answer is right; `choices` are (label msgid, value)."""
+
+    step: Step
+    msgid: str
+    params: Mapping[str, Any]
+    choices: tuple[tuple[str, str], ...]
+
+
+Output = Ask | Say | Chosen | Reselect | Summary | CorrectionMenu | Keep | Check

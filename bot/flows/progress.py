@@ -20,14 +20,23 @@ class FlowState:
     # carry it. Toggling a multiple choice does not change it, so quick taps are not
     # refused as stale.
     asked: int = 0
+    # A doubtful answer waiting for its confirmation (bot/flows/checks.py), and the answers
+    # confirmed as typed (step id -> value), never asked about again.
+    checking: dict[str, Any] | None = None
+    confirmed: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "answers": self.answers,
             "selected": self.selected,
             "correcting": self.correcting,
             "asked": self.asked,
         }
+        if self.checking is not None:
+            data["checking"] = self.checking
+        if self.confirmed:
+            data["confirmed"] = self.confirmed
+        return data
 
     @classmethod
     def from_json(cls, step: str | None, data: Mapping[str, Any]) -> FlowState:
@@ -37,6 +46,8 @@ class FlowState:
             selected=list(data.get("selected", [])),
             correcting=bool(data.get("correcting", False)),
             asked=int(data.get("asked", 0)),
+            checking=dict(data["checking"]) if data.get("checking") else None,
+            confirmed=dict(data.get("confirmed", {})),
         )
 
 

@@ -13,16 +13,36 @@ from decimal import Decimal
 from typing import Any
 
 from bot.db.models import Priority
-from bot.flows.engine import Ask, Chosen, CorrectionMenu, Output, Reselect, Say, Summary
-from bot.flows.model import BACK, DONE, FIX, NONE, SEND, SKIP, Flow, Kind, Step
+from bot.flows.engine import (
+    Ask,
+    Check,
+    Chosen,
+    CorrectionMenu,
+    Output,
+    Reselect,
+    Say,
+    Summary,
+)
+from bot.flows.model import (
+    BACK,
+    BACK_LABEL,
+    DONE,
+    DONE_LABEL,
+    FIX,
+    FIX_LABEL,
+    NONE,
+    SEND,
+    SEND_LABEL,
+    SKIP,
+    SKIP_LABEL,
+    Flow,
+    Kind,
+    Step,
+)
+from bot.flows.outputs import Rupiah
 from bot.lib.i18n import N_, Translator
 from bot.messaging.messages import Button, Buttons, Edit, Outgoing
 
-SKIP_LABEL = N_("Skip")
-DONE_LABEL = N_("Done")
-SEND_LABEL = N_("✅ Send")
-FIX_LABEL = N_("✏️ Change an answer")
-BACK_LABEL = N_("Back")
 WHICH_TO_CHANGE = N_("Which answer do you want to change?")
 NOT_ANSWERED = N_("—")
 PHOTO_RECEIVED = N_("photo received")
@@ -163,9 +183,17 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
         elif isinstance(output, Chosen) and pressed and output.step.kind is not Kind.CONFIRM:
             answer = display(output.step, output.value, ctx)
             drafts.append(Draft(question(output.step, ctx) + "\n→ " + answer, edit=True))
-        elif isinstance(output, Reselect) and pressed:
+        elif isinstance(output, Check):
+            params = _localized(output.params, ctx)
+            text = ctx.t.gettext(output.msgid).format(**params)
+            rows = tuple(
+                ((ctx.t.gettext(label).format(**params), value),) for label, value in output.choices
+            )
+            drafts.append(Draft(with_notes(text), rows))
+        elif isinstance(output, Reselect):
+            # Typed, with the question's message not known: the question anew, as it stands.
             choices = _choices(Ask(output.step, output.selected), ctx)
-            drafts.append(Draft(question(output.step, ctx), choices, edit=True))
+            drafts.append(Draft(question(output.step, ctx), choices, edit=pressed))
         # Keep: stored by the caller; nothing to say.
     if notes:
         drafts.append(Draft("\n".join(notes)))
@@ -175,10 +203,15 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
 def _localized(params: Mapping[str, Any], ctx: RenderContext) -> dict[str, Any]:
     """Numbers written as the reader writes them (1,5 and 1.500 in Indonesian), so a
     suggested number can be typed back as shown."""
-    return {
-        key: ctx.t.format_number(value) if isinstance(value, Decimal) else value
-        for key, value in params.items()
-    }
+    return {key: _written(value, ctx) for key, value in params.items()}
+
+
+def _written(value: Any, ctx: RenderContext) -> Any:
+    if isinstance(value, Decimal):
+        return ctx.t.format_number(value)
+    if isinstance(value, Rupiah):
+        return ctx.t.format_money(value.amount)
+    return value
 
 
 def question(step: Step, ctx: RenderContext) -> str:

@@ -119,7 +119,7 @@ async def test_odd_answers_buttons_and_commands_in_the_middle_of_a_checkin(
         await said(siti, "Apakah Anda memproduksi")
         await siti.send_location()
         reask = await said(siti, "Apakah Anda memproduksi")
-        assert reask.text.startswith("Silakan jawab dengan salah satu tombol di bawah.")
+        assert reask.text.startswith("Silakan ketuk salah satu tombol di bawah, atau ketik")
         await siti.press("Ya")
         await said(siti, "Berapa banyak yang Anda produksi")
 
@@ -169,7 +169,7 @@ async def test_odd_answers_buttons_and_commands_in_the_middle_of_a_checkin(
         assert ["✅ Alat atau peralatan"] in second_edit.buttons
         assert ["✅ Modal"] in second_edit.buttons
         await siti.send_sticker()
-        await said(siti, "Ketuk semua jawaban yang sesuai")
+        await said(siti, "Ketuk atau ketik setiap jawaban yang sesuai")
         await siti.press("Selesai")
 
         # The note: a location is refused, a voice note is kept as an attachment.
@@ -183,7 +183,7 @@ async def test_odd_answers_buttons_and_commands_in_the_middle_of_a_checkin(
 
         # The photo: text and a sticker are refused; then /batal keeps what was given.
         await said(siti, "kirim foto produk")
-        await siti.send_text("nanti saja")
+        await siti.send_text("fotonya besok ya")
         reask = await said(siti, "kirim foto produk")
         assert reask.text.startswith("Silakan kirim foto, atau ketuk “Lewati”.")
         await siti.send_sticker()

@@ -119,7 +119,7 @@ async def test_a_family_the_roster_lists_as_javanese_reads_javanese(
         await said(budi_tg, "Napa sampeyan produksi napa-napa")
 
         await budi_tg.send_text("mangan")
-        await said(budi_tg, "Monggo wangsuli ngangge salah setunggal tombol ing ngandhap.")
+        await said(budi_tg, "Monggo pencet salah setunggal tombol ing ngandhap, utawi ketik")
         await budi_tg.send_command("dataku")
         data = await said(budi_tg, "Data sampeyan ing Kabar:")
         assert "• Basa: Basa Jawa" in data.text

@@ -117,15 +117,18 @@ GOLDEN_WALK = """\
 > begin
   ask produced
 > text 'mungkin'
-  say 'Please answer with one of the buttons below.'
+  say 'Please tap one of the buttons below, or type what it says, for example \
+“{example}”.' (example=Ya)
   ask produced
 > (sticker)
-  say 'Please answer with one of the buttons below.'
+  say 'Please tap one of the buttons below, or type what it says, for example \
+“{example}”.' (example=Ya)
   ask produced
 > press maybe
   say 'That button is from an earlier question.'
   ask produced
 > text ' YA '
+  chosen produced='yes'
   ask quantity_produced
 > photo
   say 'Please type a number.'
@@ -182,10 +185,12 @@ GOLDEN_WALK = """\
 > text 'pasar atau pembeli'
   reselect problems ['capital', 'market']
 > text 'modal kurang'
-  say 'Tap every answer that fits, then tap “Done”.'
+  say 'Tap or type every answer that fits, for example “{example}”, then “{done}”. \
+If none fits: “{none}”.' (done=Done, example=Tools or equipment, none=No problems)
   ask problems ['capital', 'market']
 > photo
-  say 'Tap every answer that fits, then tap “Done”.'
+  say 'Tap or type every answer that fits, for example “{example}”, then “{done}”. \
+If none fits: “{none}”.' (done=Done, example=Tools or equipment, none=No problems)
   ask problems ['capital', 'market']
 > press ~done
   chosen problems=['market', 'capital']
@@ -200,6 +205,7 @@ GOLDEN_WALK = """\
   keep problem_note voice
   ask needs_help
 > text 'tidak'
+  chosen needs_help='no'
   ask photo
 > text 'ini fotonya'
   say 'Please send a photo, or tap “Skip”.'
@@ -213,7 +219,8 @@ GOLDEN_WALK = """\
 'revenue_idr': 150000, 'problems': ['market', 'capital'], 'problem_note': '[voice]', \
 'needs_help': 'no', 'photo': 'photo-file'}
 > text 'hmm'
-  say 'Please answer with one of the buttons below.'
+  say 'Please tap one of the buttons below, or type what it says, for example \
+“{example}”.' (example=✅ Send)
   summary {'produced': 'yes', 'quantity_produced': '1.5', 'quantity_sold': '1', \
 'revenue_idr': 150000, 'problems': ['market', 'capital'], 'problem_note': '[voice]', \
 'needs_help': 'no', 'photo': 'photo-file'}
@@ -468,7 +475,7 @@ def test_send_words_finish_and_other_words_show_the_summary_again() -> None:
     assert finished.finished and finished.state.step is None
     state = _at("confirm", produced="no", problems=[])
     again = engine.handle(CHECKIN, state, Press("yes"), LIMITS)
-    assert said(again) == [engine.NOT_A_BUTTON_ANSWER]
+    assert said(again) == [engine.TYPE_A_BUTTON]
     assert not again.finished
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import update
@@ -49,12 +50,24 @@ class CheckinBinding:
         t = translator(turn.person.language)
         if cohort is None:
             return Limits(locale=t.locale, translate=t.gettext)
-        return Limits(
+        limits = Limits(
             unit=cohort.unit,
             max_quantity=cohort.max_quantity,
             max_revenue_idr=cohort.max_revenue_idr,
             locale=t.locale,
             translate=t.gettext,
+        )
+        step = turn.conversation.step
+        if step is None or step not in self.flow.index or not self.flow.step(step).plausible:
+            return limits
+        # Only at a question that is checked: the history is read when it is needed.
+        from bot.domain.checkins.history import usual_income, usual_price
+
+        person, round_id = turn.person.id, turn.conversation.round_id
+        return replace(
+            limits,
+            usual_amount=await usual_income(turn.session, person, round_id),
+            usual_price=await usual_price(turn.session, cohort.id),
         )
 
     async def _record(self, turn: Turn) -> FollowUpRecord | None:

@@ -1,6 +1,6 @@
 """Invitations: single-use codes that link a roster person to their Telegram account."""
 
-from bot.domain.invites.codes import CODE_PATTERN, new_code, normalize_code
+from bot.domain.invites.codes import CODE_PATTERN, looks_like_code, new_code, normalize_code
 from bot.domain.invites.issue import (
     InvitationStatus,
     InviteError,
@@ -22,6 +22,7 @@ __all__ = [
     "find_invitation",
     "invite_link",
     "issue_invitations",
+    "looks_like_code",
     "new_code",
     "normalize_code",
     "redeem_invitation",

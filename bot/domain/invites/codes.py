@@ -45,3 +45,19 @@ def normalize_code(text: str) -> str | None:
     if not _SYMBOLS_RE.match(symbols):
         return None
     return _grouped(symbols)
+
+
+_CODE_LIKE = re.compile(r"^[A-Za-z0-9\s_-]+$")
+
+
+def looks_like_code(text: str) -> bool:
+    """True for text someone may have copied from an invitation card, right or not: letters,
+    digits, spaces and dashes only, with both a letter and a digit (not a phone number), and
+    about as long as a code."""
+    stripped = text.strip()
+    if not _CODE_LIKE.match(stripped) or not any(c.isdigit() for c in stripped):
+        return False
+    if not any(c.isalpha() for c in stripped):
+        return False
+    symbols = _IGNORED.sub("", stripped)
+    return SYMBOLS - 5 <= len(symbols) <= SYMBOLS + 5

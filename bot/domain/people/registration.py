@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Invitation, Person, TelegramAccount
 from bot.dialogue.runner import FlowRunner
 from bot.domain.audit import audit
+from bot.domain.invites.codes import looks_like_code, normalize_code
 from bot.domain.invites.issue import InvitationStatus, find_invitation, redeem_invitation
 from bot.domain.people.contacts import facilitator_line
 from bot.domain.people.identity import language_of
@@ -35,6 +36,12 @@ ALREADY_REGISTERED = N_("You are already registered, {name}.")
 SHARE_CONTACT_HINT = N_(
     "You can also register by sharing your phone number with the button below, if it is "
     "the number on the programme's list."
+)
+CODE_TYPED_WRONG = N_(
+    "That looks like an invitation code, but it is not one Kabar knows. Please type the "
+    "code on your invitation card again: 20 letters and digits, for example "
+    "ab3de-fg4hj-k5mn6-p7qr8 (dashes and spaces do not matter), or ask your facilitator "
+    "(pendamping) for a new one."
 )
 SHARE_CONTACT_BUTTON = N_("📱 Share my phone number")
 PHONE_TYPED = N_(
@@ -111,6 +118,21 @@ class Registration:
             details={"status": str(status)},
         )
         return [self._say(sender, text)]
+
+    async def by_typed_code(
+        self, session: AsyncSession, sender: Sender, text: str, now: datetime
+    ) -> list[Message] | None:
+        """Someone not registered typed what may be their invitation card's code: linked as
+        the link would link them, or told how to type it; None when it is not code-like."""
+        if not looks_like_code(text):
+            return None
+        code = normalize_code(text)
+        if code is not None:
+            _, status = await find_invitation(session, code, now)
+            if status is not InvitationStatus.UNKNOWN:
+                return await self.by_code(session, sender, code, now, existing=None)
+        t = translator(language_of(None, sender))
+        return [self._say(sender, t.gettext(CODE_TYPED_WRONG))]
 
     async def by_contact(
         self,

@@ -68,6 +68,7 @@ class Unknown:
 
 Token = NumberItem | UnitWord | Currency | Dash | Slash | Between | Minus | Negation | Unknown
 
+
 _ONE = Decimal(1)
 
 
@@ -94,6 +95,26 @@ NUMBER_WORDS: dict[str, tuple[NumberItem, ...]] = {
     **_values(("sixteen", 16), ("seventeen", 17), ("eighteen", 18), ("nineteen", 19)),
     **_tens(("twenty", 2), ("thirty", 3), ("forty", 4), ("fifty", 5), ("sixty", 6)),
     **_tens(("seventy", 7), ("eighty", 8), ("ninety", 9)),
+    # Javanese, everyday (ngoko) and polite (krama) forms. The linking forms ("rong",
+    # "limang") come before "puluh", "atus", "ewu": "rong puluh" is 20, "limang atus" 500.
+    **_values(("siji", 1), ("setunggal", 1), ("loro", 2), ("kalih", 2), ("telu", 3)),
+    **_values(("papat", 4), ("sekawan", 4), ("gangsal", 5), ("enem", 6), ("pitu", 7)),
+    **_values(("wolu", 8), ("sanga", 9), ("songo", 9), ("sedasa", 10), ("sewelas", 11)),
+    **_values(("rolas", 12), ("telulas", 13), ("patbelas", 14), ("limalas", 15)),
+    **_values(("nembelas", 16), ("pitulas", 17), ("wolulas", 18), ("sangalas", 19)),
+    **_values(("selikur", 21), ("rolikur", 22), ("telulikur", 23), ("patlikur", 24)),
+    **_values(("selawe", 25), ("nemlikur", 26), ("pitulikur", 27), ("wolulikur", 28)),
+    **_values(("sangalikur", 29), ("seket", 50), ("sekat", 50), ("suwidak", 60)),
+    **_values(("rong", 2), ("telung", 3), ("tigang", 3), ("patang", 4), ("limang", 5)),
+    **_values(("nem", 6), ("pitung", 7), ("wolung", 8), ("sangang", 9)),
+    **_same(Small(Decimal(10)), "dasa"),
+    **_same(Small(Decimal(100)), "atus"),
+    **_same(Large(Decimal(1000)), "ewu", "iwu"),
+    **_same(Large(Decimal(1_000_000)), "yuta"),
+    "satus": (Value(_ONE), Small(Decimal(100))),
+    "sewu": (Value(_ONE), Large(Decimal(1000))),
+    "sayuta": (Value(_ONE), Large(Decimal(1_000_000))),
+    "sejuta": (Value(_ONE), Large(Decimal(1_000_000))),
     # Jakarta market slang for round sums.
     **_values(("cepek", 100), ("gopek", 500), ("seceng", 1000), ("goceng", 5000)),
     **_values(("ceban", 10_000), ("goban", 50_000)),

@@ -37,6 +37,13 @@ async def on_message(update: Update, context: KabarContext) -> None:
         return
     work, services = context.work, context.runtime.services
     event = event_of(message)
+    if isinstance(event, Text) and work.sender is not None and await work.person() is None:
+        # The code from the invitation card, typed: as good as the link.
+        registration = services.registration
+        linked = await registration.by_typed_code(work.session, work.sender, event.text, work.now)
+        if linked is not None:
+            work.send(linked)
+            return
     found = await registered(work, _to_newcomer(event))
     if found is None:
         return
