@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from bot.flows.checks import FROM_STOCK, KEEP_AMOUNT
 from bot.lib.i18n import translator
 from bot.sandbox.fakeapi import FakeUser, TranscriptEntry
 from conversations.checkin import CHECKIN
@@ -85,6 +86,29 @@ class Family:
         )
         return entries[-1]
 
+    async def _wait_past_checks(self, step_id: str) -> None:
+        """Wait for `step_id`'s question; a confirming question on the way (an amount far
+        from the usual, sold more than produced) is answered as the family meant it."""
+        wanted = self.prompts[step_id][:40]
+        keep = (self.t.gettext(KEEP_AMOUNT).split("{")[0], self.t.gettext(FROM_STOCK))
+
+        def confirming(entry: TranscriptEntry) -> str | None:
+            for row in entry.buttons:
+                for label in row:
+                    if label.startswith(keep):
+                        return label
+            return None
+
+        while True:
+            entries = await self.user.replies_until(
+                lambda e: _is_new_text(e) and (wanted in e.text or confirming(e) is not None),
+                timeout=30,
+            )
+            label = confirming(entries[-1])
+            if label is None:
+                return
+            await self.user.press(label)
+
     async def register(self, code: str) -> None:
         await self.user.send_command("start", code)
         await self._wait_for("language")
@@ -110,9 +134,9 @@ class Family:
             await self._wait_for("quantity_sold")
             await self.user.send_text(b.sold)
             if b.sold != "0":
-                await self._wait_for("revenue_idr")
+                await self._wait_past_checks("revenue_idr")
                 await self.user.send_text(b.revenue)
-        await self._wait_for("problems")
+        await self._wait_past_checks("problems")
         if not b.problems:
             await self.user.press(t.gettext("No problems"))
         else:
