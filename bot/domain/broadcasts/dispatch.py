@@ -49,7 +49,7 @@ async def start_due(session: AsyncSession, *, now: datetime) -> int:
             broadcast = _occurrence(broadcast, now)
             session.add(broadcast)
         if broadcast.kind == RESULTS:
-            viewer = await _sender(session, broadcast)
+            viewer = await sender_of(session, broadcast)
             audience = audiences.parse_audience(broadcast.audience)
             broadcast.village_texts = await village_texts(session, audience, viewer)
         broadcast.status = BroadcastStatus.SENDING
@@ -118,7 +118,7 @@ def _occurrence(parent: Broadcast, now: datetime) -> Broadcast:
 async def _write_chunk(
     session: AsyncSession, broadcast: Broadcast, *, now: datetime, chunk: int
 ) -> int:
-    viewer = await session.get(Person, broadcast.created_by_id) if broadcast.created_by_id else None
+    viewer = await sender_of(session, broadcast)
     audience = audiences.parse_audience(broadcast.audience)
     query = audiences.recipients_query(audience, viewer).limit(chunk)
     if broadcast.written_to is not None:
@@ -170,7 +170,7 @@ async def _write_chunk(
     return written
 
 
-async def _sender(session: AsyncSession, broadcast: Broadcast) -> Person | None:
+async def sender_of(session: AsyncSession, broadcast: Broadcast) -> Person | None:
     """Whose scope the broadcast keeps to: its sender's (None: from the command line)."""
     if broadcast.created_by_id is None:
         return None

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.database import Database
-from bot.db.models import Broadcast, BroadcastStatus, Person
-from bot.domain.broadcasts.dispatch import start_due, write_next
+from bot.db.models import Broadcast, BroadcastStatus
+from bot.domain.broadcasts.dispatch import sender_of, start_due, write_next
 from bot.domain.broadcasts.lifecycle import Cancelled, cancel
 from bot.domain.broadcasts.tally import Tally, tally
 from bot.lib.i18n import N_, Translator, translator
@@ -82,11 +82,6 @@ def report_text(broadcast: Broadcast, counts: Tally, t: Translator) -> str:
     return "\n".join([head, *why, t.gettext(DETAILS).format(id=broadcast.id)])
 
 
-async def _sender(session: AsyncSession, broadcast: Broadcast) -> tuple[Person | None, Translator]:
-    person = await session.get(Person, broadcast.created_by_id) if broadcast.created_by_id else None
-    return person, translator(person.language if person else None)
-
-
 async def show_progress(session: AsyncSession, *, now: datetime) -> int:
     """Edits each sending broadcast's progress message when its figures moved; finishes
     those with nothing left to send. Returns the messages written."""
@@ -112,7 +107,8 @@ async def updates_for(
     chat, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
     if chat is None:
         return []  # sent from the command line: `kabar broadcast status` shows it
-    person, t = await _sender(session, broadcast)
+    person = await sender_of(session, broadcast)
+    t = translator(person.language if person else None)
     person_id = person.id if person else None
     over = broadcast.status in (BroadcastStatus.DONE, BroadcastStatus.CANCELLED)
     text = report_text(broadcast, counts, t) if over else progress_text(broadcast, counts, t, now)
