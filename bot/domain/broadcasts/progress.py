@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.database import Database
-from bot.db.models import Broadcast, BroadcastStatus
+from bot.db.models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus
 from bot.domain.broadcasts.dispatch import sender_of, start_due, write_next
 from bot.domain.broadcasts.lifecycle import Cancelled, cancel
 from bot.domain.broadcasts.tally import Tally, tally
@@ -90,6 +90,8 @@ async def show_progress(session: AsyncSession, *, now: datetime) -> int:
     )
     written = 0
     for broadcast in list(live):
+        if broadcast.progress_chat_id is None and await _still_going(session, broadcast):
+            continue  # sent from the command line: no message to edit, so nothing to count
         counts = await tally(session, broadcast.id)
         if counts.waiting == 0 and broadcast.queued_at is not None:
             broadcast.status = BroadcastStatus.DONE
@@ -98,6 +100,17 @@ async def show_progress(session: AsyncSession, *, now: datetime) -> int:
         await enqueue(session, messages, now=now)
         written += len(messages)
     return written
+
+
+async def _still_going(session: AsyncSession, broadcast: Broadcast) -> bool:
+    """Whether any of its messages waits: one index seek, where the tally is several."""
+    if broadcast.queued_at is None:
+        return True  # still being written
+    waiting = OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING))
+    first = await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.broadcast_id == broadcast.id, waiting).limit(1)
+    )
+    return first is not None
 
 
 async def updates_for(
