@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.db.models import Alert, AlertStatus
 from bot.domain.alerts import ask_for_help, cards
+from bot.lib import callback_data
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Edit, Message, Outgoing
 from bot.tg.context import KabarContext
@@ -25,8 +26,8 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
         return
     query, sender = press.query, press.sender
     person, t, answer = press.person, press.t, press.answer
-    parsed = cards.parse_action(query.data)
-    alert = await work.session.get(Alert, parsed[0]) if parsed else None
+    parsed = callback_data.alert(query.data)
+    alert = await work.session.get(Alert, parsed.alert_id) if parsed else None
     if parsed is None or alert is None or person is None:
         work.send([answer(t.gettext(NOT_ACTIVE))])
         return
@@ -34,7 +35,7 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
         press.record_forged(work.session, work.now, alert.person_id)
         work.send([answer(t.gettext(cards.NOT_YOURS))])
         return
-    _, action = parsed
+    action = parsed.action
     if action == "show":
         card = await cards.alert_card(work.session, alert, cards.Recipient(person, sender.chat_id))
         work.send([answer(), card])

@@ -12,7 +12,7 @@ from bot.domain.checkins.unasked import keep_unasked
 from bot.domain.people import greeting
 from bot.flows.engine import Event, Media, Press, Text
 from bot.flows.model import Kind
-from bot.flows.render import parse_callback
+from bot.lib import callback_data
 from bot.lib.i18n import N_, translator
 from bot.lib.phones import looks_like_phone
 from bot.messaging.messages import Message, Outgoing
@@ -123,7 +123,7 @@ async def on_button(update: Update, context: KabarContext) -> None:
     if press is None:
         return
     query, person, t, answer = press.query, press.person, press.t, press.answer
-    callback = parse_callback(query.data)
+    callback = callback_data.flow(query.data)
     conversation = (
         await work.session.get(Conversation, callback.conversation_id) if callback else None
     )
