@@ -56,7 +56,7 @@ FAMILY_SOURCES: dict[str, Only | AllBut] = {
         ("WELCOME_STAFF", "FACILITATOR_TOLD_NO_CONSENT", "ROLE_NAMES")
     ),
     "bot/domain/people/registration.py": EVERYTHING,
-    "bot/domain/people/contacts.py": EVERYTHING,
+    "bot/domain/invites/attempts.py": EVERYTHING,
     "bot/domain/people/preferences.py": AllBut(
         ("TELL_FACILITATOR_PAUSED", "TELL_FACILITATOR_RESUMED")
     ),
