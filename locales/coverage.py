@@ -52,6 +52,7 @@ FAMILY_SOURCES: dict[str, Only | AllBut] = {
     "bot/flows/engine.py": EVERYTHING,
     "bot/flows/render.py": EVERYTHING,
     "bot/flows/upgrade.py": EVERYTHING,
+    "bot/dialogue/edits.py": EVERYTHING,
     "bot/domain/people/onboarding.py": AllBut(
         ("WELCOME_STAFF", "FACILITATOR_TOLD_NO_CONSENT", "ROLE_NAMES")
     ),

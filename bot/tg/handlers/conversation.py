@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.db.models import Conversation, ConversationStatus, Person, Role
+from bot.dialogue import edits
 from bot.dialogue.binding import FlowBinding, Turn
 from bot.domain.broadcasts.replies import take_reply
 from bot.domain.checkins.take_up import take_up
@@ -82,7 +83,24 @@ async def on_message(update: Update, context: KabarContext) -> None:
             work.send(greeting.not_understood(sender, person))
         work.send(await services.runner.again(turn))
         return
-    work.send(await services.runner.handle(turn, event))
+    work.send(await services.runner.handle(turn, event, message_id=message.message_id))
+
+
+async def on_edit(update: Update, context: KabarContext) -> None:
+    """A message the sender edited: taken as the answer while the conversation is still on
+    it, otherwise they are told edits are not read and how to change an answer."""
+    message, work = update.edited_message, context.work
+    if message is None or work.sender is None:
+        return
+    turn = await work.turn()
+    runner = context.runtime.services.runner
+    taken = await edits.take(runner, turn, message.message_id, event_of(message))
+    if taken is not None:
+        work.send(taken)
+        return
+    work.send([edits.not_read(work.sender, await work.person())])
+    if turn is not None:
+        work.send(await runner.again(turn))  # then where they are, to carry on
 
 
 def _to_newcomer(event: Event) -> greeting.Reply:
