@@ -6,6 +6,7 @@ family who corrected "5" into "7" kept 5 stored without knowing."""
 from __future__ import annotations
 
 from bot.db.models import Person
+from bot.dialogue import last_text
 from bot.dialogue.binding import Turn
 from bot.dialogue.runner import FlowRunner
 from bot.domain.people.identity import language_of
@@ -30,9 +31,13 @@ async def take(
     """The edit taken as the new answer, said first; None when it cannot be."""
     if turn is None or not isinstance(event, Text) or event.text.startswith("/"):
         return None
-    taken = await runner.take_edit(turn, message_id, event)
-    if taken is None:
+    conversation = turn.conversation
+    if runner.binding(conversation).flow.version != conversation.flow_version:
+        return None  # saved under another version of its flow: what it was no longer fits
+    if not last_text.rewind(conversation, message_id):
         return None
+    # As if the edited text had been sent instead of the first one.
+    taken = await runner.handle(turn, event, message_id=message_id)
     t = translator(turn.person.language)
     answer = event.text if len(event.text) <= QUOTE_AT else event.text[: QUOTE_AT - 1] + "…"
     said = Outgoing(

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Conversation, ConversationStatus, Person, Priority
 from bot.db.models.base import table_of
 from bot.db.shape import write_columns
+from bot.dialogue import last_text
 from bot.dialogue.binding import FlowBinding, Turn
 from bot.dialogue.screen import question_message_id
 from bot.flows import engine, upgrade
@@ -241,10 +242,9 @@ class FlowRunner:
         message_id: int | None = None,
     ) -> list[Message]:
         """`message_id`: the person's message a text came in, so that an edit of it can be
-        taken instead (`take_edit`)."""
+        taken instead (bot/dialogue/edits.py)."""
         binding = self.binding(turn.conversation)
-        # What the conversation was before this text, to go back to if it is edited.
-        before = _without_edit(turn.conversation)
+        before = last_text.before(turn.conversation)
         state = FlowState.from_json(turn.conversation.step, turn.conversation.state)
         limits = await binding.limits(turn)
         if _saved_under_another_version(turn.conversation, binding):
@@ -264,27 +264,8 @@ class FlowRunner:
             )
         messages = await self._apply(turn, binding, transition, pressed=pressed_message_id)
         if isinstance(event, Text) and message_id is not None:
-            turn.conversation.state = {
-                **turn.conversation.state,
-                LAST_TEXT: {"message_id": message_id, **before},
-            }
-            write_columns(turn.conversation, _WRITTEN)
+            last_text.remember(turn.conversation, message_id, before)
         return messages
-
-    async def take_edit(self, turn: Turn, message_id: int, event: Text) -> list[Message] | None:
-        """The person edited message `message_id`: when it is the last text they sent and
-        nothing has been handled since, the conversation goes back to where it was before
-        it, and the edited text is taken as if it had been sent then; None otherwise."""
-        conversation = turn.conversation
-        last = conversation.state.get(LAST_TEXT)
-        binding = self.binding(conversation)
-        if not isinstance(last, dict) or last.get("message_id") != message_id:
-            return None
-        if _saved_under_another_version(conversation, binding):
-            return None
-        conversation.step = last["step"]
-        conversation.state = {**last["state"], "context": conversation.state.get("context", {})}
-        return await self.handle(turn, event, message_id=message_id)
 
     async def again(self, turn: Turn) -> list[Message]:
         """The current question once more (after help, or a message that was not an answer)."""
@@ -358,15 +339,6 @@ class FlowRunner:
             messages.extend(await binding.on_finish(turn))
         write_columns(conversation, _WRITTEN)
         return messages
-
-
-# Where a conversation keeps the last text it took and what it was before that text.
-LAST_TEXT = "last_text"
-
-
-def _without_edit(conversation: Conversation) -> dict[str, Any]:
-    state = {k: v for k, v in conversation.state.items() if k not in (LAST_TEXT, "context")}
-    return {"step": conversation.step, "state": state}
 
 
 def _saved_under_another_version(conversation: Conversation, binding: FlowBinding) -> bool:
