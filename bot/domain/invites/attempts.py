@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import InvitationAttempt
@@ -52,6 +52,13 @@ async def refused_until(
 async def count_failure(session: AsyncSession, telegram_user_id: int, now: datetime) -> None:
     """One more code from this sender linked nobody; the one audit row when that reaches
     the limit."""
+    # Failures older than the window count for nothing any more: the table stays small.
+    await session.execute(
+        delete(InvitationAttempt).where(
+            InvitationAttempt.telegram_user_id == telegram_user_id,
+            InvitationAttempt.at <= now - WINDOW,
+        )
+    )
     session.add(InvitationAttempt(telegram_user_id=telegram_user_id, at=now))
     await session.flush()
     until = await refused_until(session, telegram_user_id, now)
