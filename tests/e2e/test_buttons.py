@@ -14,7 +14,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.database import Database
-from bot.db.models import Alert, AlertAction, AlertStatus, AuditEntry, Person, Role
+from bot.db.models import (
+    Alert,
+    AlertAction,
+    AlertStatus,
+    AuditEntry,
+    InboxUpdate,
+    Person,
+    Role,
+)
 from bot.lib.clock import FakeClock
 from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
 from tests.e2e.test_escalation import alert_cards, alert_id, kabar, register, until
@@ -66,6 +74,11 @@ async def test_forged_buttons_with_huge_or_odd_numbers_are_answered_as_no_longer
         await siti.send_command("bantuan")
         await said(siti, "Cara kerja Kabar")
         assert not [e for e in siti.transcript() if e.who == "bot" and APOLOGY in e.text]
+    async with db.sessions() as session:
+        failed = (
+            await session.execute(select(InboxUpdate.error).where(InboxUpdate.error.is_not(None)))
+        ).scalars()
+        assert list(failed) == [], "every press handled at the first try, without an error"
 
 
 async def seed_two_caseloads(db: Database) -> None:
