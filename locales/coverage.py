@@ -52,11 +52,12 @@ FAMILY_SOURCES: dict[str, Only | AllBut] = {
     "bot/flows/engine.py": EVERYTHING,
     "bot/flows/render.py": EVERYTHING,
     "bot/flows/upgrade.py": EVERYTHING,
+    "bot/dialogue/edits.py": EVERYTHING,
     "bot/domain/people/onboarding.py": AllBut(
         ("WELCOME_STAFF", "FACILITATOR_TOLD_NO_CONSENT", "ROLE_NAMES")
     ),
     "bot/domain/people/registration.py": EVERYTHING,
-    "bot/domain/people/contacts.py": EVERYTHING,
+    "bot/domain/invites/attempts.py": EVERYTHING,
     "bot/domain/people/preferences.py": AllBut(
         ("TELL_FACILITATOR_PAUSED", "TELL_FACILITATOR_RESUMED")
     ),

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Conversation, ConversationStatus, Person, Priority
 from bot.db.models.base import table_of
 from bot.db.shape import write_columns
+from bot.dialogue import last_text
 from bot.dialogue.binding import FlowBinding, Turn
 from bot.dialogue.screen import question_message_id
 from bot.flows import engine, upgrade
@@ -233,9 +234,17 @@ class FlowRunner:
         return _Opening(transition, row, t, unit)
 
     async def handle(
-        self, turn: Turn, event: Event, *, pressed_message_id: int | None = None
+        self,
+        turn: Turn,
+        event: Event,
+        *,
+        pressed_message_id: int | None = None,
+        message_id: int | None = None,
     ) -> list[Message]:
+        """`message_id`: the person's message a text came in, so that an edit of it can be
+        taken instead (bot/dialogue/edits.py)."""
         binding = self.binding(turn.conversation)
+        before = last_text.before(turn.conversation)
         state = FlowState.from_json(turn.conversation.step, turn.conversation.state)
         limits = await binding.limits(turn)
         if _saved_under_another_version(turn.conversation, binding):
@@ -253,7 +262,10 @@ class FlowRunner:
             pressed_message_id = await question_message_id(
                 turn.session, turn.person.id, turn.conversation.id, asked
             )
-        return await self._apply(turn, binding, transition, pressed=pressed_message_id)
+        messages = await self._apply(turn, binding, transition, pressed=pressed_message_id)
+        if isinstance(event, Text) and message_id is not None:
+            last_text.remember(turn.conversation, message_id, before)
+        return messages
 
     async def again(self, turn: Turn) -> list[Message]:
         """The current question once more (after help, or a message that was not an answer)."""

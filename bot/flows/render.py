@@ -51,28 +51,8 @@ VOICE_RECEIVED = N_("voice note")
 CALLBACK_PREFIX = "f"
 
 
-@dataclass(frozen=True, slots=True)
-class Callback:
-    conversation_id: int
-    revision: int
-    value: str
-
-
 def callback_data(conversation_id: int, revision: int, value: str) -> str:
     return f"{CALLBACK_PREFIX}:{conversation_id}:{revision}:{value}"
-
-
-def parse_callback(data: str | None) -> Callback | None:
-    """None for anything that is not a well-formed flow button (forged or foreign)."""
-    if not data:
-        return None
-    parts = data.split(":", 3)
-    if len(parts) != 4 or parts[0] != CALLBACK_PREFIX:
-        return None
-    _, conversation_id, revision, value = parts
-    if not (conversation_id.isdigit() and revision.isdigit()) or not value:
-        return None
-    return Callback(int(conversation_id), int(revision), value)
 
 
 # Not frozen: one is made per person when a round opens, and a frozen dataclass takes about

@@ -112,6 +112,12 @@ class Translator:
 
         return format_datetime(value, format=fmt, tzinfo=_zone(tz), locale=self.locale)
 
+    def format_time(self, value: datetime, tz: str, fmt: str = "short") -> str:
+        """A time of day as the locale writes it (13.05 in Indonesian, 1:05 PM in English)."""
+        from babel.dates import format_time
+
+        return format_time(value, format=fmt, tzinfo=_zone(tz), locale=self.locale)
+
 
 def _zone(name: str):  # type: ignore[no-untyped-def]
     from zoneinfo import ZoneInfo

@@ -21,7 +21,7 @@ from bot.db.models import (
 )
 from bot.dialogue.runner import Starter
 from bot.domain.rounds.opening import open_round
-from bot.flows.render import parse_callback
+from bot.lib import callback_data
 from bot.messaging.messages import Outgoing, decode
 from tests.domain.rounds.support import seed_cohort
 from tests.support.updates import handle_updates
@@ -66,7 +66,7 @@ async def test_a_round_gives_each_family_a_greeting_then_a_question_of_its_own(
         greeting, question = [row for row in rows if row.person_id == person_id]
         assert greeting.id < question.id, "the greeting goes first"
         assert "Keluarga" in _question(greeting).text
-        presses = [parse_callback(b.data) for row in _question(question).buttons for b in row]
+        presses = [callback_data.flow(b.data) for row in _question(question).buttons for b in row]
         assert {(p.conversation_id, p.revision) for p in presses if p} == {
             (conversation.id, conversation.state["asked"])
         }

@@ -24,6 +24,7 @@ from bot.db.models.messaging import (
 from bot.db.models.people import (
     Cohort,
     Invitation,
+    InvitationAttempt,
     ParticipantStatus,
     Person,
     Role,
@@ -48,6 +49,7 @@ __all__ = [
     "FollowUpRecord",
     "InboxUpdate",
     "Invitation",
+    "InvitationAttempt",
     "OutboxMessage",
     "OutboxStatus",
     "ParticipantStatus",

@@ -7,10 +7,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, Numeric, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.models.base import Base, str_enum
+from bot.db.models.base import Base, BigIntPK, str_enum
 
 
 class Role(StrEnum):
@@ -107,3 +107,16 @@ class Invitation(Base):
     used_at: Mapped[datetime | None]
     used_by_telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
     revoked_at: Mapped[datetime | None]
+
+
+class InvitationAttempt(Base):
+    """A code someone sent that linked nobody (unknown, used, expired or revoked): counted
+    per Telegram user, so that codes cannot be guessed without limit
+    (bot/domain/invites/attempts.py)."""
+
+    __tablename__ = "invitation_attempts"
+    __table_args__ = (Index("ix_invitation_attempts_user_at", "telegram_user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]

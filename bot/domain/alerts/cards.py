@@ -64,7 +64,6 @@ ALREADY_CLOSED = N_("This alert is already closed.")
 ACTED_BY_OTHER = N_("{name} ({id}): {actor} recorded “{action}” on the alert assigned to you.")
 DIGEST_AT = 5  # more new alerts than this for one person: one digest
 
-ACTIONS = {"c": "contacted", "v": "will_visit", "r": "resolved", "n": "note"}
 PREFIX = "a"
 
 
@@ -235,17 +234,6 @@ async def notify_closed(session: AsyncSession, alerts: Sequence[Alert]) -> list[
             )
         )
     return messages
-
-
-def parse_action(data: str | None) -> tuple[int, str] | None:
-    """(alert id, action) from a card's button; None when it is not one of ours."""
-    if not data:
-        return None
-    parts = data.split(":")
-    if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit():
-        return None
-    action = ACTIONS.get(parts[2], "show" if parts[2] == "show" else "")
-    return (int(parts[1]), action) if action else None
 
 
 async def may_act(session: AsyncSession, actor: Person, alert: Alert) -> bool:

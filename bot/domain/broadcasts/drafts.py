@@ -24,6 +24,7 @@ from bot.domain.broadcasts.audience import Audience
 from bot.domain.broadcasts.compose import NAME, text_for
 from bot.domain.broadcasts.errors import BroadcastError
 from bot.domain.broadcasts.results import RESULTS
+from bot.lib import callback_data
 from bot.lib.i18n import LOCALE_NAMES, N_, SUPPORTED_LOCALES, Translator, translator
 from bot.lib.scheduling import Schedule
 from bot.messaging.messages import Buttons, Message, Outgoing, Photo
@@ -115,13 +116,13 @@ Action = Callable[[Desk, Broadcast, str, int | None], Awaitable[Outcome]]
 
 async def press(desk: Desk, data: str | None, message_id: int | None) -> Outcome:
     """A /siaran button: checked against the presser's own draft and its step."""
-    parsed = screens.parse(data)
-    draft = await desk.session.get(Broadcast, parsed[0]) if parsed else None
+    parsed = callback_data.draft(data)
+    draft = await desk.session.get(Broadcast, parsed.draft_id) if parsed else None
     if parsed is None or draft is None or draft.status is not BroadcastStatus.DRAFT:
         return Outcome(toast=desk.t.gettext(NOT_ACTIVE))
     if draft.created_by_id != desk.person.id or not may_broadcast(desk.person):
         return Outcome(toast=desk.t.gettext(NOT_YOURS), forged="broadcast:" + str(draft.id))
-    _, action, argument = parsed
+    action, argument = parsed.action, parsed.argument
     found = _ACTIONS.get(action)
     if found is None:
         return Outcome(toast=desk.t.gettext(NOT_ACTIVE), forged="broadcast:" + str(draft.id))
@@ -151,7 +152,7 @@ async def _kind(desk: Desk, draft: Broadcast, kind: str, message_id: int | None)
 async def _page(desk: Desk, draft: Broadcast, number: str, message_id: int | None) -> Outcome:
     kind = draft.step or ""
     values = await choices.values(desk.session, kind, desk.person, desk.t)
-    shown = screens.page(draft, kind, values, int(number) if number.isdigit() else 0, desk.t)
+    shown = screens.page(draft, kind, values, callback_data.number(number) or 0, desk.t)
     return Outcome([_edit(desk, message_id, *shown)])
 
 
@@ -159,9 +160,10 @@ async def _index(desk: Desk, draft: Broadcast, index: str, message_id: int | Non
     """A value: the index is looked up in the presser's own list, as it is now."""
     kind = draft.step or ""
     values = await choices.values(desk.session, kind, desk.person, desk.t)
-    if not index.isdigit() or int(index) >= len(values):
+    at = callback_data.number(index)
+    if at is None or at >= len(values):
         return Outcome(toast=desk.t.gettext(NOT_ACTIVE), forged="broadcast:" + str(draft.id))
-    picked = choices.audience_of(kind, values[int(index)])
+    picked = choices.audience_of(kind, values[at])
     assert picked is not None  # kind is one of choices.TERMS: the step says so
     return await _choose(desk, draft, picked, message_id)
 

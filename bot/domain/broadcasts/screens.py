@@ -56,16 +56,6 @@ def data(draft: Broadcast, action: str, argument: str | int | None = None) -> st
     return PREFIX + str(draft.id) + ":" + action + tail
 
 
-def parse(value: str | None) -> tuple[int, str, str] | None:
-    """(draft id, action, argument) of a /siaran button; None when it is not one."""
-    if not value or not value.startswith(PREFIX):
-        return None
-    parts = value[len(PREFIX) :].split(":", 2)
-    if len(parts) < 2 or not parts[0].isdigit() or len(parts[0]) > 9:  # an INTEGER id
-        return None
-    return int(parts[0]), parts[1], parts[2] if len(parts) == 3 else ""
-
-
 def _cancel_row(draft: Broadcast, t: Translator) -> tuple[Button, ...]:
     return (Button(t.gettext(CANCEL), data(draft, "x")),)
 

@@ -103,14 +103,6 @@ def navigation(prefix: str, page: int, pages: int) -> tuple[Button, ...]:
     return tuple(row)
 
 
-def parse_page(data: str | None) -> tuple[str, int] | None:
-    """(prefix, page) from a ‹ › button; None when it is not one of ours."""
-    prefix, _, number = (data or "").partition(":")
-    if prefix not in (FAMILY_PAGE, ALERT_PAGE) or not number.isdigit() or len(number) > 6:
-        return None
-    return prefix, max(1, int(number))
-
-
 def _status_rank() -> ColumnElement[int]:
     return case(
         *((Person.status == status, rank) for rank, status in enumerate(STATUS_ORDER)),

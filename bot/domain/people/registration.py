@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Invitation, Person, TelegramAccount
 from bot.dialogue.runner import FlowRunner
 from bot.domain.audit import audit
+from bot.domain.invites import attempts
 from bot.domain.invites.codes import looks_like_code, normalize_code
 from bot.domain.invites.issue import InvitationStatus, find_invitation, redeem_invitation
-from bot.domain.people.contacts import facilitator_line
 from bot.domain.people.identity import language_of
-from bot.lib.i18n import N_, translator
+from bot.lib.i18n import N_, Translator, translator
 from bot.lib.phones import normalize_phone
 from bot.messaging.inbound import Sender
 from bot.messaging.messages import KeyboardButton, Message, Outgoing
@@ -74,11 +74,15 @@ class Registration:
         now: datetime,
         *,
         existing: Person | None,
+        tz: str,
     ) -> list[Message]:
         """Link the sender by an invitation code; `existing` is the person the sender is
-        linked to already, if any."""
-        invitation, status = await find_invitation(session, code, now)
+        linked to already, if any; `tz` the time zone a refusal's time is said in."""
         t = translator(language_of(existing, sender))
+        refused = await self._refused(session, sender, now, t, tz)
+        if refused is not None:
+            return [refused]
+        invitation, status = await find_invitation(session, code, now)
         if status is InvitationStatus.VALID and invitation is not None:
             if existing is not None and existing.id != invitation.person_id:
                 return [self._say(sender, t.gettext(ALREADY_LINKED_OTHER))]
@@ -99,40 +103,54 @@ class Registration:
         ):
             # The person tapped their own link again: nothing is wrong.
             return [self._say(sender, t.gettext(ALREADY_REGISTERED).format(name=existing.name))]
-        t = translator(language_of(owner, sender))
+        # Only "ask your facilitator": whoever sent someone else's code is not told who that
+        # is, nor their facilitator's name and phone.
         msgid = {
             InvitationStatus.USED: CODE_USED,
             InvitationStatus.EXPIRED: CODE_EXPIRED,
             InvitationStatus.REVOKED: CODE_EXPIRED,
         }.get(status, CODE_UNKNOWN)
-        text = t.gettext(msgid)
-        line = await facilitator_line(session, owner, t)
-        if line:
-            text += "\n" + line
-        audit(
-            session,
-            at=now,
-            actor=f"tg:{sender.telegram_user_id}",
-            action="invitation.refused",
-            subject=owner.id if owner else None,
-            details={"status": str(status)},
-        )
-        return [self._say(sender, text)]
+        await attempts.count_failure(session, sender.telegram_user_id, now)
+        if owner is not None:
+            # A real person's code sent by someone else: worth knowing, and at most
+            # attempts.LIMIT an hour from one sender. Guesses are counted once, by `attempts`.
+            audit(
+                session,
+                at=now,
+                actor=f"tg:{sender.telegram_user_id}",
+                action="invitation.refused",
+                subject=owner.id,
+                details={"status": str(status)},
+            )
+        return [self._say(sender, t.gettext(msgid))]
 
     async def by_typed_code(
-        self, session: AsyncSession, sender: Sender, text: str, now: datetime
+        self, session: AsyncSession, sender: Sender, text: str, now: datetime, tz: str
     ) -> list[Message] | None:
         """Someone not registered typed what may be their invitation card's code: linked as
         the link would link them, or told how to type it; None when it is not code-like."""
         if not looks_like_code(text):
             return None
+        t = translator(language_of(None, sender))
+        refused = await self._refused(session, sender, now, t, tz)
+        if refused is not None:
+            return [refused]
         code = normalize_code(text)
         if code is not None:
             _, status = await find_invitation(session, code, now)
             if status is not InvitationStatus.UNKNOWN:
-                return await self.by_code(session, sender, code, now, existing=None)
-        t = translator(language_of(None, sender))
+                return await self.by_code(session, sender, code, now, existing=None, tz=tz)
+        await attempts.count_failure(session, sender.telegram_user_id, now)
         return [self._say(sender, t.gettext(CODE_TYPED_WRONG))]
+
+    async def _refused(
+        self, session: AsyncSession, sender: Sender, now: datetime, t: Translator, tz: str
+    ) -> Outgoing | None:
+        """The polite refusal while too many of the sender's codes failed; None otherwise."""
+        until = await attempts.refused_until(session, sender.telegram_user_id, now)
+        if until is None:
+            return None
+        return self._say(sender, t.gettext(attempts.TOO_MANY).format(time=t.format_time(until, tz)))
 
     async def by_contact(
         self,

@@ -194,6 +194,24 @@ class World:
         self.updates.push("message", message)
         return message
 
+    def user_edit(self, chat: Chat, message_id: int, text: str) -> dict[str, Any]:
+        """The user edits the text of a message they sent: an `edited_message` update."""
+        self._open(chat)
+        message = {**chat.messages[message_id], "text": text, "edit_date": int(time.time())}
+        chat.messages[message_id] = message
+        chat.transcript.append(
+            TranscriptEntry(
+                who="user",
+                kind="edited",
+                text=text,
+                message_id=message_id,
+                time=time.monotonic(),
+                raw=message,
+            )
+        )
+        self.updates.push("edited_message", message)
+        return message
+
     def user_callback(
         self, chat: Chat, data: str, message: dict[str, Any] | None, button_text: str | None
     ) -> dict[str, Any]:

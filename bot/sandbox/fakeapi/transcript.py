@@ -14,7 +14,8 @@ class TranscriptEntry:
     """One event in a private chat.
 
     ``kind`` is one of: text, photo, voice, sticker, contact, location, document, callback
-    (user side: a button press or forged callback data), blocked, unblocked, chat_deleted;
+    (user side: a button press or forged callback data), edited (the user's own message),
+    blocked, unblocked, chat_deleted;
     and on the bot side: text, photo, document, edit, edit_markup, callback_answer, delete.
     ``buttons`` are the inline keyboard rows (button texts); ``keyboard`` the reply keyboard
     rows this message set (None when it did not set one); ``time`` is ``time.monotonic()``.
@@ -69,6 +70,8 @@ def _headline(entry: TranscriptEntry) -> str:
                 return f"({entry.kind} the bot)"
             case "chat_deleted":
                 return "(deleted the chat)"
+            case "edited":
+                return f"(edited #{entry.message_id}) {text}"
     match entry.kind:
         case "text":
             return text

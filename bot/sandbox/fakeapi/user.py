@@ -63,6 +63,10 @@ class FakeUser:
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return self._send(fields, "text", text)
 
+    async def edit_text(self, message_id: int, text: str) -> dict[str, Any]:
+        """Edit a text this user sent earlier (Telegram's "Edit" on one's own message)."""
+        return self._world.user_edit(self._chat, message_id, text)
+
     async def send_command(self, command: str, *args: str) -> dict[str, Any]:
         """``send_command("start", "ABC")`` sends ``/start ABC``."""
         return await self.send_text(" ".join(["/" + command.lstrip("/"), *args]))

@@ -49,6 +49,8 @@ def handlers() -> tuple[Handler, ...]:
         for command in COMMANDS
     ]
     return (
+        # An edit first: it is never taken as a new command, contact or message.
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, conversation.on_edit),
         *commands,
         MessageHandler(filters.CONTACT & private, people.on_contact),
         CallbackQueryHandler(alerts.on_alert_button, pattern=r"^a:"),

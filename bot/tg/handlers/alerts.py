@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import Alert, AlertStatus
-from bot.domain.alerts import ask_for_help, cards
+from bot.db.models import Alert
+from bot.domain.alerts import ask_for_help, cards, presses
+from bot.lib import callback_data
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Edit, Message, Outgoing
 from bot.tg.context import KabarContext
@@ -25,16 +26,18 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
         return
     query, sender = press.query, press.sender
     person, t, answer = press.person, press.t, press.answer
-    parsed = cards.parse_action(query.data)
-    alert = await work.session.get(Alert, parsed[0]) if parsed else None
+    parsed = callback_data.alert(query.data)
+    alert = await work.session.get(Alert, parsed.alert_id) if parsed else None
     if parsed is None or alert is None or person is None:
         work.send([answer(t.gettext(NOT_ACTIVE))])
         return
-    if not await cards.may_act(work.session, person, alert):
-        press.record_forged(work.session, work.now, alert.person_id)
-        work.send([answer(t.gettext(cards.NOT_YOURS))])
+    action = parsed.action
+    refused = await presses.refusal(work.session, person, alert, action, t)
+    if refused is not None:
+        if refused.forged:
+            press.record_forged(work.session, work.now, alert.person_id)
+        work.send([answer(refused.text)])
         return
-    _, action = parsed
     if action == "show":
         card = await cards.alert_card(work.session, alert, cards.Recipient(person, sender.chat_id))
         work.send([answer(), card])
@@ -52,9 +55,6 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
                 context={"alert_id": alert.id},
             )
         )
-        return
-    if alert.status in (AlertStatus.RESOLVED, AlertStatus.CLOSED):
-        work.send([answer(t.gettext(cards.ALREADY_CLOSED))])
         return
     tz = await cards.timezone_of(work.session, alert, context.runtime.settings.timezone)
     line = await cards.act(work.session, person, alert, action, work.now, tz)

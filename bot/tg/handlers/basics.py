@@ -17,9 +17,11 @@ async def on_start(update: Update, context: KabarContext) -> None:
     person = await work.person()
     payload = (context.args or [""])[0]
     if payload:
-        registration = services.registration
+        registration, tz = services.registration, context.runtime.settings.timezone
         work.send(
-            await registration.by_code(work.session, sender, payload, work.now, existing=person)
+            await registration.by_code(
+                work.session, sender, payload, work.now, existing=person, tz=tz
+            )
         )
     else:
         # In the middle of a check-in or of signing up: where they are, not the welcome.

@@ -9,8 +9,9 @@ from telegram import Update
 from bot.db.models import Broadcast, BroadcastStatus, Person, Role
 from bot.domain.broadcasts import drafts, writing
 from bot.domain.broadcasts.errors import BroadcastError
-from bot.domain.broadcasts.progress import CANCEL_PREFIX, cancel_and_report
+from bot.domain.broadcasts.progress import cancel_and_report
 from bot.flows.events import Text
+from bot.lib import callback_data
 from bot.messaging.inbound import Sender
 from bot.tg.context import KabarContext
 from bot.tg.handlers.message_events import event_of
@@ -79,9 +80,8 @@ async def on_cancel_button(update: Update, context: KabarContext) -> None:
     if press is None:
         return
     person, t = press.person, press.t
-    data = (press.query.data or "")[len(CANCEL_PREFIX) :]
-    known = data.isdigit() and len(data) <= 9  # an INTEGER id; longer is forged
-    broadcast = await work.session.get(Broadcast, int(data)) if known else None
+    broadcast_id = callback_data.cancel(press.query.data)
+    broadcast = await work.session.get(Broadcast, broadcast_id) if broadcast_id else None
     if person is None or broadcast is None or broadcast.status is BroadcastStatus.DRAFT:
         work.send([press.answer(t.gettext(drafts.NOT_ACTIVE))])
         return

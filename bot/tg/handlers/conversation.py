@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.db.models import Conversation, ConversationStatus, Person, Role
+from bot.dialogue import edits
 from bot.dialogue.binding import FlowBinding, Turn
 from bot.domain.broadcasts.replies import take_reply
 from bot.domain.checkins.take_up import take_up
@@ -12,7 +13,7 @@ from bot.domain.checkins.unasked import keep_unasked
 from bot.domain.people import greeting
 from bot.flows.engine import Event, Media, Press, Text
 from bot.flows.model import Kind
-from bot.flows.render import parse_callback
+from bot.lib import callback_data
 from bot.lib.i18n import N_, translator
 from bot.lib.phones import looks_like_phone
 from bot.messaging.messages import Message, Outgoing
@@ -40,7 +41,10 @@ async def on_message(update: Update, context: KabarContext) -> None:
     if isinstance(event, Text) and work.sender is not None and await work.person() is None:
         # The code from the invitation card, typed: as good as the link.
         registration = services.registration
-        linked = await registration.by_typed_code(work.session, work.sender, event.text, work.now)
+        tz = context.runtime.settings.timezone
+        linked = await registration.by_typed_code(
+            work.session, work.sender, event.text, work.now, tz
+        )
         if linked is not None:
             work.send(linked)
             return
@@ -79,7 +83,24 @@ async def on_message(update: Update, context: KabarContext) -> None:
             work.send(greeting.not_understood(sender, person))
         work.send(await services.runner.again(turn))
         return
-    work.send(await services.runner.handle(turn, event))
+    work.send(await services.runner.handle(turn, event, message_id=message.message_id))
+
+
+async def on_edit(update: Update, context: KabarContext) -> None:
+    """A message the sender edited: taken as the answer while the conversation is still on
+    it, otherwise they are told edits are not read and how to change an answer."""
+    message, work = update.edited_message, context.work
+    if message is None or work.sender is None:
+        return
+    turn = await work.turn()
+    runner = context.runtime.services.runner
+    taken = await edits.take(runner, turn, message.message_id, event_of(message))
+    if taken is not None:
+        work.send(taken)
+        return
+    work.send([edits.not_read(work.sender, await work.person())])
+    if turn is not None:
+        work.send(await runner.again(turn))  # then where they are, to carry on
 
 
 def _to_newcomer(event: Event) -> greeting.Reply:
@@ -123,7 +144,7 @@ async def on_button(update: Update, context: KabarContext) -> None:
     if press is None:
         return
     query, person, t, answer = press.query, press.person, press.t, press.answer
-    callback = parse_callback(query.data)
+    callback = callback_data.flow(query.data)
     conversation = (
         await work.session.get(Conversation, callback.conversation_id) if callback else None
     )

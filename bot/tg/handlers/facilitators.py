@@ -7,6 +7,7 @@ from telegram import Update
 from bot.db.models import Person, Role
 from bot.domain.facilitators import board, views
 from bot.domain.facilitators.scope import is_facilitator_side
+from bot.lib import callback_data
 from bot.lib.i18n import N_, Translator, translator
 from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
@@ -80,13 +81,13 @@ async def on_page_button(update: Update, context: KabarContext) -> None:
         return
     query, sender = press.query, press.sender
     person, t, answer = press.person, press.t, press.answer
-    parsed = views.parse_page(query.data)
+    parsed = callback_data.page(query.data)
     if parsed is None or person is None or not is_facilitator_side(person):
         if person is not None and parsed is not None:
             press.record_forged(work.session, work.now, person.id)
         work.send([answer(t.gettext(FOR_FACILITATORS))])
         return
-    prefix, number = parsed
+    prefix, number = parsed.prefix, parsed.page
     if prefix == views.FAMILY_PAGE:
         page = await views.family_page(work.session, person, t, number)
     else:

@@ -19,6 +19,7 @@ from bot.db.models import (
 from bot.domain.broadcasts import choices, screens
 from bot.domain.broadcasts.choices import Choice
 from bot.domain.facilitators.views import STATUS_LABELS
+from bot.lib import callback_data
 from bot.lib.clock import FakeClock
 from bot.lib.i18n import translator
 from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
@@ -351,8 +352,8 @@ def test_a_long_list_is_paged_and_each_button_names_its_index_in_the_whole_list(
     _, second = screens.page(draft, choices.VILLAGE, values, 1, ID)
     assert [b.data for b in second[0]] == ["s:7:i:24", "s:7:i:25"]
     assert [b.text for b in second[-2]] == ["‹"]
-    assert screens.parse("s:7:i:24") == (7, "i", "24")
-    assert screens.parse("s:99999999999:go") is None
+    assert callback_data.draft("s:7:i:24") == callback_data.DraftPress(7, "i", "24")
+    assert callback_data.draft("s:99999999999:go") is None
 
 
 async def test_each_village_its_own_figures_is_refused_before_any_round_closed(
