@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from bot.cli.common import (
+    database_failure,
     fail,
     operator_translator,
     prepare_database,
@@ -162,7 +163,7 @@ def copy(target_url: str) -> None:
             ).format(table=error.table)
         )
     except (DBAPIError, OSError) as error:
-        fail(t.gettext("Could not use the database: {error}").format(error=error))
+        database_failure(error, config, t)
     table = Table(t.gettext("table"))
     table.add_column(t.gettext("rows here"), justify="right")
     table.add_column(t.gettext("rows there"), justify="right")
