@@ -23,6 +23,7 @@ from bot.tg.http import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
+
 class KabarApplication(Application[Any, Any, Any, Any, Any, Any]):
     """PTB's Application, holding on to its HTTP pools: PTB closes them only after a
     successful start, so without network each left an "Unclosed client session" behind."""
