@@ -47,6 +47,11 @@ async def serve(
         application = build_application(runtime)
         elector = Elector(db, runtime.worker)
         receiver: WebhookServer | None = None
+        try:
+            await application.initialize()
+        except BaseException:
+            await application.close_http_pools()  # Telegram unreachable, or the token refused
+            raise
         async with application:
             try:
                 await announce(application, runtime)

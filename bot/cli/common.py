@@ -33,6 +33,17 @@ def fail(message: str) -> NoReturn:
     raise CliError(message)
 
 
+def database_failure(error: BaseException, config: Settings, t: Translator) -> NoReturn:
+    """One line for a database that cannot be used: what to fix if it is the operator's
+    to fix, else the driver's own first line."""
+    from bot.cli.failures import explain, first_line
+
+    fail(
+        explain(error, config.database_url, t)
+        or t.gettext("Could not use the database: {error}").format(error=first_line(error))
+    )
+
+
 def operator() -> str:
     """Who the audit log names for a command: the operating-system user who ran it."""
     import getpass
@@ -79,6 +90,12 @@ def prepare_database(settings: Settings) -> None:
 
     url = settings.database_url
     if url.startswith("sqlite"):
+        from bot.cli.failures import missing_folder
+
+        # Said before SQLite tries: its failure surfaces from a thread, after the loop ends.
+        problem = missing_folder(url, operator_translator(settings))
+        if problem is not None:
+            fail(problem)
         upgrade(url)
         return
     current = run_async(_current_revision(url))
@@ -95,8 +112,6 @@ async def _current_revision(url: str) -> str | None:
     try:
         async with db.engine.connect() as connection:
             return await connection.run_sync(current_revision)
-    except OSError as error:
-        fail(str(error))
     finally:
         await db.dispose()
 
@@ -125,7 +140,7 @@ def in_transaction(config: Settings, work: Callable[[AsyncSession], Awaitable[T]
     except (CohortError, BroadcastError) as error:
         fail(error.translate(t))
     except (DBAPIError, OSError) as error:
-        fail(t.gettext("Could not use the database: {error}").format(error=error))
+        database_failure(error, config, t)
 
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli.common import (
+    database_failure,
     fail,
     operator,
     operator_translator,
@@ -97,7 +98,7 @@ def invites(
     except (CohortError, InviteError) as error:
         fail(error.translate(t))
     except (DBAPIError, OSError) as error:
-        fail(t.gettext("Could not use the database: {error}").format(error=error))
+        database_failure(error, config, t)
 
     if username is None:
         click.echo(

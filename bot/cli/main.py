@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from bot import __version__
@@ -23,6 +25,12 @@ from bot.cli import (
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kabar")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    help="Show the whole traceback of an error, not one line (anywhere on the command line).",
+)
 def cli() -> None:
     """Kabar: scheduled check-ins with beneficiary families (KPM), alerts to their
     facilitators, and the figures for programme staff.
@@ -46,4 +54,29 @@ cli.add_command(broadcast.broadcast)
 
 
 def main() -> None:
-    cli(prog_name="kabar")
+    debug = "--debug" in sys.argv[1:]
+    args = [arg for arg in sys.argv[1:] if arg != "--debug"]
+    try:
+        cli.main(args=args, prog_name="kabar")
+    except Exception as error:
+        if debug:
+            raise
+        click.echo(_one_line(error), err=True)
+        sys.exit(1)
+
+
+def _one_line(error: Exception) -> str:
+    """An error no command caught: the operator's to fix (the database, a missing extra),
+    or else a bug, named in one line with the way to see more."""
+    from bot.cli.common import operator_translator
+    from bot.cli.failures import explain, first_line
+    from bot.lib.config import ConfigError, Settings, load_settings
+
+    try:
+        config = load_settings()
+    except ConfigError:
+        config = Settings()
+    t = operator_translator(config)
+    return explain(error, config.database_url, t) or t.gettext(
+        "Unexpected error: {error}. Run the command again with --debug to see where."
+    ).format(error=f"{type(error).__name__}: {first_line(error)}")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli.common import (
+    database_failure,
     fail,
     operator,
     operator_translator,
@@ -214,7 +215,7 @@ def export(
     except RecordsError as error:
         fail(error.translate(t))
     except (DBAPIError, OSError) as error:
-        fail(t.gettext("Could not use the database: {error}").format(error=error))
+        database_failure(error, config, t)
 
     try:
         if output_format == "xlsx":
@@ -224,7 +225,7 @@ def export(
     except RecordsError as error:
         fail(error.translate(t))
     except DBAPIError as error:
-        fail(t.gettext("Could not use the database: {error}").format(error=error))
+        database_failure(error, config, t)
     except OSError as error:
         fail(
             t.gettext("Could not write {path}: {error}").format(

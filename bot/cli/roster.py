@@ -36,7 +36,7 @@ def roster() -> None:
 
 
 @roster.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--dry-run", is_flag=True, help="Check every row and show what would change; write nothing."
 )
@@ -51,6 +51,8 @@ def import_roster(file: Path, dry_run: bool) -> None:
 
     config = settings()
     t = operator_translator(config)
+    if not file.is_file():  # one line in the operator's language, not click's usage text
+        fail(t.gettext("There is no roster file at {path}.").format(path=file))
     prepare_database(config)
     try:
         with _progress(t, file) as on_progress:

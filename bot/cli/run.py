@@ -83,8 +83,14 @@ def run(
             loop.add_signal_handler(sig, stop.set)
         await serve(config, stop=stop, webhook=webhook)
 
+    from bot.db.sqlite_files import InUseError, running_lock
+
     try:
-        run_async(main())
+        # Held while the bot runs: `kabar db restore` and a second `kabar run` see it.
+        with running_lock(config.database_url):
+            run_async(main())
+    except InUseError:
+        fail(t.gettext("Another `kabar run` is using this database already."))
     except Exception as error:
         from bot.tg.application import startup_failure
         from bot.tg.webhook import ListenError

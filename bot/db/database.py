@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.db.sqlite_files import private_database
+
 
 def async_url(url: str) -> str:
     """Pick the async driver for a plain URL (sqlite:///x.db, postgresql://…)."""
@@ -44,6 +46,7 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = async_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
+        private_database(self.url)  # the file holds personal data: its owner's alone
         kwargs: dict[str, Any] = {"echo": echo}
         if not self.is_sqlite:
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)

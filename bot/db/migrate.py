@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 import migrations
+from bot.db.sqlite_files import private_database
 
 
 def alembic_config(url: str) -> Config:
@@ -29,6 +30,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     Alembic's environment runs its own event loop, so when called from async code the
     migration runs in a worker thread instead.
     """
+    private_database(url)
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -23,21 +23,35 @@ from bot.tg.http import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
-KabarApplication = Application[Any, Any, Any, Any, Any, Any]
+
+class KabarApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """PTB's Application, holding on to its HTTP pools: PTB closes them only after a
+    successful start, so without network each left an "Unclosed client session" behind."""
+
+    __slots__ = ("http_pools",)
+    http_pools: tuple[AiohttpRequest, ...]
+
+    async def close_http_pools(self) -> None:
+        for pool in self.http_pools:
+            await pool.shutdown()
 
 
 def build_application(runtime: Runtime) -> KabarApplication:
     settings = runtime.settings
-    application: KabarApplication = (
+    pools = (AiohttpRequest(connections=32), AiohttpRequest(connections=1))
+    application = (
         ApplicationBuilder()
+        .application_class(KabarApplication)
         .token(settings.require_token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
-        .request(AiohttpRequest(connections=32))
-        .get_updates_request(AiohttpRequest(connections=1))
+        .request(pools[0])
+        .get_updates_request(pools[1])
         .updater(None)
         .build()
     )
+    assert isinstance(application, KabarApplication)
+    application.http_pools = pools
     return application
 
 
