@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from bot.cli.common import (
@@ -31,14 +33,19 @@ def send(cohort_name: str) -> None:
     from bot.db.database import open_database
     from bot.db.models import Cohort
     from bot.domain.audit import audit
+    from bot.domain.cohorts import cohort_quiet_hours
     from bot.domain.rounds.opening import open_round
     from bot.lib.clock import SystemClock
+    from bot.lib.scheduling.quiet import is_quiet, next_allowed
 
     config = settings()
     t = operator_translator(config)
     prepare_database(config)
 
-    async def main() -> tuple[int, int] | None:
+    class NobodyRegisteredError(Exception):
+        """Rolls the empty round back: a round nobody is asked in is only noise."""
+
+    async def main() -> tuple[int, int, datetime | None, str] | None:
         async with open_database(config.database_url) as db, db.transaction() as session:
             cohort = (
                 await session.execute(select(Cohort).where(Cohort.name == cohort_name))
@@ -47,6 +54,8 @@ def send(cohort_name: str) -> None:
                 return None
             now = SystemClock().now()
             opened = await open_round(session, cohort, now=now)
+            if opened.participants == 0:
+                raise NobodyRegisteredError
             audit(
                 session,
                 at=now,
@@ -55,16 +64,39 @@ def send(cohort_name: str) -> None:
                 subject=cohort.name,
                 details={"round": opened.round_id, "participants": opened.participants},
             )
-            return opened.round_id, opened.participants
+            quiet = cohort_quiet_hours(cohort)
+            waits_until = (
+                next_allowed(now, cohort.timezone, quiet)
+                if is_quiet(now, cohort.timezone, quiet)
+                else None
+            )
+            return opened.round_id, opened.participants, waits_until, cohort.timezone
 
-    result = run_async(main())
+    try:
+        result = run_async(main())
+    except NobodyRegisteredError:
+        fail(
+            t.gettext(
+                "Nobody in {cohort} is registered yet, so no round was opened: hand out "
+                "the invitations first (kabar invites --cohort {cohort})."
+            ).format(cohort=cohort_name)
+        )
     if result is None:
         fail(
             t.gettext('Unknown cohort "{name}"; see `kabar cohort list`.').format(name=cohort_name)
         )
-    round_id, participants = result
+    round_id, participants, waits_until, timezone = result
     click.echo(
         t.gettext("Round {round} opened for {count} participants of {cohort}.").format(
             round=round_id, count=t.format_number(participants), cohort=cohort_name
         )
     )
+    if waits_until is not None:
+        click.echo(
+            t.gettext(
+                "It is quiet hours in {cohort}: the messages go out from {time} (the "
+                "cohort's time)."
+            ).format(
+                cohort=cohort_name, time=t.format_datetime(waits_until, timezone, "EEEE HH:mm")
+            )
+        )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.support import run_kabar
 from tests.conftest import POSTGRES_URL
 
 PG = POSTGRES_URL or "postgresql://postgres@127.0.0.1:5432/test"
@@ -18,16 +19,8 @@ PG = POSTGRES_URL or "postgresql://postgres@127.0.0.1:5432/test"
 
 def kabar(workdir: Path, *args: str, locale: str = "en", **env: str) -> tuple[int, list[str]]:
     """Exit code and the lines on standard error."""
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=workdir,
-        env={"PATH": os.environ["PATH"], "KABAR_LOCALE": locale, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    return result.returncode, result.stderr.strip().splitlines()
+    ran = run_kabar(workdir, *args, locale=locale, **env)
+    return ran.code, ran.err
 
 
 def closed_port() -> int:
