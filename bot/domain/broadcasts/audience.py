@@ -38,16 +38,16 @@ MSG_BAD_TERM = N_(
     "example cohort=Pisang-2026,village=Sumberkare."
 )
 MSG_BAD_KEY = N_(
-    'Unknown audience key "{key}". Use cohort, district, village, facilitator, status, role '
-    "or answered, for example status=quiet."
+    'Unknown audience key "{key}". Use `cohort`, `district`, `village`, `facilitator`, '
+    "`status`, `role` or `answered`, for example status=quiet."
 )
 MSG_BAD_STATUS = N_(
     'Unknown status "{value}". Use active, quiet, not-producing, unreachable or paused, for '
     "example status=quiet."
 )
 MSG_BAD_ROLE = N_(
-    'Unknown role "{value}". Use participant, facilitator, coordinator or staff, for example '
-    "role=facilitator."
+    'Unknown role "{value}". Use `participant`, `facilitator`, `coordinator` or `staff`, for '
+    "example role=facilitator."
 )
 MSG_BAD_ANSWERED = N_(
     "Only answered=no is understood: the families who have not answered the open round "

@@ -92,17 +92,17 @@ async def test_staff_send_to_a_cohort_see_the_preview_and_the_families_get_it(
         await staff.send_command("siaran")
         menu = await said(staff, "📣 Siaran baru. Siapa yang akan menerimanya?")
         assert menu.buttons == [
-            ["Semua", "Satu kohort"],
+            ["Semua", "Satu angkatan"],
             ["Satu kecamatan", "Satu desa"],
             ["Keluarga dampingan satu pendamping", "Keluarga dengan status tertentu"],
             ["Belum menjawab putaran ini", "Semua pendamping"],
             ["Batal"],
         ]
-        cohorts = await pressed(staff, "Satu kohort")
-        assert cohorts.text == "📣 Satu kohort: pilih salah satu."
+        cohorts = await pressed(staff, "Satu angkatan")
+        assert cohorts.text == "📣 Satu angkatan: pilih salah satu."
         assert cohorts.buttons == [["kopi", "pisang"], ["‹ Kembali", "Batal"]]
         prompt = await pressed(staff, "pisang")
-        assert prompt.text.startswith("📣 Sasaran: Satu kohort: pisang.\nSekarang tulis teksnya")
+        assert prompt.text.startswith("📣 Sasaran: Satu angkatan: pisang.\nSekarang tulis teksnya")
 
         await staff.send_text("Halo {nama}, pengering tiba Kamis di balai desa.")
         sample = await said(staff, "Halo ")
@@ -110,7 +110,7 @@ async def test_staff_send_to_a_cohort_see_the_preview_and_the_families_get_it(
         preview = await said(staff, "📣 Pratinjau")
         assert preview.text == (
             "📣 Pratinjau: di atas adalah pesan seperti yang akan dilihat Siti Rahayu.\n"
-            "Sasaran: Satu kohort: pisang\n"
+            "Sasaran: Satu angkatan: pisang\n"
             "Penerima: 2\n"
             "Dilewati: 2 (1 berhenti sementara, 1 tidak terjangkau)"
         )
@@ -210,7 +210,7 @@ async def test_a_time_in_the_past_is_refused_and_a_repeating_schedule_is_stored(
     async with FakeTelegram() as tg, kabar(tg, database_url, FakeClock(NOW)):
         staff = user(tg, "STF-01", "Rina")
         await siaran(staff)
-        await pressed(staff, "Satu kohort")
+        await pressed(staff, "Satu angkatan")
         await pressed(staff, "pisang")
         await staff.send_sticker()
         await said(staff, "Silakan tulis pengumumannya sebagai teks, atau kirim foto")
@@ -308,7 +308,7 @@ async def test_at_night_it_waits_for_the_morning_and_the_cancel_button_stops_it(
         coordinator = user(tg, "KRD-01", "Arif")
         siti = user(tg, "KPM-01", "Siti")
         await siaran(staff)
-        await pressed(staff, "Satu kohort")
+        await pressed(staff, "Satu angkatan")
         await pressed(staff, "pisang")
         await staff.send_text("Pasar murah Sabtu.")
         preview = await said(staff, "📣 Pratinjau")
