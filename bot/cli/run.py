@@ -41,11 +41,11 @@ def run(
     Applies pending migrations on SQLite.
     """
     import asyncio
-    import logging
     import signal
 
     from bot.app.serve import serve
     from bot.lib.config import ConfigError
+    from bot.lib.logs import configure_logging
     from bot.tg.webhook import DEFAULT_LISTEN, DEFAULT_PORT, WebhookConfig, check_config
 
     config = settings()
@@ -69,12 +69,7 @@ def run(
         if problems:
             fail(problems[0])
     prepare_database(config)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # APScheduler logs every tick at INFO; the round clock logs what a tick did.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    configure_logging("json" if config.log_format == "json" else "text")
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -41,6 +41,7 @@ class Settings:
     send_per_second: float = 30.0
     send_chat_interval_s: float = 1.0
     paid_broadcast: bool = False
+    log_format: str = "text"  # text | json (KABAR_LOG_FORMAT)
 
     @property
     def telegram_file_url(self) -> str:
@@ -155,9 +156,14 @@ def load_settings(
     if paid not in ("true", "false", "1", "0", "yes", "no"):
         problems.append("KABAR_PAID_BROADCAST: expected true or false")
 
+    log_format = (get("KABAR_LOG_FORMAT") or "text").lower()
+    if log_format not in ("text", "json"):
+        problems.append("KABAR_LOG_FORMAT: expected text (one line per event) or json")
+
     if problems:
         raise ConfigError(problems)
     return Settings(
+        log_format=log_format,
         send_per_second=send_per_second,
         send_chat_interval_s=chat_interval,
         paid_broadcast=paid in ("true", "1", "yes"),
