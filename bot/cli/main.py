@@ -18,6 +18,7 @@ from bot.cli import (
     report,
     roster,
     run,
+    status,
 )
 
 
@@ -43,6 +44,7 @@ cli.add_command(alerts.alerts)
 cli.add_command(report.report)
 cli.add_command(audit.audit)
 cli.add_command(broadcast.broadcast)
+cli.add_command(status.status)
 
 
 def main() -> None:

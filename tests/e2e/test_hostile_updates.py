@@ -24,13 +24,12 @@ from bot.db.database import Database
 from bot.db.models import InboxUpdate, QuarantinedUpdate
 from bot.messaging.admission import MAX_DEPTH
 from tests.app.support import until
+from tests.support.hostile import KNOWN, MARK, ORDINARY, hostile_updates, ids
 from tests.support.inprocess import Running, body, running_kabar
 
 pytestmark = pytest.mark.e2e
 
-ORDINARY = 6_000  # the someone else, who must always be answered
 WELCOME = "Untuk bergabung"
-MARK = "rahasia-"  # in every hostile text: what the sender wrote must never reach the logs
 
 PROPERTY = settings(
     max_examples=20,
@@ -40,85 +39,11 @@ PROPERTY = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-_weird = st.sampled_from(["\x00", "\ud800", "\udfff", "\ud83d", "\ufeff", "\u202e", "\uffff"])
-texts = st.lists(st.one_of(st.characters(), _weird), max_size=30).map(lambda cs: MARK + "".join(cs))
-numbers = st.one_of(
-    st.integers(),
-    st.sampled_from([2**63, -(2**63) - 1, 2**70, -(2**70), 10**30, 0, -1]),
-    st.floats(allow_nan=True, allow_infinity=True),
-)
-# Mostly a plausible id, often one no database column holds.
-ids = st.one_of(
-    st.integers(1, 5_000),
-    st.integers(1, 5_000),
-    numbers,
-    texts,
-    st.none(),
-    st.booleans(),
-).filter(lambda value: value != ORDINARY)
 # Posted straight to the webhook, beside the fake Telegram's own updates (ids from 1 up):
 # never one of those, or the inbox would rightly take the ordinary update for a redelivery.
 update_ids = st.one_of(st.integers(10**9, 2**63 - 1), ids).filter(
     lambda value: not (isinstance(value, int) and 0 <= value < 10**9)
 )
-leaves = st.one_of(st.none(), st.booleans(), numbers, texts)
-json_values = st.recursive(
-    leaves,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(texts | st.text(max_size=5), inner, max_size=3)
-    ),
-    max_leaves=12,
-)
-
-
-def _deep(depth: int) -> Any:
-    value: Any = MARK
-    for step in range(depth):
-        value = [value] if step % 2 else {"x": value}
-    return value
-
-
-@st.composite
-def hostile_updates(draw: st.DrawFn) -> dict[str, Any]:
-    """An update Telegram would not send, or only on a bad day: mostly a message's shape
-    with hostile values in it, sometimes any JSON at all where the message should be."""
-    optional = {"is_bot": leaves, "first_name": texts, "language_code": texts}
-    user = draw(st.fixed_dictionaries({"id": ids}, optional=optional))
-    chat = draw(st.fixed_dictionaries({"id": ids, "type": st.just("private")}))
-    fields = {"message_id": numbers, "date": numbers, "from": st.just(user), "chat": st.just(chat)}
-    present = draw(st.fixed_dictionaries({}, optional=fields))  # some missing, most there
-    message = {**{k: draw(v) for k, v in fields.items() if draw(st.integers(0, 4))}, **present}
-    message["text"] = draw(texts)
-    extra = draw(
-        st.fixed_dictionaries(
-            {}, optional={"extra": json_values, "reply_markup": st.integers(0, 120).map(_deep)}
-        )
-    )
-    message.update(extra)
-    kind = draw(st.sampled_from(["message", "message", "edited_message", "callback_query"]))
-    payload: Any = message
-    if kind == "callback_query":
-        payload = {"id": draw(texts), "from": user, "data": draw(texts), "message": message}
-    if draw(st.integers(0, 9)) == 0:
-        payload = draw(json_values)
-    return {"update_id": 0, kind: payload}
-
-
-def _message(text: str, **chat: Any) -> dict[str, Any]:
-    user = {"id": 4_000, "is_bot": False, "first_name": MARK}
-    chat = {"id": 4_000, "type": "private", **chat}
-    fields = {"message_id": 1, "date": 1_767_000_000, "from": user, "chat": chat, "text": text}
-    return {"update_id": 0, "message": fields}
-
-
-# What the issue found, always among the examples.
-KNOWN = [
-    _message(MARK + "\x00"),
-    _message(MARK + "\ud800"),
-    _message(MARK, id="abc"),
-    _message(MARK, id=2**70),
-    {**_message(MARK), "deep": _deep(100)},
-]
 
 
 def _known(test: Any) -> Any:
@@ -128,8 +53,8 @@ def _known(test: Any) -> Any:
 
 
 def _known_with_ids(test: Any) -> Any:
-    for update in KNOWN:
-        test = example(update=dict(update), update_id=2**62)(test)
+    for number, update in enumerate(KNOWN):
+        test = example(update=dict(update), update_id=2**62 + number)(test)
     return example(update=KNOWN[0], update_id=2**70)(test)
 
 
