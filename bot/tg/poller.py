@@ -66,6 +66,9 @@ async def poll_forever(bot: Bot, runtime: Runtime, *, timeout: int = 25) -> None
             backoff = min(backoff * 2, 30.0)
             continue
         offset = next_offset(updates, admission.waiting, offset)
+        if admission.waiting:
+            # Tried again when it comes back, a second later: a passing problem may pass.
+            await asyncio.sleep(1.0)
 
 
 def next_offset(updates: list[Any], waiting: list[int], offset: int | None) -> int | None:
@@ -73,7 +76,7 @@ def next_offset(updates: list[Any], waiting: list[int], offset: int | None) -> i
     still waiting to be stored (it comes again; those after it are deduplicated)."""
     if waiting:
         return min(waiting)
-    ids = [u["update_id"] for u in updates if isinstance(u, dict)]
+    ids = [u.get("update_id") for u in updates if isinstance(u, dict)]
     numbers = [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
     if not numbers:
         return offset  # nothing Telegram could have sent: nothing to acknowledge by

@@ -75,3 +75,12 @@ async def test_a_sender_is_told_once_an_hour_however_many_bad_messages(
         told = [(row.update_id, row.notified_at is not None) for row in aside]
     assert notices == [4_000, 4_000]
     assert told == [(1, True), (2, False), (3, True)]
+
+
+def test_the_poller_acknowledges_past_what_was_stored_or_set_aside_up_to_what_waits() -> None:
+    from bot.tg.poller import next_offset
+
+    batch: list[Any] = [{"update_id": 7}, {"no": "id"}, "not an update", {"update_id": 9}]
+    assert next_offset(batch, [], 3) == 10
+    assert next_offset(batch, [9, 8], 3) == 8  # 8 and 9 come again; 7 does not
+    assert next_offset([{"update_id": "x"}], [], 3) == 3
