@@ -196,6 +196,20 @@ async def test_an_update_the_database_keeps_refusing_is_set_aside_after_a_few_tr
 # --- webhooks -----------------------------------------------------------------------------
 
 
+async def test_by_webhook_an_update_the_database_keeps_refusing_is_set_aside_after_a_few_tries(
+    database_url: str, db: Database
+) -> None:
+    """Answered 500 (Telegram delivers it again) until the last try, then set aside and 200."""
+    await _refuse_update_of_chat(db, 4501)
+    async with running_kabar(database_url, webhook=True) as kabar:
+        sri = kabar.tg.user(4501, first_name="Sri", language_code="jv", started=True)
+        update = body(message(sri.id, language="jv") | {"update_id": 10**10})
+        assert [await kabar.post(update) for _ in range(4)] == [500, 500, 200, 200]
+        assert await replies(sri, 1) == [NOT_READ["jv"]]
+        await sri.assert_no_reply(within=0.5)
+    assert [(row.update_id, row.chat_id) for row in await quarantined(db)] == [(10**10, 4501)]
+
+
 def _webhook_cases() -> list[tuple[str, bytes, int, str | None]]:
     """(name, body, status, reason it is set aside with, if it is)."""
     not_a_number = message(4401) | {"update_id": 13}
