@@ -127,9 +127,10 @@ async def test_the_property_tests_did_meet_updates_that_must_be_set_aside(
 ) -> None:
     """The strategies reach the quarantine (a property test that never met a bad update
     proves nothing): a sample of their updates, stored the way the poller stores them."""
-    from hypothesis import find
+    from hypothesis import Phase, find
 
-    deep = find(hostile_updates(), lambda u: _depth(u) > MAX_DEPTH + 5, settings=PROPERTY)
+    unshrunk = settings(PROPERTY, phases=[Phase.generate])  # any such update will do
+    deep = find(hostile_updates(), lambda u: _depth(u) > MAX_DEPTH + 5, settings=unshrunk)
     async with running_kabar(database_url) as kabar:
         kabar.push(deep)
         await until(lambda: kabar.tg.pending_updates == 0)
