@@ -40,6 +40,10 @@ HELP_STAFF = N_(
     "/bantuan – this help"
 )
 NOT_UNDERSTOOD = N_("Sorry, I did not understand that. Send /bantuan to see what I can do.")
+# To whoever sent an update Kabar had to set aside unread (bot/tg/intake.py).
+MESSAGE_NOT_READ = N_(
+    "Sorry, your last message could not be read. Please send it again, in other words if you can."
+)
 SOMETHING_WENT_WRONG = N_(
     "Sorry, something went wrong on our side and your last message could not be handled. "
     "Please try again in a moment."

@@ -20,6 +20,7 @@ from bot.cli import (
     report,
     roster,
     run,
+    status,
 )
 
 
@@ -51,6 +52,7 @@ cli.add_command(alerts.alerts)
 cli.add_command(report.report)
 cli.add_command(audit.audit)
 cli.add_command(broadcast.broadcast)
+cli.add_command(status.status)
 
 
 def main() -> None:

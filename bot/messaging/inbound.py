@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 # The kinds of update that come from someone in a chat; an update holds at most one.
-_KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
+KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+
+def is_int64(value: Any) -> bool:
+    """An integer a BIGINT column holds (Telegram's ids all are; a forged one may not be)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    return INT64_MIN <= value <= INT64_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +45,8 @@ def chat_of(payload: dict[str, Any]) -> int | None:
         return None
     kind, part = found
     where = _user(part) if kind == "callback_query" else part.get("chat")
-    if not isinstance(where, dict) or "id" not in where:
-        return None
+    if not isinstance(where, dict) or not is_int64(where.get("id")):
+        return None  # none, or not one Telegram would send (bot/messaging/admission.py)
     return int(where["id"])
 
 
@@ -48,19 +57,19 @@ def sender_of(payload: dict[str, Any]) -> Sender | None:
     if found is None or chat_id is None:
         return None
     user = _user(found[1])
-    if user is None or "id" not in user or user.get("is_bot"):
+    if user is None or not is_int64(user.get("id")) or user.get("is_bot"):
         return None
     return Sender(
         telegram_user_id=int(user["id"]),
         chat_id=chat_id,
-        first_name=user.get("first_name"),
-        username=user.get("username"),
-        language_code=user.get("language_code"),
+        first_name=_text(user.get("first_name")),
+        username=_text(user.get("username")),
+        language_code=_text(user.get("language_code")),
     )
 
 
 def _part(payload: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    for kind in _KINDS:
+    for kind in KINDS:
         part = payload.get(kind)
         if isinstance(part, dict):
             return kind, part
@@ -70,3 +79,7 @@ def _part(payload: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
 def _user(part: dict[str, Any]) -> dict[str, Any] | None:
     user = part.get("from")
     return user if isinstance(user, dict) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

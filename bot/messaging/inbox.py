@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import claimant_gone_sql, insert_ignore
 from bot.db.models import InboxUpdate
-from bot.messaging.inbound import chat_of
+from bot.messaging import admission
+from bot.messaging.admission import Storable
 
 MAX_ATTEMPTS = 3
 # A claim whose worker is still alive but has not started on it for this long is taken
@@ -34,12 +35,23 @@ class Claimed:
 
 
 async def store(session: AsyncSession, updates: Sequence[dict[str, Any]], now: datetime) -> None:
-    """Keep each update once, however often Telegram delivers it."""
+    """Keep each update once, however often Telegram delivers it; ValueError if one of them
+    cannot be stored (receivers check first: bot/tg/intake.py)."""
+    checked = [admission.check(u) for u in updates]
+    for item in checked:
+        if isinstance(item, admission.Refused):
+            raise ValueError(f"update {item.update_id} cannot be stored: {item.reason}")
+    await store_checked(session, [item for item in checked if isinstance(item, Storable)], now)
+
+
+async def store_checked(session: AsyncSession, updates: Sequence[Storable], now: datetime) -> None:
+    """Keep each checked update once, however often Telegram delivers it."""
     rows = [
         {
-            "update_id": int(u["update_id"]),
-            "chat_id": chat_of(u),
-            "payload": u,
+            "update_id": u.update_id,
+            "chat_id": u.chat_id,
+            "payload": u.payload,
+            "raw": u.raw,
             "received_at": now,
             "attempts": 0,
         }

@@ -2,7 +2,8 @@
 
 PTB's Updater acknowledges an update (advances the offset) before it is processed; a crash
 then loses it. Here the next getUpdates call, which acknowledges, is only made after the
-batch is committed to the inbox.
+batch is committed to the inbox, or what of it cannot be stored is set aside
+(bot/tg/intake.py): one bad update never holds the offset back for good.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from telegram import Bot
 from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
 
 from bot.app.runtime import Runtime
-from bot.messaging import inbox
+from bot.tg import intake
 from bot.tg.api import raw_request
+from bot.tg.intake import Received
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 async def poll_forever(bot: Bot, runtime: Runtime, *, timeout: int = 25) -> None:
     offset: int | None = None
     backoff = 1.0
+    tries = intake.StoreTries()
     while True:
         try:
             # Raw JSON: the updates are stored as Telegram sent them; building PTB objects
@@ -44,21 +47,40 @@ async def poll_forever(bot: Bot, runtime: Runtime, *, timeout: int = 25) -> None
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 30.0)
             continue
-        backoff = 1.0
-        if not isinstance(updates, list) or not updates:
-            continue
-        payloads: list[dict[str, Any]] = updates
-        try:
-            async with runtime.db.transaction() as session:
-                await inbox.store(session, payloads, runtime.clock.now())
-        except Exception:
-            # Not stored, so not acknowledged: the same updates come back next time.
-            log.exception("could not store %d updates; retrying", len(payloads))
+        except Exception as error:
+            # An answer that cannot be read (not JSON, nested too deeply for the parser):
+            # nothing can be acknowledged, but the poller must not die of it.
+            log.warning("getUpdates answer unreadable (%s); retrying", type(error).__name__)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 30.0)
             continue
-        offset = max(int(u["update_id"]) for u in payloads) + 1
-        runtime.inbox_wakeup.set()
+        backoff = 1.0
+        if not isinstance(updates, list) or not updates:
+            continue
+        try:
+            admission = await intake.admit(runtime, [Received(u) for u in updates], tries)
+        except Exception:
+            # The database is away: not stored, so not acknowledged; they come back.
+            log.exception("could not store %d updates; retrying", len(updates))
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 30.0)
+            continue
+        offset = next_offset(updates, admission.waiting, offset)
+        if admission.waiting:
+            # Tried again when it comes back, a second later: a passing problem may pass.
+            await asyncio.sleep(1.0)
+
+
+def next_offset(updates: list[Any], waiting: list[int], offset: int | None) -> int | None:
+    """The offset that acknowledges what was stored or set aside: up to the first update
+    still waiting to be stored (it comes again; those after it are deduplicated)."""
+    if waiting:
+        return min(waiting)
+    ids = [u.get("update_id") for u in updates if isinstance(u, dict)]
+    numbers = [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+    if not numbers:
+        return offset  # nothing Telegram could have sent: nothing to acknowledge by
+    return max(numbers) + 1
 
 
 def _seconds(value: object) -> float:

@@ -23,8 +23,9 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app.runtime import Runtime
-from bot.messaging import inbox
-from bot.messaging.inbound import sender_of
+from bot.messaging import inbox, quarantine
+from bot.messaging.admission import Refused
+from bot.messaging.inbound import chat_of, sender_of
 from bot.messaging.outbox import Job, enqueue, release
 from bot.tg.context import UnitOfWork
 from bot.tg.handlers import handlers
@@ -159,7 +160,6 @@ class Processor:
                 await self._dispatch(unit, payload)
                 jobs = await unit.flush(claimed_by=self._claimant())
         except Exception as error:
-            log.exception("update %s failed", update_id)
             await self._record_failure(update_id, payload, error, worker)
             return
         await self._hand_over(jobs, unit.sent)
@@ -191,15 +191,40 @@ class Processor:
     async def _record_failure(
         self, update_id: int, payload: dict[str, Any], error: BaseException, worker: str | None
     ) -> None:
+        """Count the failed attempt; after the last one, set the update aside and tell its
+        sender once (in a transaction of its own: a failure there loses no count)."""
         runtime = self.runtime
+        problem = type(error).__name__
         async with runtime.db.transaction() as session:
             now = runtime.clock.now()
             gave_up = await inbox.record_failure(session, update_id, repr(error), now, worker)
+            added: list[Refused] = []
             if gave_up:
-                message = await apology(UnitOfWork(session, now, update_id, sender_of(payload)))
+                reason = f"handling failed {inbox.MAX_ATTEMPTS} times ({problem})"
+                aside = Refused(update_id, chat_of(payload), reason)
+                added = await quarantine.put(session, [aside], now)
+        if not gave_up:
+            log.warning("update %s failed (%s); it is tried again", update_id, problem)
+            return
+        log.error("update %s set aside after its last attempt", update_id, exc_info=error)
+        if added:
+            await self._apologise(update_id, payload)
+        runtime.outbox_wakeup.set()
+
+    async def _apologise(self, update_id: int, payload: dict[str, Any]) -> None:
+        runtime = self.runtime
+        try:
+            async with runtime.db.transaction() as session:
+                now = runtime.clock.now()
+                sender = sender_of(payload)
+                if sender is None or not await quarantine.may_notify(session, sender.chat_id, now):
+                    return
+                message = await apology(UnitOfWork(session, now, update_id, sender))
                 if message is not None:
                     await enqueue(session, [message], now=now)
-        runtime.outbox_wakeup.set()
+                    await quarantine.mark_notified(session, update_id, now)
+        except Exception as error:
+            log.warning("could not apologise for update %s (%s)", update_id, type(error).__name__)
 
 
 def _parsed(payload: dict[str, Any]) -> dict[str, Any]:

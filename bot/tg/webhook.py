@@ -1,10 +1,11 @@
 """Webhook mode: Telegram POSTs updates; each is stored in the inbox before we answer 200.
 
 Telegram retries an update until it gets a 2xx, so committing first means a crash or a
-database failure (answered 500) loses nothing; the inbox deduplicates by update_id, so a
-retried or doubly delivered update is still handled once. Any worker may receive any
-update (behind a load balancer, or because Telegram's webhook URL changed hands); the
-processors share the inbox (bot/tg/processor.py).
+database failure (answered 500) loses nothing; an update that cannot be stored is set aside
+and answered 200 (bot/tg/intake.py), and a body that is no update is answered 400. The
+inbox deduplicates by update_id, so a retried or doubly delivered update is handled once.
+Any worker may receive any update (behind a load balancer, or because Telegram's webhook
+URL changed hands); the processors share the inbox (bot/tg/processor.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.app.runtime import Runtime
-from bot.messaging import inbox
+from bot.messaging.admission import update_id_of
+from bot.tg import intake
+from bot.tg.intake import Received
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,7 @@ class WebhookServer:
         self.secret = secret.encode()
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
+        self.tries = intake.StoreTries()
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -113,20 +117,27 @@ class WebhookServer:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self.secret):
             return web.Response(status=403, text="wrong secret token")
+        body = await request.read()
         try:
-            update: Any = json.loads(await request.read())
+            update: Any = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             return web.Response(status=400, text="not JSON")
-        update_id = update.get("update_id") if isinstance(update, dict) else None
-        if not isinstance(update_id, int) or isinstance(update_id, bool):
+        except RecursionError:
+            log.warning("webhook body refused: nested too deeply")
+            return web.Response(status=400, text="nested too deeply")
+        if not isinstance(update, dict) or "update_id" not in update:
             return web.Response(status=400, text="not an update")
-        runtime = self.runtime
+        if update_id_of(update) is None:
+            # Telegram's ids fit 64 bits; without a usable id it cannot even be set aside
+            # once (a redelivery could not be told from a new update).
+            log.warning("webhook body refused: update_id is not a 64-bit integer")
+            return web.Response(status=400, text="update_id is not a 64-bit integer")
         try:
-            async with runtime.db.transaction() as session:
-                await inbox.store(session, [update], runtime.clock.now())
+            admission = await intake.admit(self.runtime, [Received(update, body)], self.tries)
         except Exception:
             # Not stored, so not acknowledged: Telegram delivers it again later.
-            log.exception("could not store update %s", update_id)
+            log.exception("could not store update %s", update_id_of(update))
             return web.Response(status=500, text="not stored")
-        runtime.inbox_wakeup.set()
+        if admission.waiting:
+            return web.Response(status=500, text="not stored yet")  # tried again, then set aside
         return web.Response(status=200)

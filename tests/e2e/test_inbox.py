@@ -11,7 +11,7 @@ from telegram import Bot
 
 from bot.app.runtime import Runtime
 from bot.db.database import Database
-from bot.db.models import InboxUpdate
+from bot.db.models import InboxUpdate, QuarantinedUpdate
 from bot.lib.config import Settings
 from bot.messaging import inbox
 from bot.sandbox.fakeapi import FakeTelegram
@@ -198,9 +198,14 @@ async def test_a_failing_handler_undoes_its_update_and_the_person_gets_an_apolog
     async with db.sessions() as session:
         person = await session.get(Person, family)
         row = (await session.execute(select(InboxUpdate))).scalar_one()
+        aside = (await session.execute(select(QuarantinedUpdate))).scalar_one()
     assert person is not None and person.name == "Keluarga 0"
     assert row.processed_at is not None and row.attempts == inbox.MAX_ATTEMPTS
     assert "a bug in a handler" in (row.error or "")
+    # Set aside where `kabar status` shows it, the sender told once.
+    assert (aside.update_id, aside.chat_id) == (row.update_id, chat)
+    assert aside.reason == "handling failed 3 times (RuntimeError)"
+    assert aside.notified_at is not None
     assert [m["text"] for m in tg.sent_messages(chat)] == [
         "Sorry, something went wrong on our side and your last message could not be handled. "
         "Please try again in a moment."

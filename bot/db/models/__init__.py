@@ -20,6 +20,7 @@ from bot.db.models.messaging import (
     OutboxMessage,
     OutboxStatus,
     Priority,
+    QuarantinedUpdate,
 )
 from bot.db.models.people import (
     Cohort,
@@ -55,6 +56,7 @@ __all__ = [
     "ParticipantStatus",
     "Person",
     "Priority",
+    "QuarantinedUpdate",
     "RecordStatus",
     "Role",
     "Round",

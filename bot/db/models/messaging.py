@@ -6,7 +6,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, SmallInteger, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.models.base import Base, BigIntPK, str_enum
@@ -62,6 +72,29 @@ class InboxUpdate(Base):
     error: Mapped[str | None] = mapped_column(Text)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
+    # The body as received when `payload` had to be cleaned to be stored (NUL, lone
+    # surrogates: bot/messaging/admission.py), so nothing of it is lost.
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class QuarantinedUpdate(Base):
+    """An update set aside (a dead letter): it could not be stored or handled.
+
+    It is acknowledged to Telegram all the same, so it holds back nobody; `kabar status`
+    shows these. `update_id` is None when the update had none that fits a BIGINT.
+    """
+
+    __tablename__ = "quarantined_updates"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    update_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # Short and free of personal data: what kind of problem, not what the person wrote.
+    reason: Mapped[str] = mapped_column(String(200))
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)  # at most MAX_RAW_BYTES of it
+    quarantined_at: Mapped[datetime] = mapped_column(index=True)
+    # When the sender was told their message could not be read (None: not told).
+    notified_at: Mapped[datetime | None]
 
 
 class OutboxMessage(Base):

@@ -20,8 +20,12 @@ WORLD_KEY: web.AppKey[World] = web.AppKey("fakeapi_world", World)
 
 
 def json_response(body: Any, status: int = 200) -> web.Response:
+    try:
+        data = json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a lone surrogate (a hostile test's update): as \ud800 escapes
+        data = json.dumps(body).encode()
     return web.Response(
-        body=json.dumps(body, ensure_ascii=False).encode(),
+        body=data,
         status=status,
         content_type="application/json",
     )

@@ -1,4 +1,4 @@
-"""The apology a person gets when their update is given up on.
+"""What a person is told when their update is given up on, or set aside unread.
 
 A handler's failure is not handled here: it propagates to the processor, which rolls the
 update back and tries again (bot/tg/router.py says why); after the last attempt, the
@@ -21,3 +21,13 @@ async def apology(unit: UnitOfWork) -> Outgoing | None:
         return None
     t = translator(language_of(await unit.person(), sender))
     return Outgoing(chat_id=sender.chat_id, text=t.gettext(welcome.SOMETHING_WENT_WRONG))
+
+
+async def unreadable(unit: UnitOfWork) -> Outgoing | None:
+    """'Your message could not be read', for an update set aside; nothing for non-private
+    chats."""
+    sender = unit.sender
+    if sender is None or sender.chat_id < 0:
+        return None
+    t = translator(language_of(await unit.person(), sender))
+    return Outgoing(chat_id=sender.chat_id, text=t.gettext(welcome.MESSAGE_NOT_READ))

@@ -1,0 +1,80 @@
+"""`kabar status`: the quarantine at a glance, as a table or as JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app.runtime import Runtime
+from bot.db.database import Database
+from bot.lib.clock import FakeClock
+from bot.lib.config import Settings
+from bot.tg.intake import Received, StoreTries, admit
+from tests.domain.cohorts.support import run_kabar
+from tests.support.hostile import deep, message
+
+THEN = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
+
+
+def _set_aside(database_url: str) -> None:
+    """Two updates set aside five minutes apart (and one ordinary update stored)."""
+
+    async def main() -> None:
+        db = Database(database_url)
+        clock = FakeClock(THEN)
+        runtime = Runtime(settings=Settings(database_url=database_url), db=db, clock=clock)
+        try:
+            deep_one = message("x", reply_markup=deep(100)) | {"update_id": 701}
+            await admit(runtime, [Received(deep_one)], StoreTries())
+            clock.advance(timedelta(minutes=5))
+            odd_chat = message("x", chat_id="abc") | {"update_id": 702}
+            fine = message("halo", chat_id=4_001) | {"update_id": 703}
+            await admit(runtime, [Received(odd_chat), Received(fine)], StoreTries())
+        finally:
+            await db.dispose()
+
+    asyncio.run(main())
+
+
+def test_status_shows_the_quarantine_latest_first(database_url: str, tmp_path: Path) -> None:
+    empty = run_kabar(database_url, "status", "--format", "json", workdir=tmp_path)
+    assert empty.exit_code == 0, empty.output
+    assert json.loads(empty.stdout) == {"quarantine": {"count": 0, "latest": []}}
+
+    _set_aside(database_url)
+    result = run_kabar(database_url, "status", "--format", "json", workdir=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "quarantine": {
+            "count": 2,
+            "latest": [
+                {
+                    "update_id": 702,
+                    "reason": "chat id is not a 64-bit integer",
+                    "quarantined_at": "2026-03-02T03:05:00+00:00",
+                },
+                {
+                    "update_id": 701,
+                    "reason": "nested too deeply",
+                    "quarantined_at": "2026-03-02T03:00:00+00:00",
+                },
+            ],
+        }
+    }
+    one = run_kabar(database_url, "status", "--format", "json", "--latest", "1", workdir=tmp_path)
+    assert [e["update_id"] for e in json.loads(one.stdout)["quarantine"]["latest"]] == [702]
+
+    table = run_kabar(
+        database_url,
+        "status",
+        workdir=tmp_path,
+        env={"KABAR_LOCALE": "id", "KABAR_TIMEZONE": "Asia/Jakarta"},
+    )
+    assert table.exit_code == 0, table.output
+    lines = table.stdout.splitlines()
+    assert lines[0].strip() == "Karantina: 2 pembaruan disisihkan tanpa dibaca"
+    rows = [line for line in lines if "702" in line or "701" in line]
+    assert "2 Mar 2026 10:05" in rows[0] and "chat id is not a 64-bit integer" in rows[0]
+    assert "2 Mar 2026 10:00" in rows[1] and "nested too deeply" in rows[1]
