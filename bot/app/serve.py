@@ -17,6 +17,7 @@ from bot.app.leader import Elector, release_orphaned_claims
 from bot.app.runtime import Runtime
 from bot.app.sending import outbox_sender
 from bot.db.database import open_database
+from bot.db.facts import LEADER, remember
 from bot.lib.clock import Clock, SystemClock
 from bot.lib.config import Settings
 from bot.tg.application import KabarApplication, announce, build_application
@@ -146,6 +147,11 @@ async def lead(
         try:
             async with runtime.db.transaction() as session:
                 released = await release_orphaned_claims(session, runtime.worker)
+                # `kabar status` shows who leads and since when.
+                now = runtime.clock.now()
+                await remember(
+                    session, LEADER, {"worker": runtime.worker, "since": now.isoformat()}, now
+                )
         except Exception:  # then they wait for their claims to go stale; not a reason to stop
             log.exception("could not release the claims of a stopped leader")
             released = 0

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
-from bot.cli.common import in_transaction, operator_translator, print_table, settings
+from bot.cli.common import operator_translator, print_table, settings
 
 if TYPE_CHECKING:
     from rich.table import Table
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from bot.domain.operations.status import CohortState, Problem, Snapshot
     from bot.lib.config import Settings
     from bot.lib.i18n import Translator
     from bot.messaging.quarantine import Entry
@@ -84,7 +85,194 @@ async def quarantine_section(session: AsyncSession, latest: int) -> Section:
     return Quarantine(await quarantine.count(session), await quarantine.latest(session, latest))
 
 
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The version, the database and its schema, and who leads."""
+
+    version: str
+    database: str  # its URL without a password
+    schema: str | None
+    schema_at_head: bool
+    kabar_run: bool | None  # SQLite: whether a `kabar run` holds the database
+    snapshot: Snapshot
+    key: str = "overview"
+
+    def as_json(self) -> dict[str, Any]:
+        leader = self.snapshot.leader
+        return {
+            "version": self.version,
+            "database": self.database,
+            "schema": self.schema,
+            "schema_at_head": self.schema_at_head,
+            "kabar_run": self.kabar_run,
+            "leader": {
+                "worker": leader.worker,
+                "since": leader.since.isoformat() if leader.since else None,
+                "alive": leader.alive,
+            },
+            "unreachable": self.snapshot.unreachable,
+            "needs_attention": [problem.value for problem in self.snapshot.problems],
+        }
+
+    def table(self, t: Translator, config: Settings) -> Table:
+        from rich.table import Table
+
+        leader = self.snapshot.leader
+        table = Table(
+            title=t.gettext("Kabar {version}").format(version=self.version),
+            title_justify="left",
+            show_header=False,
+        )
+        table.add_column()
+        table.add_column(overflow="fold")
+        table.add_row(t.gettext("Database"), self.database)
+        schema = self.schema or "—"
+        if not self.schema_at_head:
+            schema = t.gettext("{revision} (not up to date: run kabar db upgrade)").format(
+                revision=schema
+            )
+        table.add_row(t.gettext("Schema"), schema)
+        if self.kabar_run is not None:
+            table.add_row(
+                t.gettext("kabar run"),
+                t.gettext("running") if self.kabar_run else t.gettext("not running"),
+            )
+        if leader.alive is not False and leader.worker:
+            since = (
+                t.format_datetime(leader.since, config.timezone, WHEN_FORMAT)
+                if leader.since
+                else "—"
+            )
+            table.add_row(
+                t.gettext("Leader"),
+                t.gettext("{worker}, since {since}").format(worker=leader.worker, since=since),
+            )
+        elif leader.alive is False:
+            table.add_row(t.gettext("Leader"), t.gettext("none: no worker runs the clocks"))
+        n = t.format_number
+        table.add_row(t.gettext("Unreachable families"), n(self.snapshot.unreachable))
+        return table
+
+
+@dataclass(frozen=True, slots=True)
+class Rounds:
+    cohorts: tuple[CohortState, ...]
+    key: str = "cohorts"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            c.name: {
+                "last_round": c.last_round,
+                "last_opened_at": c.last_opened_at.isoformat() if c.last_opened_at else None,
+                "last_closed": c.last_closed,
+                "asked": c.asked,
+                "responded": c.responded,
+                "response_rate": None if c.response_rate is None else float(c.response_rate),
+                "next_round_at": c.next_round_at.isoformat() if c.next_round_at else None,
+            }
+            for c in self.cohorts
+        }
+
+    def table(self, t: Translator, config: Settings) -> Table:
+        from rich.table import Table
+
+        from bot.domain.reports.text import percent
+
+        table = Table(title=t.gettext("Rounds"), title_justify="left")
+        table.add_column(t.gettext("Cohort"))
+        table.add_column(t.gettext("Last round"))
+        table.add_column(t.gettext("Answered so far"), justify="right")
+        table.add_column(t.gettext("Next round"))
+        for c in self.cohorts:
+            last = "—"
+            if c.last_round is not None and c.last_opened_at is not None:
+                opened = t.format_datetime(c.last_opened_at, config.timezone, WHEN_FORMAT)
+                state = t.gettext("closed") if c.last_closed else t.gettext("open")
+                last = t.gettext("{number}, {opened} ({state})").format(
+                    number=c.last_round, opened=opened, state=state
+                )
+            answered = "—"
+            if c.response_rate is not None:
+                answered = t.gettext("{responded} of {asked} ({rate})").format(
+                    responded=t.format_number(c.responded),
+                    asked=t.format_number(c.asked),
+                    rate=percent(t, c.response_rate),
+                )
+            upcoming = (
+                t.format_datetime(c.next_round_at, config.timezone, WHEN_FORMAT)
+                if c.next_round_at
+                else "—"
+            )
+            table.add_row(c.name, last, answered, upcoming)
+        return table
+
+
+@dataclass(frozen=True, slots=True)
+class Traffic:
+    """The outbox by state, the inbox backlog and the open alerts."""
+
+    snapshot: Snapshot
+    key: str = "traffic"
+
+    def as_json(self) -> dict[str, Any]:
+        o = self.snapshot.outbox
+        return {
+            "outbox": {
+                "waiting": o.waiting,
+                "due": o.due,
+                "sending": o.sending,
+                "sent_last_hour": o.sent_last_hour,
+                "failed_last_day": dict(o.failed_last_day),
+                "oldest_due_s": o.oldest_due_s,
+            },
+            "inbox": {
+                "backlog": self.snapshot.inbox_backlog,
+                "failing": self.snapshot.inbox_failing,
+            },
+            "open_alerts": dict(self.snapshot.open_alerts),
+        }
+
+    def table(self, t: Translator, config: Settings) -> Table:
+        from rich.table import Table
+
+        o, n = self.snapshot.outbox, t.format_number
+        table = Table(title=t.gettext("Messages and alerts"), title_justify="left")
+        table.add_column(t.gettext("What"))
+        table.add_column(t.gettext("How many"), justify="right")
+        waiting = n(o.waiting)
+        if o.oldest_due_s is not None:
+            waiting = t.gettext("{count} (the oldest due for {minutes} min)").format(
+                count=waiting, minutes=n(round(o.oldest_due_s / 60))
+            )
+        table.add_row(t.gettext("Queued (including those held for quiet hours)"), waiting)
+        table.add_row(t.gettext("Being sent"), n(o.sending))
+        table.add_row(t.gettext("Sent in the last hour"), n(o.sent_last_hour))
+        for reason, count in o.failed_last_day:
+            table.add_row(
+                t.gettext("Failed in the last day: {reason}").format(reason=reason), n(count)
+            )
+        table.add_row(t.gettext("Updates not yet handled"), n(self.snapshot.inbox_backlog))
+        for rule, count in self.snapshot.open_alerts:
+            table.add_row(t.gettext("Open alerts: {rule}").format(rule=rule), n(count))
+        return table
+
+
 SECTIONS: list[Callable[[AsyncSession, int], Awaitable[Section]]] = [quarantine_section]
+
+
+def _problem_line(problem: Problem, t: Translator) -> str:
+    from bot.domain.operations.status import Problem
+
+    lines = {
+        Problem.STALE_OUTBOX: t.gettext(
+            "Messages are waiting more than ten minutes to be sent: is `kabar run` running?"
+        ),
+        Problem.NO_LEADER: t.gettext(
+            "No worker leads: rounds, reminders and sending have stopped."
+        ),
+        Problem.MIGRATION: t.gettext("The database is not up to date: run `kabar db upgrade`."),
+    }
+    return lines[problem]
 
 
 @click.command()
@@ -99,16 +287,61 @@ SECTIONS: list[Callable[[AsyncSession, int], Awaitable[Section]]] = [quarantine_
     help="How many of the latest entries each section lists.",
 )
 def status(fmt: str, latest: int) -> None:
-    """How the bot is doing: updates set aside unread (the quarantine), latest first."""
+    """How the bot is doing: rounds and their answers so far, the messages queued, sent and
+    failed, updates waiting, open alerts, who leads, and updates set aside unread.
+
+    Exits with 1 when something needs a person: a message due for over ten minutes, no
+    worker leading (PostgreSQL), or a database not up to date.
+    """
+    from sqlalchemy.engine import make_url
+
+    from bot import __version__
+    from bot.cli.common import prepare_database, run_async
+    from bot.db.database import open_database
+    from bot.db.migrate import current_revision, head_revision
+    from bot.db.sqlite_files import in_use, sqlite_path
+    from bot.domain.operations.status import snapshot
+    from bot.lib.clock import SystemClock
+
     config = settings()
+    t = operator_translator(config)
+    path = sqlite_path(config.database_url)
+    if path is not None:
+        prepare_database(config)  # SQLite migrates itself, as `kabar run` would
 
-    async def work(session: AsyncSession) -> list[Section]:
-        return [await section(session, latest) for section in SECTIONS]
+    async def main() -> tuple[list[Section], Snapshot]:
+        async with open_database(config.database_url) as db:
+            async with db.engine.connect() as connection:
+                schema = await connection.run_sync(current_revision)
+            head = head_revision(config.database_url)
+            async with db.transaction() as session:
+                snap = await snapshot(session, now=SystemClock().now(), at_head=schema == head)
+                shown = make_url(config.database_url).render_as_string(hide_password=True)
+                overview = Overview(
+                    version=__version__,
+                    database=shown,
+                    schema=schema,
+                    schema_at_head=schema == head,
+                    kabar_run=in_use(path) if path is not None else None,
+                    snapshot=snap,
+                )
+                sections: list[Section] = [overview, Rounds(snap.cohorts), Traffic(snap)]
+                for section in SECTIONS:
+                    sections.append(await section(session, latest))
+                return sections, snap
 
-    sections = in_transaction(config, work)
+    try:
+        sections, snap = run_async(main())
+    except Exception as error:
+        from bot.cli.common import database_failure
+
+        database_failure(error, config, t)
     if fmt == "json":
         click.echo(json.dumps({s.key: s.as_json() for s in sections}, ensure_ascii=False))
-        return
-    t = operator_translator(config)
-    for section in sections:
-        print_table(section.table(t, config))
+    else:
+        for section in sections:
+            print_table(section.table(t, config))
+        for problem in snap.problems:
+            click.echo("⚠ " + _problem_line(problem, t))
+    if snap.problems:
+        raise SystemExit(1)

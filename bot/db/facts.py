@@ -11,6 +11,7 @@ from bot.db.dialect import insert_for
 from bot.db.models import BotState
 
 BOT_USERNAME = "bot_username"
+LEADER = "leader"  # the worker that runs the clocks and the sender, and since when
 
 
 async def remember(session: AsyncSession, key: str, value: dict[str, Any], now: datetime) -> None:

@@ -12,6 +12,7 @@ from bot.db.database import Database
 from bot.lib.clock import FakeClock
 from bot.lib.config import Settings
 from bot.tg.intake import Received, StoreTries, admit
+from tests.conftest import ON_POSTGRES
 from tests.domain.cohorts.support import run_kabar
 from tests.support.hostile import deep, message
 
@@ -39,14 +40,20 @@ def _set_aside(database_url: str) -> None:
 
 
 def test_status_shows_the_quarantine_latest_first(database_url: str, tmp_path: Path) -> None:
+    # No `kabar run` leads: on PostgreSQL that needs a person (tests/e2e/test_status.py).
+    calm = 1 if ON_POSTGRES else 0
     empty = run_kabar(database_url, "status", "--format", "json", workdir=tmp_path)
-    assert empty.exit_code == 0, empty.output
-    assert json.loads(empty.stdout) == {"quarantine": {"count": 0, "latest": []}}
+    assert empty.exit_code == calm, empty.output
+    assert json.loads(empty.stdout)["quarantine"] == {"count": 0, "latest": []}
 
     _set_aside(database_url)
+    # The notice to the sender, queued in March with no `kabar run` to send it, is overdue.
+    calm = 1
     result = run_kabar(database_url, "status", "--format", "json", workdir=tmp_path)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == calm, result.output
+    assert "stale-outbox" in json.loads(result.stdout)["overview"]["needs_attention"]
     assert json.loads(result.stdout) == {
+        **json.loads(result.stdout),
         "quarantine": {
             "count": 2,
             "latest": [
@@ -61,7 +68,7 @@ def test_status_shows_the_quarantine_latest_first(database_url: str, tmp_path: P
                     "quarantined_at": "2026-03-02T03:00:00+00:00",
                 },
             ],
-        }
+        },
     }
     one = run_kabar(database_url, "status", "--format", "json", "--latest", "1", workdir=tmp_path)
     assert [e["update_id"] for e in json.loads(one.stdout)["quarantine"]["latest"]] == [702]
@@ -72,9 +79,9 @@ def test_status_shows_the_quarantine_latest_first(database_url: str, tmp_path: P
         workdir=tmp_path,
         env={"KABAR_LOCALE": "id", "KABAR_TIMEZONE": "Asia/Jakarta"},
     )
-    assert table.exit_code == 0, table.output
+    assert table.exit_code == calm, table.output
     lines = table.stdout.splitlines()
-    assert lines[0].strip() == "Karantina: 2 pembaruan disisihkan tanpa dibaca"
+    assert "Karantina: 2 pembaruan disisihkan tanpa dibaca" in [line.strip() for line in lines]
     rows = [line for line in lines if "702" in line or "701" in line]
     assert "2 Mar 2026 10:05" in rows[0] and "chat id is not a 64-bit integer" in rows[0]
     assert "2 Mar 2026 10:00" in rows[1] and "nested too deeply" in rows[1]

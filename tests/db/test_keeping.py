@@ -4,6 +4,7 @@ database with `kabar db copy`, and database files that only their owner can read
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shlex
 import sqlite3
@@ -120,6 +121,12 @@ async def test_backups_taken_while_a_round_is_answered_restore_whole(
     assert code == 0 and "tenun-2026" in out, err
     if ON_POSTGRES:
         return
+    # The restored database passes `kabar status`: its round and answers, nothing overdue.
+    code, out, err = await kabar(empty_database_url, tmp_path, "status", "--format", "json")
+    assert code == 0, out + err
+    restored = json.loads(out)
+    assert restored["cohorts"]["tenun-2026"]["responded"] == FAMILIES
+    assert restored["overview"]["needs_attention"] == []
     for backup in backups:
         # Each one taken mid-round is a consistent database, private to its owner.
         assert whole_and_private(Path(backup))

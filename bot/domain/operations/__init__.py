@@ -1,0 +1,1 @@
+"""What the person who keeps Kabar running looks at: its state, and what needs them."""
