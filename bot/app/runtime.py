@@ -11,6 +11,7 @@ from bot.app.services import Services
 from bot.db.database import Database
 from bot.lib.clock import Clock, SystemClock
 from bot.lib.config import Settings
+from bot.lib.metrics import Metrics
 from bot.messaging.sender import ReplySender
 
 
@@ -32,3 +33,4 @@ class Runtime:
     # by the processor; None where another worker sends.
     reply_sender: ReplySender | None = None
     services: Services = field(default_factory=Services)
+    metrics: Metrics = field(default_factory=Metrics)  # for GET /metrics

@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from bot.app.clock_loop import start_clocks
+from bot.app.health import HealthServer, routes
 from bot.app.leader import Elector, release_orphaned_claims
 from bot.app.runtime import Runtime
 from bot.app.sending import outbox_sender
@@ -37,17 +38,20 @@ async def serve(
     shutdown_grace_s: float = 10.0,
     tick_every_s: float | None = None,
     webhook: WebhookConfig | None = None,
+    health: tuple[str, int] | None = None,
 ) -> None:
     """Run until `stop` is set (or the task is cancelled); long polling unless `webhook`.
 
     `tick_every_s`, when given, is how often every clock job runs (bot/app/clock_loop.py);
-    otherwise each runs at its own interval."""
+    otherwise each runs at its own interval. `health` (host, port) serves /healthz,
+    /readyz and /metrics on a port of its own; a webhook server serves them anyway."""
     stop = stop or asyncio.Event()
     async with open_database(settings.database_url) as db:
         runtime = Runtime(settings=settings, db=db, clock=clock or SystemClock())
         application = build_application(runtime)
         elector = Elector(db, runtime.worker)
         receiver: WebhookServer | None = None
+        checks: HealthServer | None = None
         try:
             await application.initialize()
         except BaseException:
@@ -58,6 +62,9 @@ async def serve(
                 await announce(application, runtime)
                 # The worker lock first: other workers must see our inbox claims are alive.
                 await elector.start()
+                if health is not None:
+                    checks = HealthServer(runtime)
+                    await checks.start(*health)
                 if webhook is not None:
                     receiver = await _receive_webhooks(application, runtime, webhook)
                 log.info(
@@ -105,6 +112,8 @@ async def serve(
             finally:
                 if receiver is not None:
                     await receiver.stop()
+                if checks is not None:
+                    await checks.stop()
                 await elector.close()
 
 
@@ -113,7 +122,7 @@ async def _receive_webhooks(
 ) -> WebhookServer:
     """Listen first, then tell Telegram where to push, so no push finds a closed port."""
     secret = config.secret(runtime.settings.require_token())
-    receiver = WebhookServer(runtime, path=config.path, secret=secret)
+    receiver = WebhookServer(runtime, path=config.path, secret=secret, extra_routes=routes(runtime))
     await receiver.start(config.listen, config.port)
     try:
         await application.bot.set_webhook(
@@ -144,6 +153,7 @@ async def lead(
         if not await elector.acquire(stop):
             return
         log.info("worker %s leads: it runs the clocks and the outbox sender", runtime.worker)
+        runtime.metrics.leader.set(1)
         try:
             async with runtime.db.transaction() as session:
                 released = await release_orphaned_claims(session, runtime.worker)
@@ -180,6 +190,7 @@ async def lead(
             )
         finally:
             term.set()
+            runtime.metrics.leader.set(0)
             await clocks.stop()
             abandoned = lost.done() and not stop.is_set()
             if abandoned:

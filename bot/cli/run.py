@@ -33,8 +33,19 @@ from bot.cli.common import fail, operator_translator, prepare_database, run_asyn
     help="Secret Telegram sends with every update (1-256 of A-Z a-z 0-9 _ -). "
     "Default: derived from the bot token, so every worker agrees.",
 )
+@click.option(
+    "--health-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Serve /healthz, /readyz and /metrics on this port (127.0.0.1, or --listen). "
+    "A webhook server serves them on its own port anyway.",
+)
 def run(
-    webhook_url: str | None, listen: str | None, port: int | None, secret_token: str | None
+    webhook_url: str | None,
+    listen: str | None,
+    port: int | None,
+    secret_token: str | None,
+    health_port: int | None,
 ) -> None:
     """Run the bot (long polling, or webhook with --webhook-url).
 
@@ -55,9 +66,12 @@ def run(
     except ConfigError as error:
         fail(error.problems[0])
     webhook: WebhookConfig | None = None
+    health = None if health_port is None else (listen or DEFAULT_LISTEN, health_port)
     if webhook_url is None:
-        if listen is not None or port is not None or secret_token is not None:
-            fail("--listen, --port and --secret-token need --webhook-url")
+        if port is not None or secret_token is not None:
+            fail("--port and --secret-token need --webhook-url")
+        if listen is not None and health_port is None:
+            fail("--listen needs --webhook-url or --health-port")
     else:
         webhook = WebhookConfig(
             url=webhook_url,
@@ -76,7 +90,7 @@ def run(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await serve(config, stop=stop, webhook=webhook)
+        await serve(config, stop=stop, webhook=webhook, health=health)
 
     from bot.db.sqlite_files import InUseError, running_lock
 

@@ -94,6 +94,8 @@ async def admit(runtime: Runtime, received: Sequence[Received], tries: StoreTrie
         async with runtime.db.transaction() as session:
             added = await quarantine.put(session, [item for _, item in refused], now)
     admission.set_aside = added
+    runtime.metrics.updates_received.inc(len(admission.stored))
+    runtime.metrics.updates_quarantined.inc(len(added))
     for item in added:
         log.warning("update %s set aside unread: %s", item.update_id, item.reason)
     if admission.stored:

@@ -144,6 +144,7 @@ class Processor:
             for update_id, payload in items:
                 await self.process(update_id, payload, worker=worker)
             return
+        runtime.metrics.updates_handled.inc(len(units))
         await self._hand_over(jobs, len(outgoing))
 
     async def process(
@@ -160,8 +161,10 @@ class Processor:
                 await self._dispatch(unit, payload)
                 jobs = await unit.flush(claimed_by=self._claimant())
         except Exception as error:
+            runtime.metrics.handler_failures.inc()
             await self._record_failure(update_id, payload, error, worker)
             return
+        runtime.metrics.updates_handled.inc()
         await self._hand_over(jobs, unit.sent)
 
     def _claimant(self) -> str | None:

@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -81,9 +82,17 @@ class ListenError(Exception):
 class WebhookServer:
     """The aiohttp server receiving Telegram's POSTs on the webhook URL's path."""
 
-    def __init__(self, runtime: Runtime, *, path: str, secret: str) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        path: str,
+        secret: str,
+        extra_routes: Sequence[web.RouteDef] = (),
+    ) -> None:
         self.runtime = runtime
         self.path = path
+        self.extra_routes = extra_routes  # the health checks and metrics (bot/app/health.py)
         self.secret = secret.encode()
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
@@ -92,6 +101,7 @@ class WebhookServer:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post(self.path, self.receive)
+        app.add_routes(self.extra_routes)
         return app
 
     async def start(self, host: str, port: int) -> None:

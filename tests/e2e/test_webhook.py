@@ -71,6 +71,15 @@ async def test_webhook_mode_checks_stores_and_handles_each_update_once(
             assert [row.update_id for row in rows].count(update["update_id"]) == 1
             assert len(tg.sent_messages(john.id)) == 1
             assert tg.sent_messages(3002) == []
+            # The webhook's port also answers a load balancer's health and readiness checks.
+            async with aiohttp.ClientSession() as http:
+                base = f"http://127.0.0.1:{worker.port}"
+                async with http.get(f"{base}/healthz") as alive:
+                    assert alive.status == 200
+                async with http.get(f"{base}/readyz") as ready:
+                    assert (ready.status, (await ready.json())["failing"]) == (200, [])
+                async with http.get(f"{base}/metrics") as scraped:
+                    assert "kabar_updates_received_total" in await scraped.text()
             assert await worker.process.stop() == 0
         finally:
             await worker.process.kill()
