@@ -12,8 +12,10 @@ where the pure-Python segno took 4 ms: ten minutes for a regency's sheet).
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from datetime import datetime
 from html import escape
 from itertools import groupby
@@ -72,6 +74,9 @@ _MAX_SIZE = 177 + 2 * _QR_BORDER  # QR version 40
 _ROW_START = [f"M{_QR_BORDER} {y + _QR_BORDER}.5" for y in range(_MAX_SIZE)]
 _RUN = [[f"m{gap} 0h{length}" for length in range(_MAX_SIZE)] for gap in range(_MAX_SIZE)]
 
+# From this many codes on, they are made by a pool of processes, one per core.
+_PARALLEL_MIN_CODES = 2000
+
 # Called after each card with (cards written, cards in all).
 SheetProgress = Callable[[int, int], None]
 
@@ -110,52 +115,88 @@ def _group_title(t: Translator, row: InviteRow) -> str:
 def _field(label: str, value: str | None) -> str:
     if not value:
         return ""
-    return f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>"
+    return f"<dt>{label}</dt><dd>{escape(value)}</dd>"
 
 
-def _card(t: Translator, row: InviteRow, username: str | None) -> str:
-    link = invite_link(username, row.code)
-    place = ", ".join(part for part in (row.village, row.district) if part)
-    fields = [
-        _field(t.gettext("ID"), row.person_id),
-        _field(t.gettext("Role"), t.gettext(ROLE_LABELS[row.role]))
-        if row.role is not Role.PARTICIPANT
-        else "",
-        _field(t.gettext("Village"), place),
-        _field(t.gettext("Cohort"), row.cohort),
-        _field(
-            t.gettext("Facilitator") if row.role is Role.PARTICIPANT else t.gettext("Supervisor"),
-            row.supervisor_name,
-        ),
-        _field(
-            t.gettext("Valid until"),
-            t.format_date(row.expires_at, "long") if row.expires_at else None,
-        ),
-    ]
-    if link:
-        qr = f'<div class="qr">{qr_svg(link)}</div>'
-        steps = [
-            t.gettext("Scan the QR code with your phone camera, or open the link."),
-            t.gettext("Telegram opens the Kabar bot: press Start."),
-        ]
-        code_line = (
-            f'<div class="code">{escape(row.code)}</div><div class="link">{escape(link)}</div>'
+class _Cards:
+    """Cards in one language: labels translated and escaped once, dates formatted once each
+    (a sheet of 100,000 has a handful of expiry dates)."""
+
+    def __init__(self, t: Translator) -> None:
+        self.t = t
+        label = {
+            key: escape(t.gettext(text))
+            for key, text in (
+                ("id", N_("ID")),
+                ("role", N_("Role")),
+                ("village", N_("Village")),
+                ("cohort", N_("Cohort")),
+                ("facilitator", N_("Facilitator")),
+                ("supervisor", N_("Supervisor")),
+                ("valid", N_("Valid until")),
+            )
+        }
+        self.label = label
+        self.roles = {role: t.gettext(text) for role, text in ROLE_LABELS.items()}
+        self.steps_link = self._steps(
+            N_("Scan the QR code with your phone camera, or open the link."),
+            N_("Telegram opens the Kabar bot: press Start."),
         )
-    else:
-        qr = ""
-        steps = [
-            t.gettext("Open Telegram and find the Kabar bot."),
-            t.gettext("Send it this message:"),
-        ]
-        code_line = f'<div class="code">/start {escape(row.code)}</div>'
-    how = "".join(f"<li>{escape(step)}</li>" for step in steps)
-    return (
-        '<article class="card">'
-        f'<div class="top">{qr}<div class="who">'
-        f'<p class="name">{escape(row.name)}</p><dl>{"".join(fields)}</dl></div></div>'
-        f'<ol class="how">{how}</ol>{code_line}'
-        "</article>"
-    )
+        self.steps_typed = self._steps(
+            N_("Open Telegram and find the Kabar bot."), N_("Send it this message:")
+        )
+        self._dates: dict[datetime, str] = {}
+
+    def _steps(self, *steps: str) -> str:
+        return "".join(f"<li>{escape(self.t.gettext(step))}</li>" for step in steps)
+
+    def _date(self, value: datetime) -> str:
+        text = self._dates.get(value)
+        if text is None:
+            text = self._dates[value] = self.t.format_date(value, "long")
+        return text
+
+    def card(self, row: InviteRow, link: str, qr: str) -> str:
+        """One card; `link` and `qr` (its SVG) empty when the bot's username is unknown."""
+        label = self.label
+        place = ", ".join(part for part in (row.village, row.district) if part)
+        participant = row.role is Role.PARTICIPANT
+        fields = (
+            _field(label["id"], row.person_id)
+            + ("" if participant else _field(label["role"], self.roles[row.role]))
+            + _field(label["village"], place)
+            + _field(label["cohort"], row.cohort)
+            + _field(label["facilitator" if participant else "supervisor"], row.supervisor_name)
+            + _field(label["valid"], self._date(row.expires_at) if row.expires_at else None)
+        )
+        if link:
+            top = f'<div class="qr">{qr}</div>'
+            how = self.steps_link
+            code_line = (
+                f'<div class="code">{escape(row.code)}</div><div class="link">{escape(link)}</div>'
+            )
+        else:
+            top = ""
+            how = self.steps_typed
+            code_line = f'<div class="code">/start {escape(row.code)}</div>'
+        return (
+            '<article class="card">'
+            f'<div class="top">{top}<div class="who">'
+            f'<p class="name">{escape(row.name)}</p><dl>{fields}</dl></div></div>'
+            f'<ol class="how">{how}</ol>{code_line}'
+            "</article>"
+        )
+
+
+def _qr_codes(links: list[str]) -> Generator[str, None, None]:
+    """Each link's QR code, in order: on every core for a large sheet (the codes are most
+    of its time), here for a small one (no processes to start)."""
+    processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if processes < 2 or len(links) < _PARALLEL_MIN_CODES:
+        yield from map(qr_svg, links)
+        return
+    with multiprocessing.Pool(processes) as pool:
+        yield from pool.imap(qr_svg, links, chunksize=256)
 
 
 def _group_key(row: InviteRow) -> tuple[int, str, str]:
@@ -202,18 +243,25 @@ def write_html(
                 escape(t.gettext("Everyone is registered: there are no invitations to print."))
             )
         )
+    cards = _Cards(t)
+    links = [invite_link(username, row.code) for row in ordered] if username else []
+    qr_codes = _qr_codes(links)
     written = 0
-    for _, members in groupby(ordered, key=_group_key):
-        group = list(members)
-        heading = _group_title(t, group[0])
-        count = t.gettext("Cards: {count}").format(count=t.format_number(len(group)))
-        out.write(f'<section class="group"><h2>{escape(heading)} · {escape(count)}</h2>')
-        for row in group:
-            out.write(_card(t, row, username))
-            written += 1
-            if on_progress is not None:
-                on_progress(written, len(ordered))
-        out.write("</section>")
+    try:
+        for _, members in groupby(ordered, key=_group_key):
+            group = list(members)
+            heading = _group_title(t, group[0])
+            count = t.gettext("Cards: {count}").format(count=t.format_number(len(group)))
+            out.write(f'<section class="group"><h2>{escape(heading)} · {escape(count)}</h2>')
+            for row in group:
+                link = links[written] if links else ""
+                out.write(cards.card(row, link, next(qr_codes) if link else ""))
+                written += 1
+                if on_progress is not None:
+                    on_progress(written, len(ordered))
+            out.write("</section>")
+    finally:
+        qr_codes.close()  # ends the pool of processes now, not when collected
     out.write("</body></html>\n")
     return written
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
+import os
+import pty
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
+import pytest
 import zxingcpp
 
-from bot.db.models import Role
+from bot.db.database import Database
+from bot.db.models import Person, Role
+from bot.domain.invites import html_sheet
 from bot.domain.invites.codes import new_code
 from bot.domain.invites.html_sheet import write_html
 from bot.domain.invites.issue import InviteRow
@@ -58,7 +67,12 @@ def _decode(size: int, path: str) -> str:
     return str(found.text)
 
 
-def test_every_card_carries_a_qr_code_of_its_own_link() -> None:
+@pytest.mark.parametrize("pool_from", [10_000, 10], ids=["here", "pool"])
+def test_every_card_carries_a_qr_code_of_its_own_link(
+    pool_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A large sheet has its codes made by a pool of processes: still each on its own card.
+    monkeypatch.setattr(html_sheet, "_PARALLEL_MIN_CODES", pool_from)
     out = io.StringIO()
     written = write_html(
         _rows(40), out, username="kabar_test_bot", t=translator("en"), generated_at=NOW
@@ -95,3 +109,72 @@ def test_the_sheet_is_written_card_by_card_with_progress() -> None:
     assert sum(out.sizes) > 500_000
     assert max(out.sizes) < 10_000
     assert progress == [(done, 300) for done in range(1, 301)]
+
+
+def _seed_staff(database_url: str, count: int) -> None:
+    async def main() -> None:
+        db = Database(database_url)
+        try:
+            async with db.transaction() as session:
+                session.add_all(
+                    Person(
+                        id=f"STF-{number:05d}",
+                        role=Role.STAFF,
+                        name=f"Staf {number}",
+                        created_at=NOW,
+                        updated_at=NOW,
+                    )
+                    for number in range(count)
+                )
+        finally:
+            await db.dispose()
+
+    asyncio.run(main())
+
+
+def _on_a_terminal(database_url: str, workdir: Path, *args: str) -> str:
+    """What `kabar invites ARGS` shows on standard error when that is a terminal (without
+    the bot's username, so without QR codes: the bar, not the codes, is tested here)."""
+    master, slave = pty.openpty()
+    environment = dict(
+        os.environ,
+        KABAR_DATABASE_URL=database_url,
+        KABAR_LOCALE="en",
+        TERM="xterm-256color",
+        COLUMNS="100",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "invites", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        env=environment,
+        cwd=workdir,
+    )
+    os.close(slave)
+    shown = bytearray()
+    while True:  # read as it comes, so that a full terminal buffer never blocks kabar
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed: kabar has ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert process.wait(timeout=120) == 0, shown.decode(errors="replace")
+    return shown.decode(errors="replace")
+
+
+def test_a_progress_bar_on_a_terminal_unless_quiet(database_url: str, tmp_path: Path) -> None:
+    _seed_staff(database_url, 2_500)
+    sheet = tmp_path / "sheet.html"
+    shown = _on_a_terminal(database_url, tmp_path, "--format", "html", "--output", str(sheet))
+    assert "Making cards" in shown
+    assert "2,500 invitations (2,500 new) written to" in shown
+    assert sheet.read_text(encoding="utf-8").count('<article class="card">') == 2_500
+    quiet = _on_a_terminal(
+        database_url, tmp_path, "--format", "html", "--quiet", "--output", str(sheet)
+    )
+    assert "Making cards" not in quiet and "written to" not in quiet
+    assert "username is not known" in quiet  # a warning is still said
