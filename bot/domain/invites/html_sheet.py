@@ -4,9 +4,10 @@ Each facilitator's cards start on a new page so the pages can be given to them a
 a card is never split across pages. Everything is inline (CSS, QR codes as SVG), so the file
 can be mailed or printed offline. Every value from the roster is HTML-escaped.
 
-The sheet is written card by card to a stream, so 100,000 cards (some 300 MB of HTML) are
-never held in memory; each QR code is made once, by zxing-cpp's C++ encoder (about 0.2 ms,
-where the pure-Python segno took 4 ms: ten minutes for a regency's sheet).
+The sheet is written card by card to a stream, so 100,000 cards (some 260 MB of HTML) are
+never held in memory. Each QR code is made once, by zxing-cpp's C++ encoder (about 0.2 ms
+where the pure-Python segno took 4 ms: ten minutes for a regency's sheet), on every core
+for a large sheet (docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
