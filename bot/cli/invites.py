@@ -22,6 +22,8 @@ from bot.cli.common import (
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from rich.progress import Progress, TaskID
+
     from bot.domain.invites import IssueResult
     from bot.domain.invites.html_sheet import SheetProgress
     from bot.lib.config import Settings
@@ -54,29 +56,48 @@ async def _issue(
         await db.dispose()
 
 
+class _Bar:
+    """The progress bar, shown from the first card on: the sheet's pool of processes is
+    started by then, so it is never forked while the bar's drawing thread runs."""
+
+    def __init__(self, t: Translator) -> None:
+        self.t = t
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.progress is None or self.task is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.progress.add_task(self.t.gettext("Making cards"), total=total)
+            self.progress.start()
+        if done % 500 == 0 or done == total:  # rich redraws on its own clock anyway
+            self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
 @contextmanager
 def _progress(t: Translator, cards: int, quiet: bool) -> Iterator[SheetProgress | None]:
     """A progress bar on stderr for a large sheet when a person is watching; else nothing."""
     if quiet or cards < _PROGRESS_MIN_CARDS or not sys.stderr.isatty():
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
-        task = progress.add_task(t.gettext("Making cards"), total=cards)
-
-        def update(done: int, total: int) -> None:
-            if done % 500 == 0 or done == total:  # rich redraws on its own clock anyway
-                progress.update(task, completed=done)
-
-        yield update
+    bar = _Bar(t)
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 @click.command()

@@ -196,6 +196,8 @@ def _qr_codes(links: list[str]) -> Generator[str, None, None]:
     if processes < 2 or len(links) < _PARALLEL_MIN_CODES:
         yield from map(qr_svg, links)
         return
+    # Forked on Linux (cheap, and counted in the command's own CPU time); started before
+    # the first card is written, so before a progress bar's thread is (bot/cli/invites.py).
     with multiprocessing.Pool(processes) as pool:
         yield from pool.imap(qr_svg, links, chunksize=256)
 
