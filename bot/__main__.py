@@ -2,4 +2,6 @@
 
 from bot.cli.main import main
 
-main()
+# Guarded: a process started by multiprocessing's "spawn" imports this module again.
+if __name__ == "__main__":
+    main()

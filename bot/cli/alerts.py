@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.common import fail, in_transaction, operator_translator, print_table, settings
+from bot.lib.spreadsheet_safety import csv_writer
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -78,7 +78,7 @@ def alerts(live_only: bool, cohort: str | None, facilitator: str | None, fmt: st
 def _write_csv(rows: list[BoardRow], now: datetime) -> None:
     from bot.domain.alerts.board import age_days
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csv_writer(sys.stdout, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         writer.writerow(

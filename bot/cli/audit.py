@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import UTC, datetime, time
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from bot.cli.common import in_transaction, operator_translator, parse_date, print_table, settings
+from bot.lib.spreadsheet_safety import csv_writer
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,7 +43,7 @@ def audit(since: str | None, fmt: str) -> None:
 
     entries = in_transaction(config, work)
     if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = csv_writer(sys.stdout, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for entry in entries:
             details = json.dumps(entry.details, ensure_ascii=False, sort_keys=True)

@@ -6,7 +6,6 @@ or at `--at`).
 
 from __future__ import annotations
 
-import csv
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from bot.cli.common import (
     print_table,
     settings,
 )
+from bot.lib.spreadsheet_safety import csv_writer
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -222,7 +222,7 @@ def status(broadcast_id: int | None, fmt: str) -> None:
         return
     counts, people = in_transaction(config, lambda session: _report(session, broadcast_id))
     if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = csv_writer(sys.stdout, lineterminator="\n")
         writer.writerow(UNDELIVERED_COLUMNS)
         for row in people:
             writer.writerow((row.person_id, row.name, row.village or "", row.reason, row.detail))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -21,8 +23,15 @@ from bot.cli.common import (
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from rich.progress import Progress, TaskID
+
     from bot.domain.invites import IssueResult
+    from bot.domain.invites.html_sheet import SheetProgress
     from bot.lib.config import Settings
+    from bot.lib.i18n import Translator
+
+# Below this many cards the sheet is written in about a second: no progress bar.
+_PROGRESS_MIN_CARDS = 2000
 
 
 async def _issue(
@@ -48,6 +57,50 @@ async def _issue(
         await db.dispose()
 
 
+class _Bar:
+    """The progress bar, shown from the first card on: the sheet's pool of processes is
+    started by then, so it is never forked while the bar's drawing thread runs."""
+
+    def __init__(self, t: Translator) -> None:
+        self.t = t
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.progress is None or self.task is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.progress.add_task(self.t.gettext("Making cards"), total=total)
+            self.progress.start()
+        if done % 500 == 0 or done == total:  # rich redraws on its own clock anyway
+            self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+@contextmanager
+def _progress(t: Translator, cards: int, quiet: bool) -> Iterator[SheetProgress | None]:
+    """A progress bar on stderr for a large sheet when a person is watching; else nothing."""
+    if quiet or cards < _PROGRESS_MIN_CARDS or not sys.stderr.isatty():
+        yield None
+        return
+    bar = _Bar(t)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
 @click.command()
 @click.option("--cohort", help="Only this cohort's participants and their facilitators.")
 @click.option(
@@ -71,8 +124,14 @@ async def _issue(
     show_default=True,
     help="How long new codes stay valid.",
 )
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary on standard error.")
 def invites(
-    cohort: str | None, output_format: str, output: Path | None, renew: bool, valid_days: int
+    cohort: str | None,
+    output_format: str,
+    output: Path | None,
+    renew: bool,
+    valid_days: int,
+    quiet: bool,
 ) -> None:
     """One invitation per person not yet registered.
 
@@ -84,7 +143,7 @@ def invites(
     from bot.domain.cohorts import CohortError
     from bot.domain.invites import InviteError
     from bot.domain.invites.csv_output import write_csv
-    from bot.domain.invites.html_sheet import render_html
+    from bot.domain.invites.html_sheet import write_html
     from bot.lib.clock import SystemClock
 
     config = settings()
@@ -109,25 +168,33 @@ def invites(
             err=True,
         )
 
+    def write(out: TextIO) -> None:
+        if output_format == "html":
+            with _progress(t, len(result.rows), quiet) as on_progress:
+                write_html(
+                    result.rows,
+                    out,
+                    username=username,
+                    t=t,
+                    generated_at=now,
+                    on_progress=on_progress,
+                )
+        else:
+            write_csv(result.rows, username, out)
+
     try:
         if output is None:
-            stdout = sys.stdout
-            if output_format == "html":
-                stdout.write(render_html(result.rows, username=username, t=t, generated_at=now))
-            else:
-                write_csv(result.rows, username, stdout)
-            stdout.flush()
+            write(sys.stdout)
+            sys.stdout.flush()
             return
-        if output_format == "html":
-            text = render_html(result.rows, username=username, t=t, generated_at=now)
-            output.write_text(text, encoding="utf-8")
-        else:
-            with output.open("w", encoding="utf-8", newline="") as handle:
-                write_csv(result.rows, username, handle)
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            write(handle)
     except OSError as error:
         fail(t.gettext("Could not write {path}: {error}").format(path=output, error=error.strerror))
 
     # Only when the data went to a file: standard output then carries nothing else.
+    if quiet:
+        return
     if result.revoked:
         click.echo(
             t.gettext("Revoked {count} open invitations.").format(

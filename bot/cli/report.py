@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import click
 
 from bot.cli.common import fail, in_transaction, operator_translator, print_table, settings
 from bot.lib.i18n import N_
+from bot.lib.spreadsheet_safety import csv_writer
 
 TABLE_ROUNDS = 12  # per cohort, in the table; CSV and JSON have them all
 
@@ -197,7 +197,7 @@ def report(
     if fmt == "csv":
         from bot.domain.reports.output import ROUND_COLUMNS, csv_rows
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = csv_writer(sys.stdout, lineterminator="\n")
         writer.writerow(ROUND_COLUMNS)
         writer.writerows(csv_rows(made))
     elif fmt == "json":

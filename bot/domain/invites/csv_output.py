@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import TextIO
 
 from bot.domain.invites.issue import InviteRow
 from bot.domain.invites.links import invite_link
+from bot.lib.spreadsheet_safety import csv_writer
 
 COLUMNS = ("id", "name", "role", "code", "link")
 
 
 def write_csv(rows: Iterable[InviteRow], username: str | None, out: TextIO) -> int:
-    """Write the header and one row per invitation (empty link without a username)."""
-    writer = csv.writer(out, lineterminator="\n")
+    """Write the header and one row per invitation (empty link without a username); names
+    and ids that would start a spreadsheet formula are quoted (bot.lib.spreadsheet_safety)."""
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     count = 0
     for row in rows:

@@ -25,9 +25,10 @@ from openpyxl.xml.functions import fromstring
 
 from bot.db.models import RecordStatus
 from bot.domain.records.columns import COLUMNS, HEADER
-from bot.domain.records.csv_writer import plain_decimal, timestamp
+from bot.domain.records.csv_writer import timestamp
 from bot.domain.records.export import ExportFilter, RecordRow
 from bot.lib.i18n import Translator
+from bot.lib.spreadsheet_safety import plain_decimal, safe_cell, safe_text
 
 # A sheet holds 1,048,576 rows, the header among them; more go on the next sheet.
 XLSX_MAX_ROWS = 1_048_576
@@ -57,10 +58,8 @@ class ExportInfo:
 
 def text_cell(sheet: Any, value: str, *, bold: bool = False) -> Any:
     """A text cell of the "about" sheet (written by openpyxl itself)."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if value.startswith("="):
-        # openpyxl would store it as a formula; participants' text must stay text.
-        cell.data_type = "s"
+    # Neutralised, openpyxl never takes it for a formula.
+    cell = WriteOnlyCell(sheet, value=safe_text(value))
     if bold:
         cell.font = _BOLD
     return cell
@@ -131,6 +130,7 @@ class _StreamedSheet(WriteOnlyWorksheet):  # type: ignore[misc]
                 style = self._date_style
             styled = "" if style is None else f' s="{style}"'
             if isinstance(value, str):
+                value = safe_text(value)
                 text = escape(ILLEGAL_CHARACTERS_RE.sub("", value))
                 space = ' xml:space="preserve"' if value != value.strip() else ""
                 parts.append(
@@ -249,6 +249,11 @@ async def write_records(
     return series.rows, series.finish()
 
 
+def _append(sheet: Any, values: Sequence[Any]) -> None:
+    # A cohort filter or sheet name is the operator's text: neutralised like the data.
+    sheet.append([safe_cell(value) for value in values])
+
+
 def write_about(
     sheet: Any, info: ExportInfo, count: int, sheets: Sequence[str], t: Translator
 ) -> None:
@@ -256,30 +261,32 @@ def write_about(
     filters = info.filters
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 90
-    sheet.append([text_cell(sheet, t.gettext("Kabar follow-up records"), bold=True)])
-    sheet.append([t.gettext("Exported at"), timestamp(info.exported_at)])
-    sheet.append([t.gettext("Cohort"), filters.cohort or t.gettext("all cohorts")])
+    _append(sheet, [text_cell(sheet, t.gettext("Kabar follow-up records"), bold=True)])
+    _append(sheet, [t.gettext("Exported at"), timestamp(info.exported_at)])
+    _append(sheet, [t.gettext("Cohort"), filters.cohort or t.gettext("all cohorts")])
     since = filters.since.isoformat() if filters.since else no_limit
     until = filters.until.isoformat() if filters.until else no_limit
-    sheet.append([t.gettext("Rounds opened from"), since])
-    sheet.append([t.gettext("Rounds opened until"), until])
-    sheet.append([t.gettext("Records"), count])
-    sheet.append([t.gettext("Sheets"), ", ".join(sheets)])
-    sheet.append(
+    _append(sheet, [t.gettext("Rounds opened from"), since])
+    _append(sheet, [t.gettext("Rounds opened until"), until])
+    _append(sheet, [t.gettext("Records"), count])
+    _append(sheet, [t.gettext("Sheets"), ", ".join(sheets)])
+    _append(
+        sheet,
         [
             t.gettext("Times"),
             t.gettext(
                 "Times on the records sheet are the local time of each record's cohort "
                 "(Excel stores no time zone); the CSV export gives them with their offset."
             ),
-        ]
+        ],
     )
-    sheet.append([])
-    sheet.append(
+    _append(sheet, [])
+    _append(
+        sheet,
         [
             text_cell(sheet, t.gettext("Column"), bold=True),
             text_cell(sheet, t.gettext("Meaning"), bold=True),
-        ]
+        ],
     )
     for name, meaning in COLUMNS:
-        sheet.append([name, t.gettext(meaning)])
+        _append(sheet, [name, t.gettext(meaning)])

@@ -11,9 +11,10 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.records.csv_writer import plain_decimal, timestamp
+from bot.domain.records.csv_writer import timestamp
 from bot.domain.reports.figures import RoundFigures
 from bot.domain.reports.programme import ProgrammeReport
+from bot.lib.spreadsheet_safety import plain_decimal
 
 ROUND_COLUMNS: tuple[str, ...] = (
     "cohort",
@@ -39,17 +40,25 @@ ROUND_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _plain(value: Decimal | None) -> str:
-    return "" if value is None else plain_decimal(value)
+def _amounts(values: list[Decimal]) -> Decimal | str:
+    # One unit (nearly always): the number itself; several: "12.5;3", text.
+    if len(values) == 1:
+        return values[0]
+    return ";".join(plain_decimal(value) for value in values)
 
 
 def _zones(report: ProgrammeReport) -> dict[str, ZoneInfo]:
     return {cohort.name: ZoneInfo(cohort.timezone) for cohort in report.selection.cohorts}
 
 
-def csv_row(row: RoundFigures, zone: ZoneInfo) -> tuple[str | int, ...]:
-    """One round's figures as CSV cells, in ROUND_COLUMNS order. A round with records in
-    several units (the cohort's unit changed) joins its quantities with ';'."""
+CsvCell = str | int | Decimal | None
+
+
+def csv_row(row: RoundFigures, zone: ZoneInfo) -> tuple[CsvCell, ...]:
+    """One round's figures as CSV cells, in ROUND_COLUMNS order, for the safe writer of
+    bot.lib.spreadsheet_safety (numbers stay numbers, a falling rate keeps its minus). A
+    round with records in several units (the cohort's unit changed) joins its quantities
+    with ';'."""
     return (
         row.cohort,
         row.round_number,
@@ -61,20 +70,20 @@ def csv_row(row: RoundFigures, zone: ZoneInfo) -> tuple[str | int, ...]:
         row.answered,
         row.partial,
         row.missed,
-        _plain(row.response_rate),
-        _plain(row.response_rate_change),
+        row.response_rate,
+        row.response_rate_change,
         row.producing,
-        ";".join(plain_decimal(q.produced) for q in row.quantities),
-        ";".join(plain_decimal(q.sold) for q in row.quantities),
+        _amounts([q.produced for q in row.quantities]),
+        _amounts([q.sold for q in row.quantities]),
         ";".join(q.unit for q in row.quantities),
         row.revenue_idr,
-        _plain(row.median_revenue_idr),
+        row.median_revenue_idr,
         row.paused,
         row.unreachable,
     )
 
 
-def csv_rows(report: ProgrammeReport) -> list[tuple[str | int, ...]]:
+def csv_rows(report: ProgrammeReport) -> list[tuple[CsvCell, ...]]:
     zones = _zones(report)
     return [csv_row(row, zones[row.cohort]) for row in report.rounds]
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.domain.roster.problems import RosterFileError
 from bot.lib.i18n import N_
@@ -39,6 +39,15 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("id", "role", "name")
 ProgressCallback = Callable[[int, int], None]
 _PROGRESS_EVERY = 2000
 _CHUNK = 1 << 20
+
+# Far beyond any real roster (ten columns and a few of the operator's own); a file past them
+# is a mistake or an attack, and each person would store every extra column.
+MAX_COLUMNS = 200
+MAX_HEADER_LENGTH = 100
+# The header line is read in pieces of this many characters, so that a header of millions
+# of columns is refused without ever holding it whole.
+_LINE_PIECE = 1 << 16
+_DELIMITERS = (",", ";", "\t")
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
@@ -76,6 +85,17 @@ def read_roster(path: Path, *, on_progress: ProgressCallback | None = None) -> I
         yield from _read_csv(path, on_progress)
 
 
+def _too_many_columns(count: int) -> NoReturn:
+    raise RosterFileError(
+        N_(
+            "The header row has {count} columns; a roster may have at most {limit} "
+            "(its own columns and yours)."
+        ),
+        count=count,
+        limit=MAX_COLUMNS,
+    )
+
+
 class _Header:
     """Maps cell positions to roster columns (lower-cased) or extra attribute names."""
 
@@ -83,6 +103,8 @@ class _Header:
         names = [cell.strip() for cell in cells]
         while names and not names[-1]:
             names.pop()
+        if len(names) > MAX_COLUMNS:
+            _too_many_columns(len(names))
         seen: set[str] = set()
         self.keys: list[str | None] = []  # a roster column, or None for an extra column
         self.names = names
@@ -90,6 +112,16 @@ class _Header:
             if not name:
                 raise RosterFileError(
                     N_("Column {number} of the header row has no name."), number=position
+                )
+            if len(name) > MAX_HEADER_LENGTH:
+                raise RosterFileError(
+                    N_(
+                        "Column {number} of the header row is {length} characters long; "
+                        "a column name may have at most {limit}."
+                    ),
+                    number=position,
+                    length=len(name),
+                    limit=MAX_HEADER_LENGTH,
                 )
             folded = name.lower()
             if folded in seen:
@@ -168,12 +200,33 @@ def detect_encoding(path: Path) -> str:
     return "utf-8-sig"
 
 
-def _detect_delimiter(text: io.TextIOBase) -> str:
-    for line in text:
-        if line.strip():
-            counts = {delimiter: line.count(delimiter) for delimiter in (",", ";", "\t")}
-            return max(counts, key=lambda d: counts[d])
-    return ","
+def _scan_header(text: io.TextIOBase) -> str:
+    """The delimiter of the header (the first non-blank line), the one it holds most of.
+
+    The line is read in pieces and only counted, so that a header of millions of columns
+    is refused here, before the CSV reader would make a string of every one of them.
+    """
+    while True:
+        counts = dict.fromkeys(_DELIMITERS, 0)
+        blank = True
+        piece = text.readline(_LINE_PIECE)
+        if not piece:
+            return ","
+        while True:
+            for delimiter in _DELIMITERS:
+                counts[delimiter] += piece.count(delimiter)
+            blank = blank and not piece.strip()
+            if piece.endswith(("\n", "\r")) or len(piece) < _LINE_PIECE:
+                break
+            piece = text.readline(_LINE_PIECE)
+        if blank:
+            continue
+        delimiter = max(counts, key=lambda d: counts[d])
+        # A quoted name may hold the delimiter: counted here, it can only overstate, so
+        # the exact count is left to the header row itself unless far past the limit.
+        if counts[delimiter] + 1 > 2 * MAX_COLUMNS:
+            _too_many_columns(counts[delimiter] + 1)
+        return delimiter
 
 
 def _read_csv(path: Path, on_progress: ProgressCallback | None) -> Iterator[RawRow]:
@@ -185,7 +238,7 @@ def _read_csv(path: Path, on_progress: ProgressCallback | None) -> Iterator[RawR
         path.open("rb") as binary,
         io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="") as text,
     ):
-        delimiter = _detect_delimiter(text)
+        delimiter = _scan_header(text)
         text.seek(0)
         reader = csv.reader(text, delimiter=delimiter)
 

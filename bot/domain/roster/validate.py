@@ -8,6 +8,7 @@ stays free of I/O.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,6 +44,10 @@ MAX_LENGTH: dict[str, int] = {
     "supervisor_id": 64,
     "language": 16,
 }
+# Ids and cohort names end up in commands, callback data and every export: letters (any
+# script), digits, "-", "_" and "." only, so none can carry a formula, markup or a separator.
+SAFE_NAME_RE = re.compile(r"[\w.-]+")
+_SAFE_COLUMNS = ("id", "supervisor_id", "cohort")
 # Values that repeat across thousands of rows are interned to keep a large roster small.
 _REPEATED = ("cohort", "village", "district", "regency", "supervisor_id", "language")
 
@@ -167,6 +172,15 @@ def _check_row(checked: CheckedFile, raw: RawRow) -> None:
     for column, limit in MAX_LENGTH.items():
         if len(raw.get(column)) > limit:
             problem(N_("{column} is longer than {limit} characters"), column=column, limit=limit)
+
+    for column in _SAFE_COLUMNS:
+        value = raw.get(column)
+        if value and not SAFE_NAME_RE.fullmatch(value):
+            problem(
+                N_("{column} “{value}” may only contain letters, digits, “-”, “_” and “.”"),
+                column=column,
+                value=value,
+            )
 
     phone: str | None = None
     phone_text = raw.get("phone")

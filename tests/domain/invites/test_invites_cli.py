@@ -208,3 +208,21 @@ def test_html_in_indonesian() -> None:
     assert "Pindai kode QR" in page and "Pendamping: Wagiyem (PDP-1)" in page
     assert "5 April 2026" in page  # Babel, Indonesian month names
     assert "Clarak, Leces" in page
+
+
+def test_quiet_html_to_a_file(kabar, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "sheet.html"
+    result = kabar(
+        "invites",
+        "--format",
+        "html",
+        "--quiet",
+        "--output",
+        str(target),
+        KABAR_BOT_USERNAME="kabar_test_bot",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "" and result.stdout == ""
+    page = target.read_text(encoding="utf-8")
+    assert page.count('<article class="card">') == 5 and page.count("<svg") == 5
+    assert page.endswith("</body></html>\n")

@@ -66,7 +66,8 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     wita = rows[ids.wita]
     assert wita["round_opened_at"] == datetime(2025, 8, 18, 8, 0)  # WITA wall clock
     assert wita["quantity_produced"] == 5 and wita["quantity_sold"] == 0.25
-    assert wita["problem_note"] == "=1+1 benang habis"  # text, not a formula
+    # Text, not a formula, and quoted as in the CSV: Excel would run it once edited.
+    assert wita["problem_note"] == "'=1+1 benang habis"
     assert sheet.cell(row=5, column=HEADER.index("problem_note") + 1).data_type == "s"
 
     about = {row[0]: row[1] for row in workbook["about"].iter_rows(values_only=True) if row}

@@ -351,3 +351,51 @@ def test_thousands_of_bad_rows_are_all_listed_then_counted(kabar: Kabar, tmp_pat
         "(their facilitator)"
     )
     assert lines[-1] == "3,001 rows have problems; nothing was imported."
+
+
+def test_ids_and_cohorts_outside_the_safe_characters_are_refused_by_line(
+    kabar: Kabar, database_url: str, tmp_path: Path
+) -> None:
+    rows = [
+        *BASE_ROWS,
+        ['=HYPERLINK("http://x","y")', "participant", "Ani", "", "c-1", "", "", "", "PDP-1", ""],
+        ["KPM-2", "participant", "Budi", "", "+c1", "", "", "", "PDP-1", ""],
+        ["KPM-3", "participant", "Cici", "", "c-1", "", "", "", "@PDP", ""],
+        ["KPM-4", "participant", "Dedi", "", "kopi 2025", "", "", "", "PDP-1", ""],
+        ["KPM-5", "participant", "Eka", "", "kopi_2025.Ñ-1", "", "", "", "PDP-1", ""],
+    ]
+    path = write_csv(tmp_path / "hostile.csv", rows)
+    result = kabar("roster", "import", str(path))
+    assert result.exit_code == 1
+    safe = "may only contain letters, digits, “-”, “_” and “.”"
+    assert result.stderr.splitlines() == [
+        f'Line 6 (=HYPERLINK("http://x","y")): id “=HYPERLINK("http://x","y")” {safe}',
+        f"Line 7 (KPM-2): cohort “+c1” {safe}",
+        f"Line 8 (KPM-3): supervisor_id “@PDP” {safe}; "
+        "the supervisor @PDP is neither in the file nor in the database",
+        f"Line 9 (KPM-4): cohort “kopi 2025” {safe}",
+        "4 rows have problems; nothing was imported.",
+    ]
+    assert people(database_url) == {}
+
+    indonesian = kabar("roster", "import", str(path), locale=None)
+    t = translator("id")
+    reason = t.gettext("{column} “{value}” may only contain letters, digits, “-”, “_” and “.”")
+    assert reason != "{column} “{value}” may only contain letters, digits, “-”, “_” and “.”"
+    line = t.gettext("Line {line} ({id}): {reasons}").format(
+        line=7, id="KPM-2", reasons=reason.format(column="cohort", value="+c1")
+    )
+    assert line in indonesian.stderr.splitlines()
+
+
+def test_too_many_columns_is_one_line(kabar: Kabar, database_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    extra = ",".join(f"x{number}" for number in range(9_990))
+    path.write_text(f"{','.join(HEADER)},{extra}\nSTF-1,staff,Siti\n", encoding="utf-8")
+    result = kabar("roster", "import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "wide.csv: The header row has 10000 columns; a roster may have at most 200 "
+        "(its own columns and yours)."
+    )
+    assert people(database_url) == {}

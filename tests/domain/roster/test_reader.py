@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import datetime
 from pathlib import Path
 
@@ -130,3 +131,72 @@ def test_a_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
         archive.writestr("hello.txt", "hi")
     with pytest.raises(RosterFileError, match="Excel"):
         _read(path)
+
+
+def test_a_roster_of_ten_thousand_columns_is_refused(tmp_path: Path) -> None:
+    extra = [f"x{number}" for number in range(9_997)]
+    path = tmp_path / "wide.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(",".join(["id", "role", "name", *extra]) + "\n")
+        for number in range(3):
+            handle.write(",".join([f"P{number}", "staff", "Ani", *extra]) + "\n")
+    with pytest.raises(RosterFileError) as raised:
+        _read(path)
+    assert raised.value.message.params == {"count": 10_000, "limit": 200}
+
+
+def test_two_hundred_and_one_columns_are_counted_exactly(tmp_path: Path) -> None:
+    # Just past the limit, with a quoted name holding a comma: the header row's own count.
+    extra = [f"x{number}" for number in range(197)]
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["id", "role", "name", '"a,b"', *extra]) + "\n", encoding="utf-8")
+    with pytest.raises(RosterFileError) as raised:
+        _read(path)
+    assert raised.value.message.params == {"count": 201, "limit": 200}
+    ok = tmp_path / "ok.csv"
+    ok.write_text(",".join(["id", "role", "name", '"a,b"', *extra[1:]]) + "\nA,staff,Ani\n")
+    assert [row.get("id") for row in _read(ok)] == ["A"]
+
+
+def test_a_header_of_a_million_names_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("id;role;name")
+        for start in range(0, 1_000_000, 100_000):
+            handle.write("".join(f";c{number}" for number in range(start, start + 100_000)))
+        handle.write("\nA;staff;Ani\n")
+    assert path.stat().st_size > 7_000_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(RosterFileError) as raised:
+            _read(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert raised.value.message.params == {"count": 1_000_003, "limit": 200}
+    # Pieces of the file (a megabyte to check its encoding), never the whole line, nor a
+    # string per name.
+    assert peak < 5_000_000
+
+
+def test_a_header_name_of_more_than_a_hundred_characters_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("id,role,name," + "n" * 101 + "\n", encoding="utf-8")
+    with pytest.raises(RosterFileError) as raised:
+        _read(path)
+    assert raised.value.message.params == {"number": 4, "length": 101, "limit": 100}
+    path.write_text("id,role,name," + "n" * 100 + "\nA,staff,Ani,x\n", encoding="utf-8")
+    assert [row.extra for row in _read(path)] == [(("n" * 100, "x"),)]
+
+
+def test_an_xlsx_of_too_many_columns_is_refused(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["id", "role", "name", *(f"x{number}" for number in range(300))])
+    sheet.append(["A", "staff", "Ani"])
+    path = tmp_path / "wide.xlsx"
+    workbook.save(path)
+    with pytest.raises(RosterFileError) as raised:
+        _read(path)
+    assert raised.value.message.params == {"count": 303, "limit": 200}
