@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -56,8 +57,52 @@ def test_since_a_later_day_lists_nothing_and_a_bad_day_is_one_line(kabar) -> Non
     )
 
 
-def test_a_round_opened_by_hand_and_an_export_are_in_the_log(kabar, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _register_a_family(database_url: str, cohort_name: str) -> None:
+    """A round is opened only for a cohort someone has joined."""
+    from sqlalchemy import select
+
+    from bot.db.database import Database
+    from bot.db.models import Cohort, Person, Role, TelegramAccount
+
+    async def main() -> None:
+        db = Database(database_url)
+        now = datetime.now(UTC)
+        try:
+            async with db.transaction() as session:
+                cohort = await session.scalar(select(Cohort).where(Cohort.name == cohort_name))
+                assert cohort is not None
+                session.add(
+                    Person(
+                        id="KPM-01",
+                        role=Role.PARTICIPANT,
+                        name="Siti",
+                        cohort_id=cohort.id,
+                        consent_at=now,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                await session.flush()
+                session.add(
+                    TelegramAccount(
+                        person_id="KPM-01",
+                        telegram_user_id=1,
+                        chat_id=1,
+                        linked_at=now,
+                        linked_by="invitation",
+                    )
+                )
+        finally:
+            await db.dispose()
+
+    asyncio.run(main())
+
+
+def test_a_round_opened_by_hand_and_an_export_are_in_the_log(  # type: ignore[no-untyped-def]
+    kabar, database_url: str, tmp_path: Path
+) -> None:
     assert kabar("cohort", "create", "tenun-2026", "--schedule", "mon 08:00").exit_code == 0
+    _register_a_family(database_url, "tenun-2026")
     sent = kabar("checkin", "send", "--cohort", "tenun-2026")
     assert sent.exit_code == 0, sent.output
     output = tmp_path / "records.csv"
@@ -70,7 +115,7 @@ def test_a_round_opened_by_hand_and_an_export_are_in_the_log(kabar, tmp_path: Pa
         (OPERATOR, "records.exported", "tenun-2026"),
     ]
     opened = json.loads(rows[1]["details"])
-    assert opened["participants"] == 0 and isinstance(opened["round"], int)
+    assert opened["participants"] == 1 and isinstance(opened["round"], int)
     assert json.loads(rows[2]["details"]) == {
         "format": "csv",
         "records": 0,
