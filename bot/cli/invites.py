@@ -159,6 +159,14 @@ def invites(
     except (DBAPIError, OSError) as error:
         database_failure(error, config, t)
 
+    if username is None and output_format == "html":
+        # Cards without QR codes or links send people to type a code: print none instead.
+        fail(
+            t.gettext(
+                "The invitation sheet needs the bot's username for its QR codes: set "
+                "KABAR_BOT_USERNAME (or run `kabar run` once), then print it again."
+            )
+        )
     if username is None:
         click.echo(
             t.gettext(

@@ -37,31 +37,42 @@ ROLE_LABELS = {
 }
 
 _CSS = """
-@page { size: A4; margin: 10mm; }
+@page { size: A4; margin: 8mm; }
 * { box-sizing: border-box; }
-body { margin: 0; color: #000; font: 10pt/1.3 "Noto Sans", "DejaVu Sans", Arial, sans-serif; }
-h1 { font-size: 14pt; margin: 0 0 1mm; }
-.intro { margin: 0 0 4mm; }
+body { margin: 0; color: #000; font: 8.5pt/1.25 "Noto Sans", "DejaVu Sans", Arial, sans-serif; }
+h1 { font-size: 12pt; margin: 0 0 1mm; }
+.intro { margin: 0 0 2mm; }
 .group { break-before: page; page-break-before: always; }
 .group:first-of-type { break-before: auto; page-break-before: auto; }
-.group h2 { font-size: 12pt; margin: 0 0 3mm; }
+.group h2 { font-size: 10pt; margin: 0 0 2mm; }
+/* Two columns of four cards on A4 (8 a page): a fixed size, so a long name or place
+   cannot push a card onto the next page; the dashed border is where to cut. */
 .card {
-  display: inline-block; vertical-align: top; width: 94mm; margin: 0 0 3mm; padding: 4mm;
-  border: 1px dashed #444; break-inside: avoid; page-break-inside: avoid;
+  display: inline-block; vertical-align: top; width: 97mm; height: 64mm; margin: 0;
+  padding: 3mm 4mm; overflow: hidden; border: 0.3mm dashed #444;
+  break-inside: avoid; page-break-inside: avoid;
 }
-.card:nth-of-type(odd) { margin-right: 2mm; }
 .top { display: flex; gap: 3mm; }
-.qr svg { display: block; width: 32mm; height: 32mm; }
-.name { font-size: 12pt; font-weight: bold; margin: 0 0 1mm; overflow-wrap: anywhere; }
-dl { margin: 0; display: grid; grid-template-columns: auto 1fr; gap: 0 2mm; }
-dt { color: #444; }
-dd { margin: 0; overflow-wrap: anywhere; }
-.code {
-  font: bold 14pt/1.2 "DejaVu Sans Mono", "Liberation Mono", "Courier New", monospace;
-  letter-spacing: 0.04em; margin: 2mm 0 1mm; white-space: nowrap;
+.qr svg { display: block; width: 30mm; height: 30mm; } /* the symbol at least 2.5 cm */
+.who { min-width: 0; flex: 1; }
+/* A person's name matters most on the card: up to two lines before it is shortened. */
+.name {
+  font-size: 11pt; font-weight: bold; margin: 0 0 1mm; overflow-wrap: anywhere;
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;
 }
-.link { font: 7pt monospace; word-break: break-all; color: #333; }
-.how { margin: 1mm 0 0; padding-left: 4mm; font-size: 9pt; }
+dl { margin: 0; display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 0 2mm; }
+dt { color: #444; }
+/* One line each: a long cohort or village name is shortened with "…", not wrapped. */
+dd { margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.code {
+  font: bold 13pt/1.2 "DejaVu Sans Mono", "Liberation Mono", "Courier New", monospace;
+  letter-spacing: 0.04em; margin: 1mm 0 0; white-space: nowrap;
+}
+.link { font: 6.5pt monospace; word-break: break-all; color: #333; }
+.how { margin: 1.5mm 0 0; padding-left: 4mm; font-size: 8pt; }
+@media screen {
+  body { max-width: 200mm; margin: 5mm auto; }
+}
 """
 
 

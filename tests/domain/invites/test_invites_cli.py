@@ -175,14 +175,13 @@ def test_html_sheet(kabar) -> None:  # type: ignore[no-untyped-def]
     assert "Scan the QR code" in page and "press Start" in page
 
 
-def test_html_without_a_username(kabar) -> None:  # type: ignore[no-untyped-def]
+def test_html_without_a_username_is_refused(kabar) -> None:  # type: ignore[no-untyped-def]
     result = kabar("invites", "--format", "html", "--cohort", "alpha")
-    assert result.exit_code == 0
-    page = result.stdout
-    assert page.count('<article class="card">') == 3
-    assert "<svg" not in page
-    assert page.count('<div class="code">/start ') == 3
-    assert "KABAR_BOT_USERNAME" in result.stderr
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.strip().splitlines() == [
+        "The invitation sheet needs the bot's username for its QR codes: set "
+        "KABAR_BOT_USERNAME (or run `kabar run` once), then print it again."
+    ]
 
 
 def test_html_in_indonesian() -> None:
