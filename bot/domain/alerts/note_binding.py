@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.db.models import Alert, AlertAction, Attachment
 from bot.dialogue.binding import Turn
-from bot.domain.alerts.cards import audit_action, tell_assignee
+from bot.domain.alerts.cards import Recipient, alert_card, audit_action, tell_assignee
 from bot.flows.engine import Keep, Limits
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Message, Outgoing
@@ -53,6 +53,7 @@ class AlertNoteBinding:
                     purpose="alert_note",
                     telegram_file_id=keep.media.file_id,
                     telegram_file_unique_id=keep.media.unique_id,
+                    size_bytes=keep.media.size,
                     created_at=turn.now,
                 )
             )
@@ -63,7 +64,14 @@ class AlertNoteBinding:
         alert = await turn.session.get(Alert, self._alert_id(turn))
         if alert is None:
             return [saved]
-        return [saved, *await tell_assignee(turn.session, alert, turn.person, "note")]
+        messages: list[Message] = [saved]
+        card_id = turn.conversation.state.get("context", {}).get("card")
+        if isinstance(card_id, int):
+            # The note on the card it was added from, as a card shown again would say it.
+            await turn.session.flush()
+            card = await alert_card(turn.session, alert, Recipient(turn.person, turn.chat_id))
+            messages.append(card.editing(card_id))
+        return [*messages, *await tell_assignee(turn.session, alert, turn.person, "note")]
 
     async def on_cancel(self, turn: Turn) -> Sequence[Message]:
         return []
