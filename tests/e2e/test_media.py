@@ -29,10 +29,11 @@ from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
 from tests.e2e.test_escalation import MONDAY, alert_cards, register, until
 from tests.support.chat import kabar_command, said
 from tests.support.process import TEST_TOKEN
-from tests.support.programme import CODES, NOW, seed_programme
+from tests.support.programme import CODES, NOW, invite, seed_programme
 
 pytestmark = pytest.mark.e2e
 
+COORDINATOR_CODE = "krd01-aaaaa-bbbbb-ccccc"
 MAX_BYTES = 10_000  # the download limit in this test: the facilitator's long voice note is above
 
 
@@ -94,6 +95,8 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
     database_url: str, db: Database, tmp_path: Path
 ) -> None:
     await seed_programme(db)
+    async with db.transaction() as session:
+        invite(session, {"KRD-01": COORDINATOR_CODE})
     # Beside the database on SQLite (its folder's media/); where configured otherwise.
     on_postgres = database_url.startswith("postgres")
     configured = str(tmp_path / "pg-media") if on_postgres else None
@@ -104,6 +107,8 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
     async with FakeTelegram() as tg, kabar(tg, database_url, clock, configured):
         wagiyem = tg.user(3001, first_name="Wagiyem", language_code="id")
         siti = tg.user(3003, first_name="Siti", language_code="id")
+        arif = tg.user(3002, first_name="Arif", language_code="id")
+        await register(arif, COORDINATOR_CODE)
         await register(wagiyem, CODES["PDP-01"])
         await register(siti, CODES["KPM-01"])
 
@@ -195,6 +200,10 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         )
         assert typed in edited.text
         assert edited.buttons == card.buttons
+        # The coordinator's board says it as the last thing done about the alert.
+        await arif.send_command("peringatan")
+        board = await said(arif, "Peringatan: 1")
+        assert "↳ 📝 Catatan oleh Wagiyem Sulistyo, 12 Jan 08:32: Sudah saya telepon" in board.text
 
         # A voice note too long to copy: said on the card, sent with it, never fetched.
         await wagiyem.press_data(f"a:{alert.id}:n", message_id=card.message_id)
