@@ -79,6 +79,20 @@ async def media(user: FakeUser, kind: str) -> TranscriptEntry:
     return (await user.replies_until(lambda e: e.kind == kind))[-1]
 
 
+async def card_edited(user: FakeUser, card: TranscriptEntry, needle: str) -> TranscriptEntry:
+    """The card, once edited to say `needle` (other replies may come before or after)."""
+
+    def edits() -> list[TranscriptEntry]:
+        return [
+            e
+            for e in user.transcript()
+            if e.kind == "edit" and e.message_id == card.message_id and needle in e.text
+        ]
+
+    await until(lambda: bool(edits()))
+    return edits()[-1]
+
+
 def photo_id(message: dict[str, object]) -> str:
     sizes = message["photo"]
     assert isinstance(sizes, list)
@@ -129,7 +143,7 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         await said(siti, "Ceritakan sedikit")
         # Telegram is slow to serve that file, then fails: Siti's next answer is taken
         # while the download still waits.
-        tg.faults.add("getFile", status=500, delay=3.0, times=1)
+        tg.faults.add("getFile", status=500, delay=5.0, times=1)
         voice = voice_id(await siti.send_voice(content=b"OggS" + b"suara-siti" * 50))
         await said(siti, "dihubungi pendamping")
         await until(lambda: ("getfile", "500") in tg.faults.injected)
@@ -192,13 +206,11 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         await said(wagiyem, "Ketik catatan Anda")
         await wagiyem.send_text("Sudah saya telepon, alatnya rusak")
         await said(wagiyem, "Catatan tersimpan.")
-        edited = (await wagiyem.replies_until(lambda e: e.kind == "edit"))[-1]
-        assert edited.message_id == card.message_id
-        assert edited.text.splitlines()[0] == card.text.splitlines()[0]
         typed = (
             "→ 📝 Catatan oleh Wagiyem Sulistyo, 12 Jan 08:32: “Sudah saya telepon, alatnya rusak”"
         )
-        assert typed in edited.text
+        edited = await card_edited(wagiyem, card, typed)
+        assert edited.text.splitlines()[0] == card.text.splitlines()[0]
         assert edited.buttons == card.buttons
         # The coordinator's board says it as the last thing done about the alert.
         await arif.send_command("peringatan")
@@ -211,9 +223,9 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         gets = len([call for call in tg.calls if call.method == "getFile"])
         note = voice_id(await wagiyem.send_voice(duration=90, content=b"\x00" * (MAX_BYTES + 1)))
         await said(wagiyem, "Catatan tersimpan.")
-        edited = (await wagiyem.replies_until(lambda e: e.kind == "edit"))[-1]
+        spoken = "→ 🎤 Catatan suara oleh Wagiyem Sulistyo, 12 Jan 08:32"
+        edited = await card_edited(wagiyem, card, spoken)
         assert typed in edited.text
-        assert "→ 🎤 Catatan suara oleh Wagiyem Sulistyo, 12 Jan 08:32" in edited.text
         skipped = await settles(db, note, download_status="skipped")
         assert skipped.local_path is None
         assert len([call for call in tg.calls if call.method == "getFile"]) == gets
@@ -222,7 +234,7 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         await wagiyem.send_command("peringatan")
         await said(wagiyem, "Peringatan terbuka untuk Anda")
         await wagiyem.press("1")
-        again = (await wagiyem.replies_until(lambda e: e.text.startswith("⚠️")))[-1]
+        again = await said(wagiyem, "⚠️ Siti Rahayu (KPM-01)")
         assert "“Sudah saya telepon, alatnya rusak”" in again.text
         assert "🎤 Catatan suara oleh Wagiyem Sulistyo" in again.text
         assert photo_id((await media(wagiyem, "photo")).raw) == photo

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from bot.db.models import Alert, AlertAction, Attachment
+from bot.db.models import Alert, AlertAction, Attachment, Priority
 from bot.dialogue.binding import Turn
 from bot.domain.alerts.cards import Recipient, alert_card, audit_action, tell_assignee
 from bot.flows.engine import Keep, Limits
@@ -70,7 +71,8 @@ class AlertNoteBinding:
             # The note on the card it was added from, as a card shown again would say it.
             await turn.session.flush()
             card = await alert_card(turn.session, alert, Recipient(turn.person, turn.chat_id))
-            messages.append(card.editing(card_id))
+            # A reply, as a button's edit of the card is: sent in order after "Note saved".
+            messages.append(replace(card, priority=Priority.REPLY).editing(card_id))
         return [*messages, *await tell_assignee(turn.session, alert, turn.person, "note")]
 
     async def on_cancel(self, turn: Turn) -> Sequence[Message]:
