@@ -36,10 +36,13 @@ def upgrade() -> None:
         batch.create_index(
             'ix_attachments_download', ['download_status', 'download_after'], unique=False
         )
+        # An alert card looks up the voice note left on its alert.
+        batch.create_index('ix_attachments_alert_id', ['alert_id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('attachments') as batch:
+        batch.drop_index('ix_attachments_alert_id')
         batch.drop_index('ix_attachments_download')
         batch.drop_column('download_after')
         batch.drop_column('download_attempts')

@@ -21,13 +21,14 @@ from sqlalchemy import select
 from bot.app.serve import serve
 from bot.db.database import Database
 from bot.db.models import Alert, Attachment
+from bot.domain.alerts.watch import RULES_EVERY
 from bot.domain.media.downloads import MAX_ATTEMPTS, retry_wait
 from bot.domain.media.folder import media_folder
 from bot.lib.clock import FakeClock
 from bot.lib.config import Settings
 from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
 from tests.e2e.test_escalation import MONDAY, alert_cards, register, until
-from tests.support.chat import kabar_command, said
+from tests.support.chat import kabar_command, said, settled
 from tests.support.process import TEST_TOKEN
 from tests.support.programme import CODES, NOW, invite, seed_programme
 
@@ -127,6 +128,7 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         await register(siti, CODES["KPM-01"])
 
         # The round opens; Siti names a problem and tells it in a voice note.
+        await settled(db)  # nothing in flight when the clock jumps (claims would go stale)
         clock.set(MONDAY)
         await said(siti, "Apakah Anda memproduksi")
         await siti.press("Ya")
@@ -168,10 +170,12 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         # given up, its row saying so.
         tg.faults.add("getFile", status=500, times=None)
         for attempt in range(2, MAX_ATTEMPTS + 1):
+            await settled(db)
             clock.advance(retry_wait(attempt - 1))
             await settles(db, voice, download_attempts=attempt)
         given_up = await settles(db, voice, download_status="failed")
         assert (given_up.local_path, given_up.download_after) == (None, None)
+        await settled(db)
         clock.advance(retry_wait(MAX_ATTEMPTS))
         await asyncio.sleep(0.5)  # several runs of the job: none tries it again
         assert (await attachment(db, voice)).download_attempts == MAX_ATTEMPTS
@@ -181,7 +185,8 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         # her photo and her voice note, sent again by the same file ids.
         await siti.press("✅ Kirim")
         await said(siti, "Terima kasih! Jawaban Anda tersimpan")
-        clock.advance(timedelta(minutes=1))
+        await settled(db)
+        clock.advance(RULES_EVERY)  # the rules run at least this often, whatever changed
         await until(lambda: len(alert_cards(wagiyem)) == 1)
         card = alert_cards(wagiyem)[0]
         assert "Siti Rahayu (KPM-01), Jorongan\nmeminta bantuan" in card.text
@@ -207,7 +212,7 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         await wagiyem.send_text("Sudah saya telepon, alatnya rusak")
         await said(wagiyem, "Catatan tersimpan.")
         typed = (
-            "→ 📝 Catatan oleh Wagiyem Sulistyo, 12 Jan 08:32: “Sudah saya telepon, alatnya rusak”"
+            "→ 📝 Catatan oleh Wagiyem Sulistyo, 12 Jan 09:31: “Sudah saya telepon, alatnya rusak”"
         )
         edited = await card_edited(wagiyem, card, typed)
         assert edited.text.splitlines()[0] == card.text.splitlines()[0]
@@ -215,7 +220,7 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         # The coordinator's board says it as the last thing done about the alert.
         await arif.send_command("peringatan")
         board = await said(arif, "Peringatan: 1")
-        assert "↳ 📝 Catatan oleh Wagiyem Sulistyo, 12 Jan 08:32: Sudah saya telepon" in board.text
+        assert "↳ 📝 Catatan oleh Wagiyem Sulistyo, 12 Jan 09:31: Sudah saya telepon" in board.text
 
         # A voice note too long to copy: said on the card, sent with it, never fetched.
         await wagiyem.press_data(f"a:{alert.id}:n", message_id=card.message_id)
@@ -223,7 +228,7 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         gets = len([call for call in tg.calls if call.method == "getFile"])
         note = voice_id(await wagiyem.send_voice(duration=90, content=b"\x00" * (MAX_BYTES + 1)))
         await said(wagiyem, "Catatan tersimpan.")
-        spoken = "→ 🎤 Catatan suara oleh Wagiyem Sulistyo, 12 Jan 08:32"
+        spoken = "→ 🎤 Catatan suara oleh Wagiyem Sulistyo, 12 Jan 09:31"
         edited = await card_edited(wagiyem, card, spoken)
         assert typed in edited.text
         skipped = await settles(db, note, download_status="skipped")

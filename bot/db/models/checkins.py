@@ -146,7 +146,8 @@ class Attachment(Base):
     conversation_id: Mapped[int | None] = mapped_column(
         "session_id", ForeignKey("conversation_sessions.id"), key="conversation_id"
     )
-    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
+    # Indexed: a card looks up the voice note left on its alert.
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # photo | voice | document | video_note
     purpose: Mapped[str] = mapped_column(String(32))  # product_photo | problem_note | alert_note
     telegram_file_id: Mapped[str] = mapped_column(String(255))
