@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python tests/benchmarks/bench_cards.py [--alerts 2000]
      [--database postgresql://postgres@127.0.0.1:5432/postgres]
-Target: a card with its media well under 10 ms, so a round's alerts (at most five cards a
-facilitator, more become a digest) go out within the alert job's five seconds.
+Target: a card with its media under 10 ms, so a round's alerts (at most five cards a
+facilitator, more become a digest) are written within the alert job's run.
 
 Every family has an open alert with two actions (one a typed note), a voice note on the
 alert, and twelve files of their own (the latest photo and voice note among them), so the

@@ -119,7 +119,10 @@ async def _history(session: AsyncSession, person_id: str, t: Translator) -> list
     return lines
 
 
-async def alert_card(session: AsyncSession, alert: Alert, recipient: Recipient) -> Outgoing:
+async def alert_card(
+    session: AsyncSession, alert: Alert, recipient: Recipient, *, tz: str | None = None
+) -> Outgoing:
+    """The card about `alert` for `recipient`; `tz`, the family's time zone, when known."""
     t = translator(recipient.person.language)
     family = await session.get(Person, alert.person_id)
     assert family is not None
@@ -148,7 +151,7 @@ async def alert_card(session: AsyncSession, alert: Alert, recipient: Recipient) 
         + ("\n".join(history) if history else t.gettext(NO_RECORDS))
     )
     # What has been done already, notes included: a card shown again says it too.
-    tz = await timezone_of(session, alert, DEFAULT_TIMEZONE)
+    tz = tz or await timezone_of(session, alert, DEFAULT_TIMEZONE)
     done = await action_lines(session, alert.id, t, tz, labels=ACTION_LABELS, done=ACTION_DONE)
     if done:
         text += "\n\n" + "\n".join(done)
@@ -166,11 +169,11 @@ async def alert_card(session: AsyncSession, alert: Alert, recipient: Recipient) 
 async def card_messages(session: AsyncSession, alert: Alert, recipient: Recipient) -> list[Message]:
     """The card, then the family's latest photo and voice note and the voice note left on
     the alert, sent again by file id so they can be seen and heard where the card is."""
-    card = await alert_card(session, alert, recipient)
+    tz = await timezone_of(session, alert, DEFAULT_TIMEZONE)
+    card = await alert_card(session, alert, recipient, tz=tz)
     family = await session.get(Person, alert.person_id)
     assert family is not None
     t = translator(recipient.person.language)
-    tz = await timezone_of(session, alert, DEFAULT_TIMEZONE)
     chat_id, viewer_id = recipient.chat_id, recipient.person.id
     media = await family_media(
         session, family, chat_id=chat_id, viewer_id=viewer_id, t=t, tz=tz, priority=card.priority

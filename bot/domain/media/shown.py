@@ -3,7 +3,7 @@ at the family (an alert card, /peserta NAME), with a caption saying whose and wh
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Attachment, Cohort, Person, Priority
@@ -23,16 +23,25 @@ async def timezone_of_family(session: AsyncSession, family: Person, default: str
     return cohort.timezone if cohort else default
 
 
-async def latest_of(session: AsyncSession, person_id: str, kind: str) -> Attachment | None:
-    """The newest file of `kind` the person sent themselves."""
+def _latest_id(person_id: str, kind: str) -> ScalarSelect[int]:
     return (
-        await session.execute(
-            select(Attachment)
-            .where(Attachment.person_id == person_id, Attachment.kind == kind)
-            .order_by(Attachment.created_at.desc(), Attachment.id.desc())
-            .limit(1)
+        select(Attachment.id)
+        .where(Attachment.person_id == person_id, Attachment.kind == kind)
+        .order_by(Attachment.created_at.desc(), Attachment.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+async def latest_of(session: AsyncSession, person_id: str) -> dict[str, Attachment]:
+    """The newest photo and voice note the person sent themselves, by kind: one statement
+    (a card is made for each alert of a round)."""
+    rows = await session.execute(
+        select(Attachment).where(
+            Attachment.id.in_([_latest_id(person_id, "photo"), _latest_id(person_id, "voice")])
         )
-    ).scalar_one_or_none()
+    )
+    return {attachment.kind: attachment for attachment in rows.scalars()}
 
 
 async def family_media(
@@ -47,7 +56,8 @@ async def family_media(
 ) -> list[Message]:
     """The family's latest photo (with what they wrote under it) and latest voice note."""
     messages: list[Message] = []
-    photo = await latest_of(session, family.id, "photo")
+    latest = await latest_of(session, family.id)
+    photo = latest.get("photo")
     if photo is not None:
         caption = t.gettext(LATEST_PHOTO).format(
             name=family.name, date=t.format_datetime(photo.created_at, tz, WHEN)
@@ -63,7 +73,7 @@ async def family_media(
                 priority=priority,
             )
         )
-    voice = await latest_of(session, family.id, "voice")
+    voice = latest.get("voice")
     if voice is not None:
         caption = t.gettext(LATEST_VOICE).format(
             name=family.name, date=t.format_datetime(voice.created_at, tz, WHEN)
