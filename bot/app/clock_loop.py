@@ -19,6 +19,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.app.runtime import Runtime
 from bot.domain.alerts.watch import watch_alerts
 from bot.domain.broadcasts.progress import watch_broadcasts
+from bot.domain.media.downloads import FileFetcher, download_due
+from bot.domain.media.folder import media_folder
 from bot.domain.reports.weekly import send_weekly_digests
 from bot.domain.rounds.scheduler import tick
 
@@ -26,12 +28,13 @@ log = logging.getLogger(__name__)
 
 ROUNDS, ALERTS, DIGEST = "round-clock", "alert-rules", "weekly-digest"
 BROADCASTS = "broadcasts"
+DOWNLOADS = "media-downloads"
 # Seconds between runs of each job: rounds open to the minute; the alert job looks every
 # five seconds whether rounds or families changed (a run that finds nothing new is a few
 # index lookups) and escalates what is due; the digest goes out on Monday; a broadcast
 # written by `kabar broadcast` goes out within two seconds, and its sender sees its
-# progress move as often.
-EVERY_S = {ROUNDS: 20.0, ALERTS: 5.0, DIGEST: 300.0, BROADCASTS: 2.0}
+# progress move as often; a file sent is copied for staff within five seconds.
+EVERY_S = {ROUNDS: 20.0, ALERTS: 5.0, DIGEST: 300.0, BROADCASTS: 2.0, DOWNLOADS: 5.0}
 
 
 class Clocks:
@@ -53,9 +56,12 @@ class Clocks:
         self.scheduler.shutdown(wait=False)
 
 
-def start_clocks(runtime: Runtime, *, every_s: float | None = None) -> Clocks:
+def start_clocks(
+    runtime: Runtime, *, every_s: float | None = None, files: FileFetcher | None = None
+) -> Clocks:
     """Start every owner's job; `every_s`, when given, is every job's interval (tests and
-    the demo move a fake clock). Stop with `await .stop()`."""
+    the demo move a fake clock). With `files`, media is copied for staff. Stop with
+    `await .stop()`."""
     scheduler = AsyncIOScheduler(timezone=UTC)
     clocks = Clocks(scheduler)
 
@@ -80,7 +86,25 @@ def start_clocks(runtime: Runtime, *, every_s: float | None = None) -> Clocks:
         wake = runtime.outbox_wakeup.set
         return await watch_broadcasts(runtime.db, now=runtime.clock.now(), wake=wake)
 
-    jobs = ((ROUNDS, rounds), (ALERTS, alerts), (DIGEST, digest), (BROADCASTS, broadcasts))
+    async def downloads() -> int:
+        assert files is not None
+        settings = runtime.settings
+        return await download_due(
+            runtime.db,
+            files,
+            media_folder(settings.database_url, settings.media_dir),
+            now=runtime.clock.now(),
+            max_bytes=settings.media_max_bytes,
+        )
+
+    jobs: list[tuple[str, Callable[[], Awaitable[int]]]] = [
+        (ROUNDS, rounds),
+        (ALERTS, alerts),
+        (DIGEST, digest),
+        (BROADCASTS, broadcasts),
+    ]
+    if files is not None:
+        jobs.append((DOWNLOADS, downloads))
     for name, work in jobs:
         scheduler.add_job(
             _guarded(runtime, name, work, clocks.running),

@@ -22,6 +22,7 @@ from bot.db.facts import LEADER, remember
 from bot.lib.clock import Clock, SystemClock
 from bot.lib.config import Settings
 from bot.tg.application import KabarApplication, announce, build_application
+from bot.tg.files import TelegramFiles
 from bot.tg.poller import ALLOWED_UPDATES, poll_forever
 from bot.tg.processor import Processor
 from bot.tg.transport import BotTransport
@@ -170,7 +171,7 @@ async def lead(
         if polling:
             await _stop_webhook(application)
         term = asyncio.Event()  # ends this term of leadership
-        clocks = start_clocks(runtime, every_s=tick_every_s)
+        clocks = start_clocks(runtime, every_s=tick_every_s, files=TelegramFiles(application.bot))
         # The sender finishes the messages in hand when asked to stop, so nothing that was
         # sent goes unrecorded; only a kill -9 can leave a message in flight.
         duties: list[asyncio.Task[Any]] = [

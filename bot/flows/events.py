@@ -22,6 +22,7 @@ class Media:
     file_id: str
     unique_id: str | None = None
     caption: str | None = None
+    size: int | None = None  # bytes, as Telegram says: a file too big is never fetched
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,10 @@ class Settings:
     send_chat_interval_s: float = 1.0
     paid_broadcast: bool = False
     log_format: str = "text"  # text | json (KABAR_LOG_FORMAT)
+    # Copies of the photos and voice notes people send (bot/domain/media): the folder
+    # (default: media/ beside a SQLite database, ./media otherwise) and the largest file.
+    media_dir: str | None = None
+    media_max_bytes: int = 20 * 1024 * 1024
 
     @property
     def telegram_file_url(self) -> str:
@@ -152,6 +156,15 @@ def load_settings(
         problems,
         "seconds between bulk messages to one chat, from 0 to 60 (Telegram: about 1)",
     )
+    media_max_bytes = _number(
+        get("KABAR_MEDIA_MAX_BYTES"),
+        20 * 1024 * 1024,
+        0,
+        20 * 1024 * 1024,
+        "KABAR_MEDIA_MAX_BYTES",
+        problems,
+        "the largest file to download, in bytes, up to 20971520 (Telegram's getFile limit)",
+    )
     paid = (get("KABAR_PAID_BROADCAST") or "false").lower()
     if paid not in ("true", "false", "1", "0", "yes", "no"):
         problems.append("KABAR_PAID_BROADCAST: expected true or false")
@@ -167,6 +180,8 @@ def load_settings(
         send_per_second=send_per_second,
         send_chat_interval_s=chat_interval,
         paid_broadcast=paid in ("true", "1", "yes"),
+        media_dir=get("KABAR_MEDIA_DIR"),
+        media_max_bytes=int(media_max_bytes),
         bot_token=token,
         database_url=database_url,
         telegram_api_url=api_url,

@@ -195,6 +195,13 @@ class Photo(_File):
 
 
 @dataclass(slots=True)
+class Voice(_File):
+    """A voice note, played in the chat (Telegram wants OGG/Opus for an upload)."""
+
+    kind: ClassVar[str] = "voice"
+
+
+@dataclass(slots=True)
 class Document(_File):
     """A file to download (an export, a sheet)."""
 
@@ -248,9 +255,9 @@ class ButtonAnswer:
         return cls(chat_id, data["query_id"], data.get("toast"), *envelope)
 
 
-Message = Outgoing | Edit | Photo | Document | CommandMenu | ButtonAnswer
+Message = Outgoing | Edit | Photo | Voice | Document | CommandMenu | ButtonAnswer
 KINDS: dict[str, type[Message]] = {
-    kind.kind: kind for kind in (Outgoing, Edit, Photo, Document, CommandMenu, ButtonAnswer)
+    kind.kind: kind for kind in (Outgoing, Edit, Photo, Voice, Document, CommandMenu, ButtonAnswer)
 }
 # What an outbox row keeps in columns of its own: person, priority, dedup key.
 Envelope = tuple[str | None, int, str | None]

@@ -20,6 +20,7 @@ from bot.messaging.messages import (
     Message,
     Outgoing,
     Photo,
+    Voice,
 )
 from bot.tg.api import post_json, raw_request
 
@@ -59,7 +60,7 @@ def request(message: Message) -> tuple[str, dict[str, Any]]:
         commands = [{"command": name, "description": text} for name, text in message.commands]
         scope = {"type": "chat", "chat_id": message.chat_id}
         return "setMyCommands", {"commands": commands, "scope": scope}
-    field = "photo" if isinstance(message, Photo) else "document"
+    field = _file_field(message)
     params = {"chat_id": message.chat_id}
     if message.file_id is not None:
         params[field] = message.file_id
@@ -67,7 +68,15 @@ def request(message: Message) -> tuple[str, dict[str, Any]]:
         params["caption"] = message.caption[:CAPTION_LIMIT]
     if message.buttons:
         params["reply_markup"] = {"inline_keyboard": _inline(message.buttons)}
-    return ("sendPhoto" if field == "photo" else "sendDocument"), params
+    return _FILE_METHODS[field], params
+
+
+_FILE_METHODS = {"photo": "sendPhoto", "voice": "sendVoice", "document": "sendDocument"}
+
+
+def _file_field(message: Photo | Voice | Document) -> str:
+    """The parameter that carries the file, named as the message's kind."""
+    return message.kind
 
 
 def phone_entities(text: str, phones: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -109,8 +118,8 @@ async def send(bot: Bot, message: Message, *, paid: bool = False) -> int | None:
     method, params = request(message)
     if paid:
         params["allow_paid_broadcast"] = True
-    if isinstance(message, Photo | Document) and message.content is not None:
-        field = "photo" if isinstance(message, Photo) else "document"
+    if isinstance(message, Photo | Voice | Document) and message.content is not None:
+        field = _file_field(message)
         params[field] = InputFile(message.content, filename=message.filename or field)
         result = await raw_request(bot, method, params)
     else:

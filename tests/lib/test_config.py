@@ -59,3 +59,15 @@ def test_run_needs_a_token(tmp_path: Path) -> None:
     settings = load_settings({}, dotenv_path=tmp_path / ".env")
     with pytest.raises(ConfigError, match="KABAR_BOT_TOKEN"):
         settings.require_token()
+
+
+def test_the_media_folder_and_the_largest_download_can_be_set(tmp_path: Path) -> None:
+    default = load_settings({}, dotenv_path=tmp_path / ".env")
+    assert (default.media_dir, default.media_max_bytes) == (None, 20 * 1024 * 1024)
+    settings = load_settings(
+        {"KABAR_MEDIA_DIR": "/var/lib/kabar/media", "KABAR_MEDIA_MAX_BYTES": "5000000"},
+        dotenv_path=tmp_path / ".env",
+    )
+    assert (settings.media_dir, settings.media_max_bytes) == ("/var/lib/kabar/media", 5_000_000)
+    with pytest.raises(ConfigError, match="KABAR_MEDIA_MAX_BYTES: 30000000 is out of range"):
+        load_settings({"KABAR_MEDIA_MAX_BYTES": "30000000"}, dotenv_path=tmp_path / ".env")

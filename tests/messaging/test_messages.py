@@ -17,6 +17,7 @@ from bot.messaging.messages import (
     Message,
     Outgoing,
     Photo,
+    Voice,
     decode,
 )
 
@@ -40,6 +41,7 @@ EVERY_KIND: list[Message] = [
     Photo(7, file_id="AgADBAAD", buttons=QUESTION, priority=Priority.BROADCAST),
     Document(7, content=b"id,name\n", caption="Ekspor", filename="records.csv"),
     Document(7, file_id="BQADBAAD"),
+    Voice(7, file_id="AwACAgQ", caption="Pesan suara terakhir", priority=Priority.CHECKIN),
     CommandMenu(7, (("bantuan", "bantuan"), ("dataku", "data saya")), "id", person_id="KPM-1"),
     ButtonAnswer(7, "q-991", toast="Tersimpan"),
     ButtonAnswer(7, "q-992"),
@@ -63,7 +65,7 @@ def test_a_message_comes_back_from_its_outbox_row_as_it_was_written(message: Mes
 
 def test_each_kind_has_its_own_name_and_none_is_a_bot_api_method() -> None:
     kinds = [type(message).kind for message in EVERY_KIND]
-    assert set(kinds) == {"text", "edit", "photo", "document", "menu", "answer"}
+    assert set(kinds) == {"text", "edit", "photo", "voice", "document", "menu", "answer"}
     assert "sendMessage" not in json.dumps([m.to_json() for m in EVERY_KIND if m.kind != "photo"])
 
 

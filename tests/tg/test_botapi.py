@@ -11,6 +11,7 @@ from bot.messaging.messages import (
     KeyboardButton,
     Outgoing,
     Photo,
+    Voice,
 )
 from bot.tg.botapi import request, unlimited
 
@@ -74,6 +75,10 @@ def test_the_other_kinds() -> None:
     assert request(Photo(7, file_id="AgAD", caption="Grafik")) == (
         "sendPhoto",
         {"chat_id": 7, "photo": "AgAD", "caption": "Grafik"},
+    )
+    assert request(Voice(7, file_id="AwAC", caption="Pesan suara")) == (
+        "sendVoice",
+        {"chat_id": 7, "voice": "AwAC", "caption": "Pesan suara"},
     )
     # Bytes are uploaded by `send`, not put in the JSON parameters.
     assert request(Document(7, content=b"id\n", filename="a.csv")) == (

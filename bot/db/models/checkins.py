@@ -136,6 +136,8 @@ class Attachment(Base):
     """A photo, voice note or document a person sent; Telegram keeps the bytes."""
 
     __tablename__ = "attachments"
+    # The download job looks for files due a (new) try.
+    __table_args__ = (Index("ix_attachments_download", "download_status", "download_after"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
@@ -144,7 +146,8 @@ class Attachment(Base):
     conversation_id: Mapped[int | None] = mapped_column(
         "session_id", ForeignKey("conversation_sessions.id"), key="conversation_id"
     )
-    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
+    # Indexed: a card looks up the voice note left on its alert.
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # photo | voice | document | video_note
     purpose: Mapped[str] = mapped_column(String(32))  # product_photo | problem_note | alert_note
     telegram_file_id: Mapped[str] = mapped_column(String(255))
@@ -152,3 +155,11 @@ class Attachment(Base):
     created_at: Mapped[datetime]
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     caption: Mapped[str | None] = mapped_column(Text)  # what was written under a photo
+    # A copy for staff (bot/domain/media/downloads.py): pending until saved, skipped (too
+    # big) or failed (given up after its tries); `local_path` is relative to the media folder.
+    download_status: Mapped[str] = mapped_column(
+        String(16), default="pending", server_default="pending"
+    )
+    local_path: Mapped[str | None] = mapped_column(String(255))
+    download_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    download_after: Mapped[datetime | None]  # the next try; none yet: due now

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from bot.db.models import Alert, AlertAction, AlertStatus, Cohort, Person
 from bot.domain.alerts.cards import ACTION_LABELS, REASONS
+from bot.domain.alerts.notes import note_text
 from bot.domain.cohorts import require_cohort
 from bot.lib.i18n import N_, Translator
 
@@ -24,6 +25,7 @@ STATUS_WORDS = {
 }
 WITH_COORDINATOR = N_("{status}, with the coordinator")
 LAST_ACTION = N_("{action} by {name}, {when}")
+LAST_NOTE = N_("📝 Note by {name}, {when}: {note}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,7 @@ class BoardRow:
     last_action: str | None
     last_action_at: datetime | None
     last_actor: str | None
+    last_note: str | None = None  # a note's words, when the last action is a note
 
 
 async def alert_board(
@@ -84,6 +87,7 @@ async def alert_board(
             AlertAction.action,
             AlertAction.at,
             actor.name,
+            AlertAction.note,
         )
         .join(Person, Person.id == Alert.person_id)
         .outerjoin(Cohort, Cohort.id == Person.cohort_id)
@@ -113,6 +117,7 @@ async def alert_board(
             last_action=action,
             last_action_at=action_at,
             last_actor=actor_name,
+            last_note=note,
         )
         for (
             alert_id,
@@ -129,6 +134,7 @@ async def alert_board(
             action,
             action_at,
             actor_name,
+            note,
         ) in rows
     ]
 
@@ -193,6 +199,13 @@ def last_action_text(row: BoardRow, t: Translator, tz: str, fmt: str) -> str | N
     """ "Contacted by Wagiyem, 4 Jan 10:00"; None when nobody has acted yet."""
     if row.last_action is None or row.last_action_at is None:
         return None
+    if row.last_action == "note" and row.last_note:
+        # The note itself: the words typed, or that a voice note is there to hear.
+        return t.gettext(LAST_NOTE).format(
+            name=row.last_actor or "—",
+            when=t.format_datetime(row.last_action_at, tz, fmt),
+            note=note_text(row.last_note, t),
+        )
     label = ACTION_LABELS.get(row.last_action)
     return t.gettext(LAST_ACTION).format(
         action=t.gettext(label) if label else row.last_action,

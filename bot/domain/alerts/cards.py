@@ -27,9 +27,12 @@ from bot.db.models import (
     Round,
     TelegramAccount,
 )
+from bot.domain.alerts.notes import action_lines
 from bot.domain.audit import audit
+from bot.domain.media.shown import alert_voice_notes, family_media
+from bot.lib.config import DEFAULT_TIMEZONE
 from bot.lib.i18n import N_, Translator, translator
-from bot.messaging.messages import Button, Outgoing
+from bot.messaging.messages import Button, Message, Outgoing
 
 REASONS = {
     "unresponsive": N_("has not answered the last check-ins"),
@@ -115,7 +118,10 @@ async def _history(session: AsyncSession, person_id: str, t: Translator) -> list
     return lines
 
 
-async def alert_card(session: AsyncSession, alert: Alert, recipient: Recipient) -> Outgoing:
+async def alert_card(
+    session: AsyncSession, alert: Alert, recipient: Recipient, *, tz: str | None = None
+) -> Outgoing:
+    """The card about `alert` for `recipient`; `tz`, the family's time zone, when known."""
     t = translator(recipient.person.language)
     family = await session.get(Person, alert.person_id)
     assert family is not None
@@ -126,7 +132,10 @@ async def alert_card(session: AsyncSession, alert: Alert, recipient: Recipient) 
         "reason": t.gettext(REASONS.get(alert.rule, alert.rule)),
         "phone": family.phone or "-",
     }
-    if alert.level == "coordinator" and alert.escalated_at is not None:
+    # The escalated wording is the coordinator's: the family's own facilitator, who may
+    # still act, sees their card as before.
+    escalated = alert.level == "coordinator" and alert.escalated_at is not None
+    if escalated and recipient.person.id != family.supervisor_id:
         facilitator = await session.get(Person, family.supervisor_id or "")
         text = t.gettext(CARD_ESCALATED).format(
             facilitator=facilitator.name if facilitator else "-", **params
@@ -140,14 +149,45 @@ async def alert_card(session: AsyncSession, alert: Alert, recipient: Recipient) 
         + "\n"
         + ("\n".join(history) if history else t.gettext(NO_RECORDS))
     )
+    # What has been done already, notes included: a card shown again says it too.
+    tz = tz or await timezone_of(session, alert, DEFAULT_TIMEZONE)
+    done = await action_lines(session, alert.id, t, tz, labels=ACTION_LABELS, done=ACTION_DONE)
+    if done:
+        text += "\n\n" + "\n".join(done)
+    closed = alert.status in (AlertStatus.RESOLVED, AlertStatus.CLOSED)
     return Outgoing(
         chat_id=recipient.chat_id,
         text=text,
-        buttons=action_buttons(alert.id, t),
+        buttons=() if closed else action_buttons(alert.id, t),
         person_id=recipient.person.id,
         priority=Priority.CHECKIN,
         phones=(family.phone,) if family.phone else (),
     )
+
+
+async def card_messages(session: AsyncSession, alert: Alert, recipient: Recipient) -> list[Message]:
+    """The card, then the family's latest photo and voice note and the voice note left on
+    the alert, sent again by file id so they can be seen and heard where the card is."""
+    tz = await timezone_of(session, alert, DEFAULT_TIMEZONE)
+    card = await alert_card(session, alert, recipient, tz=tz)
+    family = await session.get(Person, alert.person_id)
+    assert family is not None
+    t = translator(recipient.person.language)
+    chat_id, viewer_id = recipient.chat_id, recipient.person.id
+    media = await family_media(
+        session, family, chat_id=chat_id, viewer_id=viewer_id, t=t, tz=tz, priority=card.priority
+    )
+    notes = await alert_voice_notes(
+        session,
+        alert.id,
+        family,
+        chat_id=chat_id,
+        viewer_id=viewer_id,
+        t=t,
+        tz=tz,
+        priority=card.priority,
+    )
+    return [card, *media, *notes]
 
 
 async def phones_of(session: AsyncSession, alert: Alert) -> tuple[str, ...]:
@@ -170,20 +210,21 @@ def action_buttons(alert_id: int, t: Translator) -> tuple[tuple[Button, ...], ..
     )
 
 
-async def notify_opened(session: AsyncSession, alerts: Sequence[Alert]) -> list[Outgoing]:
-    """A card per new alert, or one digest for whoever got more than DIGEST_AT at once."""
+async def notify_opened(session: AsyncSession, alerts: Sequence[Alert]) -> list[Message]:
+    """A card per new alert (with the family's latest photo and voice note), or one digest
+    for whoever got more than DIGEST_AT at once."""
     by_recipient: dict[str, list[Alert]] = defaultdict(list)
     for alert in alerts:
         if alert.assigned_to_id is not None:
             by_recipient[alert.assigned_to_id].append(alert)
-    messages: list[Outgoing] = []
+    messages: list[Message] = []
     for person_id, theirs in by_recipient.items():
         recipient = await _recipient(session, person_id)
         if recipient is None:
             continue  # nobody to tell yet; escalation moves it to the coordinator
         if len(theirs) <= DIGEST_AT:
             for alert in theirs:
-                messages.append(await alert_card(session, alert, recipient))
+                messages += await card_messages(session, alert, recipient)
         else:
             messages.append(await digest(session, theirs, recipient))
     return messages

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from bot.db.models import Alert, AlertAction, Attachment
+from bot.db.models import Alert, AlertAction, Attachment, Priority
 from bot.dialogue.binding import Turn
-from bot.domain.alerts.cards import audit_action, tell_assignee
+from bot.domain.alerts.cards import Recipient, alert_card, audit_action, tell_assignee
 from bot.flows.engine import Keep, Limits
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Message, Outgoing
@@ -53,6 +54,7 @@ class AlertNoteBinding:
                     purpose="alert_note",
                     telegram_file_id=keep.media.file_id,
                     telegram_file_unique_id=keep.media.unique_id,
+                    size_bytes=keep.media.size,
                     created_at=turn.now,
                 )
             )
@@ -63,7 +65,15 @@ class AlertNoteBinding:
         alert = await turn.session.get(Alert, self._alert_id(turn))
         if alert is None:
             return [saved]
-        return [saved, *await tell_assignee(turn.session, alert, turn.person, "note")]
+        messages: list[Message] = [saved]
+        card_id = turn.conversation.state.get("context", {}).get("card")
+        if isinstance(card_id, int):
+            # The note on the card it was added from, as a card shown again would say it.
+            await turn.session.flush()
+            card = await alert_card(turn.session, alert, Recipient(turn.person, turn.chat_id))
+            # A reply, as a button's edit of the card is: sent in order after "Note saved".
+            messages.append(replace(card, priority=Priority.REPLY).editing(card_id))
+        return [*messages, *await tell_assignee(turn.session, alert, turn.person, "note")]
 
     async def on_cancel(self, turn: Turn) -> Sequence[Message]:
         return []

@@ -20,7 +20,7 @@ from bot.db.facts import recall, remember
 from bot.db.models import FollowUpRecord, Person, Round
 from bot.domain.alerts import escalate_due, evaluate
 from bot.domain.alerts.cards import notify_closed, notify_opened
-from bot.messaging.messages import Outgoing
+from bot.messaging.messages import Message
 from bot.messaging.outbox import enqueue
 
 RULES_EVALUATED = "rules_evaluated"
@@ -35,7 +35,7 @@ async def watch_alerts(db: Database, *, now: datetime) -> int:
     changed and the last evaluation is `CHANGES_EVERY` old, or an hour has passed; escalate
     what is due. Returns the number of alert messages written."""
     async with db.transaction() as session:
-        messages: list[Outgoing] = []
+        messages: list[Message] = []
         last = await recall(session, RULES_EVALUATED)
         rounds = await _rounds_seen(session)
         changed = await _families_changed(session)

@@ -117,6 +117,7 @@ class CheckinBinding:
                     telegram_file_id=keep.media.file_id,
                     telegram_file_unique_id=keep.media.unique_id,
                     caption=keep.media.caption,
+                    size_bytes=keep.media.size,
                     created_at=turn.now,
                 )
             )

@@ -51,6 +51,7 @@ async def keep_unasked(
             telegram_file_id=media.file_id,
             telegram_file_unique_id=media.unique_id,
             caption=media.caption,
+            size_bytes=media.size,
             created_at=now,
         )
     )

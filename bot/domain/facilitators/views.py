@@ -160,7 +160,13 @@ async def family_page(session: AsyncSession, viewer: Person, t: Translator, page
     return Page(fit("\n".join(lines)), (nav,) if nav else ())
 
 
-async def family_lookup(session: AsyncSession, viewer: Person, t: Translator, query: str) -> str:
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    text: str
+    family: Person | None = None  # the one family found, whose latest media go with it
+
+
+async def family_lookup(session: AsyncSession, viewer: Person, t: Translator, query: str) -> Lookup:
     """One family's history, a short list when several match, or "not found"."""
     scope = visible_families(viewer)
     assert scope is not None, "callers refuse participants first"
@@ -169,7 +175,7 @@ async def family_lookup(session: AsyncSession, viewer: Person, t: Translator, qu
         await session.execute(select(Person).where(scope, func.lower(Person.id) == query.lower()))
     ).scalar_one_or_none()
     if exact is not None:
-        return await history(session, exact, t)
+        return Lookup(await history(session, exact, t), exact)
     matching = or_(
         func.lower(Person.name).contains(query.lower(), autoescape=True),
         func.lower(Person.id).contains(query.lower(), autoescape=True),
@@ -187,9 +193,9 @@ async def family_lookup(session: AsyncSession, viewer: Person, t: Translator, qu
         .all()
     )
     if not matches:
-        return t.gettext(NOT_FOUND).format(query=query[:100])
+        return Lookup(t.gettext(NOT_FOUND).format(query=query[:100]))
     if len(matches) == 1:
-        return await history(session, matches[0], t)
+        return Lookup(await history(session, matches[0], t), matches[0])
     lines = [t.gettext(SEVERAL_MATCH).format(query=query[:100])]
     lines += [
         t.gettext(FAMILY_LINE).format(name=f.name, id=f.id, village=f.village or "-")
@@ -198,7 +204,7 @@ async def family_lookup(session: AsyncSession, viewer: Person, t: Translator, qu
     if len(matches) > MAX_MATCHES:
         more = await session.scalar(select(func.count()).select_from(Person).where(scope, matching))
         lines.append(t.gettext(MORE_MATCHES).format(count=max(0, (more or 0) - MAX_MATCHES)))
-    return fit("\n".join(lines))
+    return Lookup(fit("\n".join(lines)))
 
 
 def _record_text(record: FollowUpRecord, t: Translator) -> str:

@@ -40,6 +40,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
         N_("Photos, voice notes and documents sent, as kind:telegram_file_id joined by ';'."),
     ),
     ("late", N_("Whether the answer came after the round had closed.")),
+    (
+        "media_files",
+        N_(
+            "Where Kabar saved a copy of each attachment, relative to the media folder, "
+            "joined by ';'; empty until it is downloaded."
+        ),
+    ),
 )
 
 HEADER: tuple[str, ...] = tuple(name for name, _meaning in COLUMNS)

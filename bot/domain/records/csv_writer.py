@@ -51,6 +51,7 @@ def csv_cells(row: RecordRow) -> tuple[str | int | Decimal | None, ...]:
         flag(row.needs_help),
         ";".join(f"{kind}:{file_id}" for kind, file_id in row.attachments),
         flag(row.late),
+        ";".join(row.media_files),
     )
 
 

@@ -80,6 +80,7 @@ class RecordRow(NamedTuple):
     needs_help: bool | None
     attachments: tuple[tuple[str, str], ...]  # (kind, telegram_file_id)
     late: bool | None
+    media_files: tuple[str, ...] = ()  # the attachments' copies, relative to the media folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +184,7 @@ def _columns_query(
             Person.supervisor_id,
             Attachment.kind.label("attachment_kind"),
             Attachment.telegram_file_id,
+            Attachment.local_path,
         )
         .join(Round, Round.id == FollowUpRecord.round_id)
         .join(Person, Person.id == FollowUpRecord.person_id)
@@ -201,12 +203,18 @@ def _columns_query(
     )
 
 
-def _build(row: Any, cohort: _CohortZone, attachments: tuple[tuple[str, str], ...]) -> RecordRow:
+def _build(
+    row: Any,
+    cohort: _CohortZone,
+    attachments: tuple[tuple[str, str], ...],
+    media_files: tuple[str, ...],
+) -> RecordRow:
     # Positional unpacking: the order of the columns in _columns_query.
     (
         record_id, person_id, status_value, produced, quantity_produced, unit, quantity_sold,
         revenue_idr, problems, problem_note, needs_help, late, answered_at, round_id,
         _cohort_id, opened_at, name, village, district, supervisor_id, _kind, _file_id,
+        _local_path,
     ) = row  # fmt: skip
     status = RecordStatus(status_value)
     # A missed round asked nothing, so "needs help" and "late" are unknown, not false.
@@ -234,6 +242,7 @@ def _build(row: Any, cohort: _CohortZone, attachments: tuple[tuple[str, str], ..
         needs_help if answered else None,
         attachments,
         late if answered else None,
+        media_files,
     )
 
 
@@ -253,14 +262,19 @@ async def iter_records(
     result = await session.stream(statement)
     pending: Any = None
     attachments: list[tuple[str, str]] = []
+    media_files: list[str] = []
     # Whole partitions, then plain loops: one await per chunk rather than one per row.
     async for partition in result.partitions():
         for row in partition:
             if pending is not None and row[0] != pending[0]:
-                yield _build(pending, by_id[pending.cohort_id], tuple(attachments))
-                attachments = []
+                cohort = by_id[pending.cohort_id]
+                yield _build(pending, cohort, tuple(attachments), tuple(media_files))
+                attachments, media_files = [], []
             pending = row
             if row.attachment_kind is not None:
                 attachments.append((row.attachment_kind, row.telegram_file_id))
+            if row.local_path is not None:
+                media_files.append(row.local_path)
     if pending is not None:
-        yield _build(pending, by_id[pending.cohort_id], tuple(attachments))
+        cohort = by_id[pending.cohort_id]
+        yield _build(pending, cohort, tuple(attachments), tuple(media_files))

@@ -44,6 +44,7 @@ _RECORD_WIDTHS = {
     "problems": 22,
     "problem_note": 40,
     "attachments": 40,
+    "media_files": 40,
 }
 _RECORD_FORMATS = {"revenue_idr": RUPIAH}
 

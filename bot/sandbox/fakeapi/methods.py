@@ -337,6 +337,25 @@ async def send_photo(ctx: CallContext) -> Any:
     return ctx.world.bot_message(chat, ctx.bot_id, fields, markup, "photo", caption or "")
 
 
+@method("sendVoice")
+async def send_voice(ctx: CallContext) -> Any:
+    chat = _target_chat(ctx)
+    caption = _caption(ctx.params)
+    stored = _input_file(ctx, "voice", folder="voice", extension="oga", mime_type="audio/ogg")
+    voice: dict[str, Any] = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "duration": ctx.params.get_int("duration", 0) or 0,
+        "mime_type": stored.mime_type,
+        "file_size": len(stored.content),
+    }
+    fields: dict[str, Any] = {"voice": voice}
+    if caption:
+        fields["caption"] = caption
+    markup = _reply_markup(ctx.params)
+    return ctx.world.bot_message(chat, ctx.bot_id, fields, markup, "voice", caption or "")
+
+
 @method("sendDocument")
 async def send_document(ctx: CallContext) -> Any:
     chat = _target_chat(ctx)

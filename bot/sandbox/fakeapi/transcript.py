@@ -16,7 +16,8 @@ class TranscriptEntry:
     ``kind`` is one of: text, photo, voice, sticker, contact, location, document, callback
     (user side: a button press or forged callback data), edited (the user's own message),
     blocked, unblocked, chat_deleted;
-    and on the bot side: text, photo, document, edit, edit_markup, callback_answer, delete.
+    and on the bot side: text, photo, voice, document, edit, edit_markup, callback_answer,
+    delete.
     ``buttons`` are the inline keyboard rows (button texts); ``keyboard`` the reply keyboard
     rows this message set (None when it did not set one); ``time`` is ``time.monotonic()``.
     ``raw`` is the full Message JSON (or the callback query / answer parameters).

@@ -39,8 +39,8 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
         work.send([answer(refused.text)])
         return
     if action == "show":
-        card = await cards.alert_card(work.session, alert, cards.Recipient(person, sender.chat_id))
-        work.send([answer(), card])
+        recipient = cards.Recipient(person, sender.chat_id)
+        work.send([answer(), *await cards.card_messages(work.session, alert, recipient)])
         return
     if action == "note":
         # The next text or voice note from this person is the note (a one-step flow).
@@ -52,7 +52,10 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
                 chat_id=sender.chat_id,
                 flow_name="alert_note",
                 now=work.now,
-                context={"alert_id": alert.id},
+                # The card, to show the note on it once it is saved.
+                context={"alert_id": alert.id, "card": query.message.message_id}
+                if query.message is not None
+                else {"alert_id": alert.id},
             )
         )
         return

@@ -7,6 +7,7 @@ from telegram import Update
 from bot.db.models import Person, Role
 from bot.domain.facilitators import board, views
 from bot.domain.facilitators.scope import is_facilitator_side
+from bot.domain.media.shown import family_media, timezone_of_family
 from bot.lib import callback_data
 from bot.lib.i18n import N_, Translator, translator
 from bot.messaging.messages import Outgoing
@@ -43,8 +44,16 @@ async def on_families(update: Update, context: KabarContext) -> None:
     session = context.work.session
     query = " ".join(context.args or []).strip()
     if query:
-        text = await views.family_lookup(session, person, t, query)
-        context.work.send([Outgoing(chat_id=chat_id, text=text, person_id=person.id)])
+        found = await views.family_lookup(session, person, t, query)
+        context.work.send([Outgoing(chat_id=chat_id, text=found.text, person_id=person.id)])
+        if found.family is not None:
+            # Their latest photo and voice note, to be seen and heard here.
+            tz = await timezone_of_family(session, found.family, context.runtime.settings.timezone)
+            context.work.send(
+                await family_media(
+                    session, found.family, chat_id=chat_id, viewer_id=person.id, t=t, tz=tz
+                )
+            )
         return
     page = await views.family_page(session, person, t, 1)
     context.work.send(

@@ -12,19 +12,25 @@ def event_of(message: Message) -> Event:
         return Text(message.text)
     if message.photo:
         biggest = message.photo[-1]
-        return Media("photo", biggest.file_id, biggest.file_unique_id, message.caption)
+        return Media(
+            "photo", biggest.file_id, biggest.file_unique_id, message.caption, biggest.file_size
+        )
     if message.voice is not None:
-        return Media("voice", message.voice.file_id, message.voice.file_unique_id)
+        voice = message.voice
+        return Media("voice", voice.file_id, voice.file_unique_id, size=voice.file_size)
     if message.video_note is not None:
-        return Media("video_note", message.video_note.file_id, message.video_note.file_unique_id)
+        note = message.video_note
+        return Media("video_note", note.file_id, note.file_unique_id, size=note.file_size)
     if message.audio is not None:
-        return Media("voice", message.audio.file_id, message.audio.file_unique_id)
+        audio = message.audio
+        return Media("voice", audio.file_id, audio.file_unique_id, size=audio.file_size)
     if message.document is not None:
         return Media(
             "document",
             message.document.file_id,
             message.document.file_unique_id,
             message.caption,
+            message.document.file_size,
         )
     if message.sticker is not None:
         return Unsupported("sticker")

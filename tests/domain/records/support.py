@@ -187,8 +187,14 @@ async def _seed(database_url: str) -> Programme:
                         purpose="product_photo",
                         telegram_file_id=file_id,
                         created_at=CREATED,
+                        # The photo is downloaded already, the voice note not yet.
+                        download_status="saved" if saved else "pending",
+                        local_path=saved,
                     )
-                    for kind, file_id in (("photo", "AgACAgQ-1"), ("voice", "AwACAgQ-2"))
+                    for kind, file_id, saved in (
+                        ("photo", "AgACAgQ-1", "P001/7-photo.jpg"),
+                        ("voice", "AwACAgQ-2", None),
+                    )
                 ]
             )
             return Programme(

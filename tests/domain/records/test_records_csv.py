@@ -30,6 +30,7 @@ HEADER = [
     "needs_help",
     "attachments",
     "late",
+    "media_files",
 ]
 
 
@@ -75,6 +76,7 @@ def test_answered_record_has_exact_typed_values(database_url: str, tmp_path: Pat
         "needs_help": "true",
         "attachments": "photo:AgACAgQ-1;voice:AwACAgQ-2",
         "late": "false",
+        "media_files": "P001/7-photo.jpg",  # relative to the media folder
     }
 
 

@@ -32,7 +32,7 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     assert workbook.sheetnames == ["records", "figures", "alerts", "problems", "about"]
     sheet = workbook["records"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:U5"
+    assert sheet.auto_filter.ref == "A1:V5"
     header = [cell.value for cell in sheet[1]]
     assert header == HEADER
     assert all(cell.font.b for cell in sheet[1])
@@ -56,6 +56,7 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     assert answered["late"] is False
     assert answered["problems"] == "tools;market"
     assert answered["attachments"] == "photo:AgACAgQ-1;voice:AwACAgQ-2"
+    assert answered["media_files"] == "P001/7-photo.jpg"
     assert answered["participant_name"] == "Siti Aminah Ñoñi"
 
     missed = rows[ids.missed]

@@ -143,6 +143,17 @@ async def test_send_photo_upload_get_file_and_download(tg: FakeTelegram, ptb_bot
     assert (entry.kind, entry.text) == ("photo", "Kartu Anda")
 
 
+async def test_a_voice_note_is_sent_again_by_its_file_id(tg: FakeTelegram, ptb_bot: Bot) -> None:
+    family, facilitator = tg.user(1001), tg.user(1002, started=True)
+    spoken = (await family.send_voice(duration=4, content=b"OggS-suara"))["voice"]["file_id"]
+    sent = await ptb_bot.send_voice(facilitator.id, voice=spoken, caption="Pesan suara terakhir")
+    assert sent.voice is not None and sent.voice.file_id == spoken
+    assert tg.file_content(sent.voice.file_id) == b"OggS-suara"
+    with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
+        await ptb_bot.send_voice(facilitator.id, voice="no-such-file-id")
+    assert "< (voice) Pesan suara terakhir" in tg.render_transcript(facilitator.id)
+
+
 async def test_send_document_upload_and_url(tg: FakeTelegram, ptb_bot: Bot) -> None:
     user = tg.user(1001, started=True)
     doc = await ptb_bot.send_document(user.id, document=b"a,b\n1,2\n", filename="laporan.csv")

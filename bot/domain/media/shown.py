@@ -1,0 +1,128 @@
+"""A family's latest photo and voice note, sent again by Telegram file id to whoever looks
+at the family (an alert card, /peserta NAME), with a caption saying whose and when."""
+
+from __future__ import annotations
+
+from sqlalchemy import ScalarSelect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Attachment, Cohort, Person, Priority
+from bot.lib.i18n import N_, Translator
+from bot.messaging.messages import Message, Photo, Voice
+
+LATEST_PHOTO = N_("Latest photo from {name}, {date}")
+LATEST_VOICE = N_("Latest voice note from {name}, {date}")
+ALERT_VOICE = N_("Voice note on the alert about {name}, from {author}, {date}")
+WHEN = "d MMM y HH:mm"
+CAPTION_LIMIT = 1024  # Telegram's
+
+
+async def timezone_of_family(session: AsyncSession, family: Person, default: str) -> str:
+    """Times about a family are shown in their cohort's time zone."""
+    cohort = await session.get(Cohort, family.cohort_id) if family.cohort_id else None
+    return cohort.timezone if cohort else default
+
+
+def _latest_id(person_id: str, kind: str) -> ScalarSelect[int]:
+    return (
+        select(Attachment.id)
+        .where(Attachment.person_id == person_id, Attachment.kind == kind)
+        .order_by(Attachment.created_at.desc(), Attachment.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+async def latest_of(session: AsyncSession, person_id: str) -> dict[str, Attachment]:
+    """The newest photo and voice note the person sent themselves, by kind: one statement
+    (a card is made for each alert of a round)."""
+    rows = await session.execute(
+        select(Attachment).where(
+            Attachment.id.in_([_latest_id(person_id, "photo"), _latest_id(person_id, "voice")])
+        )
+    )
+    return {attachment.kind: attachment for attachment in rows.scalars()}
+
+
+async def family_media(
+    session: AsyncSession,
+    family: Person,
+    *,
+    chat_id: int,
+    viewer_id: str,
+    t: Translator,
+    tz: str,
+    priority: int = Priority.REPLY,
+) -> list[Message]:
+    """The family's latest photo (with what they wrote under it) and latest voice note."""
+    messages: list[Message] = []
+    latest = await latest_of(session, family.id)
+    photo = latest.get("photo")
+    if photo is not None:
+        caption = t.gettext(LATEST_PHOTO).format(
+            name=family.name, date=t.format_datetime(photo.created_at, tz, WHEN)
+        )
+        if photo.caption:
+            caption += "\n“" + photo.caption + "”"
+        messages.append(
+            Photo(
+                chat_id=chat_id,
+                file_id=photo.telegram_file_id,
+                caption=caption[:CAPTION_LIMIT],
+                person_id=viewer_id,
+                priority=priority,
+            )
+        )
+    voice = latest.get("voice")
+    if voice is not None:
+        caption = t.gettext(LATEST_VOICE).format(
+            name=family.name, date=t.format_datetime(voice.created_at, tz, WHEN)
+        )
+        messages.append(
+            Voice(
+                chat_id=chat_id,
+                file_id=voice.telegram_file_id,
+                caption=caption[:CAPTION_LIMIT],
+                person_id=viewer_id,
+                priority=priority,
+            )
+        )
+    return messages
+
+
+async def alert_voice_notes(
+    session: AsyncSession,
+    alert_id: int,
+    family: Person,
+    *,
+    chat_id: int,
+    viewer_id: str,
+    t: Translator,
+    tz: str,
+    priority: int = Priority.REPLY,
+) -> list[Message]:
+    """The latest voice note a facilitator left on the alert, to be heard with its card."""
+    note = (
+        await session.execute(
+            select(Attachment, Person.name)
+            .join(Person, Person.id == Attachment.person_id)
+            .where(Attachment.alert_id == alert_id, Attachment.kind == "voice")
+            .order_by(Attachment.created_at.desc(), Attachment.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if note is None:
+        return []
+    attachment, author = note
+    caption = t.gettext(ALERT_VOICE).format(
+        name=family.name, author=author, date=t.format_datetime(attachment.created_at, tz, WHEN)
+    )
+    return [
+        Voice(
+            chat_id=chat_id,
+            file_id=attachment.telegram_file_id,
+            caption=caption[:CAPTION_LIMIT],
+            person_id=viewer_id,
+            priority=priority,
+        )
+    ]
