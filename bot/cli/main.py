@@ -16,6 +16,7 @@ from bot.cli import (
     db,
     demo,
     invites,
+    person,
     records,
     report,
     roster,
@@ -52,6 +53,7 @@ cli.add_command(alerts.alerts)
 cli.add_command(report.report)
 cli.add_command(audit.audit)
 cli.add_command(broadcast.broadcast)
+cli.add_command(person.person)
 cli.add_command(status.status)
 
 

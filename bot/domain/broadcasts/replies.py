@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -39,16 +39,20 @@ KINDS = {
 
 
 async def last_broadcast(session: AsyncSession, person_id: str, now: datetime) -> int | None:
-    """The broadcast this person was last sent, if it was within the window."""
+    """The broadcast this person was last sent, if it was within the window.
+
+    One still `sending` counts: the sender writes its outcomes a moment after Telegram took
+    them (bot/messaging/sender.py), and a quick reply can come first."""
+    went = func.coalesce(OutboxMessage.sent_at, OutboxMessage.claimed_at)
     found = await session.scalar(
         select(OutboxMessage.broadcast_id)
         .where(
             OutboxMessage.person_id == person_id,
             OutboxMessage.broadcast_id.is_not(None),
-            OutboxMessage.status == OutboxStatus.SENT,
-            OutboxMessage.sent_at >= now - REPLY_WINDOW,
+            OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.SENDING)),
+            went >= now - REPLY_WINDOW,
         )
-        .order_by(OutboxMessage.sent_at.desc())
+        .order_by(went.desc())
         .limit(1)
     )
     return found

@@ -10,6 +10,7 @@ blanked wherever else it was written: a facilitator's note or an alert card that
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from collections.abc import Iterable
@@ -18,7 +19,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, String, Text, Unicode, cast, delete, insert, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Enum,
+    String,
+    Text,
+    Unicode,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -32,6 +46,7 @@ from bot.db.models import (
     OutboxStatus,
     Person,
     QuarantinedUpdate,
+    Role,
     TelegramAccount,
 )
 from bot.db.models.people import InvitationAttempt
@@ -51,7 +66,7 @@ class Erased:
     person_id: str  # the id that was asked for
     anonymous_id: str  # the id their figures now carry
     rows_blanked: int  # rows elsewhere that named them, blanked
-    media_files: tuple[Path, ...]  # downloaded files to delete once the transaction commits
+    media_files: tuple[Path, ...]  # downloaded copies: `remove_files` once committed
 
 
 def _references() -> list[tuple[Any, Any]]:
@@ -94,7 +109,11 @@ async def _blank_mentions(
             for c in table.columns
             if isinstance(c.type, String | Text | Unicode | JSON) or "JSON" in type(c.type).__name__
         ]
-        columns = [c for c in columns if not c.primary_key and not c.foreign_keys]
+        columns = [
+            c
+            for c in columns
+            if not c.primary_key and not c.foreign_keys and not isinstance(c.type, Enum)
+        ]
         for column in columns:
             as_text = column if isinstance(column.type, String) else cast(column, Text)
             hits = or_(*(as_text.contains(needle) for needle in needles))
@@ -195,9 +214,17 @@ async def forget(
     await session.execute(
         update(FollowUpRecord)
         .where(FollowUpRecord.person_id == anonymous, FollowUpRecord.problem_note.is_not(None))
-        .values(problem_note=ERASED)
+        .values(problem_note=None)
     )
-    files: tuple[Path, ...] = ()  # no downloaded media yet
+    files = tuple(
+        media / path
+        for path in await session.scalars(
+            select(Attachment.local_path).where(
+                Attachment.person_id == anonymous, Attachment.local_path.is_not(None)
+            )
+        )
+        if media is not None and path
+    )
     await session.execute(delete(Attachment).where(Attachment.person_id == anonymous))
 
     # The audit log names people by id: the same anonymous id, and no Telegram id.
@@ -223,3 +250,40 @@ async def forget(
         details={"role": str(person.role)},
     )
     return Erased(person_id, anonymous, blanked, files)
+
+
+def remove_files(files: Iterable[Path]) -> int:
+    """Delete the downloaded copies (after the erasure committed: a rollback must not lose
+    files whose rows stay), and the person's folder once empty."""
+    removed = 0
+    for path in files:
+        try:
+            path.unlink()
+            removed += 1
+        except FileNotFoundError:
+            continue
+        with contextlib.suppress(OSError):  # other files are still there
+            path.parent.rmdir()
+    return removed
+
+
+async def inactive_since(session: AsyncSession, cutoff: datetime) -> list[str]:
+    """Participants (not yet anonymous) whose last answer, consent or roster entry is
+    older than `cutoff`."""
+    last_answer = (
+        select(FollowUpRecord.person_id, func.max(FollowUpRecord.answered_at).label("at"))
+        .group_by(FollowUpRecord.person_id)
+        .subquery()
+    )
+    last_seen = func.coalesce(last_answer.c.at, Person.consent_at, Person.created_at)
+    rows = await session.scalars(
+        select(Person.id)
+        .outerjoin(last_answer, last_answer.c.person_id == Person.id)
+        .where(
+            Person.role == Role.PARTICIPANT,
+            Person.id.not_like("anon-%"),
+            last_seen < cutoff,
+        )
+        .order_by(Person.id)
+    )
+    return list(rows)
