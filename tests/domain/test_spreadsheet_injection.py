@@ -238,6 +238,7 @@ def test_no_exporter_writes_a_formula(database_url: str, tmp_path: Path) -> None
         assert "'" + value.replace("\r", "\n") in seen, value
     # Numbers stay numbers: the revenue is a number cell, not text.
     records_sheet = workbook["records"]
-    header = [cell.value for cell in records_sheet[1]]
-    revenues = [row[header.index("revenue_idr")].value for row in records_sheet.iter_rows(2)]
+    from bot.domain.records.xlsx_writer import XLSX_HEADER
+
+    revenues = [row[XLSX_HEADER.index("revenue_idr")].value for row in records_sheet.iter_rows(2)]
     assert 150_000 in revenues

@@ -27,7 +27,9 @@ from bot.db.models import RecordStatus
 from bot.domain.records.columns import COLUMNS, HEADER
 from bot.domain.records.csv_writer import timestamp
 from bot.domain.records.export import ExportFilter, RecordRow
-from bot.lib.i18n import Translator
+from bot.domain.records.labels import titles
+from bot.domain.reports.text import problem_label
+from bot.lib.i18n import N_, Translator
 from bot.lib.spreadsheet_safety import plain_decimal, safe_cell, safe_text
 
 # A sheet holds 1,048,576 rows, the header among them; more go on the next sheet.
@@ -166,12 +168,15 @@ class SheetSeries:
         widths: dict[str, int] | None = None,
         formats: dict[str, str] | None = None,
         row_limit: int = XLSX_MAX_ROWS,
+        t: Translator | None = None,
     ) -> None:
         if row_limit < 2:
             raise ValueError("a sheet needs room for the header and a row")
         self.workbook = workbook
         self.title = title
         self.header = tuple(header)
+        # What the first row shows: in the operator's language when `t` is given.
+        self.titles = tuple(titles(header, t)) if t is not None else self.header
         self.widths = widths or {}
         self.formats = formats or {}
         self.row_limit = row_limit
@@ -199,7 +204,7 @@ class SheetSeries:
         for position, column in enumerate(self.header, start=1):
             width = self.widths.get(column, 14)
             sheet.column_dimensions[get_column_letter(position)].width = width
-        sheet.append(self.header)
+        sheet.append(self.titles)
         self.sheet, self._in_sheet = sheet, 1
 
     def append(self, values: Sequence[Any]) -> None:
@@ -219,9 +224,17 @@ class SheetSeries:
         return [sheet.title for sheet, _rows in self.sheets]
 
 
-def _record_values(row: RecordRow) -> list[Any]:
+# The workbook's records: the CSV's columns, and the problems' names beside their codes.
+XLSX_HEADER: tuple[str, ...] = tuple(
+    name
+    for column in HEADER
+    for name in ((column, "problem_names") if column == "problems" else (column,))
+)
+
+
+def _record_values(row: RecordRow, t: Translator) -> list[Any]:
     values: list[Any] = []
-    for value in row:
+    for column, value in zip(HEADER, row, strict=True):
         if isinstance(value, RecordStatus):
             values.append(value.value)
         elif isinstance(value, tuple):
@@ -230,23 +243,30 @@ def _record_values(row: RecordRow) -> list[Any]:
             values.append(";".join(parts) or None)
         else:
             values.append(cell_value(value))
+        if column == "problems":
+            values.append("; ".join(problem_label(t, code) for code in row.problems) or None)
     return values
 
 
 async def write_records(
-    workbook: Any, rows: AsyncIterable[RecordRow], *, row_limit: int = XLSX_MAX_ROWS
+    workbook: Any,
+    rows: AsyncIterable[RecordRow],
+    t: Translator,
+    *,
+    row_limit: int = XLSX_MAX_ROWS,
 ) -> tuple[int, list[str]]:
     """The records on "records" sheets, split at `row_limit`; (records, sheet names)."""
     series = SheetSeries(
         workbook,
         "records",
-        HEADER,
+        XLSX_HEADER,
         widths=_RECORD_WIDTHS,
         formats=_RECORD_FORMATS,
         row_limit=row_limit,
+        t=t,
     )
     async for row in rows:
-        series.append(_record_values(row))
+        series.append(_record_values(row, t))
     return series.rows, series.finish()
 
 
@@ -287,7 +307,10 @@ def write_about(
         [
             text_cell(sheet, t.gettext("Column"), bold=True),
             text_cell(sheet, t.gettext("Meaning"), bold=True),
+            text_cell(sheet, t.gettext("Name in the CSV"), bold=True),
         ],
     )
-    for name, meaning in COLUMNS:
-        _append(sheet, [name, t.gettext(meaning)])
+    meanings = dict(COLUMNS)
+    meanings["problem_names"] = N_("The problems named, in words (the workbook only).")
+    for name, title in zip(XLSX_HEADER, titles(XLSX_HEADER, t), strict=True):
+        _append(sheet, [title, t.gettext(meanings[name]), name])

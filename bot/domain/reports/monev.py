@@ -37,6 +37,7 @@ from bot.domain.reports.figures import RoundFigures, round_figures
 from bot.domain.reports.output import ROUND_COLUMNS
 from bot.domain.reports.problems import problem_rollup
 from bot.domain.reports.scope import ReportFilter, RoundRef, Selection, select_scope
+from bot.domain.reports.text import problem_label
 from bot.lib.i18n import Translator
 
 ALERT_COLUMNS = (
@@ -44,7 +45,7 @@ ALERT_COLUMNS = (
     "status", "level", "assigned_to_id", "opened_at", "acknowledged_at", "escalated_at",
     "closed_at", "closed_reason", "action", "action_by", "action_at", "action_note",
 )  # fmt: skip
-PROBLEM_COLUMNS = ("cohort", "round", "district", "problem", "families", "words")
+PROBLEM_COLUMNS = ("cohort", "round", "district", "problem", "problem_name", "families", "words")
 _FIGURE_FORMATS = {
     "response_rate": PERCENT,
     "response_rate_change": PERCENT,
@@ -100,6 +101,7 @@ async def _figures(
     selection: Selection,
     filters: ExportFilter,
     row_limit: int,
+    t: Translator,
 ) -> list[str]:
     zones = {cohort.name: ZoneInfo(cohort.timezone) for cohort in selection.cohorts}
     series = SheetSeries(
@@ -109,6 +111,7 @@ async def _figures(
         widths={"cohort": 24},
         formats=_FIGURE_FORMATS,
         row_limit=row_limit,
+        t=t,
     )
     async with jit_off(session):
         rows = await round_figures(session, selection)
@@ -120,7 +123,7 @@ async def _figures(
 
 
 async def _alerts(
-    workbook: Any, session: AsyncSession, selection: Selection, row_limit: int
+    workbook: Any, session: AsyncSession, selection: Selection, row_limit: int, t: Translator
 ) -> list[str]:
     family = aliased(Person)
     names = {cohort.id: cohort.name for cohort in selection.cohorts}
@@ -159,6 +162,7 @@ async def _alerts(
         ALERT_COLUMNS,
         widths={"action_note": 40, "cohort": 24},
         row_limit=row_limit,
+        t=t,
     )
     result = await session.stream(statement)
     async for partition in result.partitions():
@@ -180,9 +184,15 @@ async def _problems(
     selection: Selection,
     rounds: list[RoundRef],
     row_limit: int,
+    t: Translator,
 ) -> list[str]:
     series = SheetSeries(
-        workbook, "problems", PROBLEM_COLUMNS, widths={"words": 50}, row_limit=row_limit
+        workbook,
+        "problems",
+        PROBLEM_COLUMNS,
+        widths={"words": 50, "problem_name": 22},
+        row_limit=row_limit,
+        t=t,
     )
     async with jit_off(session):
         problems = await problem_rollup(session, selection, rounds, per_round=True)
@@ -194,6 +204,7 @@ async def _problems(
                 problem.round_number,
                 problem.district,
                 problem.code,
+                problem_label(t, problem.code),
                 problem.families,
                 words or None,
             ]
@@ -217,14 +228,14 @@ async def write_monev_workbook(
     """
     workbook = Workbook(write_only=True)
     count, sheets = await write_records(
-        workbook, iter_records(session, filters), row_limit=row_limit
+        workbook, iter_records(session, filters), t, row_limit=row_limit
     )
     selection = await select_scope(session, None, ReportFilter(cohort=filters.cohort))
     zones = {cohort.id: ZoneInfo(cohort.timezone) for cohort in selection.cohorts}
     in_range = [r for r in selection.rounds if _in_dates(r.opened_at, zones[r.cohort.id], filters)]
-    sheets += await _figures(workbook, session, selection, filters, row_limit)
-    sheets += await _alerts(workbook, session, selection, row_limit)
-    sheets += await _problems(workbook, session, selection, in_range, row_limit)
+    sheets += await _figures(workbook, session, selection, filters, row_limit, t)
+    sheets += await _alerts(workbook, session, selection, row_limit, t)
+    sheets += await _problems(workbook, session, selection, in_range, row_limit, t)
     write_about(workbook.create_sheet("about"), info, count, sheets, t)
     workbook.save(target)
     return count

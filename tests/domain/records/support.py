@@ -26,14 +26,17 @@ from bot.db.models import (
 CREATED = datetime(2025, 8, 1, tzinfo=UTC)
 
 
-def run_kabar(database_url: str, *args: str, workdir: Path) -> Result:
-    """`kabar ARGS` with English messages and no stray .env file."""
+def run_kabar(
+    database_url: str, *args: str, workdir: Path, env: dict[str, str] | None = None
+) -> Result:
+    """`kabar ARGS` with English messages (unless `env` says) and no stray .env file."""
     environment: dict[str, str | None] = {
         "KABAR_DATABASE_URL": database_url,
         "KABAR_LOCALE": "en",
         "KABAR_TIMEZONE": None,
         "KABAR_BOT_TOKEN": None,
         "KABAR_BOT_USERNAME": None,
+        **(env or {}),
     }
     previous = Path.cwd()
     os.chdir(workdir)  # settings read ./.env; the test's own directory has none

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from bot.db.database import Database
 from bot.domain.records import ExportFilter
-from bot.domain.records.columns import HEADER
-from bot.domain.records.xlsx_writer import ExportInfo
+from bot.domain.records.labels import titles
+from bot.domain.records.xlsx_writer import XLSX_HEADER, ExportInfo
 from bot.domain.reports.monev import ALERT_COLUMNS, PROBLEM_COLUMNS, write_monev_workbook
 from bot.domain.reports.output import ROUND_COLUMNS
 from bot.lib.i18n import translator
@@ -24,13 +24,14 @@ from tests.domain.reports.support import exported, parse_csv, populated
 SHEETS = ["records", "figures", "alerts", "problems", "about"]
 
 
-def _rows(sheet: Any) -> list[dict[str, Any]]:
-    header = [cell.value for cell in sheet[1]]
-    return [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(2, values_only=True)]
+def _rows(sheet: Any, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows by machine name (the headers a person reads are checked by _data_sheet)."""
+    return [dict(zip(columns, row, strict=True)) for row in sheet.iter_rows(2, values_only=True)]
 
 
-def _data_sheet(sheet: Any, header: tuple[str, ...] | list[str]) -> None:
-    assert [cell.value for cell in sheet[1]] == list(header)
+def _data_sheet(sheet: Any, header: tuple[str, ...]) -> None:
+    # Headers in the operator's language (English here), the codes' names beside them.
+    assert [cell.value for cell in sheet[1]] == titles(header, translator("en"))
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}{sheet.max_row}"
@@ -48,7 +49,7 @@ def test_the_workbook_has_every_sheet_with_typed_cells(database_url: str, tmp_pa
     assert book.sheetnames == SHEETS
 
     records = book["records"]
-    _data_sheet(records, HEADER)
+    _data_sheet(records, XLSX_HEADER)
     assert records.max_row - 1 == len(exported(database_url, tmp_path))
 
     figures = book["figures"]
@@ -56,7 +57,7 @@ def test_the_workbook_has_every_sheet_with_typed_cells(database_url: str, tmp_pa
     report = parse_csv(
         run_kabar(database_url, "report", "--format", "csv", workdir=tmp_path).stdout
     )
-    rows = _rows(figures)
+    rows = _rows(figures, ROUND_COLUMNS)
     assert [(r["cohort"], r["round"]) for r in rows] == [
         (r["cohort"], int(r["round"])) for r in report
     ]
@@ -74,19 +75,22 @@ def test_the_workbook_has_every_sheet_with_typed_cells(database_url: str, tmp_pa
 
     alerts = book["alerts"]
     _data_sheet(alerts, ALERT_COLUMNS)
-    acted = [r for r in _rows(alerts) if r["action"]]
+    acted = [r for r in _rows(alerts, ALERT_COLUMNS) if r["action"]]
     assert acted and all(isinstance(r["action_at"], datetime) for r in acted)
     assert {r["action"] for r in acted} >= {"contacted", "will_visit", "note"}
     assert any(r["action_note"] == "sudah dikunjungi, butuh pengering" for r in acted)
-    assert any(r["action"] is None for r in _rows(alerts))  # alerts nobody acted on yet
-    assert all(isinstance(r["opened_at"], datetime) for r in _rows(alerts))
+    assert any(
+        r["action"] is None for r in _rows(alerts, ALERT_COLUMNS)
+    )  # alerts nobody acted on yet
+    assert all(isinstance(r["opened_at"], datetime) for r in _rows(alerts, ALERT_COLUMNS))
 
     problems = book["problems"]
     _data_sheet(problems, PROBLEM_COLUMNS)
-    named = _rows(problems)
+    named = _rows(problems, PROBLEM_COLUMNS)
     assert {r["round"] for r in named} == set(range(1, 7))
     assert all(isinstance(r["families"], int) for r in named)
     assert any(r["words"] and "pengering" in r["words"] for r in named if r["problem"] == "tools")
+    assert {r["problem_name"] for r in named if r["problem"] == "tools"} == {"Tools or equipment"}
 
 
 async def _write(database_url: str, target: Path, row_limit: int) -> int:
@@ -117,7 +121,7 @@ def test_records_beyond_a_sheet_go_on_to_the_next_sheet(database_url: str, tmp_p
     for name in names:
         sheet = book[name]
         rows = list(sheet.iter_rows(values_only=True))
-        assert list(rows[0]) == list(HEADER)  # each page has the header
+        assert list(rows[0]) == titles(XLSX_HEADER, translator("en"))  # each page has it
         assert 1 < len(rows) <= limit
         seen.extend(int(row[0]) for row in rows[1:])  # type: ignore[arg-type]
     assert seen == expected  # all of them, in order, none twice
