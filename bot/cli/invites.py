@@ -195,7 +195,10 @@ def invites(
             write(sys.stdout)
             sys.stdout.flush()
             return
-        with output.open("w", encoding="utf-8", newline="") as handle:
+        from bot.lib.private_files import private_file
+
+        # Names and codes that let anyone register as someone: the owner's alone.
+        with private_file(output).open("w", encoding="utf-8", newline="") as handle:
             write(handle)
     except OSError as error:
         fail(t.gettext("Could not write {path}: {error}").format(path=output, error=error.strerror))

@@ -82,7 +82,9 @@ def _partial_path(output: Path) -> Path:
 
 
 def _run_to_file(config: Settings, output: Path, write: Callable[[Path], Work]) -> int:
-    partial = _partial_path(output)
+    from bot.lib.private_files import private_file
+
+    partial = private_file(_partial_path(output))  # personal data: the owner's alone
     try:
         count = run_async(_stream(config, write(partial)))
         partial.replace(output)

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-PRIVATE_FILE = 0o600
-PRIVATE_FOLDER = 0o700
+from bot.lib.private_files import create_private
 
 
 class InUseError(Exception):
@@ -36,12 +34,6 @@ def sqlite_path(url: str) -> Path | None:
     if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
-
-
-def create_private(path: Path) -> None:
-    """Create `path` as an empty file only its owner can read, unless it exists already."""
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
 
 
 def private_database(url: str) -> None:

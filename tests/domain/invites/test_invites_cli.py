@@ -211,6 +211,8 @@ def test_html_in_indonesian() -> None:
 
 def test_quiet_html_to_a_file(kabar, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "sheet.html"
+    target.write_text("an older sheet")
+    target.chmod(0o644)
     result = kabar(
         "invites",
         "--format",
@@ -225,3 +227,5 @@ def test_quiet_html_to_a_file(kabar, tmp_path: Path) -> None:  # type: ignore[no
     page = target.read_text(encoding="utf-8")
     assert page.count('<article class="card">') == 5 and page.count("<svg") == 5
     assert page.endswith("</body></html>\n")
+    # Codes that let anyone register as the person named: readable by the owner only.
+    assert target.stat().st_mode & 0o777 == 0o600

@@ -36,6 +36,7 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     )
     assert result.exit_code == 0, result.output
     assert result.stderr.strip() == f"Records written to {target}: 4."
+    assert target.stat().st_mode & 0o777 == 0o600  # personal data: the owner's alone
 
     workbook = load_workbook(target)
     assert workbook.sheetnames == ["records", "figures", "alerts", "problems", "about"]
