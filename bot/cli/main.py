@@ -26,7 +26,7 @@ from bot.cli import (
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kabar")
+@click.version_option(__version__, prog_name="kabar", help="Show Kabar's version and exit.")
 @click.option(
     "--debug",
     is_flag=True,
@@ -60,6 +60,7 @@ cli.add_command(status.status)
 def main() -> None:
     debug = "--debug" in sys.argv[1:]
     args = [arg for arg in sys.argv[1:] if arg != "--debug"]
+    _in_the_operators_language()
     try:
         cli.main(args=args, prog_name="kabar")
     except Exception as error:
@@ -67,6 +68,20 @@ def main() -> None:
             raise
         click.echo(_one_line(error), err=True)
         sys.exit(1)
+
+
+def _in_the_operators_language() -> None:
+    """Help texts in KABAR_LOCALE, like the output (a bad setting is reported later, by the
+    command that reads the settings)."""
+    from bot.cli.help_texts import translate
+    from bot.lib.config import ConfigError, load_settings
+    from bot.lib.i18n import translator
+
+    try:
+        locale = load_settings().locale
+    except ConfigError:
+        return
+    translate(cli, translator(locale))
 
 
 def _one_line(error: Exception) -> str:

@@ -43,7 +43,7 @@ def roster() -> None:
 def import_roster(file: Path, dry_run: bool) -> None:
     """Import or update people from FILE (CSV with comma or semicolon, or XLSX).
 
-    Columns: id,role,name,phone,cohort,village,district,regency,supervisor_id,language;
+    Columns: `id,role,name,phone,cohort,village,district,regency,supervisor_id,language`;
     extra columns are kept as attributes. Every row is checked first: if any row is wrong,
     every problem is listed and nothing is imported (exit code 1).
     """

@@ -1,0 +1,36 @@
+"""The command line's help is in the operator's language (KABAR_LOCALE), like its output."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import click
+
+from bot.cli.main import cli
+from bot.lib.i18n import translator
+from tests.cli.support import run_kabar
+
+
+def help_texts(command: click.Command) -> list[str]:
+    found = [inspect.cleandoc(command.help).split("\f")[0]] if command.help else []
+    found += [p.help for p in command.params if isinstance(p, click.Option) and p.help]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            found += help_texts(sub)
+    return found
+
+
+def test_every_help_text_has_an_indonesian_translation() -> None:
+    indonesian = translator("id")
+    untranslated = [text for text in help_texts(cli) if indonesian.gettext(text) == text]
+    assert untranslated == []
+
+
+def test_help_in_indonesian_by_default_and_in_english_when_asked(tmp_path: Path) -> None:
+    default = run_kabar(tmp_path, "db", "backup", "--help", locale="id")
+    assert "Salin basis data ke berkas baru PATH" in "\n".join(default.out)
+    english = run_kabar(tmp_path, "db", "backup", "--help")
+    assert "Copy the database into the new file PATH" in "\n".join(english.out)
+    listing = run_kabar(tmp_path, "--help", locale="id")
+    assert any(line.split()[:2] == ["person", "Data"] for line in listing.out)
