@@ -34,14 +34,12 @@ def _click_help(source: str) -> Iterator[tuple[int, str]]:
         if isinstance(node, ast.Call):
             for keyword in node.keywords:
                 value = keyword.value
-                is_text = isinstance(value, ast.Constant) and isinstance(value.value, str)
-                if keyword.arg == "help" and is_text:
-                    yield node.lineno, str(value.value)
+                text = value.value if isinstance(value, ast.Constant) else None
+                if keyword.arg == "help" and isinstance(text, str):
+                    yield node.lineno, text
 
 
-def extract(
-    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
-) -> Iterator[tuple[int, Any, Any, list[str]]]:
+def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[Any]:
     """Babel extractor: the module's gettext messages, then its click help texts."""
     from babel.messages.extract import extract_python
 
