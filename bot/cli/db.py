@@ -48,6 +48,12 @@ def _postgres_url(url: str) -> str:
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def _show_command(intro: str, argv: list[str]) -> None:
+    """What to run instead, quoted so that it can be pasted."""
+    click.echo(intro)
+    click.echo(shlex.join(argv))
+
+
 @db.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup(path: Path) -> None:
@@ -60,11 +66,11 @@ def backup(path: Path) -> None:
     config = settings()
     t = operator_translator(config)
     if sqlite_files.sqlite_path(config.database_url) is None:
-        command = shlex.join(
-            ["pg_dump", "--format=custom", f"--file={path}", _postgres_url(config.database_url)]
+        url = _postgres_url(config.database_url)
+        _show_command(
+            t.gettext("On PostgreSQL, back up with pg_dump:"),
+            ["pg_dump", "--format=custom", f"--file={path}", url],
         )
-        click.echo(t.gettext("On PostgreSQL, back up with pg_dump:"))
-        click.echo(command)
         return
     try:
         sqlite_files.backup(config.database_url, path)
@@ -91,18 +97,11 @@ def restore(path: Path) -> None:
     config = settings()
     t = operator_translator(config)
     if sqlite_files.sqlite_path(config.database_url) is None:
-        command = shlex.join(
-            [
-                "pg_restore",
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                f"--dbname={_postgres_url(config.database_url)}",
-                str(path),
-            ]
+        url = _postgres_url(config.database_url)
+        _show_command(
+            t.gettext("On PostgreSQL, stop Kabar and restore with pg_restore:"),
+            ["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={url}", str(path)],
         )
-        click.echo(t.gettext("On PostgreSQL, stop Kabar and restore with pg_restore:"))
-        click.echo(command)
         return
     try:
         sqlite_files.restore(path, config.database_url)
