@@ -67,18 +67,24 @@ class RateLimiter:
         self.min_gap = max(self.interval - 0.002, self.interval / 2)
         self.recent: deque[float] = deque(maxlen=self.per_window)
 
-    async def acquire(self) -> None:
+    async def acquire(self, *, urgent: bool = False) -> None:
         """Wait for this caller's turn: a slot reserved in call order and slept to once (no
         lock and no waiters polling the clock: at a high rate that was a few per cent of the
         sender's CPU), then checked against a pause Telegram asked for meanwhile (a new
-        slot after it) and against the last second's sends."""
-        wake = self._reserve()
+        slot after it) and against the last second's sends.
+
+        `urgent` (a reply a person waits for) goes ahead of every reserved slot: the bulk
+        send whose slot it takes finds it among the last second's sends and moves up, so
+        the rate still holds. Queued behind a round's reservations, a family's next
+        question waited seconds.
+        """
+        wake = self._reserve_urgent() if urgent else self._reserve()
         while True:
             now = self.now()
             if now < wake:
                 await self.sleep(wake - now)
             elif now < self.paused_until:
-                wake = self._reserve()
+                wake = self._reserve_urgent() if urgent else self._reserve()
             elif self.recent and now < self.recent[-1] + self.min_gap:
                 wake = self.recent[-1] + self.min_gap  # the send before woke late
             elif len(self.recent) == self.per_window and now < self.recent[0] + 1.0:
@@ -92,6 +98,12 @@ class RateLimiter:
         self.next_slot = slot + self.interval
         return slot
 
+    def _reserve_urgent(self) -> float:
+        slot = max(self.now(), self.paused_until)
+        # The slot is taken from the queue: later reservations come one interval later.
+        self.next_slot = max(self.next_slot, slot) + self.interval
+        return slot
+
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nobody sends until it allows again."""
         self.paused_until = max(self.paused_until, self.now() + seconds)
@@ -100,9 +112,16 @@ class RateLimiter:
 class ChatSpacing:
     """Bulk messages to one chat at least `interval_s` apart."""
 
-    def __init__(self, interval_s: float, now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        interval_s: float,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval = interval_s
         self.now = now
+        self.sleep = sleep
         self.last: dict[int, float] = {}
 
     async def wait(self, chat_id: int) -> None:
@@ -110,7 +129,7 @@ class ChatSpacing:
         if last is not None:
             delay = last + self.interval - self.now()
             if delay > 0:
-                await asyncio.sleep(delay)
+                await self.sleep(delay)
 
     def sent(self, chat_id: int) -> None:
         self.last[chat_id] = self.now()

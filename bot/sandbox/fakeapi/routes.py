@@ -52,6 +52,10 @@ async def handle_bot_call(request: web.Request) -> web.Response:
                     await asyncio.sleep(decision.delay)
                 if decision.error is not None:
                     raise decision.error
+        if world.flood is not None:
+            refused = world.flood.check(name.lower(), ctx.chat_id)
+            if refused is not None:
+                raise refused
         result = await handler(ctx)
     except ApiError as error:
         chat_id = ctx.chat_id if ctx is not None else None
