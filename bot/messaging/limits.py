@@ -66,6 +66,7 @@ class RateLimiter:
         # wake-up lateness, at 30/s this keeps arrivals as even as strict pacing did.
         self.min_gap = max(self.interval - 0.002, self.interval / 2)
         self.recent: deque[float] = deque(maxlen=self.per_window)
+        self.urgent_waiting = 0
 
     async def acquire(self, *, urgent: bool = False) -> None:
         """Wait for this caller's turn: a slot reserved in call order and slept to once (no
@@ -76,9 +77,20 @@ class RateLimiter:
         `urgent` (a reply a person waits for) goes ahead of every reserved slot: the bulk
         send whose slot it takes finds it among the last second's sends and moves up, so
         the rate still holds. Queued behind a round's reservations, a family's next
-        question waited seconds.
+        question waited seconds. At the limit, every send waits for the oldest of the last
+        second's to age, and the bulk sends waking with an urgent one let it go first (it
+        lost to them, one interval at a time).
         """
-        wake = self._reserve_urgent() if urgent else self._reserve()
+        if not urgent:
+            await self._acquire(self._reserve(), urgent=False)
+            return
+        self.urgent_waiting += 1
+        try:
+            await self._acquire(self._reserve_urgent(), urgent=True)
+        finally:
+            self.urgent_waiting -= 1
+
+    async def _acquire(self, wake: float, *, urgent: bool) -> None:
         while True:
             now = self.now()
             if now < wake:
@@ -89,6 +101,8 @@ class RateLimiter:
                 wake = self.recent[-1] + self.min_gap  # the send before woke late
             elif len(self.recent) == self.per_window and now < self.recent[0] + 1.0:
                 wake = self.recent[0] + 1.0
+            elif self.urgent_waiting and not urgent:
+                wake = now + self.min_gap / 4  # after the urgent one, whose turn it is
             else:
                 self.recent.append(now)
                 return
