@@ -113,6 +113,8 @@ class OutboxSender:
         # Chats (and lane: True for replies) whose message was put back, until when: their
         # next messages, claimed before the table said so, go back behind it.
         self.held: dict[tuple[int, bool], datetime] = {}
+        self.stale_checked: dict[str, float] = {}
+        self.stale_every_s = 30.0
         # Paid broadcasts go up to 1,000 a second: at a real round trip of 50-300 ms that
         # needs far more than eight requests in flight. Their own, wider gate: a crash then
         # repeats at most these in flight, besides the eight.
@@ -162,10 +164,22 @@ class OutboxSender:
 
     async def claim(self, lane: Literal["replies", "bulk"], limit: int) -> list[Job]:
         runtime = self.runtime
+        # Rows a dead sender left claimed are looked for now and then: that reads the
+        # whole table (they are taken over only after two minutes anyway).
+        checked = self.stale_checked.get(lane)
+        stale = checked is None or time.monotonic() - checked >= self.stale_every_s
         async with runtime.db.transaction() as session:
-            return await claim_due(
-                session, now=runtime.clock.now(), worker=runtime.worker, limit=limit, lane=lane
+            jobs = await claim_due(
+                session,
+                now=runtime.clock.now(),
+                worker=runtime.worker,
+                limit=limit,
+                lane=lane,
+                include_stale=stale,
             )
+        if stale:
+            self.stale_checked[lane] = time.monotonic()
+        return jobs
 
     async def deliver(self, job: Job) -> datetime | None:
         """Send `job` until it has an outcome, and record it; None, or the time it was put
