@@ -171,7 +171,9 @@ async def run_one(messages: int, args: argparse.Namespace) -> Run:
         )
         if args.kabar_root:
             env["PYTHONPATH"] = args.kabar_root
-        bot = BotProcess([sys.executable, "-m", "bot", "run"], env, folder)
+        profile = [str(Path(__file__).with_name("cpu_profile.py")), args.profile]
+        argv = [sys.executable, *(profile if args.profile else []), "-m", "bot", "run"]
+        bot = BotProcess(argv, env, folder)
         started: list[float] = []
         try:
             await bot.start(tg, "setMyCommands")
@@ -229,6 +231,7 @@ def main() -> None:
         "--spread", type=float, default=20.0, help="seconds over which probes start"
     )
     parser.add_argument("--kabar-root", help="run `kabar run` from this checkout")
+    parser.add_argument("--profile", help="run `kabar run` under cProfile, writing PATH")
     parser.add_argument("--verbose", action="store_true", help="the calls around each 429")
     parser.add_argument("--timeout", type=float, default=240.0, help="seconds per round")
     args = parser.parse_args()
