@@ -45,6 +45,11 @@ async def handle_bot_call(request: web.Request) -> web.Response:
     try:
         params = await read_params(request)
         ctx = CallContext(world, bot_id, params, params.chat_id_or_none())
+        # Counted as it arrives: a slow answer was still a message sent at that moment.
+        if world.flood is not None:
+            refused = world.flood.check(name.lower(), ctx.chat_id)
+            if refused is not None:
+                raise refused
         if world.faults.active:
             decision = world.faults.decide(name.lower(), ctx.chat_id)
             if decision is not None:
@@ -52,10 +57,6 @@ async def handle_bot_call(request: web.Request) -> web.Response:
                     await asyncio.sleep(decision.delay)
                 if decision.error is not None:
                     raise decision.error
-        if world.flood is not None:
-            refused = world.flood.check(name.lower(), ctx.chat_id)
-            if refused is not None:
-                raise refused
         result = await handler(ctx)
     except ApiError as error:
         chat_id = ctx.chat_id if ctx is not None else None
