@@ -29,6 +29,7 @@ from bot.messaging.messages import ButtonAnswer, Message, Outgoing
 from bot.messaging.outbox import Job, enqueue, release
 from bot.messaging.sender import OutboxSender, Outcome
 from bot.sandbox.fakeapi import FakeTelegram
+from bot.tg.http import AiohttpRequest
 from bot.tg.transport import BotTransport
 from tests.messaging.support import NOW, add_messages, bulk, drain, text_of, virtual_sender
 from tests.support.process import TEST_TOKEN
@@ -459,3 +460,29 @@ async def test_a_chat_s_next_message_does_not_wait_for_outcomes_to_be_written(
 def _text(job: Job) -> str:
     assert isinstance(job.message, Outgoing)
     return job.message.text
+
+
+async def test_a_slow_answer_from_telegram_is_waited_for_not_sent_twice(db: Database) -> None:
+    """Telegram sometimes answers after several seconds, having sent the message: giving
+    up after PTB's 5 s and sending it again made the family get it twice."""
+    async with FakeTelegram() as tg:
+        user = tg.user(6201, first_name="Sri")
+        await user.send_text("halo")
+        await add_messages(db, [bulk(user.id, "pertanyaan")])
+        tg.faults.add("sendMessage", delay=6.0, times=1)  # then performs the call
+        runtime = Runtime(settings=Settings(telegram_api_url=tg.api_url), db=db)
+        # Kabar's own request transport, with its timeouts (bot/tg/application.py).
+        async with Bot(TEST_TOKEN, base_url=tg.api_url, request=AiohttpRequest()) as bot:
+            limits = SendLimits(backoff_s=0.1)
+            sender = outbox_sender(BotTransport(bot), runtime, limits=limits)
+            stop = asyncio.Event()
+            task = asyncio.create_task(sender.run_until(stop, idle_poll_s=0.05))
+            try:
+                async with asyncio.timeout(20):
+                    while await _statuses(db) != {OutboxStatus.SENT: 1}:
+                        await asyncio.sleep(0.1)
+            finally:
+                stop.set()
+                await task
+        await asyncio.sleep(1.5)  # a first attempt given up on would land by now
+        assert [m["text"] for m in tg.sent_messages(user.id)] == ["pertanyaan"]
