@@ -3,6 +3,9 @@ people domain does when a person can no longer be reached."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,9 +22,20 @@ async def _unreachable(session: AsyncSession, chat_id: int, reason: str, now: da
 
 
 def outbox_sender(
-    transport: Transport, runtime: Runtime, *, limits: SendLimits | None = None
+    transport: Transport,
+    runtime: Runtime,
+    *,
+    limits: SendLimits | None = None,
+    now: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> OutboxSender:
-    """The sender of this process; `limits` default to the settings'."""
+    """The sender of this process; `limits` default to the settings'. `now` and `sleep`
+    pace its sends (a test's virtual clock)."""
     return OutboxSender(
-        transport, runtime, limits or SendLimits.from_settings(runtime.settings), _unreachable
+        transport,
+        runtime,
+        limits or SendLimits.from_settings(runtime.settings),
+        _unreachable,
+        now=now,
+        sleep=sleep,
     )

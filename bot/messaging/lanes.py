@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Literal, Protocol
 
 from bot.messaging.outbox import Job
@@ -17,13 +19,19 @@ class LaneOwner(Protocol):
 
     async def claim(self, lane: Literal["replies", "bulk"], limit: int) -> list[Job]: ...
 
-    async def deliver(self, job: Job) -> None: ...
+    async def deliver(self, job: Job) -> datetime | None:
+        """Send and record `job`; the time it was put back to, if it was."""
+        ...
+
+    async def put_back(self, jobs: Sequence[Job], not_before: datetime) -> None: ...
 
 
 class Lane:
     """Claims rows as capacity frees up, and keeps one queue and one task per chat.
 
-    A chat's messages go in order (an edit, then the next question); chats go in parallel,
+    A chat's messages go in order (an edit, then the next question), also when one has to
+    be tried again (the sender waits for it; if it put it back, the ones queued behind it
+    go back too); chats go in parallel,
     and new rows are claimed while earlier ones are still being sent, so pacing never
     stalls at the end of a batch.
     """
@@ -86,14 +94,18 @@ class Lane:
         queue = self.queues[chat_id]
         try:
             while queue:
-                job = queue.popleft()
+                jobs = [queue.popleft()]
                 try:
-                    await self.sender.deliver(job)
+                    put_back = await self.sender.deliver(jobs[0])
+                    if put_back is not None:
+                        jobs += queue
+                        queue.clear()
+                        await self.sender.put_back(jobs[1:], put_back)
                 except Exception:
                     # Left claimed: it is taken up again once the claim goes stale.
-                    log.exception("sending outbox row %s failed", job.row_id)
+                    log.exception("sending outbox row %s failed", jobs[0].row_id)
                 finally:
-                    self.in_hand -= 1
+                    self.in_hand -= len(jobs)
                     if self.in_hand <= self.batch // 2:
                         self.freed.set()
         finally:

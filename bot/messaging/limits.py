@@ -66,23 +66,43 @@ class RateLimiter:
         # wake-up lateness, at 30/s this keeps arrivals as even as strict pacing did.
         self.min_gap = max(self.interval - 0.002, self.interval / 2)
         self.recent: deque[float] = deque(maxlen=self.per_window)
+        self.urgent_waiting = 0
 
-    async def acquire(self) -> None:
+    async def acquire(self, *, urgent: bool = False) -> None:
         """Wait for this caller's turn: a slot reserved in call order and slept to once (no
         lock and no waiters polling the clock: at a high rate that was a few per cent of the
         sender's CPU), then checked against a pause Telegram asked for meanwhile (a new
-        slot after it) and against the last second's sends."""
-        wake = self._reserve()
+        slot after it) and against the last second's sends.
+
+        `urgent` (a reply a person waits for) goes ahead of every reserved slot: the bulk
+        send whose slot it takes finds it among the last second's sends and moves up, so
+        the rate still holds. Queued behind a round's reservations, a family's next
+        question waited seconds. At the limit, every send waits for the oldest of the last
+        second's to age, and the bulk sends waking with an urgent one let it go first (it
+        lost to them, one interval at a time).
+        """
+        if not urgent:
+            await self._acquire(self._reserve(), urgent=False)
+            return
+        self.urgent_waiting += 1
+        try:
+            await self._acquire(self._reserve_urgent(), urgent=True)
+        finally:
+            self.urgent_waiting -= 1
+
+    async def _acquire(self, wake: float, *, urgent: bool) -> None:
         while True:
             now = self.now()
             if now < wake:
                 await self.sleep(wake - now)
             elif now < self.paused_until:
-                wake = self._reserve()
+                wake = self._reserve_urgent() if urgent else self._reserve()
             elif self.recent and now < self.recent[-1] + self.min_gap:
                 wake = self.recent[-1] + self.min_gap  # the send before woke late
             elif len(self.recent) == self.per_window and now < self.recent[0] + 1.0:
                 wake = self.recent[0] + 1.0
+            elif self.urgent_waiting and not urgent:
+                wake = now + self.min_gap / 4  # after the urgent one, whose turn it is
             else:
                 self.recent.append(now)
                 return
@@ -90,6 +110,12 @@ class RateLimiter:
     def _reserve(self) -> float:
         slot = max(self.now(), self.next_slot, self.paused_until)
         self.next_slot = slot + self.interval
+        return slot
+
+    def _reserve_urgent(self) -> float:
+        slot = max(self.now(), self.paused_until)
+        # The slot is taken from the queue: later reservations come one interval later.
+        self.next_slot = max(self.next_slot, slot) + self.interval
         return slot
 
     def pause(self, seconds: float) -> None:
@@ -100,9 +126,16 @@ class RateLimiter:
 class ChatSpacing:
     """Bulk messages to one chat at least `interval_s` apart."""
 
-    def __init__(self, interval_s: float, now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        interval_s: float,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval = interval_s
         self.now = now
+        self.sleep = sleep
         self.last: dict[int, float] = {}
 
     async def wait(self, chat_id: int) -> None:
@@ -110,7 +143,7 @@ class ChatSpacing:
         if last is not None:
             delay = last + self.interval - self.now()
             if delay > 0:
-                await asyncio.sleep(delay)
+                await self.sleep(delay)
 
     def sent(self, chat_id: int) -> None:
         self.last[chat_id] = self.now()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import is_postgresql
@@ -141,6 +141,7 @@ async def claim_due(
     limit: int,
     stale_after_s: float = 120,
     lane: Literal["replies", "bulk"] | None = None,
+    include_stale: bool = True,
 ) -> list[Job]:
     """Claim up to `limit` due rows for this worker, most urgent first.
 
@@ -148,30 +149,41 @@ async def claim_due(
     None takes both.
     A row stuck in `sending` longer than `stale_after_s` belonged to a worker that died
     mid-send; it is claimed again (at most the messages in flight at a crash repeat).
+    Looking for those reads the whole table, so a sender does it now and then
+    (`include_stale`); the due rows are read from their partial index alone. One query
+    for both read the whole table and sorted it every time: 15 ms with a round of 20,000
+    waiting, on every wake-up, while the processor waited for the write turn.
     Core statements on the table: the sender needs a few columns, not ORM objects.
     """
     from datetime import timedelta
 
     table = table_of(OutboxMessage)
     stale = now - timedelta(seconds=stale_after_s)
+    in_lane = (
+        table.c.priority == Priority.REPLY
+        if lane == "replies"
+        else table.c.priority != Priority.REPLY
+        if lane == "bulk"
+        else true()
+    )
     due = (
         select(table.c.id)
-        .where(
-            or_(
-                and_(table.c.status == OutboxStatus.PENDING, table.c.not_before <= now),
-                and_(table.c.status == OutboxStatus.SENDING, table.c.claimed_at < stale),
-            )
-        )
+        .where(table.c.status == OutboxStatus.PENDING, table.c.not_before <= now, in_lane)
         .order_by(table.c.priority, table.c.not_before, table.c.id)
-        .limit(limit)
     )
-    if lane == "replies":
-        due = due.where(table.c.priority == Priority.REPLY)
-    elif lane == "bulk":
-        due = due.where(table.c.priority != Priority.REPLY)
-    if is_postgresql(session):
-        due = due.with_for_update(skip_locked=True)
-    ids = list((await session.execute(due)).scalars())
+    left = (
+        select(table.c.id)
+        .where(table.c.status == OutboxStatus.SENDING, table.c.claimed_at < stale, in_lane)
+        .order_by(table.c.id)
+    )
+    ids: list[int] = []
+    for query in [due, left] if include_stale else [due]:
+        if len(ids) >= limit:
+            break
+        query = query.limit(limit - len(ids))
+        if is_postgresql(session):
+            query = query.with_for_update(skip_locked=True)
+        ids += (await session.execute(query)).scalars()
     if not ids:
         return []
     # A conditional UPDATE is the claim on SQLite, where FOR UPDATE does not exist.

@@ -2,11 +2,14 @@
 
 Two lanes share one rate limiter: replies to a person's own message, and bulk (check-ins,
 reminders, then broadcasts, in that order), so a round of 20,000 questions never delays an
-answer. Each outcome is committed as soon as it is known, so a crash repeats at most the
-messages in flight. Retries are bounded: a throttle pauses all sending exactly as long as
-the messenger asks; transient failures back off; a refusal because the person blocked the
-bot or the chat is gone makes them unreachable. The transport (bot/tg/transport.py for
-Telegram) delivers and says how a delivery failed (bot/messaging/delivery.py).
+answer: replies have their own requests in flight and go ahead of every bulk send waiting
+for its slot of the rate. Each outcome is committed as soon as it is known, so a crash
+repeats at most the messages in flight. Retries are bounded: a throttle pauses all sending
+exactly as long as the messenger asks; transient failures back off; a refusal because the
+person blocked the bot or the chat is gone makes them unreachable. A chat's messages leave
+in the order they were written: one to be tried again holds back the chat's next ones (see
+`deliver`). The transport (bot/tg/transport.py for Telegram) delivers and says how a
+delivery failed (bot/messaging/delivery.py).
 
 Replies the processor of the same process writes come already claimed for this sender and
 are handed over in memory (`offer`), so a reply costs no claim query and no wake-up delay.
@@ -17,8 +20,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -67,8 +71,9 @@ class Outcome:
     error: str | None = None
     retry_at: datetime | None = None
     unreachable: bool = False
-    # Telegram asked us to wait: not a failed attempt of this message.
+    # Telegram asked us to wait, or the message was not tried: not a failed attempt of it.
     throttled: bool = False
+    wait_s: float = 0.0  # before it is tried again
 
 
 class OutboxSender:
@@ -81,6 +86,8 @@ class OutboxSender:
         *,
         concurrency: int = 8,
         batch: int = 200,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.transport = transport
         self.runtime = runtime
@@ -88,11 +95,26 @@ class OutboxSender:
         self.mark_unreachable = mark_unreachable
         self.concurrency = concurrency
         self.batch = batch
-        self.limiter = RateLimiter(self.limits.per_second)
-        self.paid_limiter = RateLimiter(self.limits.paid_per_second)
-        self.spacing = ChatSpacing(self.limits.chat_interval_s)
+        # `now` and `sleep` pace the sends (monotonic seconds): tests pass a virtual clock.
+        self.sleep = sleep
+        self.limiter = RateLimiter(self.limits.per_second, now=now, sleep=sleep)
+        self.paid_limiter = RateLimiter(self.limits.paid_per_second, now=now, sleep=sleep)
+        self.spacing = ChatSpacing(self.limits.chat_interval_s, now=now, sleep=sleep)
         # Bounds requests in flight, not chats: a chat waiting out its spacing holds no slot.
+        # Bulk sends hold theirs while they wait for their slot of the rate, so replies and
+        # answers to button presses have their own: eight bulk sends waiting out a round
+        # kept a family's next question and the spinner on its button waiting seconds.
         self.gate = asyncio.Semaphore(concurrency)
+        self.reply_gate = asyncio.Semaphore(concurrency)
+        # A retry due sooner than this is waited for in place, the chat's next messages
+        # behind it; a later one is put back in the table with them (a claim held for
+        # minutes would be taken over as a dead sender's).
+        self.hold_retry_s = 30.0
+        # Chats (and lane: True for replies) whose message was put back, until when: their
+        # next messages, claimed before the table said so, go back behind it.
+        self.held: dict[tuple[int, bool], datetime] = {}
+        self.stale_checked: dict[str, float] = {}
+        self.stale_every_s = 30.0
         # Paid broadcasts go up to 1,000 a second: at a real round trip of 50-300 ms that
         # needs far more than eight requests in flight. Their own, wider gate: a crash then
         # repeats at most these in flight, besides the eight.
@@ -142,13 +164,73 @@ class OutboxSender:
 
     async def claim(self, lane: Literal["replies", "bulk"], limit: int) -> list[Job]:
         runtime = self.runtime
+        # Rows a dead sender left claimed are looked for now and then: that reads the
+        # whole table (they are taken over only after two minutes anyway).
+        checked = self.stale_checked.get(lane)
+        stale = checked is None or time.monotonic() - checked >= self.stale_every_s
         async with runtime.db.transaction() as session:
-            return await claim_due(
-                session, now=runtime.clock.now(), worker=runtime.worker, limit=limit, lane=lane
+            jobs = await claim_due(
+                session,
+                now=runtime.clock.now(),
+                worker=runtime.worker,
+                limit=limit,
+                lane=lane,
+                include_stale=stale,
             )
+        if stale:
+            self.stale_checked[lane] = time.monotonic()
+        return jobs
 
-    async def deliver(self, job: Job) -> None:
-        await self.record(job, await self.send(job))
+    async def deliver(self, job: Job) -> datetime | None:
+        """Send `job` until it has an outcome, and record it; None, or the time it was put
+        back to, when the caller must put the chat's next messages back behind it.
+
+        A retry is waited for here, so the chat's next message cannot overtake it (after a
+        429, a 5xx or a time-out a family got the question before its greeting).
+        """
+        key = (job.chat_id, job.priority == Priority.REPLY)
+        held = self.held.get(key)
+        if held is not None:
+            if held > self.runtime.clock.now():
+                await self.put_back([job], held)
+                return held
+            del self.held[key]
+        while True:
+            outcome = await self.send(job)
+            retry = outcome.status is OutboxStatus.PENDING
+            if retry and outcome.wait_s <= self.hold_retry_s and await self._wait(outcome):
+                job = replace(job, attempts=job.attempts + (0 if outcome.throttled else 1))
+                continue
+            await self.record(job, outcome)
+            if not retry or outcome.retry_at is None:
+                return None
+            if len(self.held) > 10_000:  # forget holds long over, so memory stays bounded
+                now = self.runtime.clock.now()
+                self.held = {k: t for k, t in self.held.items() if t > now}
+            self.held[key] = outcome.retry_at
+            return outcome.retry_at
+
+    async def _wait(self, outcome: Outcome) -> bool:
+        """Wait before trying again; False if the sender is stopping meanwhile."""
+        stop = self._stop
+        if stop is None or stop.is_set():
+            return False
+        if outcome.throttled:
+            return True  # the limiter waits out Telegram's pause, for every send
+        pause = asyncio.ensure_future(self.sleep(outcome.wait_s))
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait((pause, stopping), return_when="FIRST_COMPLETED")
+        pause.cancel()
+        stopping.cancel()
+        return not stop.is_set()
+
+    async def put_back(self, jobs: Sequence[Job], not_before: datetime) -> None:
+        """A chat's messages queued behind one put back: back in the table, not before it,
+        uncounted as attempts."""
+        for job in jobs:
+            await self.record(
+                job, Outcome(OutboxStatus.PENDING, retry_at=not_before, throttled=True)
+            )
 
     async def send(self, job: Job) -> Outcome:
         bulk = job.priority != Priority.REPLY
@@ -156,11 +238,15 @@ class OutboxSender:
         if bulk:
             await self.spacing.wait(job.chat_id)
         now = self.runtime.clock.now
+        limited = not self.transport.unlimited(job.message)
+        gate = self.paid_gate if paid else self.gate if bulk else self.reply_gate
         try:
-            async with self.paid_gate if paid else self.gate:
-                # Taking a slot of the messages-a-second limit for an answer to a button
-                # press left a family's next question waiting behind it.
-                if not self.transport.unlimited(job.message):
+            async with gate:
+                # Answers to button presses take no slot of the messages-a-second limit
+                # (they are not messages); replies take the next one, ahead of bulk.
+                if limited and not bulk:
+                    await self.limiter.acquire(urgent=True)
+                elif limited:
                     await (self.paid_limiter if paid else self.limiter).acquire()
                 # Asked last, after the waits: a cancel during them still stops this one.
                 if job.broadcast_id is not None and await self.cancels.cancelled(job.broadcast_id):
@@ -173,17 +259,19 @@ class OutboxSender:
                 error=str(error),
                 retry_at=now() + timedelta(seconds=error.seconds),
                 throttled=True,
+                wait_s=error.seconds,
             )
         except RefusedError as error:
             return Outcome(OutboxStatus.FAILED, error=str(error), unreachable=error.unreachable)
         except TransientError as error:
             if job.attempts >= self.limits.max_attempts:
                 return Outcome(OutboxStatus.FAILED, error=str(error))
-            backoff = self.limits.backoff_s * 2 ** (job.attempts - 1)
+            backoff = min(self.limits.backoff_s * 2 ** (job.attempts - 1), 300)
             return Outcome(
                 OutboxStatus.PENDING,
                 error=str(error),
-                retry_at=now() + timedelta(seconds=min(backoff, 300)),
+                retry_at=now() + timedelta(seconds=backoff),
+                wait_s=backoff,
             )
         finally:
             if bulk:
@@ -243,7 +331,10 @@ class OutboxSender:
                         "row": job.row_id,
                         "err": outcome.error,
                         "nb": outcome.retry_at or now,
-                        "dec": 1 if outcome.throttled else 0,
+                        # Retries in place were counted in memory only.
+                        "att": job.attempts - (1 if outcome.throttled else 0),
+                        "chat": job.chat_id,
+                        "reply": job.priority == Priority.REPLY,
                     }
                     for job, outcome in batch
                     if outcome.status is OutboxStatus.PENDING
@@ -277,10 +368,41 @@ class OutboxSender:
                             error=bindparam("err"),
                             not_before=bindparam("nb", type_=table.c.not_before.type),
                             claimed_at=None,
-                            attempts=table.c.attempts - bindparam("dec"),
+                            attempts=bindparam("att"),
                         ),
-                        again,
+                        [
+                            {k: v for k, v in a.items() if k in ("row", "err", "nb", "att")}
+                            for a in again
+                        ],
                     )
+                    # The chat's later messages of the same lane, not claimed yet, wait for
+                    # it too: claimed by due time first, they would overtake it.
+                    for reply in (True, False):
+                        later = [
+                            {"cid": a["chat"], "after": a["row"], "nb": a["nb"]}
+                            for a in again
+                            if a["reply"] is reply
+                        ]
+                        if not later:
+                            continue
+                        lane = (
+                            (table.c.priority == Priority.REPLY)
+                            if reply
+                            else (table.c.priority != Priority.REPLY)
+                        )
+                        due = bindparam("nb", type_=table.c.not_before.type)
+                        await session.execute(
+                            update(table)
+                            .where(
+                                table.c.chat_id == bindparam("cid"),
+                                table.c.id > bindparam("after"),
+                                table.c.status == OutboxStatus.PENDING,
+                                table.c.not_before < due,
+                                lane,
+                            )
+                            .values(not_before=due),
+                            later,
+                        )
                 for job, outcome in batch:
                     if outcome.unreachable:
                         await self.mark_unreachable(session, job.chat_id, outcome.error or "", now)

@@ -19,8 +19,15 @@ from telegram.request import BaseRequest, RequestData
 _JSON = {"Content-Type": "application/json"}
 
 
+# How long a call's answer is waited for. Telegram sometimes answers after several seconds
+# and still performs the call: a message given up on after PTB's 5 s was sent again, and
+# arrived twice. A call that has not answered in 30 s is retried.
+READ_TIMEOUT_S = 30.0
+
+
 class AiohttpRequest(BaseRequest):
-    """A pool of keep-alive connections to the Bot API; timeouts as PTB's defaults."""
+    """A pool of keep-alive connections to the Bot API; a read timeout that fits Telegram's
+    real latency (`READ_TIMEOUT_S`), the other timeouts as PTB's defaults."""
 
     __slots__ = ("_connections", "_session", "_timeouts")
 
@@ -28,7 +35,7 @@ class AiohttpRequest(BaseRequest):
         self,
         *,
         connections: int = 16,
-        read_timeout: float | None = 5.0,
+        read_timeout: float | None = READ_TIMEOUT_S,
         write_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,

@@ -6,38 +6,7 @@ import asyncio
 import itertools
 
 from bot.messaging.limits import RateLimiter
-
-
-class VirtualTime:
-    """A clock that moves only when every waiter is asleep (the limiter's `now`/`sleep`).
-
-    `late` makes the n-th sleep (counted from 0) wake that much after its deadline, as an
-    event loop busy with other work does."""
-
-    def __init__(self, late: dict[int, float] | None = None) -> None:
-        self.t = 0.0
-        self.late = late or {}
-        self.sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
-        self.order = itertools.count()
-
-    def now(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        n = next(self.order)
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.sleepers.append((self.t + seconds + self.late.get(n, 0.0), n, future))
-        await future
-
-    async def run(self, tasks: list[asyncio.Task[None]]) -> None:
-        while not all(task.done() for task in tasks):
-            for _ in range(5):  # let every runnable task reach its next sleep
-                await asyncio.sleep(0)
-            if self.sleepers:
-                self.sleepers.sort()
-                wake, _, future = self.sleepers.pop(0)
-                self.t = max(self.t, wake)
-                future.set_result(None)
+from tests.messaging.virtual_time import VirtualTime
 
 
 def _most_in_one_second(times: list[float]) -> int:
@@ -89,3 +58,31 @@ async def test_sends_that_woke_late_never_make_more_than_the_rate_in_a_second() 
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 1 / (10 * 0.985) - 0.002 - 1e-9, "no two sends closer than 2 ms less"
     assert times[-1] - times[0] < 40 / 9, "and no slower than the limit requires"
+
+
+async def test_an_urgent_send_goes_ahead_of_reserved_slots_within_the_rate() -> None:
+    clock = VirtualTime()
+    limiter = RateLimiter(10, now=clock.now, sleep=clock.sleep)
+    granted: list[tuple[str, float]] = []
+
+    async def send(name: str, *, urgent: bool = False, after: float = 0.0) -> None:
+        if after:
+            await clock.sleep(after)
+        await limiter.acquire(urgent=urgent)
+        granted.append((name, clock.now()))
+
+    tasks = [asyncio.create_task(send(f"bulk {n}")) for n in range(30)]
+    # One early, one once a second's worth of sends has been granted: Telegram's limit
+    # per second then decides every send, and the bulk sends waiting wake with the reply.
+    asked = {"reply 1": 0.35, "reply 2": 1.55, "reply 3": 2.05}
+    tasks += [asyncio.create_task(send(r, urgent=True, after=t)) for r, t in asked.items()]
+    await clock.run(tasks)
+
+    names = [name for name, _ in granted]
+    times = dict(granted)
+    waited = {reply: round(times[reply] - asked[reply], 3) for reply in asked}
+    assert all(wait < 0.11 for wait in waited.values()), waited
+    assert sorted(n for n in names if n.startswith("bulk")) == sorted(
+        f"bulk {n}" for n in range(30)
+    )
+    assert _most_in_one_second([t for _, t in granted]) <= 9

@@ -133,40 +133,60 @@ async def _close_due(session: AsyncSession, now: datetime) -> int:
 
 
 async def _remind(session: AsyncSession, now: datetime, runner: FlowRunner) -> int:
-    """One reminder per unfinished check-in, once the cohort's delay has passed."""
-    rows = (
-        await session.execute(
-            select(Conversation, Person, TelegramAccount.chat_id, Cohort)
-            .join(Round, Round.id == Conversation.round_id)
-            .join(Cohort, Cohort.id == Round.cohort_id)
-            .join(Person, Person.id == Conversation.person_id)
-            .join(TelegramAccount, TelegramAccount.person_id == Person.id)
-            .where(
-                Conversation.status == ConversationStatus.OPEN,
-                Conversation.reminded_at.is_(None),
-                Round.closed_at.is_(None),
-                TelegramAccount.unreachable_at.is_(None),
-            )
-        )
-    ).all()
+    """One reminder per unfinished check-in, once the cohort's delay has passed.
+
+    Only the check-ins due are read, cohort by cohort: reading every open one and choosing
+    in Python took 0.4 s of the event loop every 20 s with a round of 10,000 families
+    open, and families' replies waited for it.
+    """
     sent = 0
-    for conversation, person, chat_id, cohort in rows:
-        if conversation.started_at + timedelta(hours=cohort.reminder_after_hours) > now:
-            continue
-        conversation.reminded_at = now
-        t = translator(person.language)
-        turn = Turn(session, conversation, person, chat_id, now)
-        again = await runner.again(turn)
-        messages = [
-            Outgoing(
-                chat_id=chat_id,
-                text=t.gettext(REMINDER),
-                person_id=person.id,
-                priority=Priority.CHECKIN,
-            ),
-            *[replace(message, priority=Priority.CHECKIN) for message in again],
-        ]
-        send_from = next_allowed(now, cohort.timezone, cohort_quiet_hours(cohort))
-        await enqueue(session, messages, now=now, not_before=send_from)
-        sent += 1
+    for cohort in (await session.execute(select(Cohort))).scalars().all():
+        started_before = now - timedelta(hours=cohort.reminder_after_hours)
+        rows = (
+            await session.execute(
+                select(Conversation, Person, TelegramAccount.chat_id)
+                .join(Round, Round.id == Conversation.round_id)
+                .join(Person, Person.id == Conversation.person_id)
+                .join(TelegramAccount, TelegramAccount.person_id == Person.id)
+                .where(
+                    Round.cohort_id == cohort.id,
+                    Conversation.status == ConversationStatus.OPEN,
+                    Conversation.reminded_at.is_(None),
+                    Conversation.started_at <= started_before,
+                    Round.closed_at.is_(None),
+                    TelegramAccount.unreachable_at.is_(None),
+                )
+            )
+        ).all()
+        for conversation, person, chat_id in rows:
+            sent += await _send_reminder(
+                session, now, runner, cohort, conversation, person, chat_id
+            )
     return sent
+
+
+async def _send_reminder(
+    session: AsyncSession,
+    now: datetime,
+    runner: FlowRunner,
+    cohort: Cohort,
+    conversation: Conversation,
+    person: Person,
+    chat_id: int,
+) -> int:
+    conversation.reminded_at = now
+    t = translator(person.language)
+    turn = Turn(session, conversation, person, chat_id, now)
+    again = await runner.again(turn)
+    messages = [
+        Outgoing(
+            chat_id=chat_id,
+            text=t.gettext(REMINDER),
+            person_id=person.id,
+            priority=Priority.CHECKIN,
+        ),
+        *[replace(message, priority=Priority.CHECKIN) for message in again],
+    ]
+    send_from = next_allowed(now, cohort.timezone, cohort_quiet_hours(cohort))
+    await enqueue(session, messages, now=now, not_before=send_from)
+    return 1

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.sandbox.fakeapi.control import add_control_routes
 from bot.sandbox.fakeapi.faults import Faults
+from bot.sandbox.fakeapi.flood import FloodLimits
 from bot.sandbox.fakeapi.methods import effective_commands, scope_key, webhook_info
 from bot.sandbox.fakeapi.push import WebhookPusher
 from bot.sandbox.fakeapi.routes import WORLD_KEY, add_bot_routes
@@ -148,6 +149,13 @@ class FakeTelegram:
     @property
     def faults(self) -> Faults:
         return self.world.faults
+
+    def enforce_limits(
+        self, per_second: int = 30, *, chat_burst: int = 3, retry_after: int = 1
+    ) -> FloodLimits:
+        """Answer 429 like Telegram beyond its sending limits (bot/sandbox/fakeapi/flood.py)."""
+        self.world.flood = FloodLimits(per_second, chat_burst=chat_burst, retry_after=retry_after)
+        return self.world.flood
 
     @property
     def calls(self) -> list[ApiCall]:

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from bot.sandbox.fakeapi.api_errors import bot_blocked, chat_not_found
 from bot.sandbox.fakeapi.faults import Faults
 from bot.sandbox.fakeapi.files import FileStore
+from bot.sandbox.fakeapi.flood import FloodLimits
 from bot.sandbox.fakeapi.pulse import Pulse
 from bot.sandbox.fakeapi.transcript import TranscriptEntry, inline_buttons, keyboard_rows
 from bot.sandbox.fakeapi.updates import UpdateQueue
@@ -125,6 +126,7 @@ class World:
         self.updates = UpdateQueue()
         self.files = FileStore()
         self.faults = Faults()
+        self.flood: FloodLimits | None = None  # Telegram's sending limits, when enforced
         self.calls: list[ApiCall] = []
         self.sent: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, int | None, int | None, str], list[dict[str, str]]] = {}

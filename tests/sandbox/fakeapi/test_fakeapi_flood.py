@@ -1,0 +1,47 @@
+"""The fake's limits mode answers 429 where Telegram would: beyond 30 messages in a second,
+or a burst in one chat; answers to button presses are not counted."""
+
+from __future__ import annotations
+
+import datetime as dtm
+
+import pytest
+from telegram import Bot
+from telegram.error import RetryAfter
+
+from bot.sandbox.fakeapi import FakeTelegram
+
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
+
+async def test_the_31st_message_in_a_second_is_refused(tg: FakeTelegram, ptb_bot: Bot) -> None:
+    clock = [100.0]
+    flood = tg.enforce_limits(30, retry_after=2)
+    flood.now = lambda: clock[0]
+    users = [tg.user(2000 + n, started=True) for n in range(31)]
+    for user in users[:30]:
+        await ptb_bot.send_message(user.id, "pertanyaan")
+    with pytest.raises(RetryAfter) as caught:
+        await ptb_bot.send_message(users[30].id, "pertanyaan")
+    retry = caught.value.retry_after
+    assert (retry.total_seconds() if isinstance(retry, dtm.timedelta) else retry) == 2
+    assert tg.sent_messages(users[30].id) == []
+    clock[0] += 1.0  # a second later the window is free again
+    await ptb_bot.send_message(users[30].id, "pertanyaan")
+    assert len(tg.sent_messages()) == 31 and flood.refused == 1
+
+
+async def test_one_chat_takes_a_burst_of_three_and_presses_are_not_counted(
+    tg: FakeTelegram, ptb_bot: Bot
+) -> None:
+    flood = tg.enforce_limits(30, chat_burst=3)
+    flood.now = lambda: 5.0
+    sri, budi = tg.user(3001, started=True), tg.user(3002, started=True)
+    for n in range(3):
+        await ptb_bot.send_message(sri.id, f"pesan {n}")
+    with pytest.raises(RetryAfter):
+        await ptb_bot.send_message(sri.id, "pesan 3")
+    await ptb_bot.send_message(budi.id, "pesan 0")  # another chat is not held back
+    query = await sri.press_data("x", message_id=1)
+    await ptb_bot.answer_callback_query(query["id"])  # not a message
+    assert flood.refused == 1
