@@ -11,10 +11,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app.runtime import Runtime
+from bot.db.models import OutboxStatus, Priority
 from bot.domain.people.reachability import mark_unreachable
+from bot.messaging.cancels import CANCELLED
 from bot.messaging.delivery import Transport
 from bot.messaging.limits import SendLimits
-from bot.messaging.sender import OutboxSender
+from bot.messaging.outbox import Job
+from bot.messaging.sender import Observer, OutboxSender, Outcome
 
 
 async def _unreachable(session: AsyncSession, chat_id: int, reason: str, now: datetime) -> None:
@@ -38,4 +41,33 @@ def outbox_sender(
         _unreachable,
         now=now,
         sleep=sleep,
+        observe=counted_outcomes(runtime),
     )
+
+
+def counted_outcomes(runtime: Runtime) -> Observer:
+    """Each try's outcome in /metrics: sent and failed by kind (and why, in a word), 429s
+    and the seconds they asked for, and how long replies waited."""
+    metrics, clock = runtime.metrics, runtime.clock
+
+    def observe(job: Job, outcome: Outcome) -> None:
+        kind = job.message.kind
+        if outcome.status is OutboxStatus.SENT:
+            metrics.messages_sent.labels(kind).inc()
+            if job.priority == Priority.REPLY and job.due_at is not None:
+                waited = (clock.now() - job.due_at).total_seconds()
+                metrics.reply_seconds.observe(max(waited, 0.0))
+        elif outcome.status is OutboxStatus.FAILED:
+            reason = (
+                "cancelled"
+                if outcome.error == CANCELLED
+                else "unreachable"
+                if outcome.unreachable
+                else "failed"
+            )
+            metrics.messages_failed.labels(kind, reason).inc()
+        elif outcome.throttled and outcome.wait_s > 0:
+            metrics.throttled.inc()
+            metrics.throttled_seconds.inc(outcome.wait_s)
+
+    return observe

@@ -28,12 +28,12 @@ class Metrics:
             "kabar_handler_failures", "Attempts to handle an update that failed", registry=r
         )
         self.messages_sent = Counter(
-            "kabar_messages_sent", "Bot API calls that succeeded", ["method"], registry=r
+            "kabar_messages_sent", "Messages Telegram took, by kind", ["kind"], registry=r
         )
         self.messages_failed = Counter(
             "kabar_messages_failed",
-            "Bot API calls that failed for good",
-            ["method", "reason"],
+            "Messages that failed for good, by kind and why (unreachable, cancelled, failed)",
+            ["kind", "reason"],
             registry=r,
         )
         self.throttled = Counter(
@@ -44,7 +44,7 @@ class Metrics:
         )
         self.reply_seconds = Histogram(
             "kabar_reply_send_seconds",
-            "From a reply being written to Telegram accepting it",
+            "From a reply being due (written, or out of quiet hours) to Telegram taking it",
             buckets=LATENCY_BUCKETS,
             registry=r,
         )

@@ -28,6 +28,7 @@ class Job:
     message: Message
     attempts: int
     broadcast_id: int | None = None  # a broadcast's message is not sent once it is cancelled
+    due_at: datetime | None = None  # since when it may go: a reply's wait is counted from it
 
     @property
     def chat_id(self) -> int:
@@ -114,7 +115,7 @@ async def enqueue(
     for message in claimed:
         index = seen.get(message.chat_id, 0)
         seen[message.chat_id] = index + 1
-        jobs.append(Job(ids[message.chat_id][index], message, 1))
+        jobs.append(Job(ids[message.chat_id][index], message, 1, due_at=now))
     return jobs
 
 
@@ -226,7 +227,7 @@ async def claim_due(
         except (KeyError, TypeError, ValueError):
             unreadable.append(row.id)  # would fail every claim again: set aside, visibly
             continue
-        jobs.append(Job(row.id, message, row.attempts, row.broadcast_id))
+        jobs.append(Job(row.id, message, row.attempts, row.broadcast_id, row.not_before))
     if unreadable:
         await session.execute(
             update(table)

@@ -76,6 +76,10 @@ class Outcome:
     wait_s: float = 0.0  # before it is tried again
 
 
+# Told each try's outcome (the composition root counts them for /metrics).
+Observer = Callable[[Job, Outcome], None]
+
+
 class OutboxSender:
     def __init__(
         self,
@@ -88,8 +92,10 @@ class OutboxSender:
         batch: int = 200,
         now: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        observe: Observer = lambda job, outcome: None,
     ) -> None:
         self.transport = transport
+        self.observe = observe  # each try's outcome, as it comes (the process's metrics)
         self.runtime = runtime
         self.limits = limits
         self.mark_unreachable = mark_unreachable
@@ -197,6 +203,7 @@ class OutboxSender:
             del self.held[key]
         while True:
             outcome = await self.send(job)
+            self.observe(job, outcome)
             retry = outcome.status is OutboxStatus.PENDING
             if retry and outcome.wait_s <= self.hold_retry_s and await self._wait(outcome):
                 job = replace(job, attempts=job.attempts + (0 if outcome.throttled else 1))

@@ -73,6 +73,9 @@ async def test_health_readiness_and_metrics_of_a_running_kabar(
         assert found[("kabar_outbox_messages", (("state", "due"),))] == 0
         assert found[("kabar_round_families", (("cohort", "tenun-2026"),))] == 3
         assert found[("kabar_is_leader", ())] == 1
+        # Every question went out, and each reply's wait is in the histogram.
+        assert found[("kabar_messages_sent_total", (("kind", "text"),))] >= 3 * 5
+        assert found[("kabar_reply_send_seconds_count", ())] >= 3 * 4
 
         # A message held for quiet hours is queued, and not late.
         now = SystemClock().now()
