@@ -17,7 +17,8 @@ from bot.messaging.cancels import CANCELLED
 from bot.messaging.delivery import Transport
 from bot.messaging.limits import SendLimits
 from bot.messaging.outbox import Job
-from bot.messaging.sender import Observer, OutboxSender, Outcome
+from bot.messaging.outcomes import Observer, Outcome
+from bot.messaging.sender import OutboxSender
 
 
 async def _unreachable(session: AsyncSession, chat_id: int, reason: str, now: datetime) -> None:

@@ -22,7 +22,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -38,6 +38,7 @@ from bot.messaging.delivery import RefusedError, ThrottledError, TransientError,
 from bot.messaging.lanes import Lane
 from bot.messaging.limits import ChatSpacing, RateLimiter, SendLimits
 from bot.messaging.outbox import Job, claim_due
+from bot.messaging.outcomes import Observer, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +63,6 @@ class Host(Protocol):
 # Records that a person can no longer be written to (the people domain's, given by the
 # composition root): session, chat id, reason, now.
 MarkUnreachable = Callable[[AsyncSession, int, str, datetime], Awaitable[object]]
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    status: OutboxStatus
-    message_id: int | None = None
-    error: str | None = None
-    retry_at: datetime | None = None
-    unreachable: bool = False
-    # Telegram asked us to wait, or the message was not tried: not a failed attempt of it.
-    throttled: bool = False
-    wait_s: float = 0.0  # before it is tried again
-
-
-# Told each try's outcome (the composition root counts them for /metrics).
-Observer = Callable[[Job, Outcome], None]
 
 
 class OutboxSender:

@@ -16,7 +16,7 @@ from bot.lib.config import Settings
 from bot.messaging.cancels import CANCELLED
 from bot.messaging.messages import Outgoing
 from bot.messaging.outbox import Job
-from bot.messaging.sender import Outcome
+from bot.messaging.outcomes import Outcome
 from tests.support.programme import NOW
 
 

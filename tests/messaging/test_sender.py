@@ -27,7 +27,8 @@ from bot.lib.config import Settings
 from bot.messaging.limits import SendLimits
 from bot.messaging.messages import ButtonAnswer, Message, Outgoing
 from bot.messaging.outbox import Job, enqueue, release
-from bot.messaging.sender import OutboxSender, Outcome
+from bot.messaging.outcomes import Outcome
+from bot.messaging.sender import OutboxSender
 from bot.sandbox.fakeapi import FakeTelegram
 from bot.tg.http import AiohttpRequest
 from bot.tg.transport import BotTransport
