@@ -228,6 +228,10 @@ class Traffic:
             "inbox": {
                 "backlog": self.snapshot.inbox_backlog,
                 "failing": self.snapshot.inbox_failing,
+                "last_errors": [
+                    {"update_id": update_id, "error": kind, "at": at.isoformat()}
+                    for update_id, kind, at in self.snapshot.last_errors
+                ],
             },
             "open_alerts": dict(self.snapshot.open_alerts),
         }
@@ -252,6 +256,12 @@ class Traffic:
                 t.gettext("Failed in the last day: {reason}").format(reason=reason), n(count)
             )
         table.add_row(t.gettext("Updates not yet handled"), n(self.snapshot.inbox_backlog))
+        for update_id, kind, at in self.snapshot.last_errors:
+            when = t.format_datetime(at, config.timezone, WHEN_FORMAT)
+            table.add_row(
+                t.gettext("Failed to handle update {id} ({when})").format(id=update_id, when=when),
+                kind,
+            )
         for rule, count in self.snapshot.open_alerts:
             table.add_row(t.gettext("Open alerts: {rule}").format(rule=rule), n(count))
         return table

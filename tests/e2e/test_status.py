@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.db.database import Database
-from bot.db.models import OutboxMessage, OutboxStatus, Priority
+from bot.db.models import InboxUpdate, OutboxMessage, OutboxStatus, Priority
 from bot.lib.clock import SystemClock
 from bot.sandbox.demo.families import Behaviour, Family
 from bot.sandbox.fakeapi import FakeTelegram
@@ -58,7 +58,7 @@ async def test_status_shows_a_running_round_and_what_needs_a_person(
         traffic = shown["traffic"]
         assert isinstance(traffic, dict)
         assert traffic["outbox"]["sent_last_hour"] >= 4 + 2 * 9  # the questions and replies
-        assert traffic["inbox"] == {"backlog": 0, "failing": 0}
+        assert traffic["inbox"] == {"backlog": 0, "failing": 0, "last_errors": []}
         assert await kabar.stop() == 0
 
     # Kabar stopped, and a reply has waited eleven minutes: someone must look.
@@ -75,8 +75,23 @@ async def test_status_shows_a_running_round_and_what_needs_a_person(
                 created_at=now - timedelta(minutes=11),
             )
         )
+        # An update that failed to be handled, and will be tried again: named by its
+        # error's kind only (its text could quote what the family wrote).
+        session.add(
+            InboxUpdate(
+                update_id=77,
+                chat_id=10_003,
+                payload={},
+                received_at=now - timedelta(minutes=1),
+                attempts=1,
+                error="IntegrityError('… Siti wrote: 5 kg …')",
+            )
+        )
     code, shown = await status(database_url, tmp_path)
     assert code == 1
+    inbox = shown["traffic"]["inbox"]
+    assert isinstance(inbox, dict)
+    assert [(e["update_id"], e["error"]) for e in inbox["last_errors"]] == [(77, "IntegrityError")]
     problems = shown["overview"]["needs_attention"]
     assert problems == (["stale-outbox", "no-leader"] if ON_POSTGRES else ["stale-outbox"])
     ran = await asyncio.to_thread(run_kabar, tmp_path, "status", KABAR_DATABASE_URL=database_url)

@@ -78,6 +78,9 @@ class Snapshot:
     outbox: OutboxState
     inbox_backlog: int  # stored, not yet handled
     inbox_failing: int  # of those, failed at least once
+    # The latest failures to handle an update: (update id, the error's kind, when). Only the
+    # kind: an error's text can quote what a person wrote.
+    last_errors: tuple[tuple[int, str, datetime], ...]
     open_alerts: tuple[tuple[str, int], ...]  # (rule, count)
     unreachable: int  # participants whose Telegram account cannot be reached
     leader: LeaderState
@@ -189,6 +192,18 @@ async def snapshot(session: AsyncSession, *, now: datetime, at_head: bool) -> Sn
         .join(Person, Person.id == TelegramAccount.person_id)
         .where(TelegramAccount.unreachable_at.is_not(None), Person.role == Role.PARTICIPANT)
     )
+    failures = (
+        await session.execute(
+            select(InboxUpdate.update_id, InboxUpdate.error, InboxUpdate.received_at)
+            .where(InboxUpdate.error.is_not(None))
+            .order_by(InboxUpdate.received_at.desc())
+            .limit(5)
+        )
+    ).all()
+    last_errors = tuple(
+        (int(update_id), str(error).split("(", 1)[0].strip(), at)
+        for update_id, error, at in failures
+    )
     leader = await _leader(session)
     problems = []
     if outbox.oldest_due_s is not None and outbox.oldest_due_s > STALE_AFTER.total_seconds():
@@ -203,6 +218,7 @@ async def snapshot(session: AsyncSession, *, now: datetime, at_head: bool) -> Sn
         outbox=outbox,
         inbox_backlog=int(backlog),
         inbox_failing=int(failing),
+        last_errors=last_errors,
         open_alerts=tuple((str(rule), int(n)) for rule, n in alerts),
         unreachable=int(unreachable or 0),
         leader=leader,
