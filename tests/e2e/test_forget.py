@@ -27,7 +27,16 @@ from tests.support.programme import CODES, COHORT, seed_programme
 pytestmark = pytest.mark.e2e
 
 SITI = 918_273_645  # her Telegram id: long enough to be found only where it was written
-TRACES = ("Siti Rahayu", "+6281300002001", "6281300002001", str(SITI))
+# Her name, her phone as written anywhere (E.164, 0813…, 0813-0000-2001), her Telegram id.
+TRACES = (
+    "Siti Rahayu",
+    "+6281300002001",
+    "6281300002001",
+    "081300002001",
+    "0813-0000-2001",
+    "813-0000-2001",
+    str(SITI),
+)
 
 
 def dump(database_url: str) -> str:

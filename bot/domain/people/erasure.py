@@ -103,6 +103,8 @@ async def _blank_mentions(
     """Wherever else a name, phone or Telegram id was written (a card, a note, the audit
     log), it is replaced. Searched in SQL, so only the rows that mention one are read."""
     blanked = 0
+    if not needles:
+        return blanked
     for table in Base.metadata.sorted_tables:
         columns = [
             c
@@ -133,11 +135,29 @@ async def _blank_mentions(
     return blanked
 
 
+def _phone_forms(phone: str) -> list[str]:
+    """The ways a card or a person writes a number: 0812…, 0812-3456-7890, +62 812-…"""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(phone, "ID")
+    except phonenumbers.NumberParseException:
+        return []
+    formats = (
+        phonenumbers.PhoneNumberFormat.NATIONAL,
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    )
+    written = [phonenumbers.format_number(number, f) for f in formats]
+    return [*written, *("".join(c for c in w if c.isdigit() or c == "+") for w in written)]
+
+
 def _needles(person: Person, accounts: Iterable[TelegramAccount]) -> tuple[str, ...]:
     # Not the roster id: "KPM-01" is inside "KPM-010" (the audit log is rewritten by id).
     words = [person.name, person.phone or ""]
     if person.phone and person.phone.startswith("+"):
         words.append(person.phone[1:])  # as a contact card or a typed number has it
+    if person.phone:
+        words += _phone_forms(person.phone)
     for account in accounts:
         words += [str(account.telegram_user_id), account.username or "", account.first_name or ""]
     # Short words (a first name like "Sri") would blank unrelated text: whole names only.
