@@ -55,33 +55,21 @@ async def family_media(
     priority: int = Priority.REPLY,
 ) -> list[Message]:
     """The family's latest photo (with what they wrote under it) and latest voice note."""
-    messages: list[Message] = []
     latest = await latest_of(session, family.id)
-    photo = latest.get("photo")
-    if photo is not None:
-        caption = t.gettext(LATEST_PHOTO).format(
-            name=family.name, date=t.format_datetime(photo.created_at, tz, WHEN)
+    messages: list[Message] = []
+    for kind, label, resend in (("photo", LATEST_PHOTO, Photo), ("voice", LATEST_VOICE, Voice)):
+        attachment = latest.get(kind)
+        if attachment is None:
+            continue
+        caption = t.gettext(label).format(
+            name=family.name, date=t.format_datetime(attachment.created_at, tz, WHEN)
         )
-        if photo.caption:
-            caption += "\n“" + photo.caption + "”"
+        if kind == "photo" and attachment.caption:  # what the family wrote under it
+            caption += "\n“" + attachment.caption + "”"
         messages.append(
-            Photo(
+            resend(
                 chat_id=chat_id,
-                file_id=photo.telegram_file_id,
-                caption=caption[:CAPTION_LIMIT],
-                person_id=viewer_id,
-                priority=priority,
-            )
-        )
-    voice = latest.get("voice")
-    if voice is not None:
-        caption = t.gettext(LATEST_VOICE).format(
-            name=family.name, date=t.format_datetime(voice.created_at, tz, WHEN)
-        )
-        messages.append(
-            Voice(
-                chat_id=chat_id,
-                file_id=voice.telegram_file_id,
+                file_id=attachment.telegram_file_id,
                 caption=caption[:CAPTION_LIMIT],
                 person_id=viewer_id,
                 priority=priority,
