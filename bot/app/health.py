@@ -26,11 +26,11 @@ log = logging.getLogger(__name__)
 CHECK_TIMEOUT_S = 5.0
 
 
-async def _read(runtime: Runtime) -> tuple[Snapshot, list[tuple[str, str, int]]]:
+async def _read(runtime: Runtime, head: str | None) -> tuple[Snapshot, list[tuple[str, str, int]]]:
     db = runtime.db
     async with db.engine.connect() as connection:
         schema = await connection.run_sync(current_revision)
-    at_head = schema == head_revision(db.url)
+    at_head = schema == head
     async with db.sessions() as session:
         snap = await snapshot(session, now=runtime.clock.now(), at_head=at_head)
         alerts = (
@@ -42,13 +42,16 @@ async def _read(runtime: Runtime) -> tuple[Snapshot, list[tuple[str, str, int]]]
 
 
 def routes(runtime: Runtime) -> list[web.RouteDef]:
+    # Read once: the migration scripts are parsed from disk, and a scrape comes every 15 s.
+    head = head_revision(runtime.db.url)
+
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "alive", "worker": runtime.worker})
 
     async def readyz(_: web.Request) -> web.Response:
         try:
             async with asyncio.timeout(CHECK_TIMEOUT_S):
-                snap, _alerts = await _read(runtime)
+                snap, _alerts = await _read(runtime, head)
         except Exception as error:  # the database is away: not ready, and say why
             log.warning("readiness: database not reachable (%s)", type(error).__name__)
             return web.json_response({"ready": False, "failing": ["database"]}, status=503)
@@ -61,7 +64,7 @@ def routes(runtime: Runtime) -> list[web.RouteDef]:
         m = runtime.metrics
         try:
             async with asyncio.timeout(CHECK_TIMEOUT_S):
-                snap, alerts = await _read(runtime)
+                snap, alerts = await _read(runtime, head)
         except Exception as error:  # the counters still say what this process did
             log.warning("metrics: database not readable (%s)", type(error).__name__)
         else:
