@@ -10,6 +10,7 @@ from bot import __version__
 from bot.cli import (
     alerts,
     audit,
+    bots,
     broadcast,
     checkin,
     cohort,
@@ -55,6 +56,7 @@ cli.add_command(audit.audit)
 cli.add_command(broadcast.broadcast)
 cli.add_command(person.person)
 cli.add_command(status.status)
+cli.add_command(bots.bot)
 
 
 def main() -> None:

@@ -22,6 +22,11 @@ _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
 
+def looks_like_token(value: str) -> bool:
+    """Whether `value` has a Bot API token's shape (digits, a colon, the secret)."""
+    return _TOKEN_RE.match(value) is not None
+
+
 class ConfigError(Exception):
     """One or more configuration values are wrong; each problem is one line."""
 

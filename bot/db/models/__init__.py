@@ -3,6 +3,7 @@
 from bot.db.models.alerts import Alert, AlertAction, AlertStatus
 from bot.db.models.audit import AuditEntry, BotState
 from bot.db.models.base import Base
+from bot.db.models.bots import Bot
 from bot.db.models.checkins import (
     Attachment,
     Conversation,
@@ -39,6 +40,7 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "Bot",
     "BotState",
     "Broadcast",
     "BroadcastReply",

@@ -145,6 +145,8 @@ class OutboxMessage(Base):
     dedup_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    # The bot that sends it: the chat's (None: the default bot); each bot has its own sender.
+    bot_id: Mapped[int | None] = mapped_column(ForeignKey("bots.id"))
 
 
 class BroadcastStatus(StrEnum):

@@ -47,6 +47,8 @@ class Cohort(Base):
     no_production_threshold: Mapped[int] = mapped_column(Integer, default=3)
     escalate_after_days: Mapped[int] = mapped_column(Integer, default=3)
     created_at: Mapped[datetime]
+    # The bot whose link the cohort's invitations carry (None: the default bot).
+    bot_id: Mapped[int | None] = mapped_column(ForeignKey("bots.id"))
 
 
 class Person(Base):
@@ -92,6 +94,8 @@ class TelegramAccount(Base):
     # Set when Telegram says the user blocked the bot or the chat is gone.
     unreachable_at: Mapped[datetime | None]
     unreachable_reason: Mapped[str | None] = mapped_column(String(200))
+    # The bot the person registered with, which sends them everything (None: the default).
+    bot_id: Mapped[int | None] = mapped_column(ForeignKey("bots.id"))
 
 
 class Invitation(Base):

@@ -38,6 +38,12 @@ class FloodLimits:
         self.per_chat: dict[int, deque[float]] = {}
         self.refused = 0
 
+    def alike(self) -> FloodLimits:
+        """Limits like these, counted apart (another bot's)."""
+        return FloodLimits(
+            self.per_second, chat_burst=self.chat_burst, retry_after=self.retry_after, now=self.now
+        )
+
     def check(self, method: str, chat_id: int | None) -> ApiError | None:
         """The 429 for this call, or None (then it is counted). `method` is lower-case."""
         if not method.startswith(_COUNTED_PREFIXES) or method == "sendchataction":

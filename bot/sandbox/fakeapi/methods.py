@@ -228,9 +228,9 @@ async def log_out(ctx: CallContext) -> Any:
 @method("getUpdates")
 async def get_updates(ctx: CallContext) -> Any:
     world, p = ctx.world, ctx.params
-    if world.webhook.url:
+    queue = world.queue_for(ctx.bot_id)
+    if world.webhook.url and queue is world.updates:
         raise webhook_conflict()
-    queue = world.updates
     queue.set_allowed(p.get_json("allowed_updates"))
     offset = p.get_int("offset")
     if offset is not None:
@@ -238,20 +238,20 @@ async def get_updates(ctx: CallContext) -> Any:
     limit = min(max(p.get_int("limit", 100) or 100, 1), 100)
     timeout = max(p.get_float("timeout", 0.0) or 0.0, 0.0)
     # A newer getUpdates ends an older waiting one with 409, like Telegram.
-    world.poll_generation += 1
-    generation = world.poll_generation
+    queue.poll_generation += 1
+    generation = queue.poll_generation
     queue.pulse.fire()
     if not len(queue) and timeout > 0:
         await queue.pulse.wait_until(
             lambda: (
                 bool(len(queue))
-                or world.poll_generation != generation
+                or queue.poll_generation != generation
                 or world.closing
-                or bool(world.webhook.url)
+                or (bool(world.webhook.url) and queue is world.updates)
             ),
             timeout,
         )
-        if world.poll_generation != generation:
+        if queue.poll_generation != generation:
             raise polling_conflict()
     return queue.peek(limit)
 

@@ -50,8 +50,9 @@ async def handle_bot_call(request: web.Request) -> web.Response:
         params = await read_params(request)
         ctx = CallContext(world, bot_id, params, params.chat_id_or_none())
         # Counted as it arrives: a slow answer was still a message sent at that moment.
-        if world.flood is not None:
-            refused = world.flood.check(name.lower(), ctx.chat_id)
+        flood = world.flood_for(bot_id)
+        if flood is not None:
+            refused = flood.check(name.lower(), ctx.chat_id)
             if refused is not None:
                 raise refused
         if world.faults.active:

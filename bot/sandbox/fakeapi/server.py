@@ -15,6 +15,7 @@ from bot.sandbox.fakeapi.push import WebhookPusher
 from bot.sandbox.fakeapi.routes import WORLD_KEY, add_bot_routes
 from bot.sandbox.fakeapi.state import ApiCall, UserProfile, World
 from bot.sandbox.fakeapi.transcript import TranscriptEntry, render_entries
+from bot.sandbox.fakeapi.updates import UpdateQueue
 from bot.sandbox.fakeapi.user import FakeUser
 
 MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's bot upload limit
@@ -69,6 +70,8 @@ class FakeTelegram:
         # Release long polls first so shutdown does not wait for their timeouts.
         self.world.closing = True
         self.world.updates.pulse.fire()
+        for queue in self.world.bot_queues.values():
+            queue.pulse.fire()
         await self._pusher.stop()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -140,6 +143,12 @@ class FakeTelegram:
         if started:
             self.world.chats[user_id].started = True
         return user
+
+    def add_bot(self, bot_id: int, username: str) -> str:
+        """Another bot on this server, with its own updates and limits; its token."""
+        self.world.bot_usernames[bot_id] = username
+        self.world.bot_queues.setdefault(bot_id, UpdateQueue())
+        return f"{bot_id}:{'B' * 35}"
 
     def users(self) -> list[FakeUser]:
         return list(self._users.values())

@@ -74,6 +74,7 @@ class Chat:
         "actions",
         "blocked",
         "bot_entries",
+        "bot_id",
         "deleted",
         "inline_ids",
         "messages",
@@ -91,6 +92,7 @@ class Chat:
     def __init__(self, profile: UserProfile) -> None:
         self.profile = profile
         self.started = False  # the user has talked to the bot; until then sends fail 400
+        self.bot_id: int | None = None  # the extra bot the user writes to (None: the default)
         self.blocked = False
         self.deleted = False
         self.next_message_id = 1
@@ -132,10 +134,13 @@ class World:
         self.commands: dict[tuple[str, int | None, int | None, str], list[dict[str, str]]] = {}
         self.webhook = WebhookConfig()
         self.callbacks: dict[str, CallbackRecord] = {}
-        self.poll_generation = 0
         self.closing = False
         self.last_bot_id = 0
         self._bot_users: dict[int, dict[str, Any]] = {}
+        # Extra bots (`add_bot`): each its own username, update queue and sending limits.
+        self.bot_usernames: dict[int, str] = {}
+        self.bot_queues: dict[int, UpdateQueue] = {}
+        self.bot_floods: dict[int, FloodLimits] = {}
         self._callback_counter = 0
 
     # --- identities -------------------------------------------------------------------
@@ -147,10 +152,23 @@ class World:
                 "id": bot_id,
                 "is_bot": True,
                 "first_name": self.bot_first_name,
-                "username": self.bot_username,
+                "username": self.bot_usernames.get(bot_id, self.bot_username),
             }
             self._bot_users[bot_id] = user
         return user
+
+    def queue_for(self, bot_id: int | None) -> UpdateQueue:
+        """The updates waiting for `bot_id`: an extra bot's own, else the default bot's."""
+        return self.bot_queues.get(bot_id, self.updates) if bot_id is not None else self.updates
+
+    def flood_for(self, bot_id: int) -> FloodLimits | None:
+        """Telegram counts each bot's messages on their own: an extra bot has its own."""
+        if self.flood is None or bot_id not in self.bot_queues:
+            return self.flood
+        flood = self.bot_floods.get(bot_id)
+        if flood is None:
+            flood = self.bot_floods[bot_id] = self.flood.alike()
+        return flood
 
     def ensure_chat(self, profile: UserProfile) -> Chat:
         chat = self.chats.get(profile.id)
@@ -193,7 +211,7 @@ class World:
         entry.message_id = message_id
         entry.raw = message
         chat.transcript.append(entry)
-        self.updates.push("message", message)
+        self.queue_for(chat.bot_id).push("message", message)
         return message
 
     def user_edit(self, chat: Chat, message_id: int, text: str) -> dict[str, Any]:
@@ -211,7 +229,7 @@ class World:
                 raw=message,
             )
         )
-        self.updates.push("edited_message", message)
+        self.queue_for(chat.bot_id).push("edited_message", message)
         return message
 
     def user_callback(
@@ -242,7 +260,7 @@ class World:
                 raw=raw,
             )
         )
-        self.updates.push("callback_query", query)
+        self.queue_for(chat.bot_id).push("callback_query", query)
         return query
 
     def set_blocked(self, chat: Chat, blocked: bool) -> None:
@@ -255,7 +273,7 @@ class World:
             bot = self.bot_user(self.last_bot_id)
             member = {"user": bot, "status": "member"}
             kicked = {"user": bot, "status": "kicked", "until_date": 0}
-            self.updates.push(
+            self.queue_for(chat.bot_id).push(
                 "my_chat_member",
                 {
                     "chat": chat.profile.chat_json(),

@@ -23,6 +23,7 @@ class UpdateQueue:
         self._next_id = 1
         self._allowed: frozenset[str] | None = None  # None = Telegram's default set
         self.pulse = Pulse()
+        self.poll_generation = 0  # a newer getUpdates ends an older waiting one (409)
 
     def __len__(self) -> int:
         return len(self._pending)

@@ -31,6 +31,11 @@ class FakeUser:
     def id(self) -> int:
         return self._chat.profile.id
 
+    def talks_to(self, bot_id: int | None) -> FakeUser:
+        """From now on this user writes to the extra bot `bot_id` (None: the default)."""
+        self._chat.bot_id = bot_id
+        return self
+
     @property
     def first_name(self) -> str:
         return self._chat.profile.first_name
