@@ -29,6 +29,8 @@ class Runtime:
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     bot_username: str | None = None
+    # The ids of the extra bots this process receives from and sends with (bot/domain/bots.py).
+    extra_bots: frozenset[int] = frozenset()
     # The sender running in this process (the leader's), which takes replies handed over
     # by the processor; None where another worker sends.
     reply_sender: ReplySender | None = None

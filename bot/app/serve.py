@@ -10,23 +10,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from typing import Any
 
+from telegram import Bot
+
+from bot.app.bots import ExtraBot, close_extra_bots, open_extra_bots
 from bot.app.clock_loop import start_clocks
 from bot.app.health import HealthServer, routes
 from bot.app.leader import Elector, release_orphaned_claims
 from bot.app.runtime import Runtime
-from bot.app.sending import outbox_sender
+from bot.app.sending import bot_senders
 from bot.db.database import open_database
 from bot.db.facts import LEADER, remember
 from bot.lib.clock import Clock, SystemClock
 from bot.lib.config import Settings
-from bot.tg.application import KabarApplication, announce, build_application
+from bot.messaging.delivery import Transport
+from bot.tg.application import KabarApplication, announce, build_application, publish_menu
 from bot.tg.files import TelegramFiles
 from bot.tg.poller import ALLOWED_UPDATES, poll_forever
 from bot.tg.processor import Processor
 from bot.tg.transport import BotTransport
-from bot.tg.webhook import WebhookConfig, WebhookServer
+from bot.tg.webhook import BotHook, WebhookConfig, WebhookServer, extra_path
 
 log = logging.getLogger(__name__)
 
@@ -53,21 +58,25 @@ async def serve(
         elector = Elector(db, runtime.worker)
         receiver: WebhookServer | None = None
         checks: HealthServer | None = None
+        extras: list[ExtraBot] = []
         try:
             await application.initialize()
+            extras = await open_extra_bots(runtime)
         except BaseException:
             await application.close_http_pools()  # Telegram unreachable, or the token refused
             raise
         async with application:
             try:
                 await announce(application, runtime)
+                for extra in extras:
+                    await publish_menu(extra.bot)
                 # The worker lock first: other workers must see our inbox claims are alive.
                 await elector.start()
                 if health is not None:
                     checks = HealthServer(runtime)
                     await checks.start(*health)
                 if webhook is not None:
-                    receiver = await _receive_webhooks(application, runtime, webhook)
+                    receiver = await _receive_webhooks(application, runtime, webhook, extras)
                 log.info(
                     "Kabar is running as @%s (%s, worker %s)",
                     application.bot.username,
@@ -80,6 +89,7 @@ async def serve(
                         runtime,
                         elector,
                         stop,
+                        extras=extras,
                         polling=webhook is None,
                         tick_every_s=tick_every_s,
                         shutdown_grace_s=shutdown_grace_s,
@@ -116,19 +126,36 @@ async def serve(
                 if checks is not None:
                     await checks.stop()
                 await elector.close()
+                await close_extra_bots(extras)
 
 
 async def _receive_webhooks(
-    application: KabarApplication, runtime: Runtime, config: WebhookConfig
+    application: KabarApplication,
+    runtime: Runtime,
+    config: WebhookConfig,
+    extras: Sequence[ExtraBot] = (),
 ) -> WebhookServer:
-    """Listen first, then tell Telegram where to push, so no push finds a closed port."""
+    """Listen first, then tell Telegram where to push, so no push finds a closed port.
+    Each extra bot pushes to a path of its own (the webhook URL's, then /bot<id>), with
+    a secret of its own."""
     secret = config.secret(runtime.settings.require_token())
-    receiver = WebhookServer(runtime, path=config.path, secret=secret, extra_routes=routes(runtime))
+    hooks = [BotHook(config.path, secret, None)]
+    for extra in extras:
+        hooks.append(
+            BotHook(extra_path(config.path, extra.id), config.secret(extra.bot.token), extra.id)
+        )
+    receiver = WebhookServer(runtime, hooks=hooks, extra_routes=routes(runtime))
     await receiver.start(config.listen, config.port)
     try:
         await application.bot.set_webhook(
             url=config.url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
         )
+        for extra, hook in zip(extras, hooks[1:], strict=True):
+            await extra.bot.set_webhook(
+                url=extra_path(config.url, extra.id),
+                secret_token=hook.secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
     except BaseException:
         await receiver.stop()
         raise
@@ -141,6 +168,7 @@ async def lead(
     elector: Elector,
     stop: asyncio.Event,
     *,
+    extras: Sequence[ExtraBot] = (),
     polling: bool,
     tick_every_s: float | None,
     shutdown_grace_s: float,
@@ -169,20 +197,36 @@ async def lead(
         if released:
             log.warning("%d messages a stopped leader was sending will be sent again", released)
         if polling:
-            await _stop_webhook(application)
+            await _stop_webhook(application.bot)
+            for extra in extras:
+                await _stop_webhook(extra.bot)
         term = asyncio.Event()  # ends this term of leadership
         clocks = start_clocks(runtime, every_s=tick_every_s, files=TelegramFiles(application.bot))
         # The sender finishes the messages in hand when asked to stop, so nothing that was
         # sent goes unrecorded; only a kill -9 can leave a message in flight.
+        # One sender per bot: each bot has Telegram's limits to itself.
+        transports: dict[int | None, tuple[Transport, bool]] = {
+            None: (BotTransport(application.bot), runtime.settings.paid_broadcast)
+        }
+        transports |= {
+            extra.id: (BotTransport(extra.bot), extra.paid_broadcast) for extra in extras
+        }
+        senders, router = bot_senders(runtime, transports)
+        if router is not None:
+            runtime.reply_sender = router
         duties: list[asyncio.Task[Any]] = [
-            asyncio.create_task(
-                outbox_sender(BotTransport(application.bot), runtime).run_until(term), name="outbox"
-            )
+            asyncio.create_task(sender.run_until(term), name="outbox") for sender in senders
         ]
         if polling:
             duties.append(
                 asyncio.create_task(poll_forever(application.bot, runtime), name="poller")
             )
+            duties += [
+                asyncio.create_task(
+                    poll_forever(extra.bot, runtime, bot_id=extra.id), name="poller"
+                )
+                for extra in extras
+            ]
         lost = asyncio.create_task(elector.held(stop), name="leadership")
         stopper = asyncio.create_task(stop.wait(), name="stop")
         try:
@@ -191,6 +235,8 @@ async def lead(
             )
         finally:
             term.set()
+            if router is not None and runtime.reply_sender is router:
+                runtime.reply_sender = None
             runtime.metrics.leader.set(0)
             await clocks.stop()
             abandoned = lost.done() and not stop.is_set()
@@ -210,9 +256,9 @@ async def lead(
                 raise outcome
 
 
-async def _stop_webhook(application: KabarApplication) -> None:
+async def _stop_webhook(bot: Bot) -> None:
     """getUpdates fails with 409 while a webhook is set; polling mode removes it."""
     try:
-        await application.bot.delete_webhook()
+        await bot.delete_webhook()
     except Exception:  # the poller then reports and retries the 409 itself
         log.warning("could not remove the webhook", exc_info=True)

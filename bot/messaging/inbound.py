@@ -32,6 +32,7 @@ class Sender:
     first_name: str | None = None
     username: str | None = None
     language_code: str | None = None
+    bot_id: int | None = None  # the extra bot written to (None: the default bot)
 
 
 def chat_of(payload: dict[str, Any]) -> int | None:

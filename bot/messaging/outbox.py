@@ -6,18 +6,21 @@ nothing, because the decision and the row commit together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from sqlalchemy import and_, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import is_postgresql
-from bot.db.models import OutboxMessage, OutboxStatus, Priority
+from bot.db.models import OutboxMessage, OutboxStatus, Priority, TelegramAccount
 from bot.db.models.base import table_of
 from bot.messaging.messages import Message, decode
+
+# Whose rows a sender takes: one bot's (None: the default bot's), or every bot's ("all").
+BotFilter: TypeAlias = int | Literal["all"] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,7 @@ class Job:
     attempts: int
     broadcast_id: int | None = None  # a broadcast's message is not sent once it is cancelled
     due_at: datetime | None = None  # since when it may go: a reply's wait is counted from it
+    bot_id: int | None = None  # the bot that sends it (None: the default bot)
 
     @property
     def chat_id(self) -> int:
@@ -48,6 +52,7 @@ async def enqueue(
     round_id: int | None = None,
     broadcast_id: int | None = None,
     claimed_by: str | None = None,
+    via: Mapping[int, int | None] | None = None,
 ) -> list[Job]:
     """Write messages as outbox rows, in one multi-row INSERT, sent in the order given.
 
@@ -57,7 +62,11 @@ async def enqueue(
     returned for it to send at once: the sender need not find them again (a claim query per
     batch). If the worker dies before sending them, they are released like any claim of a
     dead sender (bot/app/leader.py).
+    Each row is sent by its chat's bot: `via` (chat -> bot, None the default), the bot of
+    the update being answered, else the bot the chat's person registered with.
     """
+    messages = list(messages)
+    bots = await bots_of(session, {m.chat_id for m in messages}, via or {})
     # Only the columns some row sets: each bound value costs the bulk of a round's rows.
     fixed: dict[str, Any] = {
         "status": OutboxStatus.PENDING,
@@ -87,6 +96,8 @@ async def enqueue(
         if message.dedup_key is not None:
             row["dedup_key"] = message.dedup_key
             dedup = True
+        if bots:  # a column only when some chat has an extra bot, so the default costs nothing
+            row["bot_id"] = bots.get(message.chat_id)
         if claimed_by is not None and message.priority == Priority.REPLY:
             row |= claim
             row["claimed_by"] = claimed_by
@@ -115,8 +126,27 @@ async def enqueue(
     for message in claimed:
         index = seen.get(message.chat_id, 0)
         seen[message.chat_id] = index + 1
-        jobs.append(Job(ids[message.chat_id][index], message, 1, due_at=now))
+        bot_id = bots.get(message.chat_id)
+        jobs.append(Job(ids[message.chat_id][index], message, 1, due_at=now, bot_id=bot_id))
     return jobs
+
+
+async def bots_of(
+    session: AsyncSession, chats: set[int], via: Mapping[int, int | None]
+) -> dict[int, int]:
+    """The chats an extra bot writes to, and its id: from `via`, else from their accounts."""
+    found = {chat: bot for chat, bot in via.items() if bot is not None and chat in chats}
+    unknown = sorted(chats - via.keys())
+    accounts = table_of(TelegramAccount)
+    for start in range(0, len(unknown), 5_000):  # below every driver's parameter limit
+        rows = await session.execute(
+            select(accounts.c.chat_id, accounts.c.bot_id).where(
+                accounts.c.bot_id.is_not(None),
+                accounts.c.chat_id.in_(unknown[start : start + 5_000]),
+            )
+        )
+        found |= {int(chat): int(bot) for chat, bot in rows}
+    return found
 
 
 async def release(session: AsyncSession, jobs: Sequence[Job]) -> None:
@@ -143,6 +173,7 @@ async def claim_due(
     stale_after_s: float = 120,
     lane: Literal["replies", "bulk"] | None = None,
     include_stale: bool = True,
+    bot: BotFilter = "all",
 ) -> list[Job]:
     """Claim up to `limit` due rows for this worker, most urgent first.
 
@@ -167,6 +198,8 @@ async def claim_due(
         if lane == "bulk"
         else true()
     )
+    if bot != "all":
+        in_lane = and_(in_lane, table.c.bot_id.is_(None) if bot is None else table.c.bot_id == bot)
     due = (
         select(table.c.id)
         .where(table.c.status == OutboxStatus.PENDING, table.c.not_before <= now, in_lane)
@@ -213,6 +246,7 @@ async def claim_due(
             table.c.not_before,
             table.c.person_id,
             table.c.broadcast_id,
+            table.c.bot_id,
         )
     )
     rows = list(claimed.all())
@@ -227,7 +261,9 @@ async def claim_due(
         except (KeyError, TypeError, ValueError):
             unreadable.append(row.id)  # would fail every claim again: set aside, visibly
             continue
-        jobs.append(Job(row.id, message, row.attempts, row.broadcast_id, row.not_before))
+        jobs.append(
+            Job(row.id, message, row.attempts, row.broadcast_id, row.not_before, row.bot_id)
+        )
     if unreadable:
         await session.execute(
             update(table)

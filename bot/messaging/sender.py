@@ -37,7 +37,7 @@ from bot.messaging.cancels import CANCELLED, CancelledBroadcasts
 from bot.messaging.delivery import RefusedError, ThrottledError, TransientError, Transport
 from bot.messaging.lanes import Lane
 from bot.messaging.limits import ChatSpacing, RateLimiter, SendLimits
-from bot.messaging.outbox import Job, claim_due
+from bot.messaging.outbox import BotFilter, Job, claim_due
 from bot.messaging.outcomes import Observer, Outcome
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,9 @@ class OutboxSender:
         now: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         observe: Observer = lambda job, outcome: None,
+        bot: BotFilter = "all",
     ) -> None:
+        self.bot = bot  # whose rows it sends: one sender per bot, each with its limits
         self.transport = transport
         self.observe = observe  # each try's outcome, as it comes (the process's metrics)
         self.runtime = runtime
@@ -167,6 +169,7 @@ class OutboxSender:
                 limit=limit,
                 lane=lane,
                 include_stale=stale,
+                bot=self.bot,
             )
         if stale:
             self.stale_checked[lane] = time.monotonic()
@@ -377,11 +380,7 @@ class OutboxSender:
                         ]
                         if not later:
                             continue
-                        lane = (
-                            (table.c.priority == Priority.REPLY)
-                            if reply
-                            else (table.c.priority != Priority.REPLY)
-                        )
+                        replies = table.c.priority == Priority.REPLY
                         due = bindparam("nb", type_=table.c.not_before.type)
                         await session.execute(
                             update(table)
@@ -390,7 +389,7 @@ class OutboxSender:
                                 table.c.id > bindparam("after"),
                                 table.c.status == OutboxStatus.PENDING,
                                 table.c.not_before < due,
-                                lane,
+                                replies if reply else ~replies,
                             )
                             .values(not_before=due),
                             later,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
-from telegram import BotCommand
+from telegram import Bot, BotCommand
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
@@ -62,13 +62,18 @@ async def announce(application: KabarApplication, runtime: Runtime) -> None:
     runtime.bot_username = runtime.settings.bot_username or me.username
     async with runtime.db.transaction() as session:
         await remember(session, BOT_USERNAME, {"username": me.username}, runtime.clock.now())
+    await publish_menu(application.bot)
+
+
+async def publish_menu(bot: Bot) -> None:
+    """The command menu of people not yet registered, in every language, on `bot`."""
     newcomers = menu(Audience.NEWCOMERS)
     for code in SUPPORTED_LOCALES:
         t = translator(code)
         commands = [BotCommand(c.name, t.gettext(c.description)) for c in newcomers]
         language = None if code == DEFAULT_LOCALE else code
         try:
-            await application.bot.set_my_commands(commands, language_code=language)
+            await bot.set_my_commands(commands, language_code=language)
         except Exception:  # a menu is a convenience; never a reason not to start
             log.warning("could not set the command menu", exc_info=True)
 

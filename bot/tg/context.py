@@ -73,9 +73,15 @@ class UnitOfWork:
         self.outgoing.extend(messages)
         self.sent += len(messages)
 
+    def via(self) -> dict[int, int | None]:
+        """The sender's chat is answered from the bot it wrote to."""
+        return {} if self.sender is None else {self.sender.chat_id: self.sender.bot_id}
+
     async def flush(self, *, claimed_by: str | None = None) -> list[Job]:
         """Write the queued messages; the replies claimed for `claimed_by` are returned."""
-        jobs = await enqueue(self.session, self.outgoing, now=self.now, claimed_by=claimed_by)
+        jobs = await enqueue(
+            self.session, self.outgoing, now=self.now, claimed_by=claimed_by, via=self.via()
+        )
         self.outgoing.clear()
         return jobs
 

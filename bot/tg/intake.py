@@ -27,7 +27,7 @@ from bot.app.runtime import Runtime
 from bot.db.models import InboxUpdate
 from bot.messaging import inbox, quarantine
 from bot.messaging.admission import Refused, Storable, check, raw_of
-from bot.messaging.inbound import sender_of
+from bot.messaging.bot_keys import sender_via
 from bot.messaging.outbox import enqueue
 from bot.tg.context import UnitOfWork
 from bot.tg.handlers.failures import unreadable
@@ -160,14 +160,18 @@ async def tell_senders(runtime: Runtime, set_aside: Sequence[tuple[Any, Refused]
             now = runtime.clock.now()
             told = 0
             for update, item in people:
-                sender = sender_of(update) if isinstance(update, dict) else None
+                sender = (
+                    sender_via(update, item.update_id, runtime.extra_bots)
+                    if isinstance(update, dict)
+                    else None
+                )
                 if sender is None or not await quarantine.may_notify(session, sender.chat_id, now):
                     continue
                 unit = UnitOfWork(session, now, item.update_id or 0, sender)
                 message = await unreadable(unit)
                 if message is None:
                     continue
-                await enqueue(session, [message], now=now)
+                await enqueue(session, [message], now=now, via=unit.via())
                 await quarantine.mark_notified(session, item.update_id, now)
                 told += 1
     except Exception as error:

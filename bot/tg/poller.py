@@ -16,6 +16,7 @@ from telegram import Bot
 from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
 
 from bot.app.runtime import Runtime
+from bot.messaging.bot_keys import rekeyed, telegram_update_id
 from bot.tg import intake
 from bot.tg.api import raw_request
 from bot.tg.intake import Received
@@ -25,7 +26,11 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
-async def poll_forever(bot: Bot, runtime: Runtime, *, timeout: int = 25) -> None:
+async def poll_forever(
+    bot: Bot, runtime: Runtime, *, timeout: int = 25, bot_id: int | None = None
+) -> None:
+    """Store `bot`'s updates as they come; `bot_id` names an extra bot (bot/messaging/
+    bot_keys.py), whose updates are stored under keys that carry it."""
     offset: int | None = None
     backoff = 1.0
     tries = intake.StoreTries()
@@ -58,14 +63,16 @@ async def poll_forever(bot: Bot, runtime: Runtime, *, timeout: int = 25) -> None
         if not isinstance(updates, list) or not updates:
             continue
         try:
-            admission = await intake.admit(runtime, [Received(u) for u in updates], tries)
+            stored = [Received(rekeyed(u, bot_id)) for u in updates]
+            admission = await intake.admit(runtime, stored, tries)
         except Exception:
             # The database is away: not stored, so not acknowledged; they come back.
             log.exception("could not store %d updates; retrying", len(updates))
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 30.0)
             continue
-        offset = next_offset(updates, admission.waiting, offset)
+        waiting = [telegram_update_id(key) for key in admission.waiting]
+        offset = next_offset(updates, waiting, offset)
         if admission.waiting:
             # Tried again when it comes back, a second later: a passing problem may pass.
             await asyncio.sleep(1.0)

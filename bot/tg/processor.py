@@ -25,7 +25,8 @@ from telegram.ext import Application
 from bot.app.runtime import Runtime
 from bot.messaging import inbox, quarantine
 from bot.messaging.admission import Refused
-from bot.messaging.inbound import chat_of, sender_of
+from bot.messaging.bot_keys import sender_via
+from bot.messaging.inbound import Sender, chat_of
 from bot.messaging.outbox import Job, enqueue, release
 from bot.tg.context import UnitOfWork
 from bot.tg.handlers import handlers
@@ -132,13 +133,13 @@ class Processor:
                 mine = [(update_id, payload) for update_id, payload in items if update_id in taken]
                 prefetch = await Prefetch.load(session, [payload for _, payload in mine])
                 for update_id, payload in mine:
-                    unit = UnitOfWork(
-                        session, now, update_id, sender_of(payload), prefetch=prefetch
-                    )
+                    sender = self._sender(update_id, payload)
+                    unit = UnitOfWork(session, now, update_id, sender, prefetch=prefetch)
                     await self._dispatch(unit, payload)
                     units.append(unit)
                 outgoing = [m for unit in units for m in unit.outgoing]
-                jobs = await enqueue(session, outgoing, now=now, claimed_by=claimant)
+                via = {chat: bot for unit in units for chat, bot in unit.via().items()}
+                jobs = await enqueue(session, outgoing, now=now, claimed_by=claimant, via=via)
         except Exception:
             log.info("a group of %d updates failed; handling each alone", len(items))
             for update_id, payload in items:
@@ -157,7 +158,7 @@ class Processor:
                 now = runtime.clock.now()
                 if not await inbox.take(session, update_id, worker, now):
                     return  # handled already, or taken over by another worker
-                unit = UnitOfWork(session, now, update_id, sender_of(payload))
+                unit = UnitOfWork(session, now, update_id, self._sender(update_id, payload))
                 await self._dispatch(unit, payload)
                 jobs = await unit.flush(claimed_by=self._claimant())
         except Exception as error:
@@ -166,6 +167,9 @@ class Processor:
             return
         runtime.metrics.updates_handled.inc()
         await self._hand_over(jobs, unit.sent)
+
+    def _sender(self, update_id: int, payload: dict[str, Any]) -> Sender | None:
+        return sender_via(payload, update_id, self.runtime.extra_bots)
 
     def _claimant(self) -> str | None:
         """Replies are written claimed for this worker's sender, if it runs here."""
@@ -219,12 +223,13 @@ class Processor:
         try:
             async with runtime.db.transaction() as session:
                 now = runtime.clock.now()
-                sender = sender_of(payload)
+                sender = self._sender(update_id, payload)
                 if sender is None or not await quarantine.may_notify(session, sender.chat_id, now):
                     return
-                message = await apology(UnitOfWork(session, now, update_id, sender))
+                unit = UnitOfWork(session, now, update_id, sender)
+                message = await apology(unit)
                 if message is not None:
-                    await enqueue(session, [message], now=now)
+                    await enqueue(session, [message], now=now, via=unit.via())
                     await quarantine.mark_notified(session, update_id, now)
         except Exception as error:
             log.warning("could not apologise for update %s (%s)", update_id, type(error).__name__)

@@ -17,6 +17,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from aiohttp import web
 
 from bot.app.runtime import Runtime
 from bot.messaging.admission import update_id_of
+from bot.messaging.bot_keys import rekeyed
 from bot.tg import intake
 from bot.tg.intake import Received
 
@@ -75,6 +77,21 @@ def check_config(config: WebhookConfig) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True, slots=True)
+class BotHook:
+    """Where one bot's updates are pushed: its path, its secret, and its id (None: the
+    default bot)."""
+
+    path: str
+    secret: str
+    bot_id: int | None
+
+
+def extra_path(base: str, bot_id: int) -> str:
+    """An extra bot's webhook path (or URL) beside the default bot's."""
+    return f"{base.rstrip('/')}/bot{bot_id}"
+
+
 class ListenError(Exception):
     """The webhook server cannot bind its address (port taken, address not ours)."""
 
@@ -86,21 +103,24 @@ class WebhookServer:
         self,
         runtime: Runtime,
         *,
-        path: str,
-        secret: str,
+        path: str = "/",
+        secret: str = "",
+        hooks: Sequence[BotHook] = (),
         extra_routes: Sequence[web.RouteDef] = (),
     ) -> None:
         self.runtime = runtime
-        self.path = path
+        # One path per bot; `path` and `secret` alone are the default bot's.
+        self.hooks = list(hooks) or [BotHook(path, secret, None)]
+        self.path = self.hooks[0].path
         self.extra_routes = extra_routes  # the health checks and metrics (bot/app/health.py)
-        self.secret = secret.encode()
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
         self.tries = intake.StoreTries()
 
     def app(self) -> web.Application:
         app = web.Application()
-        app.router.add_post(self.path, self.receive)
+        for hook in self.hooks:
+            app.router.add_post(hook.path, partial(self.receive, hook=hook))
         app.add_routes(self.extra_routes)
         return app
 
@@ -123,9 +143,9 @@ class WebhookServer:
             await self._runner.cleanup()
             self._runner = None
 
-    async def receive(self, request: web.Request) -> web.Response:
+    async def receive(self, request: web.Request, *, hook: BotHook) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, self.secret):
+        if not hmac.compare_digest(given, hook.secret.encode()):
             return web.Response(status=403, text="wrong secret token")
         body = await request.read()
         try:
@@ -143,7 +163,8 @@ class WebhookServer:
             log.warning("webhook body refused: update_id is not a 64-bit integer")
             return web.Response(status=400, text="update_id is not a 64-bit integer")
         try:
-            admission = await intake.admit(self.runtime, [Received(update, body)], self.tries)
+            stored = Received(rekeyed(update, hook.bot_id), body)
+            admission = await intake.admit(self.runtime, [stored], self.tries)
         except Exception:
             # Not stored, so not acknowledged: Telegram delivers it again later.
             log.exception("could not store update %s", update_id_of(update))

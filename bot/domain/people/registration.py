@@ -214,6 +214,7 @@ class Registration:
         account.linked_by = how
         account.unreachable_at = None
         account.unreachable_reason = None
+        account.bot_id = sender.bot_id  # everything reaches them from the bot they wrote to
         await _retire_other_invitations(session, person_id, now)
         audit(
             session,
