@@ -36,9 +36,9 @@ _PROGRESS_MIN_CARDS = 2000
 
 async def _issue(
     config: Settings, *, now: datetime, cohort: str | None, renew: bool, valid_days: int
-) -> tuple[IssueResult, str | None]:
+) -> tuple[IssueResult, str | None, dict[str, str]]:
     from bot.db.database import Database
-    from bot.domain.invites import bot_username, issue_invitations
+    from bot.domain.invites import bot_username, cohort_bots, issue_invitations
 
     db = Database(config.database_url)
     try:
@@ -52,7 +52,7 @@ async def _issue(
                 valid_days=valid_days,
                 actor=operator(),
             )
-            return result, username
+            return result, username, await cohort_bots(session)
     finally:
         await db.dispose()
 
@@ -151,7 +151,7 @@ def invites(
     prepare_database(config)
     now = SystemClock().now()
     try:
-        result, username = run_async(
+        result, username, by_cohort = run_async(
             _issue(config, now=now, cohort=cohort, renew=renew, valid_days=valid_days)
         )
     except (CohortError, InviteError) as error:
@@ -159,7 +159,9 @@ def invites(
     except (DBAPIError, OSError) as error:
         database_failure(error, config, t)
 
-    if username is None and output_format == "html":
+    # Only people of cohorts without a bot of their own need the default bot's username.
+    by_cohort_only = bool(result.rows) and all(row.cohort in by_cohort for row in result.rows)
+    if username is None and output_format == "html" and not by_cohort_only:
         # Cards without QR codes or links send people to type a code: print none instead.
         fail(
             t.gettext(
@@ -167,7 +169,7 @@ def invites(
                 "KABAR_BOT_USERNAME (or run `kabar run` once), then print it again."
             )
         )
-    if username is None:
+    if username is None and not by_cohort_only:
         click.echo(
             t.gettext(
                 "Warning: the bot's username is not known, so there are no links or QR codes. "
@@ -186,9 +188,10 @@ def invites(
                     t=t,
                     generated_at=now,
                     on_progress=on_progress,
+                    by_cohort=by_cohort,
                 )
         else:
-            write_csv(result.rows, username, out)
+            write_csv(result.rows, username, out, by_cohort=by_cohort)
 
     try:
         if output is None:

@@ -144,8 +144,3 @@ async def overview(
         )
     return lines
 
-
-async def bot_of_cohorts(session: AsyncSession) -> dict[int, str]:
-    """Each cohort given to an extra bot: cohort id -> the bot's username."""
-    rows = await session.execute(select(Cohort.id, Bot.username).join(Bot, Bot.id == Cohort.bot_id))
-    return {cohort_id: username for cohort_id, username in rows}

@@ -10,7 +10,7 @@ from bot.domain.invites.issue import (
     issue_invitations,
     redeem_invitation,
 )
-from bot.domain.invites.links import bot_username, invite_link
+from bot.domain.invites.links import bot_username, cohort_bots, invite_link
 
 __all__ = [
     "CODE_PATTERN",
@@ -19,6 +19,7 @@ __all__ = [
     "InviteRow",
     "IssueResult",
     "bot_username",
+    "cohort_bots",
     "find_invitation",
     "invite_link",
     "issue_invitations",

@@ -16,7 +16,7 @@ import io
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Mapping
 from datetime import datetime
 from html import escape
 from itertools import groupby
@@ -26,7 +26,7 @@ import zxingcpp
 
 from bot.db.models import Role
 from bot.domain.invites.issue import InviteRow
-from bot.domain.invites.links import invite_link
+from bot.domain.invites.links import invite_link, username_for
 from bot.lib.i18n import N_, Translator
 
 ROLE_LABELS = {
@@ -228,8 +228,10 @@ def write_html(
     t: Translator,
     generated_at: datetime,
     on_progress: SheetProgress | None = None,
+    by_cohort: Mapping[str, str] | None = None,
 ) -> int:
-    """Write the whole sheet, one self-contained HTML document, to `out`; return the cards."""
+    """Write the whole sheet, one self-contained HTML document, to `out`; return the cards.
+    A cohort in `by_cohort` has its own bot: its cards' links and QR codes open that bot."""
     ordered = sorted(
         rows,
         key=lambda row: (
@@ -258,8 +260,10 @@ def write_html(
             )
         )
     cards = _Cards(t)
-    links = [invite_link(username, row.code) for row in ordered] if username else []
-    qr_codes = _qr_codes(links)
+    links = [
+        invite_link(username_for(username, by_cohort, row.cohort), row.code) for row in ordered
+    ]
+    qr_codes = _qr_codes([link for link in links if link])  # in order, for the cards with one
     written = 0
     try:
         for _, members in groupby(ordered, key=_group_key):
@@ -268,7 +272,7 @@ def write_html(
             count = t.gettext("Cards: {count}").format(count=t.format_number(len(group)))
             out.write(f'<section class="group"><h2>{escape(heading)} · {escape(count)}</h2>')
             for row in group:
-                link = links[written] if links else ""
+                link = links[written]
                 out.write(cards.card(row, link, next(qr_codes) if link else ""))
                 written += 1
                 if on_progress is not None:

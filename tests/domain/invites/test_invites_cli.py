@@ -229,3 +229,39 @@ def test_quiet_html_to_a_file(kabar, tmp_path: Path) -> None:  # type: ignore[no
     assert page.endswith("</body></html>\n")
     # Codes that let anyone register as the person named: readable by the owner only.
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+def _give_cohort_a_bot(database_url: str, cohort: str, username: str) -> None:
+    from bot.db.models import Bot, Cohort
+
+    async def main() -> None:
+        db = Database(database_url)
+        try:
+            async with db.transaction() as session:
+                bot = Bot(username=username, token="222:" + "B" * 35, created_at=datetime.now(UTC))
+                session.add(bot)
+                await session.flush()
+                found = (
+                    await session.execute(select(Cohort).where(Cohort.name == cohort))
+                ).scalar_one()
+                found.bot_id = bot.id
+        finally:
+            await db.dispose()
+
+    asyncio.run(main())
+
+
+def test_a_cohort_on_a_bot_of_its_own_gets_that_bots_links(  # type: ignore[no-untyped-def]
+    kabar, database_url: str
+) -> None:
+    _give_cohort_a_bot(database_url, "beta", "kabar_beta_bot")
+    rows = _rows(kabar("invites", KABAR_BOT_USERNAME="kabar_test_bot").stdout)
+    links = {row["id"]: row["link"] for row in rows}
+    codes = {row["id"]: row["code"] for row in rows}
+    assert links["KPM-4"] == f"https://t.me/kabar_beta_bot?start={codes['KPM-4']}"
+    for other in ("KPM-1", "KPM-2", "PDP-1", "STF-1"):
+        assert links[other] == f"https://t.me/kabar_test_bot?start={codes[other]}"
+    # The printed cards too; and a sheet of beta alone needs no default username.
+    page = kabar("invites", "--format", "html", "--cohort", "beta").stdout
+    assert f"https://t.me/kabar_beta_bot?start={codes['KPM-4']}" in page
+    assert page.count("<svg") == 1
