@@ -143,4 +143,3 @@ async def overview(
             )
         )
     return lines
-

@@ -65,9 +65,9 @@ async def handle_bot_call(request: web.Request) -> web.Response:
         result = await handler(ctx)
     except ApiError as error:
         chat_id = ctx.chat_id if ctx is not None else None
-        world.calls.append(ApiCall(started, name, chat_id, False))
+        world.calls.append(ApiCall(started, name, chat_id, False, bot_id))
         return _error_response(error)
-    world.calls.append(ApiCall(started, name, ctx.chat_id, True))
+    world.calls.append(ApiCall(started, name, ctx.chat_id, True, bot_id))
     return json_response({"ok": True, "result": result})
 
 

@@ -22,6 +22,7 @@ class ApiCall(NamedTuple):
     method: str
     chat_id: int | None
     ok: bool
+    bot_id: int = 0  # the token's bot: several bots may call one server
 
 
 @dataclass(slots=True)
