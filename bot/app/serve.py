@@ -13,9 +13,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from telegram import Bot
-
-from bot.app.bots import ExtraBot, close_extra_bots, open_extra_bots
 from bot.app.clock_loop import start_clocks
 from bot.app.health import HealthServer, routes
 from bot.app.leader import Elector, release_orphaned_claims
@@ -27,6 +24,7 @@ from bot.lib.clock import Clock, SystemClock
 from bot.lib.config import Settings
 from bot.messaging.delivery import Transport
 from bot.tg.application import KabarApplication, announce, build_application, publish_menu
+from bot.tg.extra_bots import ExtraBot, close_extra_bots, open_extra_bots, stop_webhook
 from bot.tg.files import TelegramFiles
 from bot.tg.poller import ALLOWED_UPDATES, poll_forever
 from bot.tg.processor import Processor
@@ -197,9 +195,9 @@ async def lead(
         if released:
             log.warning("%d messages a stopped leader was sending will be sent again", released)
         if polling:
-            await _stop_webhook(application.bot)
+            await stop_webhook(application.bot)
             for extra in extras:
-                await _stop_webhook(extra.bot)
+                await stop_webhook(extra.bot)
         term = asyncio.Event()  # ends this term of leadership
         clocks = start_clocks(runtime, every_s=tick_every_s, files=TelegramFiles(application.bot))
         # The sender finishes the messages in hand when asked to stop, so nothing that was
@@ -254,11 +252,3 @@ async def lead(
         for task, outcome in zip(everything, outcomes, strict=True):
             if task in done and task in duties and isinstance(outcome, Exception):
                 raise outcome
-
-
-async def _stop_webhook(bot: Bot) -> None:
-    """getUpdates fails with 409 while a webhook is set; polling mode removes it."""
-    try:
-        await bot.delete_webhook()
-    except Exception:  # the poller then reports and retries the 409 itself
-        log.warning("could not remove the webhook", exc_info=True)

@@ -19,7 +19,7 @@ class Bot(Base):
     __tablename__ = "bots"
 
     # Small, and at most 2^31: it is the high half of the bot's inbox keys
-    # (bot/messaging/bots.py).
+    # (bot/messaging/bot_keys.py).
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     token: Mapped[str] = mapped_column(String(128), unique=True)

@@ -100,7 +100,7 @@ async def test_control_api_drives_users(tg: FakeTelegram, ptb_bot: Bot) -> None:
         assert resp.status_code == 500
         await client.delete("/_fake/faults")
         calls = (await client.get("/_fake/calls")).json()["result"]
-        assert calls[-1][1:] == ["sendMessage", 2001, False]
+        assert calls[-1][1:] == ["sendMessage", 2001, False, 1]  # the last: the bot
 
 
 async def test_standalone_entry_point_prints_api_url() -> None:

@@ -2,8 +2,8 @@
 
 Each extra bot is a PTB `Bot` of its own token on Kabar's HTTP transport: its own poller
 (or webhook path), its own sender with its own limits and paid-broadcast choice
-(bot/app/sending.py). Added with `kabar bot add`; a running process sees a new one after
-its next start.
+(bot/app/sending.py, bot/app/serve.py). Added with `kabar bot add`; a running process sees
+a new one after its next start.
 """
 
 from __future__ import annotations
@@ -63,3 +63,11 @@ async def close_extra_bots(bots: list[ExtraBot]) -> None:
             await extra.bot.shutdown()
         except Exception:  # closing a pool is never a reason to fail a shutdown
             log.warning("could not close bot %s's connections", extra.id, exc_info=True)
+
+
+async def stop_webhook(bot: Bot) -> None:
+    """getUpdates fails with 409 while a webhook is set; polling mode removes it."""
+    try:
+        await bot.delete_webhook()
+    except Exception:  # the poller then reports and retries the 409 itself
+        log.warning("could not remove the webhook", exc_info=True)
