@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -21,6 +22,8 @@ from bot.domain.rounds.opening import open_round
 from bot.lib.clock import Clock, FakeClock
 from bot.lib.config import Settings
 from bot.sandbox.fakeapi import FakeTelegram
+from bot.tg.webhook import SECRET_HEADER, WebhookConfig, default_secret
+from tests.app.support import free_port
 from tests.domain.rounds.support import seed_cohort
 from tests.e2e.test_escalation import (
     MONDAY,
@@ -157,3 +160,65 @@ async def test_each_bot_is_held_to_its_own_limits(
         own = tg.world.flood_for(BOT_B)
         assert own is not None and own is not flood
         assert (flood.refused, own.refused) == (0, 0)
+
+
+async def test_in_webhook_mode_each_bot_pushes_to_a_path_of_its_own(
+    database_url: str, db: Database, tmp_path: Path
+) -> None:
+    await seed_programme(db)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    async with FakeTelegram() as tg:
+        bot_b = await add_bot(db, tg, BOT_B, "kabar_dua_bot")
+        token_b = f"{BOT_B}:{'B' * 35}"
+        siti = tg.user(3003, first_name="Siti", language_code="id", started=True)
+        settings = Settings(
+            bot_token=TEST_TOKEN, database_url=database_url, telegram_api_url=tg.api_url
+        )
+        stop = asyncio.Event()
+        webhook = WebhookConfig(url=url, port=port)
+        task = asyncio.create_task(
+            serve(settings, clock=FakeClock(NOW + timedelta(hours=1)), stop=stop, webhook=webhook)
+        )
+        try:
+            start = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "from": {"id": siti.id, "is_bot": False, "first_name": "Siti"},
+                    "chat": {"id": siti.id, "type": "private", "first_name": "Siti"},
+                    "text": f"/start {CODES['KPM-01']}",
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                },
+            }
+            await _listening(f"http://127.0.0.1:{port}/healthz")
+            # The default bot's secret does not open bot B's path.
+            wrong = await _post(f"{url}/bot{bot_b}", start, default_secret(TEST_TOKEN))
+            right = await _post(f"{url}/bot{bot_b}", start, default_secret(token_b))
+            assert (wrong, right) == (403, 200)
+            await said(siti, "Pilih bahasa")
+        finally:
+            stop.set()
+            await task
+    assert bots_writing_to(tg, siti.id) == {BOT_B}
+
+
+async def _post(url: str, update: dict[str, object], secret: str) -> int:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=update, headers={SECRET_HEADER: secret}) as response,
+    ):
+        return response.status
+
+
+async def _listening(url: str) -> None:
+    async with asyncio.timeout(15), aiohttp.ClientSession() as session:
+        while True:
+            try:
+                async with session.get(url) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
