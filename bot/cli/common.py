@@ -121,7 +121,6 @@ def in_transaction(config: Settings, work: Callable[[AsyncSession], Awaitable[T]
     from sqlalchemy.exc import DBAPIError
 
     from bot.db.database import Database
-    from bot.domain.bots import BotError
     from bot.domain.broadcasts.errors import BroadcastError
     from bot.domain.cohorts import CohortError
 
@@ -138,7 +137,7 @@ def in_transaction(config: Settings, work: Callable[[AsyncSession], Awaitable[T]
 
     try:
         return run_async(main())
-    except (CohortError, BroadcastError, BotError) as error:
+    except (CohortError, BroadcastError) as error:  # a BotError is a CohortError
         fail(error.translate(t))
     except (DBAPIError, OSError) as error:
         database_failure(error, config, t)

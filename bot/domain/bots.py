@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Bot, Cohort, TelegramAccount
 from bot.domain.audit import audit
-from bot.domain.cohorts import require_cohort
-from bot.lib.i18n import N_, Translator
+from bot.domain.cohorts import CohortError, require_cohort
+from bot.lib.i18n import N_
 
 MSG_DEFAULT_BOT = N_(
     "This token is the default bot's (KABAR_BOT_TOKEN): it needs no `kabar bot add`."
@@ -26,16 +25,9 @@ MSG_DEFAULT_BOT = N_(
 MSG_USERNAME_TAKEN = N_("Bot @{username} is already added with another token.")
 
 
-class BotError(Exception):
-    """A bot request that cannot be done; `translate(t)` gives the operator's text."""
-
-    def __init__(self, msgid: str, **params: Any) -> None:
-        self.msgid = msgid
-        self.params = params
-        super().__init__(msgid.format(**params))
-
-    def translate(self, t: Translator) -> str:
-        return t.gettext(self.msgid).format(**self.params)
+class BotError(CohortError):
+    """A bot request that cannot be done; `translate(t)` gives the operator's text (the
+    form of a cohort request's errors: a msgid and its parameters)."""
 
 
 @dataclass(frozen=True, slots=True)

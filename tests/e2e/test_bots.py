@@ -6,8 +6,6 @@ Bot API, which serves both bots' tokens."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from bot.app.serve import serve
 from bot.db.database import Database
 from bot.db.models import Bot, Broadcast, BroadcastStatus, Cohort, TelegramAccount
 from bot.domain.rounds.opening import open_round
-from bot.lib.clock import Clock, FakeClock
+from bot.lib.clock import FakeClock
 from bot.lib.config import Settings
 from bot.sandbox.fakeapi import FakeTelegram
 from bot.tg.webhook import SECRET_HEADER, WebhookConfig, default_secret
@@ -29,6 +27,7 @@ from tests.e2e.test_escalation import (
     MONDAY,
     answer_not_producing,
     answer_producing,
+    kabar,
     register,
     until,
 )
@@ -40,26 +39,6 @@ pytestmark = pytest.mark.e2e
 
 DEFAULT_BOT = int(TEST_TOKEN.split(":")[0])
 BOT_B = 222
-
-
-@contextlib.asynccontextmanager
-async def kabar(
-    tg: FakeTelegram, database_url: str, clock: Clock, **limits: float
-) -> AsyncIterator[None]:
-    settings = Settings(
-        bot_token=TEST_TOKEN,
-        database_url=database_url,
-        telegram_api_url=tg.api_url,
-        send_chat_interval_s=0,
-        **limits,  # type: ignore[arg-type]
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(settings, clock=clock, stop=stop, tick_every_s=0.1))
-    try:
-        yield
-    finally:
-        stop.set()
-        await task
 
 
 async def add_bot(db: Database, tg: FakeTelegram, telegram_id: int, username: str) -> int:

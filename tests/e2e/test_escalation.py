@@ -8,6 +8,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -35,12 +36,15 @@ MONDAY = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)  # 08:00 in Jakarta, a round op
 
 
 @contextlib.asynccontextmanager
-async def kabar(tg: FakeTelegram, database_url: str, clock: Clock) -> AsyncIterator[None]:
+async def kabar(
+    tg: FakeTelegram, database_url: str, clock: Clock, **settings_: Any
+) -> AsyncIterator[None]:
     settings = Settings(
         bot_token=TEST_TOKEN,
         database_url=database_url,
         telegram_api_url=tg.api_url,
         send_chat_interval_s=0,
+        **settings_,
     )
     stop = asyncio.Event()
     task = asyncio.create_task(serve(settings, clock=clock, stop=stop, tick_every_s=0.1))
