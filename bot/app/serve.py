@@ -199,7 +199,11 @@ async def lead(
             for extra in extras:
                 await stop_webhook(extra.bot)
         term = asyncio.Event()  # ends this term of leadership
-        clocks = start_clocks(runtime, every_s=tick_every_s, files=TelegramFiles(application.bot))
+        clocks = start_clocks(
+            runtime,
+            every_s=tick_every_s,
+            files=TelegramFiles(application.bot, *(extra.bot for extra in extras)),
+        )
         # The sender finishes the messages in hand when asked to stop, so nothing that was
         # sent goes unrecorded; only a kill -9 can leave a message in flight.
         # One sender per bot: each bot has Telegram's limits to itself.
