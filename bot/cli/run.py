@@ -102,8 +102,16 @@ def run(
         fail(t.gettext("Another `kabar run` is using this database already."))
     except Exception as error:
         from bot.tg.application import startup_failure
+        from bot.tg.extra_bots import RefusedBotError
         from bot.tg.webhook import ListenError
 
+        if isinstance(error, RefusedBotError):
+            fail(
+                t.gettext(
+                    "Telegram refused the token of bot @{username}: give it its new token "
+                    "with `kabar bot add NEW_TOKEN`."
+                ).format(username=error.username)
+            )
         failure = startup_failure(error)
         if failure == "token":
             fail(t.gettext("Telegram refused the bot token (KABAR_BOT_TOKEN)."))

@@ -12,12 +12,21 @@ import logging
 from dataclasses import dataclass
 
 from telegram import Bot
+from telegram.error import InvalidToken
 
 from bot.app.runtime import Runtime
 from bot.domain.bots import extra_bots
 from bot.tg.http import AiohttpRequest
 
 log = logging.getLogger(__name__)
+
+
+class RefusedBotError(Exception):
+    """Telegram refused an extra bot's token (revoked at @BotFather, or the bot deleted)."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(username)
+        self.username = username
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +55,11 @@ async def open_extra_bots(runtime: Runtime) -> list[ExtraBot]:
                 request=AiohttpRequest(connections=32),
                 get_updates_request=AiohttpRequest(connections=1),
             )
-            await bot.initialize()
+            try:
+                await bot.initialize()
+            except InvalidToken as error:
+                await bot.shutdown()
+                raise RefusedBotError(username) from error
             opened.append(ExtraBot(bot_id, username, paid, bot))
     except BaseException:
         await close_extra_bots(opened)
