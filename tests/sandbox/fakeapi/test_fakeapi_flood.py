@@ -45,3 +45,21 @@ async def test_one_chat_takes_a_burst_of_three_and_presses_are_not_counted(
     query = await sri.press_data("x", message_id=1)
     await ptb_bot.answer_callback_query(query["id"])  # not a message
     assert flood.refused == 1
+
+
+async def test_each_bot_has_its_own_30_a_second(tg: FakeTelegram, ptb_bot: Bot) -> None:
+    """Telegram counts a bot's messages, not a server's: another bot's 30 in the same
+    second are all taken, while the first bot's 31st is refused."""
+    flood = tg.enforce_limits(30)
+    flood.now = lambda: 7.0
+    users = [tg.user(4000 + n, started=True) for n in range(31)]
+    async with Bot(tg.add_bot(222, "kabar_dua_bot"), base_url=tg.api_url) as other:
+        for user in users[:30]:
+            await ptb_bot.send_message(user.id, "pertanyaan")
+            await other.send_message(user.id, "pertanyaan")
+        with pytest.raises(RetryAfter):
+            await ptb_bot.send_message(users[30].id, "pertanyaan")
+        with pytest.raises(RetryAfter):
+            await other.send_message(users[30].id, "pertanyaan")
+    senders = [m["from"]["username"] for m in tg.sent_messages()]
+    assert senders.count("kabar_dua_bot") == 30 and len(senders) == 60
