@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.bulk import BulkWriter
 from bot.db.models import Conversation, ConversationStatus, Person, Priority
 from bot.db.models.base import table_of
 from bot.db.shape import write_columns
@@ -40,7 +41,7 @@ from bot.flows.model import Flow
 from bot.flows.render import Draft, RenderContext, address, draft, render
 from bot.lib.i18n import Translator, translator
 from bot.messaging.messages import Message
-from bot.messaging.outbox import enqueue
+from bot.messaging.outbox import enqueue_many
 
 # People started per pair of statements (conversations, then messages). Small batches keep
 # few rows alive at once for Python's garbage collector to walk: with 5,000, opening a
@@ -146,26 +147,31 @@ class FlowRunner:
         """Start a conversation with each of `people`, as `start` does, and write each one's
         lead and first messages to the outbox; the conversations' ids, in `people`'s order.
 
-        In batches: one INSERT of the conversations, one of the messages. `people` is read a
+        In batches: one COPY (bot/db/bulk.py) of the conversations, one of the messages, a
+        batch written while the next is made. `people` is read a
         batch at a time, so a caller can make them as they are needed: a round's hundreds of
         thousands of messages held at once made Python's garbage collector the larger cost.
         """
         openings: dict[tuple[int | None, str | None], _Opening] = {}
         ids: list[int] = []
         queue = iter(people)
-        while batch := list(islice(queue, BATCH)):
-            started, outgoing = await self._start(
-                session,
-                batch,
-                flow_name=flow_name,
-                now=now,
-                round_id=round_id,
-                priority=priority,
-                context=context,
-                openings=openings,
-            )
-            await enqueue(session, outgoing, now=now, not_before=not_before, round_id=round_id)
-            ids.extend(started)
+        async with BulkWriter(session) as writer:
+            while batch := list(islice(queue, BATCH)):
+                started, outgoing = await self._start(
+                    session,
+                    batch,
+                    flow_name=flow_name,
+                    now=now,
+                    round_id=round_id,
+                    priority=priority,
+                    context=context,
+                    openings=openings,
+                    writer=writer,
+                )
+                await enqueue_many(
+                    writer, outgoing, now=now, not_before=not_before, round_id=round_id
+                )
+                ids.extend(started)
         return ids
 
     async def _start(
@@ -180,6 +186,7 @@ class FlowRunner:
         context: dict[str, Any] | None,
         openings: dict[tuple[int | None, str | None], _Opening],
         known: Person | None = None,
+        writer: BulkWriter | None = None,
     ) -> tuple[list[int], Iterator[Message]]:
         """The one way conversations start: their rows, then each one's lead and first
         messages; the conversations' ids and the messages, in `people`'s order.
@@ -201,6 +208,8 @@ class FlowRunner:
         for starter in people:
             key = (starter.cohort_id, starter.language)
             if key not in openings:
+                if writer is not None:
+                    await writer.flush()  # the session is needed here
                 person = known or await session.get(Person, starter.person_id)
                 if person is None:
                     raise LookupError(f"no person {starter.person_id}")
@@ -211,13 +220,27 @@ class FlowRunner:
                 turn = Turn(session, probe, person, starter.chat_id, now)
                 openings[key] = await self._opening(turn, binding, fields, context)
             groups.append(openings[key])
+        if len({starter.person_id for starter in people}) != len(people):
+            raise ValueError("a person appears twice among those to start")
         table = table_of(Conversation)
+        if writer is not None:
+            # Ids first, then the rows by COPY (bot/db/bulk.py), which returns none.
+            started = await writer.next_ids(table, len(people))
+            await writer.write(
+                table,
+                fields,
+                ("id", "person_id", "step", "state"),
+                (
+                    (row_id, s.person_id, g.row["step"], g.row["state"])
+                    for row_id, s, g in zip(started, people, groups, strict=True)
+                ),
+                repeated=("state",),
+            )
+            return started, _first_messages(people, groups, started, binding.flow, priority)
         rows = [{"person_id": s.person_id, **g.row} for s, g in zip(people, groups, strict=True)]
         result = await session.execute(insert(table).returning(table.c.person_id, table.c.id), rows)
         # RETURNING promises no order; each person has one new conversation.
         ids: dict[str, int] = {person_id: row_id for person_id, row_id in result}
-        if len(ids) != len(people):
-            raise ValueError("a person appears twice among those to start")
         started = [ids[starter.person_id] for starter in people]
         return started, _first_messages(people, groups, started, binding.flow, priority)
 

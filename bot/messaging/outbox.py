@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.bulk import BulkWriter
 from bot.db.dialect import is_postgresql
 from bot.db.models import OutboxMessage, OutboxStatus, Priority
 from bot.db.models.base import table_of
@@ -117,6 +118,41 @@ async def enqueue(
         seen[message.chat_id] = index + 1
         jobs.append(Job(ids[message.chat_id][index], message, 1, due_at=now))
     return jobs
+
+
+async def enqueue_many(
+    writer: BulkWriter,
+    messages: Iterable[Message],
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+    round_id: int | None = None,
+) -> int:
+    """`enqueue` for many bulk messages at once (a round's first questions): the same rows,
+    written by COPY on PostgreSQL by `writer` (bot/db/bulk.py), which may still be writing
+    them on return; none may carry a dedup key. The number of rows."""
+    shared: dict[str, Any] = {
+        "status": OutboxStatus.PENDING,
+        "not_before": not_before or now,
+        "attempts": 0,
+        "created_at": now,
+        "round_id": round_id,
+    }
+    columns = ("chat_id", "person_id", "kind", "payload", "priority")
+
+    def rows() -> Iterable[tuple[Any, ...]]:
+        for message in messages:
+            if message.dedup_key is not None:
+                raise ValueError("enqueue_many writes no dedup keys: use enqueue")
+            yield (
+                message.chat_id,
+                message.person_id,
+                message.kind,
+                message.to_json(),
+                message.priority,
+            )
+
+    return await writer.write(table_of(OutboxMessage), shared, columns, rows())
 
 
 async def release(session: AsyncSession, jobs: Sequence[Job]) -> None:
