@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.bulk import BulkWriter
-from bot.db.dialect import is_postgresql
+from bot.db.dialect import insert_skipping_conflicts, is_postgresql
 from bot.db.models import OutboxMessage, OutboxStatus, Priority
 from bot.db.models.base import table_of
 from bot.messaging.messages import Message, decode
@@ -49,8 +49,14 @@ async def enqueue(
     round_id: int | None = None,
     broadcast_id: int | None = None,
     claimed_by: str | None = None,
+    skip_duplicates: bool = False,
 ) -> list[Job]:
     """Write messages as outbox rows, in one multi-row INSERT, sent in the order given.
+
+    A message whose dedup key some row has already is refused by the database (an error,
+    the transaction's end); with `skip_duplicates` it is left out instead. On PostgreSQL a
+    second writer of the same key waits for the first one's transaction, then skips: two
+    clock ticks at once write one copy.
 
     `not_before` holds them back (quiet hours); `round_id` says which round they open,
     `broadcast_id` which broadcast they carry.
@@ -100,7 +106,12 @@ async def enqueue(
             row.setdefault("dedup_key", None)
     table = table_of(OutboxMessage)
     if not claimed:
-        await session.execute(insert(table), rows)
+        writing = (
+            insert_skipping_conflicts(session, table, ["dedup_key"])
+            if dedup and skip_duplicates
+            else insert(table)
+        )
+        await session.execute(writing, rows)
         return []
     result = await session.execute(
         insert(table).returning(table.c.id, table.c.chat_id, table.c.status), rows
