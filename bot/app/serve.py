@@ -50,7 +50,7 @@ async def serve(
     async with open_database(settings.database_url) as db:
         runtime = Runtime(settings=settings, db=db, clock=clock or SystemClock())
         application = build_application(runtime)
-        elector = Elector(db, runtime.worker)
+        elector = Elector(db, runtime.worker, on_outbox=runtime.outbox_wakeup.set)
         receiver: WebhookServer | None = None
         checks: HealthServer | None = None
         try:

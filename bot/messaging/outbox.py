@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.bulk import BulkWriter
-from bot.db.dialect import insert_skipping_conflicts, is_postgresql
+from bot.db.dialect import insert_skipping_conflicts, is_postgresql, notify_outbox
 from bot.db.models import OutboxMessage, OutboxStatus, Priority
 from bot.db.models.base import table_of
 from bot.messaging.messages import Message, decode
@@ -112,10 +112,13 @@ async def enqueue(
             else insert(table)
         )
         await session.execute(writing, rows)
+        await notify_outbox(session)  # a reply written by a worker that does not send
         return []
     result = await session.execute(
         insert(table).returning(table.c.id, table.c.chat_id, table.c.status), rows
     )
+    if len(claimed) < len(rows):
+        await notify_outbox(session)
     # RETURNING rows come in no promised order (ordering them costs SQLite a statement per
     # row), but ids grow in VALUES order, so a chat's k-th id is its k-th claimed message.
     ids: dict[int, list[int]] = {}
