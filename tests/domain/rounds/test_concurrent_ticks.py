@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from bot.app.services import Services
 from bot.db.database import Database
-from bot.db.models import OutboxMessage, Person, TelegramAccount
+from bot.db.models import OutboxMessage
 from bot.domain.reports.weekly import send_weekly_digests
 from bot.domain.rounds.scheduler import REMINDER, tick
 from bot.lib.i18n import translator
 from tests.conftest import ON_POSTGRES
-from tests.domain.rounds.support import CREATED, seed_cohort
+from tests.domain.rounds.support import facilitator_on_telegram, seed_cohort
 
 pytestmark = pytest.mark.skipif(
     not ON_POSTGRES, reason="two writers at once need PostgreSQL (KABAR_TEST_DATABASE_URL)"
@@ -64,19 +64,7 @@ async def test_two_digest_runs_at_once_write_one_digest_per_facilitator(
     db: Database, database_url: str
 ) -> None:
     await seed_cohort(db, FAMILIES)
-    async with db.transaction() as session:
-        facilitator = await session.get(Person, "tenun-2026-F")
-        assert facilitator is not None
-        facilitator.consent_at = CREATED
-        session.add(
-            TelegramAccount(
-                person_id="tenun-2026-F",
-                telegram_user_id=4242,
-                chat_id=4242,
-                linked_at=CREATED,
-                linked_by="invitation",
-            )
-        )
+    await facilitator_on_telegram(db)
     runner = Services().runner
     await tick(db, now=MONDAY, runner=runner)
     next_monday = MONDAY + timedelta(weeks=1)
