@@ -17,6 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.bulk import BulkWriter
+from bot.db.dialect import notify_outbox
 from bot.db.models import Conversation, ConversationStatus, Person, Priority
 from bot.db.models.base import table_of
 from bot.db.shape import write_columns
@@ -123,6 +124,8 @@ class FlowRunner:
         batch written while the next is made. `people` is read a
         batch at a time, so a caller can make them as they are needed: a round's hundreds of
         thousands of messages held at once made Python's garbage collector the larger cost.
+        On SQLite the transaction must have written already (a round's row): conversation
+        ids are counted on from the largest, which only the writer can do safely.
         """
         openings: dict[tuple[int | None, str | None], Opening] = {}
         ids: list[int] = []
@@ -144,6 +147,7 @@ class FlowRunner:
                     writer, outgoing, now=now, not_before=not_before, round_id=round_id
                 )
                 ids.extend(started)
+        await notify_outbox(session)  # a round opened by `kabar checkin send` goes out at once
         return ids
 
     async def _start(
