@@ -192,13 +192,15 @@ async def lead(
         finally:
             term.set()
             runtime.metrics.leader.set(0)
-            await clocks.stop()
             abandoned = lost.done() and not stop.is_set()
             if abandoned:
                 log.error("worker %s lost leadership; its duties stop now", runtime.worker)
+            # Sending stops before the clocks' jobs are waited for (up to seconds): another
+            # worker may lead already, and its sender may be sending the same rows.
             for task in duties:
                 if abandoned or task.get_name() == "poller":
                     task.cancel()
+            await clocks.stop()
             await asyncio.wait(duties, timeout=shutdown_grace_s)
             everything: list[asyncio.Task[Any]] = [*duties, lost, stopper]
             for task in everything:
