@@ -6,7 +6,10 @@ PostgreSQL: the leader holds a session-level advisory lock on a dedicated connec
 long as it lives; the others try again every couple of seconds. When the leader dies, its
 connection ends, the server drops the lock and the next try succeeds. The same connection
 also holds a per-worker lock, so any worker can tell whether the owner of a claim is still
-alive (`claimant_gone_sql`) instead of waiting for the claim to go stale.
+alive (`claimant_gone_sql`) instead of waiting for the claim to go stale. While it leads,
+that connection listens for the outbox's NOTIFY (`notify_outbox`), so a reply another
+worker wrote is sent at once, not at the sender's next idle poll; and the connection's end
+is noticed as it happens, so a worker whose lock went with it stops sending at once.
 
 SQLite: a process always leads. SQLite is the single-process embedded path (one
 `kabar run` per database file): there is no server that could hold a lock for a process
@@ -18,6 +21,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import or_, pool, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
@@ -26,6 +31,7 @@ from bot.db.database import Database
 from bot.db.dialect import (
     LEADER_LOCK_CLASS,
     LEADER_LOCK_OBJECT,
+    OUTBOX_CHANNEL,
     WORKER_LOCK_CLASS,
     claimant_gone_sql,
     is_postgresql,
@@ -62,15 +68,28 @@ class Elector:
     """Campaigns for leadership and notices when it is lost."""
 
     def __init__(
-        self, db: Database, worker: str, *, retry_s: float = 2.0, check_s: float = 2.0
+        self,
+        db: Database,
+        worker: str,
+        *,
+        retry_s: float = 2.0,
+        check_s: float = 1.0,
+        on_outbox: Callable[[], None] | None = None,
     ) -> None:
+        """`on_outbox` is called, while this worker leads, whenever any worker wrote
+        outbox rows (the sender's wake-up)."""
         self.db = db
         self.worker = worker
         self.retry_s = retry_s
+        # A lock can only go with its connection, whose end is noticed as it happens; the
+        # check covers a connection that hangs without ending.
         self.check_s = check_s
+        self.on_outbox = on_outbox
         self.is_leader = False
         self._engine: AsyncEngine | None = None
         self._connection: AsyncConnection | None = None
+        self._driver: Any = None  # the asyncpg connection under `_connection`
+        self._gone = asyncio.Event()  # set when `_connection` ends
 
     async def start(self) -> None:
         """Take the worker lock (PostgreSQL), so others can see this worker is alive.
@@ -96,6 +115,8 @@ class Elector:
                     {"cls": LEADER_LOCK_CLASS, "obj": LEADER_LOCK_OBJECT},
                 )
                 if result.scalar():
+                    if self.on_outbox is not None:
+                        await self._driver.add_listener(OUTBOX_CHANNEL, self._notified)
                     self.is_leader = True
                     return True
             except Exception as error:  # the database is away: try again, never crash
@@ -115,10 +136,12 @@ class Elector:
             " AND objsubid = 2 AND granted)"
         )
         while not stop.is_set():
-            await _sleep_unless(stop, self.check_s)
+            await _wait_any([stop, self._gone], self.check_s)
             if stop.is_set():
                 return
             try:
+                if self._gone.is_set():
+                    raise ConnectionError("the connection ended")
                 assert self._connection is not None
                 async with asyncio.timeout(self.check_s + 5):
                     result = await self._connection.execute(
@@ -164,14 +187,33 @@ class Elector:
         except Exception:
             await connection.close()
             raise
+        raw = await connection.get_raw_connection()
+        self._driver = raw.driver_connection
+        gone = self._gone = asyncio.Event()
+        self._driver.add_termination_listener(lambda _: gone.set())
         self._connection = connection
         return connection
 
+    def _notified(self, *_: object) -> None:
+        if self.is_leader and self.on_outbox is not None:
+            self.on_outbox()
+
     async def _disconnect(self) -> None:
+        self._driver = None
         connection, self._connection = self._connection, None
         if connection is not None:
             with contextlib.suppress(Exception):
                 await connection.close()
+
+
+async def _wait_any(events: list[asyncio.Event], seconds: float) -> None:
+    """Until one of `events` is set, or `seconds` pass."""
+    waits = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:

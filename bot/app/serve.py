@@ -53,7 +53,7 @@ async def serve(
     async with open_database(settings.database_url) as db:
         runtime = Runtime(settings=settings, db=db, clock=clock or SystemClock())
         application = build_application(runtime)
-        elector = Elector(db, runtime.worker)
+        elector = Elector(db, runtime.worker, on_outbox=runtime.outbox_wakeup.set)
         receiver: WebhookServer | None = None
         checks: HealthServer | None = None
         extras: list[ExtraBot] = []
@@ -240,13 +240,15 @@ async def lead(
             if router is not None and runtime.reply_sender is router:
                 runtime.reply_sender = None
             runtime.metrics.leader.set(0)
-            await clocks.stop()
             abandoned = lost.done() and not stop.is_set()
             if abandoned:
                 log.error("worker %s lost leadership; its duties stop now", runtime.worker)
+            # Sending stops before the clocks' jobs are waited for (up to seconds): another
+            # worker may lead already, and its sender may be sending the same rows.
             for task in duties:
                 if abandoned or task.get_name() == "poller":
                     task.cancel()
+            await clocks.stop()
             await asyncio.wait(duties, timeout=shutdown_grace_s)
             everything: list[asyncio.Task[Any]] = [*duties, lost, stopper]
             for task in everything:

@@ -25,6 +25,9 @@ from bot.db.types import JSONType
 LEADER_LOCK_CLASS = 0x4B41_4241  # "KABA"
 LEADER_LOCK_OBJECT = 1
 WORKER_LOCK_CLASS = 0x4B41_4257  # "KABW"; the object is hashtext(worker name)
+# Told (NOTIFY) when outbox rows were written that the leader's sender must look for;
+# channels are per database, like the locks.
+OUTBOX_CHANNEL = "kabar_outbox"
 
 
 def is_postgresql(session: AsyncSession) -> bool:
@@ -46,6 +49,14 @@ async def jit_off(session: AsyncSession) -> AsyncIterator[None]:
     await session.execute(text("SELECT set_config('jit', 'off', true)"))
     yield
     await session.execute(text("SELECT set_config('jit', :jit, true)"), {"jit": jit})
+
+
+async def notify_outbox(session: AsyncSession) -> None:
+    """Tell the leader's sender, in whatever process, that rows are waiting (PostgreSQL;
+    SQLite has one process, which wakes its sender itself). Sent when the transaction
+    commits, and not at all if it rolls back; several in one transaction arrive as one."""
+    if is_postgresql(session):
+        await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
 
 
 def json_array_items(session: AsyncSession, column: Any, name: str) -> Any:

@@ -9,20 +9,22 @@ one path for one person (`start`, a reply) or many (`start_many`, a round's firs
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.bulk import BulkWriter
+from bot.db.dialect import notify_outbox
 from bot.db.models import Conversation, ConversationStatus, Person, Priority
 from bot.db.models.base import table_of
 from bot.db.shape import write_columns
 from bot.dialogue import last_text
 from bot.dialogue.binding import FlowBinding, Turn
 from bot.dialogue.screen import question_message_id
+from bot.dialogue.starters import Opening, Starter, first_messages
 from bot.flows import engine, upgrade
 from bot.flows.engine import (
     Ask,
@@ -36,43 +38,15 @@ from bot.flows.engine import (
     Summary,
     Text,
 )
-from bot.flows.model import Flow
-from bot.flows.render import Draft, RenderContext, address, draft, render
-from bot.lib.i18n import Translator, translator
+from bot.flows.render import RenderContext, render
+from bot.lib.i18n import translator
 from bot.messaging.messages import Message
-from bot.messaging.outbox import enqueue
+from bot.messaging.outbox import enqueue_many, extra_bot_chats
 
 # People started per pair of statements (conversations, then messages). Small batches keep
 # few rows alive at once for Python's garbage collector to walk: with 5,000, opening a
 # round of 100,000 spent half as long again in collections (1.5 s, not 1.0 s).
 BATCH = 1_000
-
-
-class Starter(NamedTuple):
-    """Someone to start a conversation with, and what to tell them before it begins.
-
-    A tuple: a round makes one per family.
-    """
-
-    person_id: str
-    chat_id: int
-    language: str | None
-    # With the language, what a binding's limits and unit depend on (see `_Opening`).
-    cohort_id: int | None = None
-    lead: tuple[Message, ...] = ()
-
-
-@dataclass(slots=True)
-class _Opening:
-    """How a flow begins for people of one cohort and language: worked out once for all."""
-
-    transition: engine.Transition
-    # The conversation row's columns but its person.
-    row: dict[str, Any]
-    t: Translator
-    unit: str
-    # The first messages in the group's words, drafted with its first conversation.
-    drafts: list[Draft] | None = None
 
 
 async def open_conversation(session: AsyncSession, person_id: str) -> Conversation | None:
@@ -146,26 +120,35 @@ class FlowRunner:
         """Start a conversation with each of `people`, as `start` does, and write each one's
         lead and first messages to the outbox; the conversations' ids, in `people`'s order.
 
-        In batches: one INSERT of the conversations, one of the messages. `people` is read a
+        In batches: one COPY (bot/db/bulk.py) of the conversations, one of the messages, a
+        batch written while the next is made. `people` is read a
         batch at a time, so a caller can make them as they are needed: a round's hundreds of
         thousands of messages held at once made Python's garbage collector the larger cost.
+        On SQLite the transaction must have written already (a round's row): conversation
+        ids are counted on from the largest, which only the writer can do safely.
         """
-        openings: dict[tuple[int | None, str | None], _Opening] = {}
+        openings: dict[tuple[int | None, str | None], Opening] = {}
         ids: list[int] = []
         queue = iter(people)
-        while batch := list(islice(queue, BATCH)):
-            started, outgoing = await self._start(
-                session,
-                batch,
-                flow_name=flow_name,
-                now=now,
-                round_id=round_id,
-                priority=priority,
-                context=context,
-                openings=openings,
-            )
-            await enqueue(session, outgoing, now=now, not_before=not_before, round_id=round_id)
-            ids.extend(started)
+        bots = await extra_bot_chats(session)
+        async with BulkWriter(session) as writer:
+            while batch := list(islice(queue, BATCH)):
+                started, outgoing = await self._start(
+                    session,
+                    batch,
+                    flow_name=flow_name,
+                    now=now,
+                    round_id=round_id,
+                    priority=priority,
+                    context=context,
+                    openings=openings,
+                    writer=writer,
+                )
+                await enqueue_many(
+                    writer, outgoing, now=now, not_before=not_before, round_id=round_id, bots=bots
+                )
+                ids.extend(started)
+        await notify_outbox(session)  # a round opened by `kabar checkin send` goes out at once
         return ids
 
     async def _start(
@@ -178,8 +161,9 @@ class FlowRunner:
         round_id: int | None,
         priority: int,
         context: dict[str, Any] | None,
-        openings: dict[tuple[int | None, str | None], _Opening],
+        openings: dict[tuple[int | None, str | None], Opening],
         known: Person | None = None,
+        writer: BulkWriter | None = None,
     ) -> tuple[list[int], Iterator[Message]]:
         """The one way conversations start: their rows, then each one's lead and first
         messages; the conversations' ids and the messages, in `people`'s order.
@@ -197,10 +181,12 @@ class FlowRunner:
             "started_at": now,
             "updated_at": now,
         }
-        groups: list[_Opening] = []
+        groups: list[Opening] = []
         for starter in people:
             key = (starter.cohort_id, starter.language)
             if key not in openings:
+                if writer is not None:
+                    await writer.flush()  # the session is needed here
                 person = known or await session.get(Person, starter.person_id)
                 if person is None:
                     raise LookupError(f"no person {starter.person_id}")
@@ -211,27 +197,41 @@ class FlowRunner:
                 turn = Turn(session, probe, person, starter.chat_id, now)
                 openings[key] = await self._opening(turn, binding, fields, context)
             groups.append(openings[key])
+        if len({starter.person_id for starter in people}) != len(people):
+            raise ValueError("a person appears twice among those to start")
         table = table_of(Conversation)
+        if writer is not None:
+            # Ids first, then the rows by COPY (bot/db/bulk.py), which returns none.
+            started = await writer.next_ids(table, len(people))
+            await writer.write(
+                table,
+                fields,
+                ("id", "person_id", "step", "state"),
+                (
+                    (row_id, s.person_id, g.row["step"], g.row["state"])
+                    for row_id, s, g in zip(started, people, groups, strict=True)
+                ),
+                repeated=("state",),
+            )
+            return started, first_messages(people, groups, started, binding.flow, priority)
         rows = [{"person_id": s.person_id, **g.row} for s, g in zip(people, groups, strict=True)]
         result = await session.execute(insert(table).returning(table.c.person_id, table.c.id), rows)
         # RETURNING promises no order; each person has one new conversation.
         ids: dict[str, int] = {person_id: row_id for person_id, row_id in result}
-        if len(ids) != len(people):
-            raise ValueError("a person appears twice among those to start")
         started = [ids[starter.person_id] for starter in people]
-        return started, _first_messages(people, groups, started, binding.flow, priority)
+        return started, first_messages(people, groups, started, binding.flow, priority)
 
     @staticmethod
     async def _opening(
         turn: Turn, binding: FlowBinding, fields: dict[str, Any], context: dict[str, Any] | None
-    ) -> _Opening:
+    ) -> Opening:
         transition = engine.begin(binding.flow, await binding.limits(turn))
         if transition.finished or transition.changed:
             raise ValueError(f"flow {binding.flow.name} must begin with a question")
         state = _saved_state(transition, revision=1, context=context or {})
         row = {**fields, "step": transition.state.step, "state": state}
         t, unit = translator(turn.person.language), await binding.unit(turn)
-        return _Opening(transition, row, t, unit)
+        return Opening(transition, row, t, unit)
 
     async def handle(
         self,
@@ -357,28 +357,3 @@ def _saved_state(
     if any(isinstance(o, (Ask, Summary, CorrectionMenu, Check)) for o in transition.outputs):
         state.asked = revision
     return {**state.to_json(), "context": context}
-
-
-def _first_messages(
-    people: Sequence[Starter],
-    groups: Sequence[_Opening],
-    conversation_ids: Sequence[int],
-    flow: Flow,
-    priority: int,
-) -> Iterator[Message]:
-    """Each person's lead, then their conversation's first messages."""
-    for starter, opening, conversation_id in zip(people, groups, conversation_ids, strict=True):
-        ctx = RenderContext(
-            opening.t,
-            flow,
-            starter.chat_id,
-            starter.person_id,
-            conversation_id,
-            opening.row["state"]["asked"],
-            opening.unit,
-            priority,
-        )
-        if opening.drafts is None:
-            opening.drafts = draft(opening.transition.outputs, ctx)
-        yield from starter.lead
-        yield from address(opening.drafts, ctx)

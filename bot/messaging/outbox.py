@@ -14,7 +14,8 @@ from typing import Any, Literal, TypeAlias
 from sqlalchemy import and_, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.dialect import is_postgresql
+from bot.db.bulk import BulkWriter
+from bot.db.dialect import insert_skipping_conflicts, is_postgresql, notify_outbox
 from bot.db.models import Bot, OutboxMessage, OutboxStatus, Priority, TelegramAccount
 from bot.db.models.base import table_of
 from bot.messaging.messages import Message, decode
@@ -53,8 +54,14 @@ async def enqueue(
     broadcast_id: int | None = None,
     claimed_by: str | None = None,
     via: Mapping[int, int | None] | None = None,
+    skip_duplicates: bool = False,
 ) -> list[Job]:
     """Write messages as outbox rows, in one multi-row INSERT, sent in the order given.
+
+    A message whose dedup key some row has already is refused by the database (an error,
+    the transaction's end); with `skip_duplicates` it is left out instead. On PostgreSQL a
+    second writer of the same key waits for the first one's transaction, then skips: two
+    clock ticks at once write one copy.
 
     `not_before` holds them back (quiet hours); `round_id` says which round they open,
     `broadcast_id` which broadcast they carry.
@@ -110,11 +117,19 @@ async def enqueue(
             row.setdefault("dedup_key", None)
     table = table_of(OutboxMessage)
     if not claimed:
-        await session.execute(insert(table), rows)
+        writing = (
+            insert_skipping_conflicts(session, table, ["dedup_key"])
+            if dedup and skip_duplicates
+            else insert(table)
+        )
+        await session.execute(writing, rows)
+        await notify_outbox(session)  # a reply written by a worker that does not send
         return []
     result = await session.execute(
         insert(table).returning(table.c.id, table.c.chat_id, table.c.status), rows
     )
+    if len(claimed) < len(rows):
+        await notify_outbox(session)
     # RETURNING rows come in no promised order (ordering them costs SQLite a statement per
     # row), but ids grow in VALUES order, so a chat's k-th id is its k-th claimed message.
     ids: dict[int, list[int]] = {}
@@ -149,6 +164,58 @@ async def bots_of(
         )
         found |= {int(chat): int(bot) for chat, bot in rows}
     return found
+
+
+async def enqueue_many(
+    writer: BulkWriter,
+    messages: Iterable[Message],
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+    round_id: int | None = None,
+    bots: Mapping[int, int] | None = None,
+) -> int:
+    """`enqueue` for many bulk messages at once (a round's first questions): the same rows,
+    written by COPY on PostgreSQL by `writer` (bot/db/bulk.py), which may still be writing
+    them on return; none may carry a dedup key. `bots` maps the chats an extra bot writes
+    to (`extra_bot_chats`). The number of rows."""
+    shared: dict[str, Any] = {
+        "status": OutboxStatus.PENDING,
+        "not_before": not_before or now,
+        "attempts": 0,
+        "created_at": now,
+        "round_id": round_id,
+    }
+    columns: tuple[str, ...] = ("chat_id", "person_id", "kind", "payload", "priority")
+    if bots:  # a column only when some chat has an extra bot, so the default costs nothing
+        columns += ("bot_id",)
+
+    def rows() -> Iterable[tuple[Any, ...]]:
+        for message in messages:
+            if message.dedup_key is not None:
+                raise ValueError("enqueue_many writes no dedup keys: use enqueue")
+            row = (
+                message.chat_id,
+                message.person_id,
+                message.kind,
+                message.to_json(),
+                message.priority,
+            )
+            yield (*row, bots.get(message.chat_id)) if bots else row
+
+    return await writer.write(table_of(OutboxMessage), shared, columns, rows())
+
+
+async def extra_bot_chats(session: AsyncSession) -> dict[int, int]:
+    """Every chat an extra bot writes to, and its id; empty (one query) with one bot only.
+    For a round's many chats: one read instead of one per batch."""
+    if (await session.execute(select(table_of(Bot).c.id).limit(1))).first() is None:
+        return {}
+    accounts = table_of(TelegramAccount)
+    rows = await session.execute(
+        select(accounts.c.chat_id, accounts.c.bot_id).where(accounts.c.bot_id.is_not(None))
+    )
+    return {int(chat): int(bot) for chat, bot in rows}
 
 
 async def release(session: AsyncSession, jobs: Sequence[Job]) -> None:

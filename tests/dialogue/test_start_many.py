@@ -19,7 +19,7 @@ from bot.db.models import (
     Person,
     Priority,
 )
-from bot.dialogue.runner import Starter
+from bot.dialogue.starters import Starter
 from bot.domain.rounds.opening import open_round
 from bot.lib import callback_data
 from bot.messaging.messages import Outgoing, decode

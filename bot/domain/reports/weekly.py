@@ -41,14 +41,19 @@ async def send_weekly_digests(db: Database, *, now: datetime, timezone: str) -> 
         done = await recall(session, WEEKLY_DIGEST)
         if done is not None and done.get("week") == week:
             return 0
-        messages = await weekly_digests(session, now=now, tz=timezone)
-        await enqueue(session, messages, now=now)
+        messages = await weekly_digests(session, now=now, tz=timezone, week=week)
+        await enqueue(session, messages, now=now, skip_duplicates=True)
         await remember(session, WEEKLY_DIGEST, {"week": week, "sent": len(messages)}, now)
         return len(messages)
 
 
-async def weekly_digests(session: AsyncSession, *, now: datetime, tz: str) -> list[Photo]:
-    """One photo message per registered, reachable facilitator whose families have rounds."""
+async def weekly_digests(
+    session: AsyncSession, *, now: datetime, tz: str, week: str | None = None
+) -> list[Photo]:
+    """One photo message per registered, reachable facilitator whose families have rounds.
+
+    With `week`, each carries a key the outbox holds once (the week and the facilitator):
+    two runs at once, on two workers, write one digest each, whatever the lock says."""
     facilitators = (
         await session.execute(
             select(Person, TelegramAccount.chat_id)
@@ -91,6 +96,7 @@ async def weekly_digests(session: AsyncSession, *, now: datetime, tz: str) -> li
                 filename="chart.png",
                 person_id=facilitator.id,
                 priority=Priority.BROADCAST,
+                dedup_key=None if week is None else f"d{week}:{facilitator.id}",
             )
         )
     return messages

@@ -30,7 +30,8 @@ from bot.db.models import (
     TelegramAccount,
 )
 from bot.db.models.base import table_of
-from bot.dialogue.runner import FlowRunner, Starter
+from bot.dialogue.runner import FlowRunner
+from bot.dialogue.starters import Starter
 from bot.domain.checkins.binding import CheckinBinding
 from bot.domain.cohorts import cohort_quiet_hours, next_round_at
 from bot.lib.i18n import N_, translator

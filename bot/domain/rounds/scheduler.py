@@ -178,15 +178,15 @@ async def _send_reminder(
     t = translator(person.language)
     turn = Turn(session, conversation, person, chat_id, now)
     again = await runner.again(turn)
+    reminder = Outgoing(
+        chat_id=chat_id, text=t.gettext(REMINDER), person_id=person.id, priority=Priority.CHECKIN
+    )
+    # One reminder a check-in, whoever writes it: a key the outbox holds once (two ticks
+    # at once, on two workers, write one copy; the leader lock alone cannot promise that).
     messages = [
-        Outgoing(
-            chat_id=chat_id,
-            text=t.gettext(REMINDER),
-            person_id=person.id,
-            priority=Priority.CHECKIN,
-        ),
-        *[replace(message, priority=Priority.CHECKIN) for message in again],
+        replace(message, priority=Priority.CHECKIN, dedup_key=f"r{conversation.id}:{n}")
+        for n, message in enumerate([reminder, *again])
     ]
     send_from = next_allowed(now, cohort.timezone, cohort_quiet_hours(cohort))
-    await enqueue(session, messages, now=now, not_before=send_from)
+    await enqueue(session, messages, now=now, not_before=send_from, skip_duplicates=True)
     return 1

@@ -8,37 +8,21 @@ from sqlalchemy import select
 
 from bot.app.services import Services
 from bot.db.database import Database
-from bot.db.models import OutboxMessage, Person, TelegramAccount
+from bot.db.models import OutboxMessage, Person
 from bot.domain.reports.weekly import send_weekly_digests
 from bot.domain.rounds.scheduler import tick
 from bot.messaging.limits import SendLimits
 from bot.messaging.messages import Photo, decode
 from bot.sandbox.fakeapi import FakeTelegram
-from tests.domain.rounds.support import CREATED, seed_cohort
+from tests.domain.rounds.support import facilitator_on_telegram, seed_cohort
 from tests.messaging.support import drain
 
 PNG = b"\x89PNG"
 
 
-async def _facilitator_on_telegram(db: Database) -> None:
-    async with db.transaction() as session:
-        facilitator = await session.get(Person, "tenun-2026-F")
-        assert facilitator is not None
-        facilitator.consent_at = CREATED
-        session.add(
-            TelegramAccount(
-                person_id="tenun-2026-F",
-                telegram_user_id=4242,
-                chat_id=4242,
-                linked_at=CREATED,
-                linked_by="invitation",
-            )
-        )
-
-
 async def test_the_weekly_digest_goes_out_once_with_a_chart(db: Database) -> None:
     await seed_cohort(db, 6)
-    await _facilitator_on_telegram(db)
+    await facilitator_on_telegram(db)
     runner = Services().runner
     # Two rounds, the second closed by the third: the families missed them all.
     for week in range(3):
@@ -78,7 +62,7 @@ async def test_the_weekly_digest_goes_out_once_with_a_chart(db: Database) -> Non
 
 async def test_no_digest_for_a_facilitator_without_rounds(db: Database) -> None:
     await seed_cohort(db, 2)
-    await _facilitator_on_telegram(db)
+    await facilitator_on_telegram(db)
     now = datetime(2026, 1, 6, 1, 0, tzinfo=UTC)
     await tick(db, now=now, runner=Services().runner)
     result = await send_weekly_digests(db, now=now, timezone="Asia/Jakarta")

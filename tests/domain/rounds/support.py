@@ -70,3 +70,20 @@ async def seed_cohort(
                 )
             )
         return cohort.id
+
+
+async def facilitator_on_telegram(db: Database, name: str = "tenun-2026") -> None:
+    """The cohort's facilitator registered on Telegram (chat 4242), for the digest."""
+    async with db.transaction() as session:
+        facilitator = await session.get(Person, f"{name}-F")
+        assert facilitator is not None
+        facilitator.consent_at = CREATED
+        session.add(
+            TelegramAccount(
+                person_id=f"{name}-F",
+                telegram_user_id=4242,
+                chat_id=4242,
+                linked_at=CREATED,
+                linked_by="invitation",
+            )
+        )
