@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import Table, func, text
+from sqlalchemy import Float, Table, func, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
@@ -136,3 +136,24 @@ def pairs(**values: ColumnElement[Any] | str | int | None) -> json_object:
     for key, value in values.items():
         args.extend((key, value))
     return json_object(*args)
+
+
+class hours_between(FunctionElement[Any]):  # noqa: N801 - named like an SQL function
+    """Hours from the second timestamp to the first, as a float: julianday differences on
+    SQLite (which stores timestamps as text), epoch differences on PostgreSQL."""
+
+    type = Float()
+    inherit_cache = True
+    name = "hours_between"
+
+
+@compiles(hours_between, "sqlite")
+def _hours_between_sqlite(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"((julianday({later}) - julianday({earlier})) * 24.0)"
+
+
+@compiles(hours_between, "postgresql")
+def _hours_between_postgresql(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({later}) - ({earlier})) / 3600.0)"

@@ -1,0 +1,275 @@
+"""Early warning: families sliding towards silence, found before they go silent.
+
+Computed in SQL, set-based, over the answers of each cohort's latest `warn_window_rounds`
+rounds (an answer = a record that says whether the family produced; a "no" counts as 0).
+Per family, newest answer first, five signals, each with the cohort's threshold (0 = off):
+
+- falling: the last `warn_falling_answers` quantities fall each time, and the newest is at
+  least `warn_drop_percent` % below the first of them once the cohort's own level in each
+  round is taken out (a season that lowers everyone's production is not a slide).
+- low: the last `warn_low_answers` quantities are all below `warn_low_percent` % of the
+  family's median in the earlier answers (at least three), again against the cohort's level.
+- later: the last `warn_later_answers` answers came each later after the question than the
+  one before, the newest after the reminder (`reminder_after_hours`).
+- same problem: the last `warn_same_problem_answers` answers name the same problems.
+- stopped: the newest answer is "no production" after `warn_steady_answers` producing ones.
+
+One episode runs while a signal fires; it ends with an answer in which none fires. An alert
+the facilitator resolved blocks a new one until a signal fires on answers all given after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Float,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    Text,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.dialect import hours_between, is_postgresql
+from bot.domain.alerts.schema import LIVE, Rule, alerts, cohorts, records, rounds
+
+_scratch = MetaData()
+# Per family with a signal firing or a live early-warning alert; private to the connection.
+warnings = Table(
+    "kabar_warning_facts",
+    _scratch,
+    Column("person_id", String(64), primary_key=True),
+    Column("fires", Boolean),
+    Column("latest_round_id", Integer),
+    # The oldest answer the falling signal reads: a resolved alert from this round on is
+    # about the same evidence.
+    Column("evidence_round_id", Integer),
+    Column("falling", Integer),
+    Column("low", Integer),
+    Column("typical", Float),
+    Column("later", Integer),
+    Column("same_problem", Integer),
+    Column("stopped", Integer),
+    prefixes=["TEMPORARY"],
+)
+
+THRESHOLDS = (
+    "warn_window_rounds",
+    "warn_falling_answers",
+    "warn_drop_percent",
+    "warn_low_answers",
+    "warn_low_percent",
+    "warn_later_answers",
+    "warn_same_problem_answers",
+    "warn_steady_answers",
+    "reminder_after_hours",
+)
+# The earlier answers a median needs before the low signal trusts it.
+MIN_EARLIER = 3
+
+
+def _answers(cohort_id: int | None) -> Any:
+    """Each family's answers in the cohort's latest rounds, with the cohort's thresholds."""
+    back = func.row_number().over(partition_by=rounds.c.cohort_id, order_by=rounds.c.id.desc())
+    numbered = select(rounds.c.id, rounds.c.cohort_id, rounds.c.opened_at, back.label("back"))
+    if cohort_id is not None:
+        numbered = numbered.where(rounds.c.cohort_id == cohort_id)
+    latest = numbered.subquery("warn_numbered")
+    recent = (
+        select(latest.c.id, latest.c.opened_at, *(cohorts.c[name] for name in THRESHOLDS))
+        .join_from(latest, cohorts, cohorts.c.id == latest.c.cohort_id)
+        .where(latest.c.back <= cohorts.c.warn_window_rounds)
+        .cte("warn_rounds")
+    )
+    quantity = case(
+        (records.c.produced.is_(True), cast(func.coalesce(records.c.quantity_produced, 0), Float)),
+        else_=literal(0.0, Float),
+    )
+    answered = func.coalesce(records.c.answered_at, records.c.updated_at)
+    return (
+        select(
+            records.c.person_id,
+            records.c.round_id,
+            quantity.label("q"),
+            case((records.c.produced.is_(True), 1), else_=0).label("produced"),
+            cast(records.c.problems, Text).label("problems"),
+            hours_between(answered, recent.c.opened_at).label("delay"),
+            *(recent.c[name] for name in THRESHOLDS),
+        )
+        .join_from(records, recent, recent.c.id == records.c.round_id)
+        .where(records.c.produced.is_not(None))
+        .cte("warn_answers")
+    )
+
+
+def _ranked(answers: Any) -> Any:
+    """Answers numbered newest first (n = 1), each compared with the family's previous one,
+    and its quantity relative to the cohort's average in that round."""
+    level = (
+        select(answers.c.round_id, func.avg(answers.c.q).label("level"))
+        .group_by(answers.c.round_id)
+        .cte("warn_level")
+    )
+    person, round_id = answers.c.person_id, answers.c.round_id
+    newest_first = {"partition_by": person, "order_by": round_id.desc()}
+    oldest_first = {"partition_by": person, "order_by": round_id}
+
+    def previous(column: ColumnElement[Any]) -> Any:
+        return func.lag(column).over(**oldest_first)
+
+    relative = case((level.c.level > 0, answers.c.q / level.c.level), else_=literal(1.0, Float))
+    step = select(
+        answers,
+        relative.label("rel"),
+        func.row_number().over(**newest_first).label("n"),
+        case((answers.c.q < previous(answers.c.q), 1), else_=0).label("fell"),
+        case((answers.c.delay > previous(answers.c.delay), 1), else_=0).label("slower"),
+        case(
+            (
+                and_(
+                    answers.c.problems == previous(answers.c.problems), answers.c.problems != "[]"
+                ),
+                1,
+            ),
+            else_=0,
+        ).label("same"),
+    ).join_from(answers, level, level.c.round_id == round_id)
+    first = step.cte("warn_steps")
+    # The low signal's median is over the earlier answers: ranked within them.
+    earlier = first.c.n > first.c.warn_low_answers
+    group = {"partition_by": (first.c.person_id, earlier)}
+    return select(
+        first,
+        func.row_number().over(order_by=first.c.rel, **group).label("rel_rank"),
+        func.row_number().over(order_by=first.c.q, **group).label("q_rank"),
+        func.count().over(**group).label("group_size"),
+    ).cte("warn_ranked")
+
+
+def _per_family(ranked: Any) -> Any:
+    r = ranked.c
+    n = r.n
+
+    def count(*where: ColumnElement[bool]) -> Any:
+        return func.sum(case((and_(*where), 1), else_=0))
+
+    def at(number: Any, value: ColumnElement[Any]) -> Any:
+        return func.max(case((n == number, value)))
+
+    earlier = n > r.warn_low_answers
+    middle = and_(
+        earlier,
+        or_(
+            r.rel_rank == (r.group_size + 1) / 2,
+            r.rel_rank == (r.group_size + 2) / 2,
+        ),
+    )
+    middle_q = and_(
+        earlier, or_(r.q_rank == (r.group_size + 1) / 2, r.q_rank == (r.group_size + 2) / 2)
+    )
+    return (
+        select(
+            r.person_id,
+            *(func.max(r[name]).label(name) for name in THRESHOLDS),
+            func.max(r.round_id).label("latest_round_id"),
+            func.min(case((n <= r.warn_falling_answers, r.round_id))).label("evidence_round_id"),
+            count(n < r.warn_falling_answers, r.fell == 1).label("fell_run"),
+            count(n <= r.warn_falling_answers).label("fall_answers"),
+            at(1, r.rel).label("rel_newest"),
+            at(r.warn_falling_answers, r.rel).label("rel_first"),
+            count(earlier).label("earlier_answers"),
+            count(n <= r.warn_low_answers).label("low_answers"),
+            func.max(case((n <= r.warn_low_answers, r.rel))).label("rel_recent_max"),
+            func.avg(case((middle, r.rel))).label("rel_median"),
+            func.avg(case((middle_q, r.q))).label("q_median"),
+            count(n < r.warn_later_answers, r.slower == 1).label("slower_run"),
+            at(1, r.delay).label("delay_newest"),
+            count(n < r.warn_same_problem_answers, r.same == 1).label("same_run"),
+            at(1, r.produced).label("produced_newest"),
+            count(n > 1, n <= r.warn_steady_answers + 1, r.produced == 1).label("steady_before"),
+        )
+        .group_by(r.person_id)
+        .cte("warn_family")
+    )
+
+
+def _warnings_select(cohort_id: int | None) -> Select[Any]:
+    f = _per_family(_ranked(_answers(cohort_id))).c
+    falling = and_(
+        f.warn_falling_answers > 1,
+        f.fall_answers == f.warn_falling_answers,
+        f.fell_run == f.warn_falling_answers - 1,
+        f.rel_newest <= f.rel_first * (100 - f.warn_drop_percent) / 100.0,
+    )
+    low = and_(
+        f.warn_low_answers > 0,
+        f.earlier_answers >= MIN_EARLIER,
+        f.low_answers == f.warn_low_answers,
+        f.rel_recent_max < f.rel_median * f.warn_low_percent / 100.0,
+    )
+    later = and_(
+        f.warn_later_answers > 1,
+        f.slower_run == f.warn_later_answers - 1,
+        f.delay_newest >= f.reminder_after_hours,
+    )
+    same = and_(f.warn_same_problem_answers > 1, f.same_run == f.warn_same_problem_answers - 1)
+    stopped = and_(
+        f.warn_steady_answers > 0,
+        f.produced_newest == 0,
+        f.steady_before == f.warn_steady_answers,
+    )
+    signals = (falling, low, later, same, stopped)
+    fires = or_(*signals)
+    live = exists().where(
+        alerts.c.person_id == f.person_id,
+        alerts.c.rule == Rule.EARLY_WARNING.value,
+        alerts.c.status.in_(LIVE),
+    )
+
+    def flag(signal: ColumnElement[bool], value: ColumnElement[Any]) -> Any:
+        return case((signal, value), else_=None)
+
+    return select(
+        f.person_id,
+        case((fires, True), else_=False),
+        f.latest_round_id,
+        f.evidence_round_id,
+        flag(falling, f.warn_falling_answers),
+        flag(low, f.warn_low_answers),
+        flag(low, f.q_median),
+        flag(later, f.warn_later_answers),
+        flag(same, f.warn_same_problem_answers),
+        flag(stopped, f.warn_steady_answers),
+    ).where(or_(fires, live))
+
+
+async def compute_warnings(session: AsyncSession, cohort_id: int | None) -> None:
+    await session.execute(text(f"DROP TABLE IF EXISTS {warnings.name}"))
+    await session.run_sync(lambda sync: warnings.create(sync.connection()))
+    await session.execute(
+        warnings.insert().from_select(
+            [c.name for c in warnings.columns], _warnings_select(cohort_id)
+        )
+    )
+    if is_postgresql(session):
+        await session.execute(text(f"ANALYZE {warnings.name}"))
+
+
+def signals_of(details: dict[str, Any]) -> dict[str, Any]:
+    """The signals an early-warning alert's details name, without the empty ones."""
+    return {key: value for key, value in details.items() if value is not None}
