@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 THRESHOLDS = (
     ('warn_window_rounds', 8),
     ('warn_falling_answers', 3),
-    ('warn_drop_percent', 40),
+    ('warn_drop_percent', 50),
     ('warn_low_answers', 2),
     ('warn_low_percent', 50),
     ('warn_later_answers', 3),

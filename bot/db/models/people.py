@@ -50,7 +50,7 @@ class Cohort(Base):
     # rounds it reads, and each signal's threshold; 0 turns a signal off.
     warn_window_rounds: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
     warn_falling_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
-    warn_drop_percent: Mapped[int] = mapped_column(Integer, default=40, server_default="40")
+    warn_drop_percent: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
     warn_low_answers: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     warn_low_percent: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
     warn_later_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")

@@ -4,13 +4,14 @@ Computed in SQL, set-based, over the answers of each cohort's latest `warn_windo
 rounds (an answer = a record that says whether the family produced; a "no" counts as 0).
 Per family, newest answer first, five signals, each with the cohort's threshold (0 = off):
 
-- falling: the last `warn_falling_answers` quantities fall each time, and the newest is at
-  least `warn_drop_percent` % below the first of them once the cohort's own level in each
-  round is taken out (a season that lowers everyone's production is not a slide).
+- falling: the last `warn_falling_answers` quantities fall each time (by 5% or more), and the newest is at
+  least `warn_drop_percent` % below the family's median in the earlier answers (or the
+  run's first) once the cohort's own level in each round is taken out (a season that
+  lowers everyone's production is not a slide).
 - low: the last `warn_low_answers` quantities are all below `warn_low_percent` % of the
   family's median in the earlier answers (at least three), again against the cohort's level.
 - later: the last `warn_later_answers` answers came each later after the question than the
-  one before, the newest after the reminder (`reminder_after_hours`).
+  one before, the newest two after the reminder (`reminder_after_hours`).
 - same problem: the last `warn_same_problem_answers` answers name the same problems.
 - stopped: the newest answer is "no production" after `warn_steady_answers` producing ones.
 
@@ -79,6 +80,9 @@ THRESHOLDS = (
     "warn_steady_answers",
     "reminder_after_hours",
 )
+# A fall is a fall when the quantity is at least 5% below the previous answer's: two
+# answers a little apart are the same level, written down differently.
+FELL = 0.95
 # The earlier answers a median needs before the low signal trusts it.
 MIN_EARLIER = 3
 
@@ -137,7 +141,7 @@ def _ranked(answers: Any) -> Any:
         answers,
         relative.label("rel"),
         func.row_number().over(**newest_first).label("n"),
-        case((answers.c.q < previous(answers.c.q), 1), else_=0).label("fell"),
+        case((answers.c.q < previous(answers.c.q) * FELL, 1), else_=0).label("fell"),
         case((answers.c.delay > previous(answers.c.delay), 1), else_=0).label("slower"),
         case(
             (
@@ -198,7 +202,7 @@ def _per_family(ranked: Any) -> Any:
             func.avg(case((middle, r.rel))).label("rel_median"),
             func.avg(case((middle_q, r.q))).label("q_median"),
             count(n < r.warn_later_answers, r.slower == 1).label("slower_run"),
-            at(1, r.delay).label("delay_newest"),
+            at(2, r.delay).label("delay_second"),
             count(n < r.warn_same_problem_answers, r.same == 1).label("same_run"),
             at(1, r.produced).label("produced_newest"),
             count(n > 1, n <= r.warn_steady_answers + 1, r.produced == 1).label("steady_before"),
@@ -214,7 +218,9 @@ def _warnings_select(cohort_id: int | None) -> Select[Any]:
         f.warn_falling_answers > 1,
         f.fall_answers == f.warn_falling_answers,
         f.fell_run == f.warn_falling_answers - 1,
-        f.rel_newest <= f.rel_first * (100 - f.warn_drop_percent) / 100.0,
+        # Against the family's usual level when known, else the run's first answer.
+        f.rel_newest
+        <= func.coalesce(f.rel_median, f.rel_first) * (100 - f.warn_drop_percent) / 100.0,
     )
     low = and_(
         f.warn_low_answers > 0,
@@ -225,7 +231,8 @@ def _warnings_select(cohort_id: int | None) -> Select[Any]:
     later = and_(
         f.warn_later_answers > 1,
         f.slower_run == f.warn_later_answers - 1,
-        f.delay_newest >= f.reminder_after_hours,
+        # The last two after the reminder: one late answer now and then is no slide.
+        f.delay_second >= f.reminder_after_hours,
     )
     same = and_(f.warn_same_problem_answers > 1, f.same_run == f.warn_same_problem_answers - 1)
     stopped = and_(
