@@ -4,10 +4,10 @@ Computed in SQL, set-based, over the answers of each cohort's latest `warn_windo
 rounds (an answer = a record that says whether the family produced; a "no" counts as 0).
 Per family, newest answer first, five signals, each with the cohort's threshold (0 = off):
 
-- falling: the last `warn_falling_answers` quantities fall each time (by 5% or more), and the newest is at
-  least `warn_drop_percent` % below the family's median in the earlier answers (or the
-  run's first) once the cohort's own level in each round is taken out (a season that
-  lowers everyone's production is not a slide).
+- falling: the last `warn_falling_answers` quantities fall each time (by 5% or more), and
+  the newest is at least `warn_drop_percent` % below the family's median in the earlier
+  answers (or the run's first) once the cohort's own level in each round is taken out (a
+  season that lowers everyone's production is not a slide).
 - low: the last `warn_low_answers` quantities are all below `warn_low_percent` % of the
   family's median in the earlier answers (at least three), again against the cohort's level.
 - later: the last `warn_later_answers` answers came each later after the question than the
@@ -63,6 +63,7 @@ warnings = Table(
     Column("falling", Integer),
     Column("low", Integer),
     Column("typical", Float),
+    Column("low_percent", Integer),
     Column("later", Integer),
     Column("same_problem", Integer),
     Column("stopped", Integer),
@@ -259,6 +260,7 @@ def _warnings_select(cohort_id: int | None) -> Select[Any]:
         flag(falling, f.warn_falling_answers),
         flag(low, f.warn_low_answers),
         flag(low, f.q_median),
+        flag(low, f.warn_low_percent),
         flag(later, f.warn_later_answers),
         flag(same, f.warn_same_problem_answers),
         flag(stopped, f.warn_steady_answers),

@@ -181,6 +181,7 @@ def _openings() -> list[_Opening]:
                 falling=warnings.c.falling,
                 low=warnings.c.low,
                 typical=warnings.c.typical,
+                low_percent=warnings.c.low_percent,
                 later=warnings.c.later,
                 same_problem=warnings.c.same_problem,
                 stopped=warnings.c.stopped,
