@@ -30,11 +30,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from bot.db.database import Database
 from bot.db.models import (
     Alert,
+    AlertStatus,
     Cohort,
     FollowUpRecord,
     ParticipantStatus,
@@ -156,8 +157,9 @@ def simulate(seed: int, families: int = 100, rounds: int = 20) -> SimulatedCohor
 @dataclass
 class Replay:
     cohort: SimulatedCohort
-    # Per family and rule: the round (0-based) after which each alert opened.
+    # Per family and rule: the rounds (0-based) after which alerts opened, and closed.
     opened: dict[tuple[str, str], list[int]]
+    closed: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
 
 def _record(round_id: int, family: str, answer: Answer, opened: datetime) -> dict[str, Any]:
@@ -227,10 +229,27 @@ async def seed_people(db: Database, cohort: SimulatedCohort, **thresholds: int) 
         return row.id
 
 
-async def replay(db: Database, cohort: SimulatedCohort, **thresholds: int) -> Replay:
-    """The cohort's rounds written one by one, the real rules run after each."""
+def by_hand(*families: tuple[str, list[float | None]], seed: int = 0) -> SimulatedCohort:
+    """A cohort written out: per family, its quantities (0 = "no production", None = missed),
+    answered three hours after the question, without problems."""
+    made = [
+        Family(
+            family_id,
+            "by-hand",
+            [Answer(None) if q is None else Answer(q > 0, q, 3.0) for q in quantities],
+        )
+        for family_id, quantities in families
+    ]
+    return SimulatedCohort(seed, max(len(f.answers) for f in made), made)
+
+
+async def replay(
+    db: Database, cohort: SimulatedCohort, *, resolve_after: int | None = None, **thresholds: int
+) -> Replay:
+    """The cohort's rounds written one by one, the real rules run after each; after round
+    `resolve_after` the facilitator resolves every open alert."""
     cohort_id = await seed_people(db, cohort, **thresholds)
-    opened: dict[tuple[str, str], list[int]] = {}
+    run = Replay(cohort, {})
     for number in range(cohort.rounds):
         at = START + number * WEEK
         async with db.transaction() as session:
@@ -252,8 +271,17 @@ async def replay(db: Database, cohort: SimulatedCohort, **thresholds: int) -> Re
         async with db.transaction() as session:
             outcome = await evaluate(session, now=at + timedelta(days=6), cohort_id=cohort_id)
         for alert in outcome.opened:
-            opened.setdefault((alert.person_id, alert.rule), []).append(number)
-    return Replay(cohort, opened)
+            run.opened.setdefault((alert.person_id, alert.rule), []).append(number)
+        for alert in outcome.closed:
+            run.closed.setdefault((alert.person_id, alert.rule), []).append(number)
+        if number == resolve_after:
+            async with db.transaction() as session:
+                await session.execute(
+                    update(Alert)
+                    .where(Alert.status == AlertStatus.OPEN)
+                    .values(status=AlertStatus.RESOLVED, closed_reason="resolved")
+                )
+    return run
 
 
 @dataclass(frozen=True)
