@@ -192,9 +192,10 @@ async def seed_people(db: Database, cohort: SimulatedCohort, **thresholds: int) 
         )
         session.add(row)
         await session.flush()
-        people = [(FACILITATOR, Role.FACILITATOR, None, None)] + [
-            (family.id, Role.PARTICIPANT, FACILITATOR, row.id) for family in cohort.families
-        ]
+        # One facilitator for every simulated cohort in the database.
+        first = await session.get(Person, FACILITATOR) is None
+        people = [(FACILITATOR, Role.FACILITATOR, None, None)] if first else []
+        people += [(family.id, Role.PARTICIPANT, FACILITATOR, row.id) for family in cohort.families]
         await session.execute(
             insert(Person),
             [
@@ -213,13 +214,14 @@ async def seed_people(db: Database, cohort: SimulatedCohort, **thresholds: int) 
                 for pid, role, supervisor, cohort_id in people
             ],
         )
+        base = 1 if first else row.id * 100_000
         await session.execute(
             insert(TelegramAccount),
             [
                 {
                     "person_id": pid,
-                    "telegram_user_id": number + 1,
-                    "chat_id": number + 1,
+                    "telegram_user_id": base + number,
+                    "chat_id": base + number,
                     "linked_at": START,
                     "linked_by": "invitation",
                 }
@@ -284,6 +286,17 @@ async def replay(
     return run
 
 
+# What the rule must achieve on simulated cohorts (issue #15).
+TARGET_FLAGGED_SHARE = 0.80
+TARGET_LEAD_ROUNDS = 1.5
+TARGET_FALSE_SHARE = 0.10
+
+
+async def measure(db: Database, seeds: range, **thresholds: int) -> Score:
+    """Every seed's cohort replayed in `db` (one cohort each), scored together."""
+    return score([await replay(db, simulate(seed), **thresholds) for seed in seeds])
+
+
 @dataclass(frozen=True)
 class Score:
     silent: int
@@ -299,6 +312,14 @@ class Score:
     @property
     def false_share(self) -> float:
         return self.false_warnings / self.warnings if self.warnings else 0.0
+
+    @property
+    def meets_targets(self) -> bool:
+        return (
+            self.flagged_share >= TARGET_FLAGGED_SHARE
+            and self.lead_rounds >= TARGET_LEAD_ROUNDS
+            and self.false_share <= TARGET_FALSE_SHARE
+        )
 
 
 def score(replays: list[Replay]) -> Score:
