@@ -84,6 +84,8 @@ THRESHOLDS = (
 # A fall is a fall when the quantity is at least 5% below the previous answer's: two
 # answers a little apart are the same level, written down differently.
 FELL = 0.95
+# The answers a round needs before its average is taken for the cohort's level.
+MIN_LEVEL_ANSWERS = 10
 # The earlier answers a median needs before the low signal trusts it.
 MIN_EARLIER = 3
 
@@ -96,7 +98,12 @@ def _answers(cohort_id: int | None) -> Any:
         numbered = numbered.where(rounds.c.cohort_id == cohort_id)
     latest = numbered.subquery("warn_numbered")
     recent = (
-        select(latest.c.id, latest.c.opened_at, *(cohorts.c[name] for name in THRESHOLDS))
+        select(
+            latest.c.id,
+            latest.c.cohort_id,
+            latest.c.opened_at,
+            *(cohorts.c[name] for name in THRESHOLDS),
+        )
         .join_from(latest, cohorts, cohorts.c.id == latest.c.cohort_id)
         .where(latest.c.back <= cohorts.c.warn_window_rounds)
         .cte("warn_rounds")
@@ -110,6 +117,7 @@ def _answers(cohort_id: int | None) -> Any:
         select(
             records.c.person_id,
             records.c.round_id,
+            recent.c.cohort_id,
             quantity.label("q"),
             case((records.c.produced.is_(True), 1), else_=0).label("produced"),
             cast(records.c.problems, Text).label("problems"),
@@ -126,9 +134,18 @@ def _ranked(answers: Any) -> Any:
     """Answers numbered newest first (n = 1), each compared with the family's previous one,
     and its quantity relative to the cohort's average in that round."""
     level = (
-        select(answers.c.round_id, func.avg(answers.c.q).label("level"))
+        select(
+            answers.c.round_id,
+            func.avg(answers.c.q).label("level"),
+            func.count().label("answers"),
+        )
         .group_by(answers.c.round_id)
         .cte("warn_level")
+    )
+    usual = (
+        select(answers.c.cohort_id, func.avg(answers.c.q).label("usual"))
+        .group_by(answers.c.cohort_id)
+        .cte("warn_usual")
     )
     person, round_id = answers.c.person_id, answers.c.round_id
     newest_first = {"partition_by": person, "order_by": round_id.desc()}
@@ -137,7 +154,15 @@ def _ranked(answers: Any) -> Any:
     def previous(column: ColumnElement[Any]) -> Any:
         return func.lag(column).over(**oldest_first)
 
-    relative = case((level.c.level > 0, answers.c.q / level.c.level), else_=literal(1.0, Float))
+    # In the cohort's usual units, the round's own level taken out; a round with few
+    # answers says little about the cohort's level and is taken as it is.
+    relative = case(
+        (
+            and_(level.c.answers >= MIN_LEVEL_ANSWERS, level.c.level > 0),
+            answers.c.q * usual.c.usual / level.c.level,
+        ),
+        else_=answers.c.q,
+    )
     step = select(
         answers,
         relative.label("rel"),
@@ -153,7 +178,11 @@ def _ranked(answers: Any) -> Any:
             ),
             else_=0,
         ).label("same"),
-    ).join_from(answers, level, level.c.round_id == round_id)
+    ).select_from(
+        answers.join(level, level.c.round_id == round_id).join(
+            usual, usual.c.cohort_id == answers.c.cohort_id
+        )
+    )
     first = step.cte("warn_steps")
     # The low signal's median is over the earlier answers: ranked within them.
     earlier = first.c.n > first.c.warn_low_answers

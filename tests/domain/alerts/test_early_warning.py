@@ -50,9 +50,17 @@ async def test_falling_production_is_flagged_with_the_numbers_in_indonesian(
 
 async def test_a_dip_the_whole_cohort_shares_is_no_warning(db: Database) -> None:
     season = [1.0, 1.0, 1.0, 1.0, 1.0, 0.8, 0.5, 0.3]
-    cohort = by_hand(*((name, [12.0 * f for f in season]) for name in "ABCD"))
+    # Enough families answering for their average to be the cohort's level.
+    cohort = by_hand(*((f"P{n}", [12.0 * f for f in season]) for n in range(10)))
     run = await replay(db, cohort)
     assert run.opened == {}
+
+
+async def test_in_a_small_cohort_a_shared_dip_is_taken_as_it_is(db: Database) -> None:
+    season = [1.0, 1.0, 1.0, 1.0, 1.0, 0.8, 0.5, 0.3]
+    cohort = by_hand(*((name, [12.0 * f for f in season]) for name in "AB"))
+    run = await replay(db, cohort)
+    assert run.opened == {("A", WARNING): [6], ("B", WARNING): [6]}
 
 
 async def test_the_family_recovers_and_the_warning_closes(db: Database) -> None:
