@@ -5,11 +5,12 @@ rounds (an answer = a record that says whether the family produced; a "no" count
 Per family, newest answer first, five signals, each with the cohort's threshold (0 = off):
 
 - falling: the last `warn_falling_answers` quantities fall each time (by 5% or more), and
-  the newest is at least `warn_drop_percent` % below the family's median in the earlier
+  the newest is at least `warn_drop_percent` % below the family's usual level in the earlier
   answers (or the run's first) once the cohort's own level in each round is taken out (a
   season that lowers everyone's production is not a slide).
 - low: the last `warn_low_answers` quantities are all below `warn_low_percent` % of the
-  family's median in the earlier answers (at least three), again against the cohort's level.
+  family's usual level in the earlier answers (at least three: their mean without the
+  highest and the lowest), again against the cohort's level.
 - later: the last `warn_later_answers` answers came each later after the question than the
   one before, the newest two after the reminder (`reminder_after_hours`).
 - same problem: the last `warn_same_problem_answers` answers name the same problems.
@@ -86,7 +87,7 @@ THRESHOLDS = (
 FELL = 0.95
 # The answers a round needs before its average is taken for the cohort's level.
 MIN_LEVEL_ANSWERS = 10
-# The earlier answers a median needs before the low signal trusts it.
+# The earlier answers a usual level needs before the low signal trusts it.
 MIN_EARLIER = 3
 
 
@@ -102,7 +103,6 @@ def _answers(cohort_id: int | None) -> Any:
             latest.c.id,
             latest.c.cohort_id,
             latest.c.opened_at,
-            *(cohorts.c[name] for name in THRESHOLDS),
         )
         .join_from(latest, cohorts, cohorts.c.id == latest.c.cohort_id)
         .where(latest.c.back <= cohorts.c.warn_window_rounds)
@@ -122,7 +122,6 @@ def _answers(cohort_id: int | None) -> Any:
             case((records.c.produced.is_(True), 1), else_=0).label("produced"),
             cast(records.c.problems, Text).label("problems"),
             hours_between(answered, recent.c.opened_at).label("delay"),
-            *(recent.c[name] for name in THRESHOLDS),
         )
         .join_from(records, recent, recent.c.id == records.c.round_id)
         .where(records.c.produced.is_not(None))
@@ -130,9 +129,10 @@ def _answers(cohort_id: int | None) -> Any:
     )
 
 
-def _ranked(answers: Any) -> Any:
+def _steps(answers: Any) -> Any:
     """Answers numbered newest first (n = 1), each compared with the family's previous one,
-    and its quantity relative to the cohort's average in that round."""
+    and its quantity relative to the cohort's level in that round. One window order (by
+    family, then round) serves every column: one sort."""
     level = (
         select(
             answers.c.round_id,
@@ -148,11 +148,10 @@ def _ranked(answers: Any) -> Any:
         .cte("warn_usual")
     )
     person, round_id = answers.c.person_id, answers.c.round_id
-    newest_first = {"partition_by": person, "order_by": round_id.desc()}
-    oldest_first = {"partition_by": person, "order_by": round_id}
+    in_order = {"partition_by": person, "order_by": round_id}
 
     def previous(column: ColumnElement[Any]) -> Any:
-        return func.lag(column).over(**oldest_first)
+        return func.lag(column).over(**in_order)
 
     # In the cohort's usual units, the round's own level taken out; a round with few
     # answers says little about the cohort's level and is taken as it is.
@@ -163,40 +162,47 @@ def _ranked(answers: Any) -> Any:
         ),
         else_=answers.c.q,
     )
-    step = select(
-        answers,
-        relative.label("rel"),
-        func.row_number().over(**newest_first).label("n"),
-        case((answers.c.q < previous(answers.c.q) * FELL, 1), else_=0).label("fell"),
-        case((answers.c.delay > previous(answers.c.delay), 1), else_=0).label("slower"),
-        case(
-            (
-                and_(
-                    answers.c.problems == previous(answers.c.problems), answers.c.problems != "[]"
-                ),
-                1,
-            ),
-            else_=0,
-        ).label("same"),
-    ).select_from(
-        answers.join(level, level.c.round_id == round_id).join(
-            usual, usual.c.cohort_id == answers.c.cohort_id
-        )
+    newest_first = func.count().over(**in_order, rows=(None, None)) - func.row_number().over(
+        **in_order
     )
-    first = step.cte("warn_steps")
-    # The low signal's median is over the earlier answers: ranked within them.
-    earlier = first.c.n > first.c.warn_low_answers
-    group = {"partition_by": (first.c.person_id, earlier)}
-    return select(
-        first,
-        func.row_number().over(order_by=first.c.rel, **group).label("rel_rank"),
-        func.row_number().over(order_by=first.c.q, **group).label("q_rank"),
-        func.count().over(**group).label("group_size"),
-    ).cte("warn_ranked")
+    return (
+        select(
+            answers.c.person_id,
+            answers.c.round_id,
+            answers.c.cohort_id,
+            answers.c.q,
+            answers.c.produced,
+            answers.c.delay,
+            relative.label("rel"),
+            (newest_first + 1).label("n"),
+            case((answers.c.q < previous(answers.c.q) * FELL, 1), else_=0).label("fell"),
+            case((answers.c.delay > previous(answers.c.delay), 1), else_=0).label("slower"),
+            case(
+                (
+                    and_(
+                        answers.c.problems == previous(answers.c.problems),
+                        answers.c.problems != "[]",
+                    ),
+                    1,
+                ),
+                else_=0,
+            ).label("same"),
+        )
+        .select_from(
+            answers.join(level, level.c.round_id == round_id).join(
+                usual, usual.c.cohort_id == answers.c.cohort_id
+            )
+        )
+        .cte("warn_steps")
+    )
 
 
-def _per_family(ranked: Any) -> Any:
-    r = ranked.c
+def _per_family(steps: Any) -> Any:
+    """One row per family: what each signal needs, in one pass over its answers. The
+    family's usual level is the mean of its earlier answers without the highest and the
+    lowest (a typo ten times too big does not make every later answer look low)."""
+    r = steps.c
+    c = cohorts.c
     n = r.n
 
     def count(*where: ColumnElement[bool]) -> Any:
@@ -205,58 +211,55 @@ def _per_family(ranked: Any) -> Any:
     def at(number: Any, value: ColumnElement[Any]) -> Any:
         return func.max(case((n == number, value)))
 
-    earlier = n > r.warn_low_answers
-    middle = and_(
-        earlier,
-        or_(
-            r.rel_rank == (r.group_size + 1) / 2,
-            r.rel_rank == (r.group_size + 2) / 2,
-        ),
-    )
-    middle_q = and_(
-        earlier, or_(r.q_rank == (r.group_size + 1) / 2, r.q_rank == (r.group_size + 2) / 2)
-    )
+    earlier = n > c.warn_low_answers
+
+    def trimmed(value: ColumnElement[Any]) -> Any:
+        total = func.sum(case((earlier, value)))
+        extremes = func.max(case((earlier, value))) + func.min(case((earlier, value)))
+        return (total - extremes) / func.nullif(count(earlier) - 2, 0)
+
     return (
         select(
             r.person_id,
-            *(func.max(r[name]).label(name) for name in THRESHOLDS),
+            *(func.max(c[name]).label(name) for name in THRESHOLDS),
             func.max(r.round_id).label("latest_round_id"),
-            func.min(case((n <= r.warn_falling_answers, r.round_id))).label("evidence_round_id"),
-            count(n < r.warn_falling_answers, r.fell == 1).label("fell_run"),
-            count(n <= r.warn_falling_answers).label("fall_answers"),
+            func.min(case((n <= c.warn_falling_answers, r.round_id))).label("evidence_round_id"),
+            count(n < c.warn_falling_answers, r.fell == 1).label("fell_run"),
+            count(n <= c.warn_falling_answers).label("fall_answers"),
             at(1, r.rel).label("rel_newest"),
-            at(r.warn_falling_answers, r.rel).label("rel_first"),
+            at(c.warn_falling_answers, r.rel).label("rel_first"),
             count(earlier).label("earlier_answers"),
-            count(n <= r.warn_low_answers).label("low_answers"),
-            func.max(case((n <= r.warn_low_answers, r.rel))).label("rel_recent_max"),
-            func.avg(case((middle, r.rel))).label("rel_median"),
-            func.avg(case((middle_q, r.q))).label("q_median"),
-            count(n < r.warn_later_answers, r.slower == 1).label("slower_run"),
+            count(n <= c.warn_low_answers).label("low_answers"),
+            func.max(case((n <= c.warn_low_answers, r.rel))).label("rel_recent_max"),
+            trimmed(r.rel).label("rel_usual"),
+            trimmed(r.q).label("q_usual"),
+            count(n < c.warn_later_answers, r.slower == 1).label("slower_run"),
             at(2, r.delay).label("delay_second"),
-            count(n < r.warn_same_problem_answers, r.same == 1).label("same_run"),
+            count(n < c.warn_same_problem_answers, r.same == 1).label("same_run"),
             at(1, r.produced).label("produced_newest"),
-            count(n > 1, n <= r.warn_steady_answers + 1, r.produced == 1).label("steady_before"),
+            count(n > 1, n <= c.warn_steady_answers + 1, r.produced == 1).label("steady_before"),
         )
+        .join_from(steps, cohorts, cohorts.c.id == r.cohort_id)
         .group_by(r.person_id)
         .cte("warn_family")
     )
 
 
 def _warnings_select(cohort_id: int | None) -> Select[Any]:
-    f = _per_family(_ranked(_answers(cohort_id))).c
+    f = _per_family(_steps(_answers(cohort_id))).c
     falling = and_(
         f.warn_falling_answers > 1,
         f.fall_answers == f.warn_falling_answers,
         f.fell_run == f.warn_falling_answers - 1,
         # Against the family's usual level when known, else the run's first answer.
         f.rel_newest
-        <= func.coalesce(f.rel_median, f.rel_first) * (100 - f.warn_drop_percent) / 100.0,
+        <= func.coalesce(f.rel_usual, f.rel_first) * (100 - f.warn_drop_percent) / 100.0,
     )
     low = and_(
         f.warn_low_answers > 0,
         f.earlier_answers >= MIN_EARLIER,
         f.low_answers == f.warn_low_answers,
-        f.rel_recent_max < f.rel_median * f.warn_low_percent / 100.0,
+        f.rel_recent_max < f.rel_usual * f.warn_low_percent / 100.0,
     )
     later = and_(
         f.warn_later_answers > 1,
@@ -288,7 +291,7 @@ def _warnings_select(cohort_id: int | None) -> Select[Any]:
         f.evidence_round_id,
         flag(falling, f.warn_falling_answers),
         flag(low, f.warn_low_answers),
-        flag(low, f.q_median),
+        flag(low, f.q_usual),
         flag(low, f.warn_low_percent),
         flag(later, f.warn_later_answers),
         flag(same, f.warn_same_problem_answers),
