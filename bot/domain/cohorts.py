@@ -143,15 +143,11 @@ def validate_max_quantity(value: Decimal | int | str) -> Decimal:
 
 
 def validate_warning(name: str, value: int | str) -> int:
-    low, high = WARNING_SETTINGS[name]
-    option = name.replace("_", "-")
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise CohortError(MSG_BAD_WARNING, value=value, option=option, low=low, high=high) from None
-    if not low <= number <= high:
+    (low, high), text = WARNING_SETTINGS[name], str(value).strip()
+    if not (text.isdigit() and low <= int(text) <= high):
+        option = name.replace("_", "-")
         raise CohortError(MSG_BAD_WARNING, value=value, option=option, low=low, high=high)
-    return number
+    return int(text)
 
 
 def _schedule(value: str) -> Schedule:
