@@ -48,6 +48,19 @@ async def jit_off(session: AsyncSession) -> AsyncIterator[None]:
     await session.execute(text("SELECT set_config('jit', :jit, true)"), {"jit": jit})
 
 
+@asynccontextmanager
+async def work_mem(session: AsyncSession, size: str) -> AsyncIterator[None]:
+    """PostgreSQL's memory per sort for the statements inside, in this transaction: a sort
+    of half a million rows fits in memory instead of spilling to disk (default 4 MB)."""
+    if not is_postgresql(session):
+        yield
+        return
+    before = await session.scalar(text("SELECT current_setting('work_mem')"))
+    await session.execute(text("SELECT set_config('work_mem', :size, true)"), {"size": size})
+    yield
+    await session.execute(text("SELECT set_config('work_mem', :size, true)"), {"size": before})
+
+
 def json_array_items(session: AsyncSession, column: Any, name: str) -> Any:
     """A JSON array column's items as a table with one text column, `value`, to join:
     json_each on SQLite, jsonb_array_elements_text on PostgreSQL."""

@@ -47,7 +47,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.dialect import hours_between, is_postgresql
+from bot.db.dialect import hours_between, is_postgresql, work_mem
 from bot.domain.alerts.schema import LIVE, Rule, alerts, cohorts, records, rounds
 
 _scratch = MetaData()
@@ -85,124 +85,136 @@ THRESHOLDS = (
 # A fall is a fall when the quantity is at least 5% below the previous answer's: two
 # answers a little apart are the same level, written down differently.
 FELL = 0.95
+# The two sorts of a family's answers (about half a million rows at 100,000 families).
+WORK_MEM = "128MB"
 # The answers a round needs before its average is taken for the cohort's level.
 MIN_LEVEL_ANSWERS = 10
 # The earlier answers a usual level needs before the low signal trusts it.
 MIN_EARLIER = 3
 
 
-def _answers(cohort_id: int | None) -> Any:
-    """Each family's answers in the cohort's latest rounds, with the cohort's thresholds."""
+def recent_rounds(cohort_id: int | None) -> Select[Any]:
+    """The ids of each cohort's latest `warn_window_rounds` rounds: a few dozen, read first
+    so that both databases plan the big statement on the real list (index probes per round,
+    not a scan of every record)."""
     back = func.row_number().over(partition_by=rounds.c.cohort_id, order_by=rounds.c.id.desc())
-    numbered = select(rounds.c.id, rounds.c.cohort_id, rounds.c.opened_at, back.label("back"))
+    numbered = select(rounds.c.id, rounds.c.cohort_id, back.label("back"))
     if cohort_id is not None:
         numbered = numbered.where(rounds.c.cohort_id == cohort_id)
     latest = numbered.subquery("warn_numbered")
-    recent = (
-        select(
-            latest.c.id,
-            latest.c.cohort_id,
-            latest.c.opened_at,
-        )
+    return (
+        select(latest.c.id)
         .join_from(latest, cohorts, cohorts.c.id == latest.c.cohort_id)
         .where(latest.c.back <= cohorts.c.warn_window_rounds)
+    )
+
+
+def _rounds(round_ids: list[int]) -> Any:
+    """The latest rounds, each with the factor that takes the cohort's level in that round
+    out of a quantity (the cohort's usual level over the round's average; 1 when the round
+    has few answers: they say little about the cohort's level) and its cohort's thresholds,
+    so that the family rows carry them and no join breaks their order."""
+    recent = (
+        select(rounds.c.id, rounds.c.cohort_id, rounds.c.opened_at)
+        .where(rounds.c.id.in_(round_ids))
         .cte("warn_rounds")
     )
-    quantity = case(
-        (records.c.produced.is_(True), cast(func.coalesce(records.c.quantity_produced, 0), Float)),
-        else_=literal(0.0, Float),
-    )
-    answered = func.coalesce(records.c.answered_at, records.c.updated_at)
-    return (
-        select(
-            records.c.person_id,
-            records.c.round_id,
-            recent.c.cohort_id,
-            quantity.label("q"),
-            case((records.c.produced.is_(True), 1), else_=0).label("produced"),
-            cast(records.c.problems, Text).label("problems"),
-            hours_between(answered, recent.c.opened_at).label("delay"),
-        )
-        .join_from(records, recent, recent.c.id == records.c.round_id)
-        .where(records.c.produced.is_not(None))
-        .cte("warn_answers")
-    )
-
-
-def _steps(answers: Any) -> Any:
-    """Answers numbered newest first (n = 1), each compared with the family's previous one,
-    and its quantity relative to the cohort's level in that round. One window order (by
-    family, then round) serves every column: one sort."""
+    # From the figures index alone (round, …, produced, quantity): no row is read.
     level = (
         select(
-            answers.c.round_id,
-            func.avg(answers.c.q).label("level"),
+            recent.c.id,
+            recent.c.cohort_id,
+            recent.c.opened_at,
+            func.avg(_quantity()).label("level"),
             func.count().label("answers"),
         )
-        .group_by(answers.c.round_id)
+        .join_from(recent, records, records.c.round_id == recent.c.id)
+        .where(records.c.produced.is_not(None))
+        .group_by(recent.c.id, recent.c.cohort_id, recent.c.opened_at)
         .cte("warn_level")
     )
     usual = (
-        select(answers.c.cohort_id, func.avg(answers.c.q).label("usual"))
-        .group_by(answers.c.cohort_id)
+        select(
+            level.c.cohort_id,
+            (func.sum(level.c.level * level.c.answers) / func.sum(level.c.answers)).label("usual"),
+        )
+        .group_by(level.c.cohort_id)
         .cte("warn_usual")
-    )
-    person, round_id = answers.c.person_id, answers.c.round_id
-    in_order = {"partition_by": person, "order_by": round_id}
-
-    def previous(column: ColumnElement[Any]) -> Any:
-        return func.lag(column).over(**in_order)
-
-    # In the cohort's usual units, the round's own level taken out; a round with few
-    # answers says little about the cohort's level and is taken as it is.
-    relative = case(
-        (
-            and_(level.c.answers >= MIN_LEVEL_ANSWERS, level.c.level > 0),
-            answers.c.q * usual.c.usual / level.c.level,
-        ),
-        else_=answers.c.q,
-    )
-    newest_first = func.count().over(**in_order, rows=(None, None)) - func.row_number().over(
-        **in_order
     )
     return (
         select(
-            answers.c.person_id,
-            answers.c.round_id,
-            answers.c.cohort_id,
-            answers.c.q,
-            answers.c.produced,
-            answers.c.delay,
-            relative.label("rel"),
-            (newest_first + 1).label("n"),
-            case((answers.c.q < previous(answers.c.q) * FELL, 1), else_=0).label("fell"),
-            case((answers.c.delay > previous(answers.c.delay), 1), else_=0).label("slower"),
+            level.c.id,
+            level.c.cohort_id,
+            level.c.opened_at,
             case(
                 (
-                    and_(
-                        answers.c.problems == previous(answers.c.problems),
-                        answers.c.problems != "[]",
-                    ),
-                    1,
+                    and_(level.c.answers >= MIN_LEVEL_ANSWERS, level.c.level > 0),
+                    usual.c.usual / level.c.level,
                 ),
+                else_=literal(1.0, Float),
+            ).label("scale"),
+            *(cohorts.c[name] for name in THRESHOLDS),
+        )
+        .join_from(level, usual, usual.c.cohort_id == level.c.cohort_id)
+        .join(cohorts, cohorts.c.id == level.c.cohort_id)
+        .cte("warn_scale")
+    )
+
+
+def _quantity() -> ColumnElement[float]:
+    """What the family produced; a "no" is 0."""
+    return case(
+        (records.c.produced.is_(True), cast(func.coalesce(records.c.quantity_produced, 0), Float)),
+        else_=literal(0.0, Float),
+    )
+
+
+def _steps(round_ids: list[int], *, carry: bool) -> Any:
+    """Each family's answers in the latest rounds, numbered newest first (n = 1), each
+    compared with the family's previous one, and its quantity in the cohort's usual units
+    with the round's own level taken out. One window (by family, newest first) serves
+    every column: one sort, one pass, and no answer is stored on the way."""
+    scale = _rounds(round_ids)
+    person, round_id = records.c.person_id, records.c.round_id
+    newest_first = {"partition_by": person, "order_by": round_id.desc()}
+
+    def previous(column: ColumnElement[Any]) -> Any:
+        # Newest first, the answer before is the next row.
+        return func.lead(column).over(**newest_first)
+
+    quantity = _quantity()
+    problems = cast(records.c.problems, Text)
+    answered = func.coalesce(records.c.answered_at, records.c.updated_at)
+    delay = hours_between(answered, scale.c.opened_at)
+    return (
+        select(
+            person,
+            round_id,
+            *((scale.c[name] for name in THRESHOLDS) if carry else [scale.c.cohort_id]),
+            quantity.label("q"),
+            case((records.c.produced.is_(True), 1), else_=0).label("produced"),
+            delay.label("delay"),
+            (quantity * scale.c.scale).label("rel"),
+            func.row_number().over(**newest_first).label("n"),
+            case((quantity < previous(quantity) * FELL, 1), else_=0).label("fell"),
+            case((delay > previous(delay), 1), else_=0).label("slower"),
+            case(
+                (and_(problems == previous(problems), problems != "[]"), 1),
                 else_=0,
             ).label("same"),
         )
-        .select_from(
-            answers.join(level, level.c.round_id == round_id).join(
-                usual, usual.c.cohort_id == answers.c.cohort_id
-            )
-        )
+        .join_from(records, scale, scale.c.id == round_id)
+        .where(records.c.produced.is_not(None))
         .cte("warn_steps")
     )
 
 
-def _per_family(steps: Any) -> Any:
+def _per_family(steps: Any, *, carry: bool) -> Any:
     """One row per family: what each signal needs, in one pass over its answers. The
     family's usual level is the mean of its earlier answers without the highest and the
     lowest (a typo ten times too big does not make every later answer look low)."""
     r = steps.c
-    c = cohorts.c
+    c = r if carry else cohorts.c
     n = r.n
 
     def count(*where: ColumnElement[bool]) -> Any:
@@ -239,14 +251,18 @@ def _per_family(steps: Any) -> Any:
             at(1, r.produced).label("produced_newest"),
             count(n > 1, n <= c.warn_steady_answers + 1, r.produced == 1).label("steady_before"),
         )
-        .join_from(steps, cohorts, cohorts.c.id == r.cohort_id)
+        .select_from(steps if carry else steps.join(cohorts, cohorts.c.id == r.cohort_id))
         .group_by(r.person_id)
         .cte("warn_family")
     )
 
 
-def _warnings_select(cohort_id: int | None) -> Select[Any]:
-    f = _per_family(_steps(_answers(cohort_id))).c
+def _warnings_select(round_ids: list[int], *, carry: bool) -> Select[Any]:
+    """`carry`: the answers carry their cohort's thresholds through the window, so that
+    PostgreSQL groups them by family in the window's order, without a sort of its own;
+    SQLite sorts for the GROUP BY anyway, and a narrow row sorts faster (the thresholds
+    are then joined per answer, from a table of a few rows)."""
+    f = _per_family(_steps(round_ids, carry=carry), carry=carry).c
     falling = and_(
         f.warn_falling_answers > 1,
         f.fall_answers == f.warn_falling_answers,
@@ -302,11 +318,16 @@ def _warnings_select(cohort_id: int | None) -> Select[Any]:
 async def compute_warnings(session: AsyncSession, cohort_id: int | None) -> None:
     await session.execute(text(f"DROP TABLE IF EXISTS {warnings.name}"))
     await session.run_sync(lambda sync: warnings.create(sync.connection()))
-    await session.execute(
-        warnings.insert().from_select(
-            [c.name for c in warnings.columns], _warnings_select(cohort_id)
+    round_ids = list((await session.scalars(recent_rounds(cohort_id))).all())
+    if not round_ids:
+        return
+    columns = [c.name for c in warnings.columns]
+    async with work_mem(session, WORK_MEM):
+        await session.execute(
+            warnings.insert().from_select(
+                columns, _warnings_select(round_ids, carry=is_postgresql(session))
+            )
         )
-    )
     if is_postgresql(session):
         await session.execute(text(f"ANALYZE {warnings.name}"))
 
