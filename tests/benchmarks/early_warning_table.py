@@ -139,7 +139,7 @@ async def table(args: argparse.Namespace) -> list[str]:
         "below the family's usual level (the mean of its earlier answers without the highest and the lowest), against the cohort's level in each round |",
         f"| warn_low_answers | {defaults['warn_low_answers']} | latest answers all below … |",
         f"| warn_low_percent | {defaults['warn_low_percent']} | … this share of the family's "
-        "earlier median (3+ earlier answers) |",
+        "usual level (3+ earlier answers) |",
         f"| warn_later_answers | {defaults['warn_later_answers']} | answers each later than "
         "the one before, the last two after the reminder "
         f"(reminder_after_hours {defaults['reminder_after_hours']}) |",
