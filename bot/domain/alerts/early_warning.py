@@ -169,52 +169,60 @@ def _quantity() -> ColumnElement[float]:
     )
 
 
-def _steps(round_ids: list[int], *, carry: bool) -> Any:
+def _steps(round_ids: list[int]) -> Any:
     """Each family's answers in the latest rounds, numbered newest first (n = 1), each
     compared with the family's previous one, and its quantity in the cohort's usual units
     with the round's own level taken out. One window (by family, newest first) serves
-    every column: one sort, one pass, and no answer is stored on the way."""
+    every column: one sort, one pass, and no answer is stored on the way. The answers are
+    reduced to numbers first: the sort moves a few numbers, not three timestamps."""
     scale = _rounds(round_ids)
-    person, round_id = records.c.person_id, records.c.round_id
-    newest_first = {"partition_by": person, "order_by": round_id.desc()}
+    quantity = _quantity()
+    answered = func.coalesce(records.c.answered_at, records.c.updated_at)
+    answers = (
+        select(
+            records.c.person_id,
+            records.c.round_id,
+            *(scale.c[name] for name in THRESHOLDS),
+            quantity.label("q"),
+            case((records.c.produced.is_(True), 1), else_=0).label("produced"),
+            hours_between(answered, scale.c.opened_at).label("delay"),
+            (quantity * scale.c.scale).label("rel"),
+            cast(records.c.problems, Text).label("problems"),
+        )
+        .join_from(records, scale, scale.c.id == records.c.round_id)
+        .where(records.c.produced.is_not(None))
+        .subquery("warn_answers")
+    )
+    a = answers.c
+    newest_first = {"partition_by": a.person_id, "order_by": a.round_id.desc()}
 
     def previous(column: ColumnElement[Any]) -> Any:
         # Newest first, the answer before is the next row.
         return func.lead(column).over(**newest_first)
 
-    quantity = _quantity()
-    problems = cast(records.c.problems, Text)
-    answered = func.coalesce(records.c.answered_at, records.c.updated_at)
-    delay = hours_between(answered, scale.c.opened_at)
-    return (
-        select(
-            person,
-            round_id,
-            *((scale.c[name] for name in THRESHOLDS) if carry else [scale.c.cohort_id]),
-            quantity.label("q"),
-            case((records.c.produced.is_(True), 1), else_=0).label("produced"),
-            delay.label("delay"),
-            (quantity * scale.c.scale).label("rel"),
-            func.row_number().over(**newest_first).label("n"),
-            case((quantity < previous(quantity) * FELL, 1), else_=0).label("fell"),
-            case((delay > previous(delay), 1), else_=0).label("slower"),
-            case(
-                (and_(problems == previous(problems), problems != "[]"), 1),
-                else_=0,
-            ).label("same"),
-        )
-        .join_from(records, scale, scale.c.id == round_id)
-        .where(records.c.produced.is_not(None))
-        .cte("warn_steps")
-    )
+    return select(
+        a.person_id,
+        a.round_id,
+        *(a[name] for name in THRESHOLDS),
+        a.q,
+        a.produced,
+        a.delay,
+        a.rel,
+        func.row_number().over(**newest_first).label("n"),
+        case((a.q < previous(a.q) * FELL, 1), else_=0).label("fell"),
+        case((a.delay > previous(a.delay), 1), else_=0).label("slower"),
+        case((and_(a.problems == previous(a.problems), a.problems != "[]"), 1), else_=0).label(
+            "same"
+        ),
+    ).cte("warn_steps")
 
 
-def _per_family(steps: Any, *, carry: bool) -> Any:
+def _per_family(steps: Any) -> Any:
     """One row per family: what each signal needs, in one pass over its answers. The
     family's usual level is the mean of its earlier answers without the highest and the
     lowest (a typo ten times too big does not make every later answer look low)."""
     r = steps.c
-    c = r if carry else cohorts.c
+    c = r  # each answer carries its cohort's thresholds: no join breaks their order
     n = r.n
 
     def count(*where: ColumnElement[bool]) -> Any:
@@ -251,18 +259,13 @@ def _per_family(steps: Any, *, carry: bool) -> Any:
             at(1, r.produced).label("produced_newest"),
             count(n > 1, n <= c.warn_steady_answers + 1, r.produced == 1).label("steady_before"),
         )
-        .select_from(steps if carry else steps.join(cohorts, cohorts.c.id == r.cohort_id))
         .group_by(r.person_id)
         .cte("warn_family")
     )
 
 
-def _warnings_select(round_ids: list[int], *, carry: bool) -> Select[Any]:
-    """`carry`: the answers carry their cohort's thresholds through the window, so that
-    PostgreSQL groups them by family in the window's order, without a sort of its own;
-    SQLite sorts for the GROUP BY anyway, and a narrow row sorts faster (the thresholds
-    are then joined per answer, from a table of a few rows)."""
-    f = _per_family(_steps(round_ids, carry=carry), carry=carry).c
+def _warnings_select(round_ids: list[int]) -> Select[Any]:
+    f = _per_family(_steps(round_ids)).c
     falling = and_(
         f.warn_falling_answers > 1,
         f.fall_answers == f.warn_falling_answers,
@@ -323,11 +326,7 @@ async def compute_warnings(session: AsyncSession, cohort_id: int | None) -> None
         return
     columns = [c.name for c in warnings.columns]
     async with work_mem(session, WORK_MEM):
-        await session.execute(
-            warnings.insert().from_select(
-                columns, _warnings_select(round_ids, carry=is_postgresql(session))
-            )
-        )
+        await session.execute(warnings.insert().from_select(columns, _warnings_select(round_ids)))
     if is_postgresql(session):
         await session.execute(text(f"ANALYZE {warnings.name}"))
 
