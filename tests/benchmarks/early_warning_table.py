@@ -136,7 +136,8 @@ async def table(args: argparse.Namespace) -> list[str]:
         f"| warn_falling_answers | {defaults['warn_falling_answers']} | answers in a row that "
         "fall by 5% or more each |",
         f"| warn_drop_percent | {defaults['warn_drop_percent']} | … and the newest this far "
-        "below the family's usual level (the mean of its earlier answers without the highest and the lowest), against the cohort's level in each round |",
+        "below the family's usual level (the mean of its earlier answers without the "
+        "highest and the lowest), against the cohort's level in each round |",
         f"| warn_low_answers | {defaults['warn_low_answers']} | latest answers all below … |",
         f"| warn_low_percent | {defaults['warn_low_percent']} | … this share of the family's "
         "usual level (3+ earlier answers) |",

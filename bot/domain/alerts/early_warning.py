@@ -194,11 +194,13 @@ def _steps(round_ids: list[int]) -> Any:
         .subquery("warn_answers")
     )
     a = answers.c
-    newest_first = {"partition_by": a.person_id, "order_by": a.round_id.desc()}
+
+    def newest_first(function: Any) -> Any:
+        return function.over(partition_by=a.person_id, order_by=a.round_id.desc())
 
     def previous(column: ColumnElement[Any]) -> Any:
         # Newest first, the answer before is the next row.
-        return func.lead(column).over(**newest_first)
+        return newest_first(func.lead(column))
 
     return select(
         a.person_id,
@@ -208,7 +210,7 @@ def _steps(round_ids: list[int]) -> Any:
         a.produced,
         a.delay,
         a.rel,
-        func.row_number().over(**newest_first).label("n"),
+        newest_first(func.row_number()).label("n"),
         case((a.q < previous(a.q) * FELL, 1), else_=0).label("fell"),
         case((a.delay > previous(a.delay), 1), else_=0).label("slower"),
         case((and_(a.problems == previous(a.problems), a.problems != "[]"), 1), else_=0).label(
