@@ -11,11 +11,18 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.database import Database
-from bot.db.models import Cohort, FollowUpRecord, RecordStatus, Round
+from bot.db.models import Cohort, FollowUpRecord, RecordStatus
 from bot.lib.clock import FakeClock
-from bot.sandbox.fakeapi import FakeTelegram, FakeUser
-from tests.e2e.test_escalation import MONDAY, alert_cards, kabar, register, until
-from tests.support.chat import said
+from bot.sandbox.fakeapi import FakeTelegram
+from tests.e2e.test_escalation import (
+    MONDAY,
+    alert_cards,
+    answer_producing,
+    kabar,
+    register,
+    until,
+)
+from tests.support.early_warning import closed_round
 from tests.support.programme import CODES, COHORT, NOW, seed_programme
 
 pytestmark = pytest.mark.e2e
@@ -28,14 +35,7 @@ async def five_steady_weeks(db: Database, person_id: str) -> None:
         assert cohort_id is not None
         for weeks_ago in range(5, 0, -1):
             opened = NOW - timedelta(weeks=weeks_ago)
-            round_ = Round(
-                cohort_id=cohort_id,
-                kind="scheduled",
-                scheduled_for=opened,
-                opened_at=opened,
-                closes_at=opened + timedelta(days=6),
-                closed_at=opened + timedelta(days=6),
-            )
+            round_ = closed_round(cohort_id, opened)
             session.add(round_)
             await session.flush()
             answered = opened + timedelta(hours=3)
@@ -57,24 +57,6 @@ async def five_steady_weeks(db: Database, person_id: str) -> None:
             )
 
 
-async def answer(user: FakeUser, produced: str, sold: str, income: str) -> None:
-    await said(user, "Apakah Anda memproduksi")
-    await user.press("Ya")
-    await said(user, "Berapa banyak yang Anda produksi")
-    await user.send_text(produced)
-    await said(user, "Berapa banyak yang terjual")
-    await user.send_text(sold)
-    await said(user, "Berapa uang yang Anda terima")
-    await user.send_text(income)
-    await said(user, "Apakah ada yang menghambat")
-    await user.press("Tidak ada kendala")
-    await said(user, "kirim foto produk")
-    await user.press("Lewati")
-    await said(user, "Periksa jawaban Anda")
-    await user.press("✅ Kirim")
-    await said(user, "Terima kasih! Jawaban Anda tersimpan")
-
-
 async def test_a_falling_family_reaches_the_facilitator_with_the_reasons(
     database_url: str, db: Database
 ) -> None:
@@ -88,10 +70,10 @@ async def test_a_falling_family_reaches_the_facilitator_with_the_reasons(
         await register(siti, CODES["KPM-01"])
 
         clock.set(MONDAY)
-        await answer(siti, "8", "6", "150rb")
+        await answer_producing(siti, produced="8", sold="6", income="150rb")
         clock.set(MONDAY + timedelta(minutes=5))  # the rules look at new answers
         clock.set(MONDAY + timedelta(weeks=1))
-        await answer(siti, "3", "2", "50rb")
+        await answer_producing(siti, produced="3", sold="2", income="50rb")
         clock.set(MONDAY + timedelta(weeks=1, minutes=5))
         await until(lambda: len(alert_cards(facilitator)) == 1)
 

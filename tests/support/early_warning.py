@@ -231,6 +231,18 @@ async def seed_people(db: Database, cohort: SimulatedCohort, **thresholds: int) 
         return row.id
 
 
+def closed_round(cohort_id: int, opened: datetime) -> Round:
+    """A weekly round as the round clock leaves it: closed six days after it opened."""
+    return Round(
+        cohort_id=cohort_id,
+        kind="scheduled",
+        scheduled_for=opened,
+        opened_at=opened,
+        closes_at=opened + timedelta(days=6),
+        closed_at=opened + timedelta(days=6),
+    )
+
+
 def by_hand(*families: tuple[str, list[float | None]], seed: int = 0) -> SimulatedCohort:
     """A cohort written out: per family, its quantities (0 = "no production", None = missed),
     answered three hours after the question, without problems."""
@@ -255,14 +267,7 @@ async def replay(
     for number in range(cohort.rounds):
         at = START + number * WEEK
         async with db.transaction() as session:
-            round_ = Round(
-                cohort_id=cohort_id,
-                kind="scheduled",
-                scheduled_for=at,
-                opened_at=at,
-                closes_at=at + timedelta(days=6),
-                closed_at=at + timedelta(days=6),
-            )
+            round_ = closed_round(cohort_id, at)
             session.add(round_)
             await session.flush()
             rows = [

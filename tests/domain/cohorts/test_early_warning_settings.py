@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from tests.domain.cohorts.support import run_kabar, seed
+from tests.domain.cohorts.support import seed
 from tests.domain.cohorts.test_cohort_cli import _audit, _cohorts
-
-
-@pytest.fixture
-def kabar(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    def invoke(*args: str, **env: str | None):  # type: ignore[no-untyped-def]
-        return run_kabar(database_url, *args, workdir=tmp_path, env=env)
-
-    return invoke
 
 
 def test_thresholds_are_changed_and_audited(kabar, database_url: str) -> None:  # type: ignore[no-untyped-def]
