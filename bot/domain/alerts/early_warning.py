@@ -16,8 +16,11 @@ Per family, newest answer first, five signals, each with the cohort's threshold 
 - same problem: the last `warn_same_problem_answers` answers name the same problems.
 - stopped: the newest answer is "no production" after `warn_steady_answers` producing ones.
 
-One episode runs while a signal fires; it ends with an answer in which none fires. An alert
-the facilitator resolved blocks a new one until a signal fires on answers all given after it.
+A round's average is the cohort's level only when 10 or more families answered it; in a
+smaller round quantities are taken as they are. An alert opens only for a family no other
+alert is live for (episodes.py). One episode runs while a signal fires; it ends with an
+answer in which none fires. An alert the facilitator resolved blocks a new one until a
+signal fires on answers all given after it. docs/EARLY_WARNING.md shows what it is worth.
 """
 
 from __future__ import annotations
@@ -331,8 +334,3 @@ async def compute_warnings(session: AsyncSession, cohort_id: int | None) -> None
         await session.execute(warnings.insert().from_select(columns, _warnings_select(round_ids)))
     if is_postgresql(session):
         await session.execute(text(f"ANALYZE {warnings.name}"))
-
-
-def signals_of(details: dict[str, Any]) -> dict[str, Any]:
-    """The signals an early-warning alert's details name, without the empty ones."""
-    return {key: value for key, value in details.items() if value is not None}
