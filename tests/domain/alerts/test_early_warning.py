@@ -121,3 +121,13 @@ async def test_a_resolved_warning_returns_only_on_new_evidence(db: Database) -> 
     # Resolved after round 7; the slide goes on, and is told again once three answers
     # all after the resolved alert fall.
     assert run.opened == {("A", WARNING): [7, 10]}
+
+
+async def test_two_answers_below_half_of_usual_are_flagged(db: Database) -> None:
+    cohort = by_hand(("A", [*STEADY, 4.0, 4.1]), ("B", [*STEADY, 12.0, 12.0]))
+    run = await replay(db, cohort)
+    assert run.opened == {("A", WARNING): [6]}
+    (alert,) = await _warnings(db)
+    text = await _card(db, alert, "id")
+    assert "produksi 2 laporan terakhir di bawah 50% dari biasanya: 4 → 4,1 kg" in text
+    assert "(biasanya 12,1 kg)" in text
