@@ -148,9 +148,29 @@ def create(
     _summary(t, made, now)
 
 
+# The early-warning thresholds (docs/EARLY_WARNING.md), one option each, on update.
+WARNING_HELP = {
+    "warn_window_rounds": "Early warning: the cohort's latest rounds it reads (default 8).",
+    "warn_falling_answers": "Early warning: answers in a row that fall (default 3; 0 = off).",
+    "warn_drop_percent": "Early warning: how far below usual the last falling answer is (%).",
+    "warn_low_answers": "Early warning: latest answers all below usual (default 2; 0 = off).",
+    "warn_low_percent": "Early warning: … below this % of the family's usual (default 50).",
+    "warn_later_answers": "Early warning: answers each later than the last (default 3; 0 = off).",
+    "warn_same_problem_answers": "Early warning: answers naming the same problems (default 3).",
+    "warn_steady_answers": 'Early warning: producing answers before a "no" (default 3).',
+}
+
+
+def _warning_options(func: Callable[..., None]) -> Callable[..., None]:
+    for name, help_text in reversed(WARNING_HELP.items()):
+        func = click.option("--" + name.replace("_", "-"), name, help=help_text)(func)
+    return func
+
+
 @cohort.command()
 @click.argument("name")
 @_with_options(create=False)
+@_warning_options
 def update(
     name: str,
     schedule: str | None,
@@ -158,18 +178,22 @@ def update(
     unit: str | None,
     quiet_hours: str | None,
     max_quantity: str | None,
+    **warning_options: str | None,
 ) -> None:
-    """Change cohort NAME's schedule, time zone, unit, quiet hours or maximum quantity."""
+    """Change cohort NAME's schedule, time zone, unit, quiet hours, maximum quantity or
+    early-warning thresholds."""
     from bot.domain.cohorts import update_cohort
     from bot.lib.clock import SystemClock
 
     config = settings()
     t = operator_translator(config)
-    if all(value is None for value in (schedule, timezone, unit, quiet_hours, max_quantity)):
+    warnings = {key: value for key, value in warning_options.items() if value is not None}
+    given = (schedule, timezone, unit, quiet_hours, max_quantity)
+    if all(value is None for value in given) and not warnings:
         fail(
             t.gettext(
                 "Nothing to change: give at least one of --schedule, --timezone, --unit, "
-                "--quiet-hours or --max-quantity."
+                "--quiet-hours, --max-quantity or a --warn-… option."
             )
         )
     now = SystemClock().now()
@@ -183,6 +207,7 @@ def update(
             unit=unit,
             quiet_hours=quiet_hours,
             max_quantity=max_quantity,
+            warnings=warnings,
             now=now,
             actor=operator(),
         )
@@ -207,6 +232,8 @@ def _field_labels(t: Translator) -> dict[str, str]:
         "unit": t.gettext("unit"),
         "quiet_hours": t.gettext("quiet hours"),
         "max_quantity": t.gettext("maximum quantity"),
+        # The options' own names: they are what an operator types.
+        **{name: "--" + name.replace("_", "-") for name in WARNING_HELP},
     }
 
 

@@ -7,7 +7,7 @@ CohortError carrying an English msgid, translated by the caller in the reader's 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -62,6 +62,20 @@ MSG_BAD_MAX_QUANTITY = N_(
     'The maximum quantity "{value}" must be a number above 0 and below 100000000000, '
     "for example 10000."
 )
+MSG_BAD_WARNING = N_(
+    'The value "{value}" of --{option} must be a whole number from {low} to {high}.'
+)
+# The early-warning thresholds (bot/domain/alerts/early_warning.py) and what each accepts.
+WARNING_SETTINGS = {
+    "warn_window_rounds": (4, 52),
+    "warn_falling_answers": (0, 10),
+    "warn_drop_percent": (1, 99),
+    "warn_low_answers": (0, 10),
+    "warn_low_percent": (1, 99),
+    "warn_later_answers": (0, 10),
+    "warn_same_problem_answers": (0, 10),
+    "warn_steady_answers": (0, 20),
+}
 
 
 class CohortError(Exception):
@@ -126,6 +140,14 @@ def validate_max_quantity(value: Decimal | int | str) -> Decimal:
     if not quantity.is_finite() or not 0 < quantity < _MAX_QUANTITY_LIMIT:
         raise CohortError(MSG_BAD_MAX_QUANTITY, value=value)
     return quantity
+
+
+def validate_warning(name: str, value: int | str) -> int:
+    (low, high), text = WARNING_SETTINGS[name], str(value).strip()
+    if not (text.isdigit() and low <= int(text) <= high):
+        option = name.replace("_", "-")
+        raise CohortError(MSG_BAD_WARNING, value=value, option=option, low=low, high=high)
+    return int(text)
 
 
 def _schedule(value: str) -> Schedule:
@@ -206,6 +228,7 @@ def _describe(cohort: Cohort) -> dict[str, str]:
         "unit": cohort.unit,
         "quiet_hours": str(cohort_quiet_hours(cohort)),
         "max_quantity": format_quantity(cohort.max_quantity),
+        **{name: str(getattr(cohort, name)) for name in WARNING_SETTINGS},
     }
 
 
@@ -264,6 +287,7 @@ async def update_cohort(
     unit: str | None = None,
     quiet_hours: str | None = None,
     max_quantity: Decimal | int | str | None = None,
+    warnings: Mapping[str, int | str] | None = None,
     actor: str = "cli",
 ) -> tuple[Cohort, dict[str, tuple[str, str]]]:
     """Change the given settings; returns the cohort and {field: (old, new)} of real changes."""
@@ -274,6 +298,7 @@ async def update_cohort(
     new_unit = validate_unit(unit) if unit is not None else None
     new_quiet = _quiet(quiet_hours) if quiet_hours is not None else None
     new_max = validate_max_quantity(max_quantity) if max_quantity is not None else None
+    new_warnings = {name: validate_warning(name, value) for name, value in (warnings or {}).items()}
 
     before = _describe(cohort)
     if new_schedule is not None:
@@ -287,6 +312,8 @@ async def update_cohort(
         cohort.quiet_hours_end = f"{new_quiet.end:%H:%M}"
     if new_max is not None and new_max != cohort.max_quantity:
         cohort.max_quantity = new_max
+    for name, number in new_warnings.items():
+        setattr(cohort, name, number)
     after = _describe(cohort)
     changes = {key: (before[key], after[key]) for key in after if before[key] != after[key]}
     if changes:

@@ -94,6 +94,12 @@ class Translator:
 
         return format_decimal(value, locale=self.locale)
 
+    def format_percent(self, percent: int | float) -> str:
+        """A percentage given in percent (50 → "50%" in English, "50%" in Indonesian)."""
+        from babel.numbers import format_percent
+
+        return format_percent(percent / 100, locale=self.locale)
+
     def format_money(self, rupiah: int | Decimal) -> str:
         """Rupiah without decimals, as people write it: Rp150.000."""
         from babel.numbers import format_currency

@@ -64,15 +64,17 @@ async def register(user: FakeUser, code: str) -> None:
     await said(user, "Terima kasih")
 
 
-async def answer_producing(user: FakeUser) -> None:
+async def answer_producing(
+    user: FakeUser, *, produced: str = "2 kg", sold: str = "1", income: str = "50rb"
+) -> None:
     await said(user, "Apakah Anda memproduksi")
     await user.press("Ya")
     await said(user, "Berapa banyak yang Anda produksi")
-    await user.send_text("2 kg")
+    await user.send_text(produced)
     await said(user, "Berapa banyak yang terjual")
-    await user.send_text("1")
+    await user.send_text(sold)
     await said(user, "Berapa uang yang Anda terima")
-    await user.send_text("50rb")
+    await user.send_text(income)
     await said(user, "Apakah ada yang menghambat")
     await user.press("Tidak ada kendala")
     await said(user, "kirim foto produk")

@@ -46,6 +46,16 @@ class Cohort(Base):
     missed_rounds_threshold: Mapped[int] = mapped_column(Integer, default=2)
     no_production_threshold: Mapped[int] = mapped_column(Integer, default=3)
     escalate_after_days: Mapped[int] = mapped_column(Integer, default=3)
+    # Early warning (bot/domain/alerts/early_warning.py): how many of the cohort's latest
+    # rounds it reads, and each signal's threshold; 0 turns a signal off.
+    warn_window_rounds: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    warn_falling_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    warn_drop_percent: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
+    warn_low_answers: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    warn_low_percent: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
+    warn_later_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    warn_same_problem_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    warn_steady_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     created_at: Mapped[datetime]
     # The bot whose link the cohort's invitations carry (None: the default bot).
     bot_id: Mapped[int | None] = mapped_column(ForeignKey("bots.id"))

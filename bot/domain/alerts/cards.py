@@ -28,6 +28,7 @@ from bot.db.models import (
     TelegramAccount,
 )
 from bot.domain.alerts.notes import action_lines
+from bot.domain.alerts.warning_reasons import warning_reasons
 from bot.domain.audit import audit
 from bot.domain.media.shown import alert_voice_notes, family_media
 from bot.lib.config import DEFAULT_TIMEZONE
@@ -40,6 +41,7 @@ REASONS = {
     "unreachable": N_("cannot be reached on Telegram (blocked Kabar, or the chat is gone)"),
     "paused": N_("stopped Kabar's messages"),
     "help": N_("asked for help"),
+    "early-warning": N_("early warning: may stop answering soon"),
 }
 CARD = N_("⚠️ {name} ({id}), {village}\n{reason}\n📞 {phone}")
 CARD_ESCALATED = N_(
@@ -65,6 +67,7 @@ SAVED = N_("Saved.")
 NOT_YOURS = N_("This alert is not for you.")
 ALREADY_CLOSED = N_("This alert is already closed.")
 ACTED_BY_OTHER = N_("{name} ({id}): {actor} recorded “{action}” on the alert assigned to you.")
+EARLY_WARNING = "early-warning"
 DIGEST_AT = 5  # more new alerts than this for one person: one digest
 
 PREFIX = "a"
@@ -142,6 +145,9 @@ async def alert_card(
         )
     else:
         text = t.gettext(CARD).format(**params)
+    if alert.rule == EARLY_WARNING:
+        # Why, with the family's own numbers: what a facilitator can check on a visit.
+        text += "".join("\n• " + line for line in await warning_reasons(session, alert, t))
     history = await _history(session, family.id, t)
     text += (
         "\n\n"

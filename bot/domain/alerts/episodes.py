@@ -25,9 +25,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import FromClause
 
 from bot.db.dialect import embed_json, insert_skipping_conflicts, pairs
 from bot.db.models import Alert, AlertStatus, RecordStatus
+from bot.domain.alerts.early_warning import warnings
 from bot.domain.alerts.family_facts import facts, streak
 from bot.domain.alerts.schema import ALERT_COLUMNS, LIVE, Rule, alerts, at, records
 
@@ -58,6 +60,15 @@ def _recovered() -> ColumnElement[bool]:
                 facts.c.latest_status == RecordStatus.ANSWERED.value,
                 not_(facts.c.latest_needs_help),
                 facts.c.latest_at > alerts.c.opened_at,
+            ),
+            and_(
+                rule == Rule.EARLY_WARNING.value,
+                # An answer after the alert's in which no signal fires.
+                exists().where(
+                    warnings.c.person_id == alerts.c.person_id,
+                    warnings.c.latest_round_id > alerts.c.round_id,
+                    not_(warnings.c.fires),
+                ),
             ),
         ),
     )
@@ -101,6 +112,8 @@ class _Opening:
     same_episode: ColumnElement[bool]
     round_id: ColumnElement[Any]
     details: ColumnElement[Any]
+    # Facts and, joined to them, the table this rule's facts are in (when not `facts`).
+    source: FromClause | None = None
 
 
 def _openings() -> list[_Opening]:
@@ -151,6 +164,30 @@ def _openings() -> list[_Opening]:
             facts.c.latest_round_id,
             pairs(source="checkin", problems=problems, note=note),
         ),
+        _Opening(
+            Rule.EARLY_WARNING,
+            # Only for a family no other alert is about: a warning would add nothing.
+            and_(
+                warnings.c.fires.is_(True),
+                not_(
+                    exists().where(
+                        alerts.c.person_id == warnings.c.person_id, alerts.c.status.in_(LIVE)
+                    )
+                ),
+            ),
+            alerts.c.round_id >= warnings.c.evidence_round_id,
+            warnings.c.latest_round_id,
+            pairs(
+                falling=warnings.c.falling,
+                low=warnings.c.low,
+                typical=warnings.c.typical,
+                low_percent=warnings.c.low_percent,
+                later=warnings.c.later,
+                same_problem=warnings.c.same_problem,
+                stopped=warnings.c.stopped,
+            ),
+            facts.join(warnings, warnings.c.person_id == facts.c.person_id),
+        ),
     ]
 
 
@@ -173,6 +210,8 @@ async def open_new(session: AsyncSession, now: datetime) -> list[Alert]:
             at(now),
             case((facts.c.straight, at(now)), else_=null()),
         ).where(opening.fires, not_(blocked))
+        if opening.source is not None:
+            rows = rows.select_from(opening.source)
         statement = (
             insert_skipping_conflicts(session, Alert)
             .from_select(ALERT_COLUMNS, rows)

@@ -20,6 +20,9 @@ while paused, leaves no record and neither breaks nor extends a streak), ordered
 - paused: the person's status is paused (/berhenti, or consent declined). Recovery: resumed.
 - help: the latest record has `needs_help`, or the person sent /tolong (`ask_for_help`).
   Recovery: a completed check-in answered after the alert opened, without a request for help.
+- early-warning: production or sales sliding, answers later and later, the same problem
+  again and again, or "no production" after steady production (early_warning.py says how).
+  Recovery: a newer answer in which no signal fires.
 
 One alert per episode (episodes.py); statuses follow the same facts (statuses.py).
 """
@@ -35,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.dialect import jit_off
 from bot.db.models import Alert, AlertStatus, Cohort
 from bot.domain.alerts.assignment import COORDINATOR, FACILITATOR
+from bot.domain.alerts.early_warning import compute_warnings, warnings
 from bot.domain.alerts.episodes import close_recovered, open_new
 from bot.domain.alerts.family_facts import compute_facts, facts
 from bot.domain.alerts.schema import accounts, alerts, cohorts, people
@@ -63,11 +67,13 @@ async def evaluate(
     # The probes are many and cheap; JIT would cost more than it saves (dialect.jit_off).
     async with jit_off(session):
         await compute_facts(session, cohort_id)
+        await compute_warnings(session, cohort_id)
         closed = await close_recovered(session, now)
         opened = await open_new(session, now)
         changed = await sync_statuses(session, now)
         # On an error the caller's rollback drops the table too (DDL is transactional on both).
         await session.execute(text(f"DROP TABLE {facts.name}"))
+        await session.execute(text(f"DROP TABLE {warnings.name}"))
     return RuleOutcome(opened=opened, closed=closed, status_changed=changed)
 
 

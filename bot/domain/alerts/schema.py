@@ -8,7 +8,15 @@ from enum import StrEnum
 
 from sqlalchemy import ColumnElement, literal
 
-from bot.db.models import Alert, AlertStatus, Cohort, FollowUpRecord, Person, TelegramAccount
+from bot.db.models import (
+    Alert,
+    AlertStatus,
+    Cohort,
+    FollowUpRecord,
+    Person,
+    Round,
+    TelegramAccount,
+)
 from bot.db.models.base import table_of
 from bot.db.types import UTCDateTime
 
@@ -19,6 +27,7 @@ class Rule(StrEnum):
     UNREACHABLE = "unreachable"
     PAUSED = "paused"
     HELP = "help"
+    EARLY_WARNING = "early-warning"
 
 
 # Open or acknowledged: such an alert blocks a new one for the same person and rule.
@@ -28,6 +37,7 @@ people = table_of(Person)
 cohorts = table_of(Cohort)
 records = table_of(FollowUpRecord)
 accounts = table_of(TelegramAccount)
+rounds = table_of(Round)
 alerts = table_of(Alert)
 
 ALERT_COLUMNS = [

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot.db.database import Database
 from bot.db.models import AuditEntry, Cohort, Role
-from tests.domain.cohorts.support import OPERATOR, P, run_kabar, seed
-
-
-@pytest.fixture
-def kabar(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    def invoke(*args: str, **env: str | None):  # type: ignore[no-untyped-def]
-        return run_kabar(database_url, *args, workdir=tmp_path, env=env)
-
-    return invoke
+from tests.domain.cohorts.support import OPERATOR, P, seed
 
 
 def _cohorts(database_url: str) -> dict[str, Cohort]:

@@ -1,0 +1,88 @@
+"""An early warning end to end: a family's production falls over three check-ins, answered
+in Telegram, and their facilitator gets a card saying why, in Indonesian, before the
+family has missed a single round."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.database import Database
+from bot.db.models import Cohort, FollowUpRecord, RecordStatus
+from bot.lib.clock import FakeClock
+from bot.sandbox.fakeapi import FakeTelegram
+from tests.e2e.test_escalation import (
+    MONDAY,
+    alert_cards,
+    answer_producing,
+    kabar,
+    register,
+    until,
+)
+from tests.support.early_warning import closed_round
+from tests.support.programme import CODES, COHORT, NOW, seed_programme
+
+pytestmark = pytest.mark.e2e
+
+
+async def five_steady_weeks(db: Database, person_id: str) -> None:
+    """The family's earlier rounds, 12 kg each, as the check-ins left them."""
+    async with db.transaction() as session:
+        cohort_id = await session.scalar(select(Cohort.id).where(Cohort.name == COHORT))
+        assert cohort_id is not None
+        for weeks_ago in range(5, 0, -1):
+            opened = NOW - timedelta(weeks=weeks_ago)
+            round_ = closed_round(cohort_id, opened)
+            session.add(round_)
+            await session.flush()
+            answered = opened + timedelta(hours=3)
+            session.add(
+                FollowUpRecord(
+                    round_id=round_.id,
+                    person_id=person_id,
+                    status=RecordStatus.ANSWERED,
+                    produced=True,
+                    quantity_produced=Decimal(12),
+                    unit="kg",
+                    quantity_sold=Decimal(10),
+                    revenue_idr=250_000,
+                    problems=[],
+                    answered_at=answered,
+                    created_at=answered,
+                    updated_at=answered,
+                )
+            )
+
+
+async def test_a_falling_family_reaches_the_facilitator_with_the_reasons(
+    database_url: str, db: Database
+) -> None:
+    await seed_programme(db)
+    await five_steady_weeks(db, "KPM-01")
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        facilitator = tg.user(3001, first_name="Wagiyem", language_code="id")
+        siti = tg.user(3003, first_name="Siti", language_code="id")
+        await register(facilitator, CODES["PDP-01"])
+        await register(siti, CODES["KPM-01"])
+
+        clock.set(MONDAY)
+        await answer_producing(siti, produced="8", sold="6", income="150rb")
+        clock.set(MONDAY + timedelta(minutes=5))  # the rules look at new answers
+        clock.set(MONDAY + timedelta(weeks=1))
+        await answer_producing(siti, produced="3", sold="2", income="50rb")
+        clock.set(MONDAY + timedelta(weeks=1, minutes=5))
+        await until(lambda: len(alert_cards(facilitator)) == 1)
+
+        (card,) = alert_cards(facilitator)
+        lines = card.text.splitlines()
+        assert lines[0] == "⚠️ Siti Rahayu (KPM-01), Jorongan"
+        assert lines[1] == "peringatan dini: mungkin segera berhenti menjawab"
+        assert "• produksi turun 3 laporan berturut-turut: 12 → 8 → 3 kg" in lines
+        assert card.buttons == [
+            ["📞 Sudah dihubungi", "🏠 Akan dikunjungi"],
+            ["✅ Selesai ditangani", "📝 Tambah catatan"],
+        ]
