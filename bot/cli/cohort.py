@@ -63,6 +63,31 @@ def _option_decorators(*, create: bool) -> list[Callable[[Any], Any]]:
     ]
 
 
+def _graduation_options(func: Callable[..., None]) -> Callable[..., None]:
+    # Only on update: a new cohort starts with the defaults (500000, 5 of 6).
+    for option in reversed(
+        [
+            click.option(
+                "--graduation-amount",
+                metavar="RUPIAH",
+                help="Graduation bar: revenue per round a family must reach (default 500000).",
+            ),
+            click.option(
+                "--graduation-rounds",
+                metavar="N",
+                help="Graduation bar: in at least N rounds (default 5) …",
+            ),
+            click.option(
+                "--graduation-window",
+                metavar="N",
+                help="… of the cohort's last N closed rounds (default 6).",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 def _with_options(*, create: bool) -> Callable[[Callable[..., None]], Callable[..., None]]:
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
         for option in reversed(_option_decorators(create=create)):
@@ -151,6 +176,7 @@ def create(
 @cohort.command()
 @click.argument("name")
 @_with_options(create=False)
+@_graduation_options
 def update(
     name: str,
     schedule: str | None,
@@ -158,18 +184,27 @@ def update(
     unit: str | None,
     quiet_hours: str | None,
     max_quantity: str | None,
+    graduation_amount: str | None,
+    graduation_rounds: str | None,
+    graduation_window: str | None,
 ) -> None:
-    """Change cohort NAME's schedule, time zone, unit, quiet hours or maximum quantity."""
+    """Change cohort NAME's schedule, time zone, unit, quiet hours, maximum quantity or
+    graduation bar."""
     from bot.domain.cohorts import update_cohort
     from bot.lib.clock import SystemClock
 
     config = settings()
     t = operator_translator(config)
-    if all(value is None for value in (schedule, timezone, unit, quiet_hours, max_quantity)):
+    given = (
+        schedule, timezone, unit, quiet_hours, max_quantity, graduation_amount,
+        graduation_rounds, graduation_window,
+    )  # fmt: skip
+    if all(value is None for value in given):
         fail(
             t.gettext(
                 "Nothing to change: give at least one of --schedule, --timezone, --unit, "
-                "--quiet-hours or --max-quantity."
+                "--quiet-hours, --max-quantity or --graduation-amount, --graduation-rounds, "
+                "--graduation-window."
             )
         )
     now = SystemClock().now()
@@ -183,6 +218,9 @@ def update(
             unit=unit,
             quiet_hours=quiet_hours,
             max_quantity=max_quantity,
+            graduation_amount=graduation_amount,
+            graduation_rounds=graduation_rounds,
+            graduation_window=graduation_window,
             now=now,
             actor=operator(),
         )
@@ -207,6 +245,7 @@ def _field_labels(t: Translator) -> dict[str, str]:
         "unit": t.gettext("unit"),
         "quiet_hours": t.gettext("quiet hours"),
         "max_quantity": t.gettext("maximum quantity"),
+        "graduation": t.gettext("graduation bar (rupiah x rounds/last rounds)"),
     }
 
 

@@ -62,6 +62,19 @@ MSG_BAD_MAX_QUANTITY = N_(
     'The maximum quantity "{value}" must be a number above 0 and below 100000000000, '
     "for example 10000."
 )
+MSG_BAD_GRADUATION_AMOUNT = N_(
+    'The graduation amount "{value}" must be whole rupiah from 0 to 1000000000000, '
+    "for example 500000."
+)
+MSG_BAD_GRADUATION_ROUNDS = N_(
+    'The graduation rounds "{value}" must be a whole number from 1 to 52, for example 5.'
+)
+MSG_GRADUATION_WINDOW = N_(
+    "The graduation bar asks for {rounds} rounds out of the last {window}: "
+    "the rounds needed cannot be more than the rounds looked at."
+)
+_MAX_GRADUATION_AMOUNT = 10**12
+_MAX_GRADUATION_ROUNDS = 52
 
 
 class CohortError(Exception):
@@ -194,6 +207,22 @@ async def require_cohort(session: AsyncSession, name: str) -> Cohort:
     return cohort
 
 
+def validate_graduation_amount(value: int | str) -> int:
+    """Whole rupiah; thousands separators (500.000, 500,000, 500_000) are allowed."""
+    text = str(value).strip()
+    digits = re.sub(r"(?<=\d)[.,_](?=\d{3}(\D|$))", "", text)
+    if not digits.isdigit() or int(digits) > _MAX_GRADUATION_AMOUNT:
+        raise CohortError(MSG_BAD_GRADUATION_AMOUNT, value=text)
+    return int(digits)
+
+
+def validate_graduation_rounds(value: int | str) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= _MAX_GRADUATION_ROUNDS:
+        raise CohortError(MSG_BAD_GRADUATION_ROUNDS, value=text)
+    return int(text)
+
+
 def format_quantity(value: Decimal) -> str:
     """10000.000 -> "10000", 2.500 -> "2.5" (plain, for audit details and messages)."""
     return f"{Decimal(value).normalize():f}"
@@ -206,6 +235,8 @@ def _describe(cohort: Cohort) -> dict[str, str]:
         "unit": cohort.unit,
         "quiet_hours": str(cohort_quiet_hours(cohort)),
         "max_quantity": format_quantity(cohort.max_quantity),
+        "graduation": f"{cohort.graduation_min_revenue_idr} x "
+        f"{cohort.graduation_rounds}/{cohort.graduation_window}",
     }
 
 
@@ -264,6 +295,9 @@ async def update_cohort(
     unit: str | None = None,
     quiet_hours: str | None = None,
     max_quantity: Decimal | int | str | None = None,
+    graduation_amount: int | str | None = None,
+    graduation_rounds: int | str | None = None,
+    graduation_window: int | str | None = None,
     actor: str = "cli",
 ) -> tuple[Cohort, dict[str, tuple[str, str]]]:
     """Change the given settings; returns the cohort and {field: (old, new)} of real changes."""
@@ -274,6 +308,19 @@ async def update_cohort(
     new_unit = validate_unit(unit) if unit is not None else None
     new_quiet = _quiet(quiet_hours) if quiet_hours is not None else None
     new_max = validate_max_quantity(max_quantity) if max_quantity is not None else None
+    amount = None if graduation_amount is None else validate_graduation_amount(graduation_amount)
+    needed = (
+        cohort.graduation_rounds
+        if graduation_rounds is None
+        else validate_graduation_rounds(graduation_rounds)
+    )
+    window = (
+        cohort.graduation_window
+        if graduation_window is None
+        else validate_graduation_rounds(graduation_window)
+    )
+    if needed > window:
+        raise CohortError(MSG_GRADUATION_WINDOW, rounds=needed, window=window)
 
     before = _describe(cohort)
     if new_schedule is not None:
@@ -287,6 +334,9 @@ async def update_cohort(
         cohort.quiet_hours_end = f"{new_quiet.end:%H:%M}"
     if new_max is not None and new_max != cohort.max_quantity:
         cohort.max_quantity = new_max
+    if amount is not None:
+        cohort.graduation_min_revenue_idr = amount
+    cohort.graduation_rounds, cohort.graduation_window = needed, window
     after = _describe(cohort)
     changes = {key: (before[key], after[key]) for key in after if before[key] != after[key]}
     if changes:

@@ -1,4 +1,5 @@
-"""graduation: each cohort's graduation bar, and a family's income before training
+"""graduation: each cohort's graduation bar, a family's income before training, and the
+figures index also holding person_id (change per family is grouped from it alone)
 
 Revision ID: 0011_graduation
 Revises: 0010_media
@@ -17,7 +18,16 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+FIGURES_BEFORE = [
+    'round_id', 'unit', 'status', 'produced', 'quantity_produced', 'quantity_sold', 'revenue_idr',
+]
+FIGURES_AFTER = [*FIGURES_BEFORE, 'person_id']
+
+
 def upgrade() -> None:
+    with op.batch_alter_table('follow_up_records') as batch:
+        batch.drop_index('ix_follow_up_records_figures')
+        batch.create_index('ix_follow_up_records_figures', FIGURES_AFTER, unique=False)
     with op.batch_alter_table('cohorts') as batch:
         # Existing cohorts get the defaults new ones get.
         batch.add_column(
@@ -35,6 +45,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('follow_up_records') as batch:
+        batch.drop_index('ix_follow_up_records_figures')
+        batch.create_index('ix_follow_up_records_figures', FIGURES_BEFORE, unique=False)
     with op.batch_alter_table('people') as batch:
         batch.drop_column('baseline_revenue_idr')
     with op.batch_alter_table('cohorts') as batch:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, literal, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -105,12 +105,9 @@ async def graduation_list(session: AsyncSession, selection: Selection) -> list[C
         cohort.id: CohortGraduation(cohort.name, bars[cohort.id], windows[cohort.id], ())
         for cohort in selection.cohorts
     }
-    position = {r.id: index for window in windows.values() for index, r in enumerate(window)}
-    latest = [window[-1].id for window in windows.values() if window]
-    if not latest:
+    if not any(windows.values()):
         return list(results.values())
-    sizes = {cid: len(window) for cid, window in windows.items()}
-    found = await _families(session, selection, sizes, position, latest)
+    found = await _families(session, selection, bars, windows)
     for cohort_id, candidates in found.items():
         results[cohort_id] = CohortGraduation(
             results[cohort_id].cohort,
@@ -124,16 +121,35 @@ async def graduation_list(session: AsyncSession, selection: Selection) -> list[C
 async def _families(
     session: AsyncSession,
     selection: Selection,
-    sizes: dict[int, int],
-    position: dict[int, int],
-    latest: list[int],
+    bars: dict[int, GraduationBar],
+    windows: dict[int, tuple[RoundRef, ...]],
 ) -> dict[int, list[Candidate]]:
     record = FollowUpRecord
-    width = max(sizes.values())
+    # First the families with enough good rounds, per cohort, from the index of producing
+    # families' revenue per round (a range read per round, nothing else touched); then,
+    # for those few, the other conditions and the evidence, by the (person, round) index.
+    met = union_all(
+        *(
+            select(
+                literal(cohort_id).label("cohort_id"),
+                record.person_id,
+                func.count().label("met"),
+            )
+            .where(
+                record.round_id.in_([r.id for r in window]),
+                record.produced == true(),  # the partial index's own condition
+                record.revenue_idr >= bars[cohort_id].min_revenue_idr,
+            )
+            .group_by(record.person_id)
+            .having(func.count() >= bars[cohort_id].rounds)
+            for cohort_id, window in windows.items()
+            if window
+        )
+    ).subquery("met")
+    position = {r.id: index for window in windows.values() for index, r in enumerate(window)}
+    latest = [window[-1].id for window in windows.values() if window]
     place = case(position, value=record.round_id)
     value = revenue_value()
-    # The cohort's amount, from the family's cohort: one join, whatever the bars are.
-    meets = case((record.revenue_idr >= Cohort.graduation_min_revenue_idr, 1), else_=0)
     answered_last = case(
         (
             and_(
@@ -145,37 +161,27 @@ async def _families(
         else_=0,
     )
     no_alert = ~exists().where(Alert.person_id == Person.id, Alert.status.in_(LIVE_ALERTS))
+    width = max(len(window) for window in windows.values())
+    grouped = (
+        Person.cohort_id,
+        Person.id,
+        Person.name,
+        Person.village,
+        Person.district,
+        Person.supervisor_id,
+        met.c.met,
+    )
     statement = (
-        select(
-            Person.cohort_id,
-            Person.id,
-            Person.name,
-            Person.village,
-            Person.district,
-            Person.supervisor_id,
-            func.sum(meets).label("met"),
-            *(func.max(case((place == k, value), else_=None)) for k in range(width)),
+        select(*grouped, *(func.max(case((place == k, value))) for k in range(width)))
+        .select_from(met)
+        .join(Person, and_(Person.id == met.c.person_id, Person.cohort_id == met.c.cohort_id))
+        .join(
+            record,
+            and_(record.person_id == Person.id, record.round_id.in_(list(position))),
         )
-        .select_from(record)
-        .join(Person, Person.id == record.person_id)
-        .join(Cohort, Cohort.id == Person.cohort_id)
-        .where(
-            record.round_id.in_(list(position)),
-            Person.status.not_in(NOT_ANSWERING),
-            no_alert,
-        )
-        .group_by(
-            Person.cohort_id,
-            Person.id,
-            Person.name,
-            Person.village,
-            Person.district,
-            Person.supervisor_id,
-        )
-        .having(
-            func.sum(meets) >= func.max(Cohort.graduation_rounds),
-            func.max(answered_last) == 1,
-        )
+        .where(Person.status.not_in(NOT_ANSWERING), no_alert)
+        .group_by(*grouped)
+        .having(func.max(answered_last) == 1)
         .order_by(Person.cohort_id, Person.district, Person.village, Person.name, Person.id)
     )
     if selection.families is not None:
@@ -183,7 +189,7 @@ async def _families(
     found: dict[int, list[Candidate]] = {}
     for row in (await session.execute(statement)).all():
         cohort_id = int(row[0])
-        size = sizes[cohort_id]
+        size = len(windows[cohort_id])
         revenues = tuple(None if v is None else int(v) for v in row[7 : 7 + size])
         found.setdefault(cohort_id, []).append(
             Candidate(row[1], row[2], row[3], row[4], row[5], int(row[6]), revenues)

@@ -67,7 +67,10 @@ def _batik() -> dict[str, tuple[list[Answer], dict[str, object]]]:
         return answers
 
     return {
-        "b1": (family([100 * K] * 5, [200 * K] * 4, [300 * K, None, 300 * K, None]), {"name": "Lestari"}),
+        "b1": (
+            family([100 * K] * 5, [200 * K] * 4, [300 * K, None, 300 * K, None]),
+            {"name": "Lestari"},
+        ),
         "b2": (family([], [150 * K] * 4, ["no"] * 4), {"name": "Made", "baseline": 1_000 * K}),
         "b3": (family(["no"], [50 * K] * 4, []), {"name": "Nyoman"}),
         "b4": (family([200 * K] * 5, [250 * K] * 4, []), {"name": "Oka"}),

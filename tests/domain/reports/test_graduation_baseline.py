@@ -11,7 +11,7 @@ from bot.db.database import Database
 from bot.domain.reports.baseline import BaselineReport, baseline_report
 from bot.domain.reports.graduation import CohortGraduation, graduation_list
 from bot.domain.reports.scope import ReportFilter, select_scope
-from tests.domain.reports.insights_fixture import K, NOW, build
+from tests.domain.reports.insights_fixture import NOW, K, build
 
 
 async def _insights(
