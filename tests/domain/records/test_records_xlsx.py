@@ -94,9 +94,8 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
         about.setdefault(row[0], row[1])
     assert about["Cohort"] == "all cohorts"
     assert about["Records"] == 4
-    assert (
-        about["Sheets"]
-        == "records, figures, alerts, problems, graduation, change, change by family"
+    assert about["Sheets"] == (
+        "records, figures, alerts, problems, graduation, change, change by family"
     )
     # Each header, what it means, and its name in the CSV.
     assert ("Late", "Whether the answer came after the round had closed.", "late") in rows_about
