@@ -45,8 +45,9 @@ def import_roster(file: Path, dry_run: bool) -> None:
 
     Columns: `id,role,name,phone,cohort,village,district,regency,supervisor_id,language`,
     and optionally `baseline_revenue_idr` (a family's income from the business per month
-    before training, whole rupiah); extra columns are kept as attributes. Every row is checked first: if any row is wrong,
-    every problem is listed and nothing is imported (exit code 1).
+    before training, whole rupiah); extra columns are kept as attributes. Every row is
+    checked first: if any row is wrong, every problem is listed and nothing is imported
+    (exit code 1).
     """
     from bot.domain.roster.problems import RosterFileError
 
