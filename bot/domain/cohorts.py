@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -19,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, Person, Role, TelegramAccount
 from bot.domain.audit import audit
-from bot.lib.i18n import N_, Translator
+from bot.domain.cohort_error import CohortError as CohortError  # callers import it from here
+from bot.domain.graduation_bar import checked_bar
+from bot.lib.i18n import N_
 from bot.lib.scheduling import (
     QuietHours,
     Schedule,
@@ -62,35 +63,6 @@ MSG_BAD_MAX_QUANTITY = N_(
     'The maximum quantity "{value}" must be a number above 0 and below 100000000000, '
     "for example 10000."
 )
-MSG_BAD_GRADUATION_AMOUNT = N_(
-    'The graduation amount "{value}" must be whole rupiah from 0 to 1000000000000, '
-    "for example 500000."
-)
-MSG_BAD_GRADUATION_ROUNDS = N_(
-    'The graduation rounds "{value}" must be a whole number from 1 to 52, for example 5.'
-)
-MSG_GRADUATION_WINDOW = N_(
-    "The graduation bar asks for {rounds} rounds out of the last {window}: "
-    "the rounds needed cannot be more than the rounds looked at."
-)
-_MAX_GRADUATION_AMOUNT = 10**12
-_MAX_GRADUATION_ROUNDS = 52
-
-
-class CohortError(Exception):
-    """A cohort request that cannot be done; `translate(t)` gives the operator's text."""
-
-    def __init__(self, msgid: str, **params: Any) -> None:
-        self.msgid = msgid
-        self.params = params
-        super().__init__(msgid.format(**params))
-
-    @classmethod
-    def from_schedule_error(cls, error: ScheduleError) -> CohortError:
-        return cls(error.msgid, **error.params)
-
-    def translate(self, t: Translator) -> str:
-        return t.gettext(self.msgid).format(**self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,22 +179,6 @@ async def require_cohort(session: AsyncSession, name: str) -> Cohort:
     return cohort
 
 
-def validate_graduation_amount(value: int | str) -> int:
-    """Whole rupiah; thousands separators (500.000, 500,000, 500_000) are allowed."""
-    text = str(value).strip()
-    digits = re.sub(r"(?<=\d)[.,_](?=\d{3}(\D|$))", "", text)
-    if not digits.isdigit() or int(digits) > _MAX_GRADUATION_AMOUNT:
-        raise CohortError(MSG_BAD_GRADUATION_AMOUNT, value=text)
-    return int(digits)
-
-
-def validate_graduation_rounds(value: int | str) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= _MAX_GRADUATION_ROUNDS:
-        raise CohortError(MSG_BAD_GRADUATION_ROUNDS, value=text)
-    return int(text)
-
-
 def format_quantity(value: Decimal) -> str:
     """10000.000 -> "10000", 2.500 -> "2.5" (plain, for audit details and messages)."""
     return f"{Decimal(value).normalize():f}"
@@ -308,19 +264,9 @@ async def update_cohort(
     new_unit = validate_unit(unit) if unit is not None else None
     new_quiet = _quiet(quiet_hours) if quiet_hours is not None else None
     new_max = validate_max_quantity(max_quantity) if max_quantity is not None else None
-    amount = None if graduation_amount is None else validate_graduation_amount(graduation_amount)
-    needed = (
-        cohort.graduation_rounds
-        if graduation_rounds is None
-        else validate_graduation_rounds(graduation_rounds)
+    amount, needed, window = checked_bar(
+        cohort, graduation_amount, graduation_rounds, graduation_window
     )
-    window = (
-        cohort.graduation_window
-        if graduation_window is None
-        else validate_graduation_rounds(graduation_window)
-    )
-    if needed > window:
-        raise CohortError(MSG_GRADUATION_WINDOW, rounds=needed, window=window)
 
     before = _describe(cohort)
     if new_schedule is not None:
