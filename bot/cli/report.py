@@ -235,7 +235,11 @@ def report(
         made = await programme_report(session, None, filters, parallel=True)
         recent = await chart_figures(session, made) if png is not None else []
         # Not in the CSV (round figures only): not computed for it.
-        change = await baseline_report(session, made.selection, now) if fmt != "csv" else None
+        change = (
+            await baseline_report(session, made.selection, now, families=False)
+            if fmt != "csv"
+            else None
+        )
         return made, recent, change
 
     try:

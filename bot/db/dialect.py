@@ -48,6 +48,20 @@ async def jit_off(session: AsyncSession) -> AsyncIterator[None]:
     await session.execute(text("SELECT set_config('jit', :jit, true)"), {"jit": jit})
 
 
+@asynccontextmanager
+async def work_memory(session: AsyncSession, amount: str) -> AsyncIterator[None]:
+    """PostgreSQL's work_mem raised to `amount` for the statements inside, in this
+    transaction: a GROUP BY of 100,000 families spills to disk at the default 4 MB, and
+    takes twice as long. Transaction-local like jit_off; nothing on SQLite."""
+    if not is_postgresql(session):
+        yield
+        return
+    before = await session.scalar(text("SELECT current_setting('work_mem')"))
+    await session.execute(text("SELECT set_config('work_mem', :amount, true)"), {"amount": amount})
+    yield
+    await session.execute(text("SELECT set_config('work_mem', :before, true)"), {"before": before})
+
+
 def json_array_items(session: AsyncSession, column: Any, name: str) -> Any:
     """A JSON array column's items as a table with one text column, `value`, to join:
     json_each on SQLite, jsonb_array_elements_text on PostgreSQL."""

@@ -20,15 +20,29 @@ the per-cohort median and shares are then counted over those family rows.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import Integer, and_, case, column, func, select, values
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Subquery,
+    and_,
+    case,
+    cast,
+    column,
+    func,
+    or_,
+    select,
+    true,
+    values,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.dialect import work_memory
 from bot.db.models import FollowUpRecord, Person, RecordStatus, Role
 from bot.domain.reports.graduation import revenue_value
 from bot.domain.reports.scope import RoundRef, Selection
@@ -123,85 +137,105 @@ def _share(count: int, total: int) -> Decimal | None:
     return (Decimal(count) / total).quantize(RATE_PLACES, ROUND_HALF_UP)
 
 
-def _monthly(total: object, answered: object, rounds: int) -> int | None:
-    """Average revenue per answered round, times the rounds of the month."""
-    if not answered:
-        return None
-    amount = Decimal(str(total)) * rounds / Decimal(str(answered))
-    return int(amount.quantize(Decimal(1), ROUND_HALF_UP))
-
-
 async def baseline_report(
-    session: AsyncSession, selection: Selection, now: datetime
+    session: AsyncSession, selection: Selection, now: datetime, *, families: bool = True
 ) -> BaselineReport:
-    """Per family and per cohort, the change at three and six months."""
+    """Per cohort (and, with `families`, per family) the change at three and six months.
+    Without `families` (the report, /laporan) no family's row leaves the database."""
     by_cohort = {c.id: phases(selection.series.get(c.id, ()), now) for c in selection.cohorts}
-    phase_of: dict[int, int] = {}
+    sizes: dict[int, tuple[int, int]] = {}  # round id -> (phase, rounds of that phase)
     for found in by_cohort.values():
-        phase_of.update({r.id: START for r in found.start})
+        sizes.update({r.id: (START, len(found.start)) for r in found.start})
         for m, rounds in found.months.items():
-            phase_of.update({r.id: m for r in rounds})
-    families: list[FamilyChange] = []
-    if phase_of:
-        families = await _families(session, selection, by_cohort, phase_of)
-    cohorts = [
-        _summary(cohort.name, m, by_cohort[cohort.id], families)
-        for cohort in selection.cohorts
-        for m in CHECKPOINTS
-    ]
-    return BaselineReport(tuple(cohorts), tuple(families))
+            sizes.update({r.id: (m, len(rounds)) for r in rounds})
+    names = {cohort.id: cohort.name for cohort in selection.cohorts}
+    summaries: dict[tuple[int, int], tuple[Any, ...]] = {}
+    rows: list[FamilyChange] = []
+    if sizes:
+        per_family = _per_family(selection, sizes)
+        async with work_memory(session, "64MB"):
+            for row in (await session.execute(_summary_statement(per_family))).all():
+                summaries[(int(row[0]), int(row[1]))] = tuple(row[2:])
+            if families:
+                rows = await _families(session, per_family, names)
+    cohorts = []
+    for cohort in selection.cohorts:
+        found = by_cohort[cohort.id]
+        for m in CHECKPOINTS:
+            count, median, above, at_start, now_producing = summaries.get(
+                (cohort.id, m), (0, None, 0, 0, 0)
+            )
+            count = int(count)
+            cohorts.append(
+                CohortChange(
+                    cohort=cohort.name,
+                    months=m,
+                    checkpoint=found.checkpoints.get(m),
+                    reached=bool(found.months.get(m)),
+                    families=count,
+                    median_change_idr=None if median is None else Decimal(str(median)),
+                    above_start=_share(int(above or 0), count),
+                    producing_at_start=_share(int(at_start or 0), count),
+                    producing_now=_share(int(now_producing or 0), count),
+                )
+            )
+    return BaselineReport(tuple(cohorts), tuple(rows))
 
 
-def _summary(name: str, months: int, found: Phases, families: list[FamilyChange]) -> CohortChange:
-    compared = [f for f in families if f.cohort == name and f.change(months) is not None]
-    changes = [f.change(months) or 0 for f in compared]
-    median = Decimal(str(statistics.median(changes))) if changes else None
-    return CohortChange(
-        cohort=name,
-        months=months,
-        checkpoint=found.checkpoints.get(months),
-        reached=bool(found.months.get(months)),
-        families=len(compared),
-        median_change_idr=median,
-        above_start=_share(sum(1 for c in changes if c > 0), len(compared)),
-        producing_at_start=_share(sum(1 for f in compared if f.producing_at_start), len(compared)),
-        producing_now=_share(sum(1 for f in compared if f.at[months][1]), len(compared)),
-    )
-
-
-async def _families(
-    session: AsyncSession,
-    selection: Selection,
-    by_cohort: dict[int, Phases],
-    phase_of: dict[int, int],
-) -> list[FamilyChange]:
+def _per_family(selection: Selection, sizes: dict[int, tuple[int, int]]) -> Subquery:
+    """Per family: its cohort, name, village, district, whether the start is the roster's,
+    and per phase (start, 3, 6 months) the income per month and whether it produced."""
     record = FollowUpRecord
-    # Each round's phase from a small table joined by round: a CASE over every round id,
-    # evaluated nine times a record, cost more than the grouping itself.
-    phases = (
-        values(column("round_id", Integer), column("phase", Integer), name="phases")
-        .data(sorted(phase_of.items()))
+    # Each round's phase and the number of rounds in it, from a small table joined by
+    # round: a CASE over every round id, evaluated for every record, cost more than the
+    # grouping itself.
+    table = (
+        values(
+            column("round_id", Integer),
+            column("phase", Integer),
+            column("rounds", Integer),
+            name="phases",
+        )
+        .data(sorted((round_id, p, n) for round_id, (p, n) in sizes.items()))
         .cte("phases")
     )
-    phase = phases.c.phase
     value = revenue_value()
     answered = record.status.in_([RecordStatus.ANSWERED, RecordStatus.PARTIAL])
     produced = case((and_(answered, record.produced.is_(True)), 1), (answered, 0), else_=None)
+    known = func.count(value)
+    # Per month: the average of the answered rounds times the rounds of the month, in
+    # whole rupiah, half up: (2 x total x rounds + answered) div (2 x answered).
+    total = cast(func.sum(value), BigInteger)
+    monthly = case(
+        (known > 0, (2 * total * func.max(table.c.rounds) + known) // (2 * known)),
+        else_=None,
+    )
+    # Per family and phase first, then the phases side by side: cheaper than a
+    # conditional sum per phase for every record, on PostgreSQL most of all.
+    by_phase = (
+        select(
+            record.person_id,
+            table.c.phase,
+            monthly.label("monthly"),
+            func.max(produced).label("producing"),
+        )
+        .select_from(table)
+        .join(record, record.round_id == table.c.round_id)
+        .group_by(record.person_id, table.c.phase)
+        .subquery("by_phase")
+    )
     columns = []
     for p in (START, *CHECKPOINTS):
+        here = by_phase.c.phase == p
         columns += [
-            func.sum(case((phase == p, value), else_=None)).label(f"sum_{p}"),
-            func.count(case((phase == p, value), else_=None)).label(f"n_{p}"),
-            func.max(case((phase == p, produced), else_=None)).label(f"producing_{p}"),
+            func.max(case((here, by_phase.c.monthly))).label(f"monthly_{p}"),
+            func.max(case((here, by_phase.c.producing))).label(f"producing_{p}"),
         ]
-    # Grouped from the records alone (the figures index holds every column read), then
-    # joined to the families: a join per record would cost a lookup per record.
-    grouped = (
-        select(record.person_id, *columns)
-        .select_from(phases)
-        .join(record, record.round_id == phases.c.round_id)
-        .group_by(record.person_id)
-        .subquery()
+    sides = select(by_phase.c.person_id, *columns).group_by(by_phase.c.person_id).subquery()
+    roster = Person.baseline_revenue_idr
+    start = func.coalesce(roster, sides.c.monthly_0)
+    producing_start = func.coalesce(
+        sides.c.producing_0, case((roster.is_not(None), case((roster > 0, 1), else_=0)))
     )
     statement = (
         select(
@@ -210,42 +244,107 @@ async def _families(
             Person.name,
             Person.village,
             Person.district,
-            Person.baseline_revenue_idr,
-            *(c for c in grouped.c if c.name != "person_id"),
+            roster.is_not(None).label("from_roster"),
+            start.label("start"),
+            producing_start.label("producing_start"),
+            *(
+                column
+                for m in CHECKPOINTS
+                for column in (
+                    sides.c[f"monthly_{m}"].label(f"monthly_{m}"),
+                    (sides.c[f"monthly_{m}"] - start).label(f"change_{m}"),
+                    sides.c[f"producing_{m}"].label(f"producing_{m}"),
+                )
+            ),
         )
-        .join(grouped, grouped.c.person_id == Person.id)
+        .join(sides, sides.c.person_id == Person.id)
         .where(Person.role == Role.PARTICIPANT)
-        .order_by(Person.cohort_id, Person.district, Person.village, Person.name, Person.id)
     )
     if selection.families is not None:
         statement = statement.where(selection.families)
-    names = {cohort.id: cohort.name for cohort in selection.cohorts}
-    rows = (await session.execute(statement)).all()
+    return statement.subquery("per_family")
+
+
+def _summary_statement(per_family: Subquery) -> Any:
+    """Per cohort and checkpoint: families compared, the median change (the middle one or
+    the average of the middle two, by a window), above their start, producing at the start
+    and now."""
+    f = per_family.c
+    # Each family once per checkpoint, by a join to the checkpoints, not a UNION of two
+    # reads: a UNION would compute every family's amounts twice.
+    months = (
+        values(column("months", Integer), name="checkpoints")
+        .data([(m,) for m in CHECKPOINTS])
+        .cte("checkpoints")
+    )
+
+    def at(name: str) -> Any:
+        return case(
+            *((months.c.months == m, f[f"{name}_{m}"]) for m in CHECKPOINTS[:-1]),
+            else_=f[f"{name}_{CHECKPOINTS[-1]}"],
+        )
+
+    change = at("change")
+    inner = (
+        select(
+            f.cohort_id,
+            months.c.months,
+            change.label("change"),
+            f.producing_start.label("at_start"),
+            at("producing").label("now"),
+        )
+        .select_from(per_family)
+        .join(months, true())
+        .where(change.is_not(None))
+    )
+    compared = inner.subquery("compared")
+    c = compared.c
+    part = (c.cohort_id, c.months)
+    numbered = select(
+        c.cohort_id,
+        c.months,
+        c.change,
+        c.at_start,
+        c.now,
+        func.row_number().over(partition_by=part, order_by=c.change).label("k"),
+        func.count().over(partition_by=part).label("n"),
+    ).subquery("numbered")
+    x = numbered.c
+    middle = or_(x.k == (x.n + 1) // 2, and_(x.n % 2 == 0, x.k == x.n // 2 + 1))
+    return select(
+        x.cohort_id,
+        x.months,
+        func.count(),
+        func.avg(case((middle, x.change))),
+        func.sum(case((x.change > 0, 1), else_=0)),
+        func.sum(x.at_start),
+        func.sum(x.now),
+    ).group_by(x.cohort_id, x.months)
+
+
+async def _families(
+    session: AsyncSession, per_family: Subquery, names: dict[int, str]
+) -> list[FamilyChange]:
+    f = per_family.c
+    statement = select(per_family).order_by(f.cohort_id, f.district, f.village, f.name, f.id)
     out: list[FamilyChange] = []
-    for row in rows:
-        cohort_id = row[0]
-        if cohort_id not in by_cohort:
+    for found in (await session.execute(statement)).all():
+        row = found._mapping
+        if row["cohort_id"] not in names:
             continue
-        found = by_cohort[cohort_id]
-        roster = row[5]
-        s_sum, s_n, s_prod = row[6:9]
-        if roster is not None:
-            start: int | None = int(roster)
-            producing_start: bool | None = bool(s_prod) if s_prod is not None else roster > 0
-        else:
-            start = _monthly(s_sum, s_n, len(found.start))
-            producing_start = None if s_prod is None else bool(s_prod)
-        at: dict[int, tuple[int | None, bool | None]] = {}
-        for index, m in enumerate(CHECKPOINTS):
-            w_sum, w_n, w_prod = row[9 + 3 * index : 12 + 3 * index]
-            at[m] = (
-                _monthly(w_sum, w_n, len(found.months[m])),
-                None if w_prod is None else bool(w_prod),
-            )
+
+        def flag(value: object) -> bool | None:
+            return None if value is None else bool(value)
+
+        def whole(value: object) -> int | None:
+            return None if value is None else int(str(value))
+
         out.append(
             FamilyChange(
-                names[cohort_id], row[1], row[2], row[3], row[4], roster is not None,
-                start, producing_start, at,
+                names[row["cohort_id"]], row["id"], row["name"], row["village"],
+                row["district"], bool(row["from_roster"]), whole(row["start"]),
+                flag(row["producing_start"]),
+                {m: (whole(row[f"monthly_{m}"]), flag(row[f"producing_{m}"])) for m in CHECKPOINTS},
             )
         )  # fmt: skip
     return out

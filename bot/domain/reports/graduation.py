@@ -16,8 +16,9 @@ and their revenue per round at once; no record is loaded into Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, select, true, union_all
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -69,7 +70,7 @@ def window_rounds(selection: Selection, cohort_id: int, size: int) -> tuple[Roun
     return tuple(closed[-size:]) if size > 0 else ()
 
 
-def revenue_value() -> object:
+def revenue_value() -> ColumnElement[Any]:
     """A record's revenue as the figures count it: 0 when the family produced nothing or
     sold nothing, None when it did not answer or stopped before the question."""
     record = FollowUpRecord

@@ -75,7 +75,7 @@ async def on_report(update: Update, context: KabarContext) -> None:
             )
         )
         graduation = await graduation_list(session, made.selection)
-        change = await baseline_report(session, made.selection, context.work.now)
+        change = await baseline_report(session, made.selection, context.work.now, families=False)
         zones = {cohort.name: cohort.timezone for cohort in made.selection.cohorts}
         messages.append(
             Outgoing(
