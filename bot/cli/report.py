@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -225,21 +226,28 @@ def report(
     filters = ReportFilter(cohort=cohort, district=district, round_number=round_number)
 
     from bot.domain.reports.baseline import baseline_report
+    from bot.domain.reports.scope import beside, select_scope
     from bot.lib.clock import SystemClock
 
     now = SystemClock().now()
 
+    async def change_of(session: AsyncSession) -> BaselineReport:
+        selection = await select_scope(session, None, filters)
+        return await baseline_report(session, selection, now, families=False)
+
     async def work(
         session: AsyncSession,
     ) -> tuple[ProgrammeReport, list[RoundFigures], BaselineReport | None]:
-        made = await programme_report(session, None, filters, parallel=True)
+        # The change against the start is independent of the round figures: on another
+        # connection at the same time (another core, on SQLite too). Not in the CSV.
+        if fmt == "csv":
+            made, change = await programme_report(session, None, filters, parallel=True), None
+        else:
+            made, change = await asyncio.gather(
+                programme_report(session, None, filters, parallel=True),
+                beside(session, change_of),
+            )
         recent = await chart_figures(session, made) if png is not None else []
-        # Not in the CSV (round figures only): not computed for it.
-        change = (
-            await baseline_report(session, made.selection, now, families=False)
-            if fmt != "csv"
-            else None
-        )
         return made, recent, change
 
     try:
