@@ -243,6 +243,9 @@ def report(
         if fmt == "csv":
             made, change = await programme_report(session, None, filters, parallel=True), None
         else:
+            # A bad option is refused here, before two connections work at once: an error
+            # in one of them would leave the other running.
+            await select_scope(session, None, filters)
             made, change = await asyncio.gather(
                 programme_report(session, None, filters, parallel=True),
                 beside(session, change_of),
