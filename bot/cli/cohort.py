@@ -63,6 +63,31 @@ def _option_decorators(*, create: bool) -> list[Callable[[Any], Any]]:
     ]
 
 
+def _graduation_options(func: Callable[..., None]) -> Callable[..., None]:
+    # Only on update: a new cohort starts with the defaults (500000, 5 of 6).
+    for option in reversed(
+        [
+            click.option(
+                "--graduation-amount",
+                metavar="RUPIAH",
+                help="Graduation bar: revenue per round a family must reach (default 500000).",
+            ),
+            click.option(
+                "--graduation-rounds",
+                metavar="N",
+                help="Graduation bar: in at least N rounds (default 5) …",
+            ),
+            click.option(
+                "--graduation-window",
+                metavar="N",
+                help="… of the cohort's last N closed rounds (default 6).",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 def _with_options(*, create: bool) -> Callable[[Callable[..., None]], Callable[..., None]]:
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
         for option in reversed(_option_decorators(create=create)):
@@ -171,6 +196,7 @@ def _warning_options(func: Callable[..., None]) -> Callable[..., None]:
 @click.argument("name")
 @_with_options(create=False)
 @_warning_options
+@_graduation_options
 def update(
     name: str,
     schedule: str | None,
@@ -178,22 +204,29 @@ def update(
     unit: str | None,
     quiet_hours: str | None,
     max_quantity: str | None,
+    graduation_amount: str | None,
+    graduation_rounds: str | None,
+    graduation_window: str | None,
     **warning_options: str | None,
 ) -> None:
-    """Change cohort NAME's schedule, time zone, unit, quiet hours, maximum quantity or
-    early-warning thresholds."""
+    """Change cohort NAME's schedule, time zone, unit, quiet hours, maximum quantity,
+    graduation bar or early-warning thresholds."""
     from bot.domain.cohorts import update_cohort
     from bot.lib.clock import SystemClock
 
     config = settings()
     t = operator_translator(config)
     warnings = {key: value for key, value in warning_options.items() if value is not None}
-    given = (schedule, timezone, unit, quiet_hours, max_quantity)
+    given = (
+        schedule, timezone, unit, quiet_hours, max_quantity, graduation_amount,
+        graduation_rounds, graduation_window,
+    )  # fmt: skip
     if all(value is None for value in given) and not warnings:
         fail(
             t.gettext(
                 "Nothing to change: give at least one of --schedule, --timezone, --unit, "
-                "--quiet-hours, --max-quantity or a --warn-… option."
+                "--quiet-hours, --max-quantity, --graduation-amount, --graduation-rounds, "
+                "--graduation-window or a --warn-… option."
             )
         )
     now = SystemClock().now()
@@ -208,6 +241,9 @@ def update(
             quiet_hours=quiet_hours,
             max_quantity=max_quantity,
             warnings=warnings,
+            graduation_amount=graduation_amount,
+            graduation_rounds=graduation_rounds,
+            graduation_window=graduation_window,
             now=now,
             actor=operator(),
         )
@@ -234,6 +270,7 @@ def _field_labels(t: Translator) -> dict[str, str]:
         "max_quantity": t.gettext("maximum quantity"),
         # The options' own names: they are what an operator types.
         **{name: "--" + name.replace("_", "-") for name in WARNING_HELP},
+        "graduation": t.gettext("graduation bar (rupiah x rounds/last rounds)"),
     }
 
 

@@ -16,6 +16,7 @@ from bot.cli import (
     cohort,
     db,
     demo,
+    graduation,
     invites,
     person,
     records,
@@ -52,6 +53,7 @@ cli.add_command(checkin.checkin)
 cli.add_command(records.records)
 cli.add_command(alerts.alerts)
 cli.add_command(report.report)
+cli.add_command(graduation.graduation)
 cli.add_command(audit.audit)
 cli.add_command(broadcast.broadcast)
 cli.add_command(person.person)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from bot.domain.reports.baseline import BaselineReport
     from bot.domain.reports.figures import RoundFigures
     from bot.domain.reports.programme import ProgrammeReport
     from bot.lib.i18n import Translator
@@ -141,6 +143,45 @@ def problem_table(report: ProgrammeReport, t: Translator) -> Table:
     return table
 
 
+def change_table(change: BaselineReport, zones: dict[str, str], t: Translator) -> Table:
+    """Per cohort, three and six months after its first round: the change against each
+    family's own start (the roster's baseline, or their first month's rounds)."""
+    from rich.table import Table
+
+    from bot.domain.reports.insights_text import signed_money
+    from bot.domain.reports.text import DATE, percent
+
+    table = Table(
+        title=t.gettext("Change against each family's start (income per month)"),
+        title_justify="left",
+    )
+    headings = (
+        N_("Cohort"), N_("Months"), N_("On"), N_("Families compared"), N_("Median change"),
+        N_("Above their start"), N_("Producing at the start"), N_("Producing now"),
+    )  # fmt: skip
+    for index, heading in enumerate(headings):
+        table.add_column(t.gettext(heading), justify="left" if index < 3 else "right")
+    for row in change.cohorts:
+        if row.checkpoint is None:
+            continue
+        date = t.format_datetime(row.checkpoint, zones[row.cohort], DATE)
+        if not row.reached:
+            table.add_row(row.cohort, t.format_number(row.months), date, t.gettext("not yet"))
+            continue
+        table.add_row(
+            row.cohort, t.format_number(row.months), date, t.format_number(row.families),
+            signed_money(t, row.median_change_idr), percent(t, row.above_start),
+            percent(t, row.producing_at_start), percent(t, row.producing_now),
+        )  # fmt: skip
+    table.caption = t.gettext(
+        "Start: the roster's baseline_revenue_idr, or else the family's answered rounds of "
+        "the cohort's first month; now: the month before the date. Per month: the average of "
+        "the answered rounds times the rounds of that month."
+    )
+    table.caption_justify = "left"
+    return table
+
+
 @click.command()
 @click.option("--cohort", help="Only this cohort.")
 @click.option("--district", help="Only the families of this district.")
@@ -168,7 +209,8 @@ def report(
     cohort: str | None, district: str | None, round_number: int | None, png: Path | None, fmt: str
 ) -> None:
     """The programme figures: per cohort and round, who was asked, answered and produced,
-    quantities and income; open alerts by reason; the problems named in the latest round.
+    quantities and income; open alerts by reason; the problems named in the latest round;
+    the change against each family's start three and six months after the first round.
 
     CSV columns: cohort, round, round_id, round_opened_at, closed, registered, asked,
     answered, partial, missed, response_rate, response_rate_change, producing,
@@ -183,13 +225,36 @@ def report(
     t = operator_translator(config)
     filters = ReportFilter(cohort=cohort, district=district, round_number=round_number)
 
-    async def work(session: AsyncSession) -> tuple[ProgrammeReport, list[RoundFigures]]:
-        made = await programme_report(session, None, filters, parallel=True)
+    from bot.domain.reports.baseline import baseline_report
+    from bot.domain.reports.scope import beside, select_scope
+    from bot.lib.clock import SystemClock
+
+    now = SystemClock().now()
+
+    async def change_of(session: AsyncSession) -> BaselineReport:
+        selection = await select_scope(session, None, filters)
+        return await baseline_report(session, selection, now, families=False)
+
+    async def work(
+        session: AsyncSession,
+    ) -> tuple[ProgrammeReport, list[RoundFigures], BaselineReport | None]:
+        # The change against the start is independent of the round figures: on another
+        # connection at the same time (another core, on SQLite too). Not in the CSV.
+        if fmt == "csv":
+            made, change = await programme_report(session, None, filters, parallel=True), None
+        else:
+            # A bad option is refused here, before two connections work at once: an error
+            # in one of them would leave the other running.
+            await select_scope(session, None, filters)
+            made, change = await asyncio.gather(
+                programme_report(session, None, filters, parallel=True),
+                beside(session, change_of),
+            )
         recent = await chart_figures(session, made) if png is not None else []
-        return made, recent
+        return made, recent, change
 
     try:
-        made, recent = in_transaction(config, work)
+        made, recent, change = in_transaction(config, work)
     except RecordsError as error:  # an unknown cohort, district, round
         fail(error.translate(t))
     if png is not None:
@@ -201,9 +266,12 @@ def report(
         writer.writerow(ROUND_COLUMNS)
         writer.writerows(csv_rows(made))
     elif fmt == "json":
-        from bot.domain.reports.output import json_document
+        from bot.domain.reports.output import change_document, json_document
 
-        click.echo(json.dumps(json_document(made), ensure_ascii=False, indent=1))
+        document = json_document(made)
+        if change is not None:
+            document["change"] = change_document(change)
+        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
     elif not made.rounds:
         from bot.domain.reports.text import NO_ROUNDS
 
@@ -211,6 +279,9 @@ def report(
     else:
         for table in (*round_tables(made, t), alert_table(made, t), problem_table(made, t)):
             print_table(table)
+        if change is not None:
+            zones = {cohort.name: cohort.timezone for cohort in made.selection.cohorts}
+            print_table(change_table(change, zones, t))
 
 
 def _write_chart(

@@ -43,9 +43,11 @@ def roster() -> None:
 def import_roster(file: Path, dry_run: bool) -> None:
     """Import or update people from FILE (CSV with comma or semicolon, or XLSX).
 
-    Columns: `id,role,name,phone,cohort,village,district,regency,supervisor_id,language`;
-    extra columns are kept as attributes. Every row is checked first: if any row is wrong,
-    every problem is listed and nothing is imported (exit code 1).
+    Columns: `id,role,name,phone,cohort,village,district,regency,supervisor_id,language`,
+    and optionally `baseline_revenue_idr` (a family's income from the business per month
+    before training, whole rupiah); extra columns are kept as attributes. Every row is
+    checked first: if any row is wrong, every problem is listed and nothing is imported
+    (exit code 1).
     """
     from bot.domain.roster.problems import RosterFileError
 

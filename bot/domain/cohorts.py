@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -19,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, Person, Role, TelegramAccount
 from bot.domain.audit import audit
-from bot.lib.i18n import N_, Translator
+from bot.domain.cohort_error import CohortError as CohortError  # callers import it from here
+from bot.domain.graduation_bar import checked_bar
+from bot.lib.i18n import N_
 from bot.lib.scheduling import (
     QuietHours,
     Schedule,
@@ -76,22 +77,6 @@ WARNING_SETTINGS = {
     "warn_same_problem_answers": (0, 10),
     "warn_steady_answers": (0, 20),
 }
-
-
-class CohortError(Exception):
-    """A cohort request that cannot be done; `translate(t)` gives the operator's text."""
-
-    def __init__(self, msgid: str, **params: Any) -> None:
-        self.msgid = msgid
-        self.params = params
-        super().__init__(msgid.format(**params))
-
-    @classmethod
-    def from_schedule_error(cls, error: ScheduleError) -> CohortError:
-        return cls(error.msgid, **error.params)
-
-    def translate(self, t: Translator) -> str:
-        return t.gettext(self.msgid).format(**self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +214,8 @@ def _describe(cohort: Cohort) -> dict[str, str]:
         "quiet_hours": str(cohort_quiet_hours(cohort)),
         "max_quantity": format_quantity(cohort.max_quantity),
         **{name: str(getattr(cohort, name)) for name in WARNING_SETTINGS},
+        "graduation": f"{cohort.graduation_min_revenue_idr} x "
+        f"{cohort.graduation_rounds}/{cohort.graduation_window}",
     }
 
 
@@ -288,6 +275,9 @@ async def update_cohort(
     quiet_hours: str | None = None,
     max_quantity: Decimal | int | str | None = None,
     warnings: Mapping[str, int | str] | None = None,
+    graduation_amount: int | str | None = None,
+    graduation_rounds: int | str | None = None,
+    graduation_window: int | str | None = None,
     actor: str = "cli",
 ) -> tuple[Cohort, dict[str, tuple[str, str]]]:
     """Change the given settings; returns the cohort and {field: (old, new)} of real changes."""
@@ -299,6 +289,9 @@ async def update_cohort(
     new_quiet = _quiet(quiet_hours) if quiet_hours is not None else None
     new_max = validate_max_quantity(max_quantity) if max_quantity is not None else None
     new_warnings = {name: validate_warning(name, value) for name, value in (warnings or {}).items()}
+    amount, needed, window = checked_bar(
+        cohort, graduation_amount, graduation_rounds, graduation_window
+    )
 
     before = _describe(cohort)
     if new_schedule is not None:
@@ -314,6 +307,9 @@ async def update_cohort(
         cohort.max_quantity = new_max
     for name, number in new_warnings.items():
         setattr(cohort, name, number)
+    if amount is not None:
+        cohort.graduation_min_revenue_idr = amount
+    cohort.graduation_rounds, cohort.graduation_window = needed, window
     after = _describe(cohort)
     changes = {key: (before[key], after[key]) for key in after if before[key] != after[key]}
     if changes:

@@ -92,6 +92,18 @@ async def test_laporan_shows_each_reader_their_figures(database_url: str, db: Da
         assert chart.text == (
             "12 putaran terakhir: tingkat jawaban, keluarga yang berproduksi, pendapatan."
         )
+        # Then the change against each family's start and who may be ready to graduate:
+        # one round, still open, so neither has anything to show yet.
+        insights = await said(facilitator, "📈 Perubahan dibanding titik awal tiap keluarga")
+        assert insights.text.splitlines() == [
+            "📈 Perubahan dibanding titik awal tiap keluarga (pendapatan per bulan)",
+            "• pelepah-pisang-2026, 3 bulan: pada 12 Apr 2026, belum tercapai",
+            "• pelepah-pisang-2026, 6 bulan: pada 12 Jul 2026, belum tercapai",
+            "",
+            "🎓 Siap lulus? Untuk Anda tinjau, tidak ada yang diputuskan otomatis",
+            "pelepah-pisang-2026: 0 keluarga dengan sedikitnya Rp500.000 dalam 5 dari 6 "
+            "putaran terakhir, masih menjawab, tanpa peringatan terbuka",
+        ]
 
         # The coordinator and staff read the same families here, under their own heading.
         await coordinator.send_command("laporan", "Leces")

@@ -87,7 +87,8 @@ class FollowUpRecord(Base):
         UniqueConstraint("round_id", "person_id"),
         Index("ix_follow_up_records_person_round", "person_id", "round_id"),
         # The programme figures (bot/domain/reports/figures.py) read these, not the table:
-        # every column their sums need, in round order; and the producing families'
+        # every column their sums need, in round order (and the family, for the change
+        # against each family's start, reports/baseline.py); and the producing families'
         # revenue in order per round, for the median.
         Index(
             "ix_follow_up_records_figures",
@@ -98,6 +99,7 @@ class FollowUpRecord(Base):
             "quantity_produced",
             "quantity_sold",
             "revenue_idr",
+            "person_id",
         ),
         Index(
             "ix_follow_up_records_revenue",

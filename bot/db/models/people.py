@@ -56,6 +56,11 @@ class Cohort(Base):
     warn_later_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     warn_same_problem_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     warn_steady_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # The graduation bar (bot/domain/reports/graduation.py): revenue of at least this much
+    # in at least `graduation_rounds` of the last `graduation_window` closed rounds.
+    graduation_min_revenue_idr: Mapped[int] = mapped_column(BigInteger, default=500_000)
+    graduation_rounds: Mapped[int] = mapped_column(Integer, default=5)
+    graduation_window: Mapped[int] = mapped_column(Integer, default=6)
     created_at: Mapped[datetime]
     # The bot whose link the cohort's invitations carry (None: the default bot).
     bot_id: Mapped[int | None] = mapped_column(ForeignKey("bots.id"))
@@ -77,6 +82,9 @@ class Person(Base):
     supervisor_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), index=True)
     language: Mapped[str | None] = mapped_column(String(16))
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Income from the business per month before training (roster column); the start a
+    # family's change is measured against (bot/domain/reports/baseline.py).
+    baseline_revenue_idr: Mapped[int | None] = mapped_column(BigInteger)
     status: Mapped[ParticipantStatus] = mapped_column(
         str_enum(ParticipantStatus, "participant_status"), default=ParticipantStatus.ACTIVE
     )

@@ -69,6 +69,26 @@ LABELS: dict[str, str] = {
     "problem_name": N_("Problem"),
     "families": N_("Families"),
     "words": N_("Most used words"),
+    # graduation and change against the start
+    "rounds_met": N_("Rounds at or above the amount"),
+    "rounds_required": N_("Rounds needed"),
+    "min_revenue_idr": N_("Amount per round (Rp)"),
+    "window_rounds": N_("Rounds looked at"),
+    "months": N_("Months after the first round"),
+    "checkpoint": N_("On"),
+    "reached": N_("Reached"),
+    "median_change_idr": N_("Median change per month (Rp)"),
+    "above_start": N_("Above their start"),
+    "producing_at_start": N_("Producing at the start"),
+    "producing_now": N_("Producing now"),
+    "start_from": N_("Start from (roster or rounds)"),
+    "start_revenue_idr": N_("Income per month at the start (Rp)"),
+    "revenue_3_months_idr": N_("Income per month at 3 months (Rp)"),
+    "change_3_months_idr": N_("Change at 3 months (Rp)"),
+    "producing_3_months": N_("Producing at 3 months"),
+    "revenue_6_months_idr": N_("Income per month at 6 months (Rp)"),
+    "change_6_months_idr": N_("Change at 6 months (Rp)"),
+    "producing_6_months": N_("Producing at 6 months"),
 }
 
 

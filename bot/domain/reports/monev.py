@@ -3,7 +3,8 @@
 Sheets, in order: "records" (split into "records (2)", … at Excel's row limit, never cut
 short), "figures" (per cohort and round, as `kabar report`), "alerts" (one row per action
 taken on an alert, an alert nobody acted on once), "problems" (per cohort, round and
-district, the problems named and the words of the notes), "about". Streamed: the records and
+district, the problems named and the words of the notes), "graduation", "change", "change
+by family" (insights_sheets.py), "about". Streamed: the records and
 the alerts are read a chunk at a time and written to temporary files as they come, so
 memory stays flat for millions of records.
 """
@@ -34,6 +35,7 @@ from bot.domain.records.xlsx_writer import (
     write_records,
 )
 from bot.domain.reports.figures import RoundFigures, round_figures
+from bot.domain.reports.insights_sheets import write_insight_sheets
 from bot.domain.reports.output import ROUND_COLUMNS
 from bot.domain.reports.problems import problem_rollup
 from bot.domain.reports.scope import ReportFilter, RoundRef, Selection, select_scope
@@ -236,6 +238,9 @@ async def write_monev_workbook(
     sheets += await _figures(workbook, session, selection, filters, row_limit, t)
     sheets += await _alerts(workbook, session, selection, row_limit, t)
     sheets += await _problems(workbook, session, selection, in_range, row_limit, t)
+    sheets += await write_insight_sheets(
+        workbook, session, selection, info.exported_at, row_limit, t
+    )
     write_about(workbook.create_sheet("about"), info, count, sheets, t)
     workbook.save(target)
     return count

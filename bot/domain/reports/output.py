@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.records.csv_writer import timestamp
+from bot.domain.reports.baseline import BaselineReport
 from bot.domain.reports.figures import RoundFigures
 from bot.domain.reports.programme import ProgrammeReport
 from bot.lib.spreadsheet_safety import plain_decimal
@@ -151,3 +152,21 @@ def json_document(report: ProgrammeReport) -> dict[str, Any]:
             ],
         },
     }
+
+
+def change_document(change: BaselineReport) -> list[dict[str, Any]]:
+    """Per cohort and checkpoint, the change against the families' start (JSON)."""
+    return [
+        {
+            "cohort": row.cohort,
+            "months": row.months,
+            "checkpoint": row.checkpoint.isoformat() if row.checkpoint else None,
+            "reached": row.reached,
+            "families": row.families,
+            "median_change_idr": _number(row.median_change_idr),
+            "above_start": _number(row.above_start),
+            "producing_at_start": _number(row.producing_at_start),
+            "producing_now": _number(row.producing_now),
+        }
+        for row in change.cohorts
+    ]

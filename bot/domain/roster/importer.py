@@ -49,6 +49,7 @@ _ROSTER_COLUMNS = (
     "supervisor_id",
     "language",
     "attributes",
+    "baseline_revenue_idr",
 )
 
 
@@ -175,6 +176,7 @@ async def _load_existing(
         Person.supervisor_id,
         Person.language,
         Person.attributes,
+        Person.baseline_revenue_idr,
     ).outerjoin(Cohort, Person.cohort_id == Cohort.id)
     stream = await session.stream(query.execution_options(yield_per=_BATCH))
     async for partition in stream.partitions(_BATCH):
@@ -213,6 +215,7 @@ def _same(row: RosterRow, record: Sequence[Any]) -> bool:
         and row.supervisor_id == record[8]
         and row.language == record[9]
         and row.attributes_dict() == (record[10] or {})
+        and row.baseline_revenue_idr == record[11]
     )
 
 
@@ -228,6 +231,7 @@ def _values(row: RosterRow, cohort_ids: dict[str, int]) -> dict[str, Any]:
         "supervisor_id": row.supervisor_id,
         "language": row.language,
         "attributes": row.attributes_dict(),
+        "baseline_revenue_idr": row.baseline_revenue_idr,
     }
 
 

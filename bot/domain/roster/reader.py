@@ -32,6 +32,7 @@ COLUMNS: tuple[str, ...] = (
     "regency",
     "supervisor_id",
     "language",
+    "baseline_revenue_idr",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "role", "name")
 

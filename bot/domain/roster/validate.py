@@ -68,6 +68,7 @@ class RosterRow:
     supervisor_id: str | None
     language: str | None
     attributes: tuple[tuple[str, str], ...]
+    baseline_revenue_idr: int | None = None  # income per month before training
 
     def attributes_dict(self) -> dict[str, Any]:
         return dict(self.attributes)
@@ -122,6 +123,20 @@ class DatabaseView:
 @lru_cache(maxsize=256)
 def _known_language(code: str) -> bool:
     return is_known_language(code)
+
+
+_RUPIAH_RE = re.compile(r"(?:Rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d+)", re.I)
+_MAX_RUPIAH = 10**12
+
+
+def parse_rupiah(text: str) -> int | None:
+    """Whole rupiah as a spreadsheet or a person writes them: 1500000, 1.500.000,
+    1,500,000, Rp 1.500.000; None for anything else (decimals, words, negatives)."""
+    match = _RUPIAH_RE.fullmatch(text.strip())
+    if match is None:
+        return None
+    amount = int(re.sub(r"[.,]", "", match.group(1)))
+    return amount if amount <= _MAX_RUPIAH else None
 
 
 def _text(raw: RawRow, column: str) -> str | None:
@@ -201,6 +216,17 @@ def _check_row(checked: CheckedFile, raw: RawRow) -> None:
     if language is not None and not _known_language(language):
         problem(N_("unknown language code “{language}”"), language=language)
 
+    baseline_text = _text(raw, "baseline_revenue_idr")
+    baseline = None if baseline_text is None else parse_rupiah(baseline_text)
+    if baseline_text is not None and baseline is None:
+        problem(
+            N_(
+                "baseline_revenue_idr “{value}” is not an amount of rupiah per month "
+                "(whole rupiah, for example 1500000 or 1.500.000)"
+            ),
+            value=baseline_text,
+        )
+
     supervisor_id = _text(raw, "supervisor_id")
     cohort = _text(raw, "cohort")
     if role is Role.PARTICIPANT:
@@ -232,6 +258,7 @@ def _check_row(checked: CheckedFile, raw: RawRow) -> None:
             supervisor_id=supervisor_id,
             language=language,
             attributes=raw.extra,
+            baseline_revenue_idr=baseline,
         )
     )
 

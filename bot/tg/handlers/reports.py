@@ -3,7 +3,8 @@ families; a coordinator: their facilitators' families; staff: every family).
 
 `/laporan` alone reports every cohort of the reader's families; `/laporan NAME` one cohort
 or one district. The text is each cohort's latest round; a chart of the last rounds follows
-as a photo.
+as a photo, then the change against each family's start and the families who may be ready
+to graduate (for the reader's review).
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from telegram import Update
 
 from bot.db.models import Cohort, Role
 from bot.domain.records import RecordsError
+from bot.domain.reports.baseline import baseline_report
 from bot.domain.reports.chart import programme_chart
+from bot.domain.reports.graduation import graduation_list
+from bot.domain.reports.insights_text import insights_text
 from bot.domain.reports.programme import CHART_ROUNDS, chart_figures, programme_report
 from bot.domain.reports.scope import ReportFilter
 from bot.domain.reports.text import SCOPE_ALL, SCOPE_MINE, report_text
@@ -67,6 +71,16 @@ async def on_report(update: Update, context: KabarContext) -> None:
                 content=png,
                 caption=caption,
                 filename="laporan.png",
+                person_id=person.id,
+            )
+        )
+        graduation = await graduation_list(session, made.selection)
+        change = await baseline_report(session, made.selection, context.work.now, families=False)
+        zones = {cohort.name: cohort.timezone for cohort in made.selection.cohorts}
+        messages.append(
+            Outgoing(
+                chat_id=chat_id,
+                text=insights_text(t, graduation, change.cohorts, zones),
                 person_id=person.id,
             )
         )

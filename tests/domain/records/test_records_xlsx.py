@@ -39,7 +39,10 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     assert target.stat().st_mode & 0o777 == 0o600  # personal data: the owner's alone
 
     workbook = load_workbook(target)
-    assert workbook.sheetnames == ["records", "figures", "alerts", "problems", "about"]
+    assert workbook.sheetnames == [
+        "records", "figures", "alerts", "problems", "graduation", "change", "change by family",
+        "about",
+    ]  # fmt: skip
     sheet = workbook["records"]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:W5"
@@ -91,7 +94,9 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
         about.setdefault(row[0], row[1])
     assert about["Cohort"] == "all cohorts"
     assert about["Records"] == 4
-    assert about["Sheets"] == "records, figures, alerts, problems"
+    assert about["Sheets"] == (
+        "records, figures, alerts, problems, graduation, change, change by family"
+    )
     # Each header, what it means, and its name in the CSV.
     assert ("Late", "Whether the answer came after the round had closed.", "late") in rows_about
     assert str(about["Exported at"]).endswith("+07:00")

@@ -21,7 +21,9 @@ from bot.lib.i18n import translator
 from tests.domain.records.support import run_kabar
 from tests.domain.reports.support import exported, parse_csv, populated
 
-SHEETS = ["records", "figures", "alerts", "problems", "about"]
+SHEETS = [
+    "records", "figures", "alerts", "problems", "graduation", "change", "change by family", "about",
+]  # fmt: skip
 
 
 def _rows(sheet: Any, columns: tuple[str, ...]) -> list[dict[str, Any]]:

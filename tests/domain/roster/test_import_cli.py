@@ -310,7 +310,8 @@ def test_missing_column_is_one_line(kabar: Kabar, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "r.csv: The header row lacks the required column(s) role, name; the columns are: "
-        "id,role,name,phone,cohort,village,district,regency,supervisor_id,language."
+        "id,role,name,phone,cohort,village,district,regency,supervisor_id,language,"
+        "baseline_revenue_idr."
     )
 
 
@@ -399,3 +400,36 @@ def test_too_many_columns_is_one_line(kabar: Kabar, database_url: str, tmp_path:
         "(its own columns and yours)."
     )
     assert people(database_url) == {}
+
+
+def test_a_baseline_income_is_whole_rupiah(kabar: Kabar, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "id,role,name,cohort,supervisor_id,baseline_revenue_idr\n"
+        "F1,facilitator,Fasil,,,\n"
+        "P1,participant,Ani,kopi,F1,1.500.000\n"
+        "P2,participant,Budi,kopi,F1,satu juta\n"
+        "P3,participant,Citra,kopi,F1,-5000\n"
+        "P4,participant,Dewi,kopi,F1,\n",
+        encoding="utf-8",
+    )
+    result = kabar("roster", "import", str(path))
+    assert result.exit_code == 1
+    assert "Line 4 (P2): baseline_revenue_idr “satu juta” is not an amount of rupiah" in (
+        result.stderr
+    )
+    assert "Line 5 (P3): baseline_revenue_idr “-5000”" in result.stderr
+    assert "P1" not in result.stderr and "P4" not in result.stderr
+    # Without the bad rows the file imports, and the amount is kept as whole rupiah.
+    path.write_text(
+        "id,role,name,cohort,supervisor_id,baseline_revenue_idr\n"
+        "F1,facilitator,Fasil,,,\n"
+        "P1,participant,Ani,kopi,F1,Rp 1.500.000\n"
+        "P4,participant,Dewi,kopi,F1,\n",
+        encoding="utf-8",
+    )
+    assert kabar("roster", "import", str(path)).exit_code == 0
+    again = kabar("roster", "import", str(path))
+    # The same amount again: nobody created or updated, all three unchanged.
+    assert again.exit_code == 0
+    assert re.search(r"Total\s*│\s*0\s*│\s*0\s*│\s*3\s*│", again.stdout)
