@@ -1,7 +1,7 @@
 """early warning: per-cohort thresholds of the rule that fires before a family goes silent
 
-Revision ID: 0011_early_warning
-Revises: 0010_media
+Revision ID: 0012_early_warning
+Revises: 0011_bots
 Create Date: 2026-11-30 15:20:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0011_early_warning'
-down_revision: str | None = '0010_media'
+revision: str = '0012_early_warning'
+down_revision: str | None = '0011_bots'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,8 +1,8 @@
 """graduation: each cohort's graduation bar, a family's income before training, and the
 figures index also holding person_id (change per family is grouped from it alone)
 
-Revision ID: 0011_graduation
-Revises: 0010_media
+Revision ID: 0013_graduation
+Revises: 0012_early_warning
 Create Date: 2026-11-30 15:10:00.000000
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0011_graduation'
-down_revision: str | None = '0010_media'
+revision: str = '0013_graduation'
+down_revision: str | None = '0012_early_warning'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
