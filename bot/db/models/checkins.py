@@ -125,6 +125,8 @@ class FollowUpRecord(Base):
     problems: Mapped[list[str]] = mapped_column(default=list)
     problem_note: Mapped[str | None] = mapped_column(Text)
     needs_help: Mapped[bool] = mapped_column(default=False)
+    # The family's answer to "offer my stock to buying partners?"; None: not asked (no stock).
+    offer_stock: Mapped[bool | None]
     late: Mapped[bool] = mapped_column(default=False)
     answered_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
