@@ -22,6 +22,7 @@ from bot.cli import (
     roster,
     run,
     status,
+    stock,
 )
 
 
@@ -55,6 +56,7 @@ cli.add_command(audit.audit)
 cli.add_command(broadcast.broadcast)
 cli.add_command(person.person)
 cli.add_command(status.status)
+cli.add_command(stock.stock)
 
 
 def main() -> None:

@@ -58,12 +58,18 @@ class CheckinBinding:
             translate=t.gettext,
         )
         step = turn.conversation.step
+        person, round_id = turn.person.id, turn.conversation.round_id
+        upgrading = turn.conversation.flow_version != self.flow.version
+        if self.flow.needs_stock_at(step) or (upgrading and step is not None):
+            # Only where the answer may decide the offer question: read when needed.
+            from bot.domain.stock.holdings import stock_before
+
+            limits = replace(limits, stock=await stock_before(turn.session, person, round_id))
         if step is None or step not in self.flow.index or not self.flow.step(step).plausible:
             return limits
         # Only at a question that is checked: the history is read when it is needed.
         from bot.domain.checkins.history import usual_income, usual_price
 
-        person, round_id = turn.person.id, turn.conversation.round_id
         return replace(
             limits,
             usual_amount=await usual_income(turn.session, person, round_id),

@@ -1,0 +1,158 @@
+"""How much stock each family holds, computed in SQL over all their check-ins at once.
+
+Definition. A family's stock of one unit after a check-in is what it held before, plus what
+it produced, minus what it sold, never below zero (selling more than was produced empties
+the stock and goes no further: the rest came from before Kabar counted, or was mistyped):
+
+    S(r) = max(0, S(r-1) + produced(r) - sold(r)),  S(before the first round) = 0
+
+Missed rounds change nothing; a partly answered check-in counts with what it says (an
+unanswered quantity is 0). The stock "began" at the first round after the last one that
+left the family with none: that round's opening is the "since" of the pickup list.
+
+In SQL, without a loop: with C(r) the plain running sum of produced - sold, the floored
+sum is S(r) = C(r) - min(0, min over k <= r of C(k)) (the running minimum takes off what was
+sold beyond stock). S(r) = 0 exactly when C(r) is the running minimum and C(r) <= 0. So two
+window passes (the running sum, then its running minimum) and one GROUP BY per family give
+every family's stock and since when, in one statement.
+
+Only families whose latest answer to "offer my stock to buying partners?" is yes are
+listed: the question is asked when they hold stock, and the answer stands until asked again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Cohort, FollowUpRecord, Person, RecordStatus, Round
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """One family's offered stock of one unit."""
+
+    person_id: str
+    name: str
+    village: str | None
+    district: str | None
+    product: str  # the cohort's name: what the cohort was trained to make
+    unit: str
+    quantity: Decimal
+    since: datetime  # when the round in which the stock began opened
+    timezone: str  # the cohort's, to show `since` as the families' date
+
+
+def _per_round(
+    families: ColumnElement[bool] | None, person_id: str | None, before_round: int | None
+) -> Subquery:
+    """Layer 1: each check-in's change of stock and the running sum, per family and unit."""
+    r = FollowUpRecord
+    delta = func.coalesce(r.quantity_produced, 0) - func.coalesce(r.quantity_sold, 0)
+    key = (r.person_id, r.unit)
+    query = select(
+        r.person_id,
+        r.unit,
+        r.round_id,
+        r.offer_stock,
+        func.sum(delta)
+        .over(partition_by=key, order_by=r.round_id, rows=(None, 0))
+        .label("running"),
+        func.lead(r.round_id).over(partition_by=key, order_by=r.round_id).label("next_round"),
+    ).where(r.status != RecordStatus.MISSED, r.unit.is_not(None))
+    if families is not None:
+        query = query.where(r.person_id.in_(select(Person.id).where(families)))
+    if person_id is not None:
+        query = query.where(r.person_id == person_id)
+    if before_round is not None:
+        query = query.where(r.round_id < before_round)
+    return query.subquery("per_round")
+
+
+def family_stock(
+    families: ColumnElement[bool] | None = None,
+    person_id: str | None = None,
+    before_round: int | None = None,
+) -> Subquery:
+    """Per family and unit: `quantity` held now, `began_round` (the round the stock began
+    in), `answered_round` (the latest round with an answer to the offer question) and
+    `offered_round` (the latest with a yes). `families` filters Person (None: everyone)."""
+    rows = _per_round(families, person_id, before_round)
+    key = (rows.c.person_id, rows.c.unit)
+    low = func.min(rows.c.running).over(partition_by=key, order_by=rows.c.round_id, rows=(None, 0))
+    empty = case((and_(rows.c.running == low, rows.c.running <= 0), 1), else_=0)
+    marked = select(rows, empty.label("empty")).subquery("marked")
+    lowest = func.min(marked.c.running)
+    latest = func.max(case((marked.c.next_round.is_(None), marked.c.running)))
+    quantity = latest - case((lowest < 0, lowest), else_=literal(0))
+    began = func.coalesce(
+        func.max(case((marked.c.empty == 1, marked.c.next_round))), func.min(marked.c.round_id)
+    )
+    answered = func.max(case((marked.c.offer_stock.is_not(None), marked.c.round_id)))
+    offered = func.max(case((marked.c.offer_stock == true(), marked.c.round_id)))
+    return (
+        select(
+            marked.c.person_id,
+            marked.c.unit,
+            quantity.label("quantity"),
+            began.label("began_round"),
+            answered.label("answered_round"),
+            offered.label("offered_round"),
+        )
+        .group_by(marked.c.person_id, marked.c.unit)
+        .subquery("family_stock")
+    )
+
+
+async def stock_before(session: AsyncSession, person_id: str, round_id: int | None) -> Decimal:
+    """What the family held (all units together: a family makes one product) before the
+    round `round_id`, for the check-in's offer question."""
+    # The round under way is the answer in progress: the flow adds it itself.
+    stock = family_stock(person_id=person_id, before_round=round_id)
+    value = await session.scalar(select(func.sum(stock.c.quantity)))
+    return Decimal(str(value or 0))
+
+
+async def offered_holdings(
+    session: AsyncSession, families: ColumnElement[bool] | None
+) -> list[Holding]:
+    """Every offered stock of the families `families` selects, by district, village,
+    product and name."""
+    stock = family_stock(families)
+    query = (
+        select(
+            Person.id,
+            Person.name,
+            Person.village,
+            Person.district,
+            Cohort.name.label("product"),
+            Cohort.timezone,
+            stock.c.unit,
+            stock.c.quantity,
+            Round.opened_at,
+        )
+        .join(Person, Person.id == stock.c.person_id)
+        .join(Cohort, Cohort.id == Person.cohort_id)
+        .join(Round, Round.id == stock.c.began_round)
+        .where(stock.c.quantity > 0, stock.c.offered_round == stock.c.answered_round)
+        .order_by(Person.district, Person.village, Cohort.name, stock.c.unit, Person.name)
+    )
+    rows = (await session.execute(query)).all()
+    return [
+        Holding(
+            person_id=row.id,
+            name=row.name,
+            village=row.village,
+            district=row.district,
+            product=row.product,
+            unit=row.unit,
+            quantity=Decimal(str(row.quantity)),
+            since=row.opened_at,
+            timezone=row.timezone,
+        )
+        for row in rows
+    ]
