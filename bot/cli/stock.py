@@ -27,8 +27,8 @@ def stock(cohort: str | None, fmt: str) -> None:
     sell yet and want offered to buying partners: product, quantity, since when, and the
     families holding it.
 
-    CSV: one row per family: district, village, product, unit, quantity (the village's),
-    since, participant_id, name, family_quantity.
+    CSV: one row per family: district, village, product, unit, village_quantity,
+    village_since, participant_id, name, quantity, since (dates in the cohort's time zone).
     """
     from sqlalchemy import select
 
@@ -68,7 +68,7 @@ def _write_csv(found: list[Lot]) -> None:
     writer = csv_writer(sys.stdout, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for lot in found:
-        since = local_day(lot.since, lot.timezone).isoformat()
+        since = local_day(lot.since, lot.timezone).date().isoformat()
         for holder in lot.holders:
             writer.writerow(
                 (
@@ -81,6 +81,7 @@ def _write_csv(found: list[Lot]) -> None:
                     holder.person_id,
                     holder.name,
                     plain_decimal(holder.quantity),
+                    local_day(holder.since, lot.timezone).date().isoformat(),
                 )
             )
 

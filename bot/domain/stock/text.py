@@ -25,11 +25,12 @@ CSV_COLUMNS = (
     "village",
     "product",
     "unit",
-    "quantity",
-    "since",
+    "village_quantity",
+    "village_since",
     "participant_id",
     "name",
-    "family_quantity",
+    "quantity",
+    "since",
 )
 
 
