@@ -132,6 +132,7 @@ def _role_label(t: Translator, role: str) -> str:
         "coordinator": t.gettext("coordinators"),
         "facilitator": t.gettext("facilitators"),
         "participant": t.gettext("participants"),
+        "partner": t.gettext("buying partners"),
     }
     return labels[role]
 

@@ -225,26 +225,31 @@ If none fits: “{none}”.' (done=Done, example=Tools or equipment, none=No pro
 > photo
   keep photo photo
   summary {'produced': 'yes', 'quantity_produced': '1.5', 'quantity_sold': '1', \
-'revenue_idr': 150000, 'offer_stock': 'yes', 'problems': ['market', 'capital'], 'problem_note': '[voice]', \
+'revenue_idr': 150000, 'offer_stock': 'yes', \
+'problems': ['market', 'capital'], 'problem_note': '[voice]', \
 'needs_help': 'no', 'photo': 'photo-file'}
 > text 'hmm'
   say 'Please tap one of the buttons below, or type what it says, for example \
 “{example}”.' (example=✅ Send)
   summary {'produced': 'yes', 'quantity_produced': '1.5', 'quantity_sold': '1', \
-'revenue_idr': 150000, 'offer_stock': 'yes', 'problems': ['market', 'capital'], 'problem_note': '[voice]', \
+'revenue_idr': 150000, 'offer_stock': 'yes', \
+'problems': ['market', 'capital'], 'problem_note': '[voice]', \
 'needs_help': 'no', 'photo': 'photo-file'}
 > press ~fix
-  menu produced quantity_produced quantity_sold revenue_idr offer_stock problems problem_note needs_help photo
+  menu produced quantity_produced quantity_sold revenue_idr offer_stock problems problem_note \
+needs_help photo
 > press ~fix:confirm
   say 'That button is from an earlier question.'
   summary {'produced': 'yes', 'quantity_produced': '1.5', 'quantity_sold': '1', \
-'revenue_idr': 150000, 'offer_stock': 'yes', 'problems': ['market', 'capital'], 'problem_note': '[voice]', \
+'revenue_idr': 150000, 'offer_stock': 'yes', \
+'problems': ['market', 'capital'], 'problem_note': '[voice]', \
 'needs_help': 'no', 'photo': 'photo-file'}
 > press ~fix:quantity_sold
   ask quantity_sold
 > text '0'
   summary {'produced': 'yes', 'quantity_produced': '1.5', 'quantity_sold': '0', \
-'offer_stock': 'yes', 'problems': ['market', 'capital'], 'problem_note': '[voice]', 'needs_help': 'no', \
+'offer_stock': 'yes', 'problems': ['market', 'capital'], 'problem_note': '[voice]', \
+'needs_help': 'no', \
 'photo': 'photo-file'}
 > text 'oke'
   chosen confirm='~send'

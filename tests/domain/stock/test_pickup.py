@@ -128,7 +128,7 @@ async def _small_programme(database_url: str) -> None:
                         district="Kalibening",
                         supervisor_id="FAS-1",
                         phone="+62" + _phone.replace("-", "")[1:],
-                    )  # fmt: skip
+                    )
                 )
             rounds = []
             for week in range(3):
