@@ -69,6 +69,8 @@ async def answer_producing(user: FakeUser) -> None:
     await user.send_text("1")
     await said(user, "Berapa uang yang Anda terima")
     await user.send_text("50rb")
+    await said(user, "Bolehkah Kabar menawarkannya")  # 1 kg left over
+    await user.press("Ya")
     await said(user, "Apakah ada yang menghambat")
     await user.press("Tidak ada kendala")
     await said(user, "kirim foto produk")
