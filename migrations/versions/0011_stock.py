@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from bot.db.types import UTCDateTime
+
 
 revision: str = '0011_stock'
 down_revision: str | None = '0010_media'
@@ -28,10 +30,24 @@ def upgrade() -> None:
     with op.batch_alter_table('follow_up_records') as batch:
         batch.add_column(sa.Column('offer_stock', sa.Boolean(), nullable=True))
     _roles(_OLD_ROLES, _NEW_ROLES)
+    op.create_table(
+        'family_stocks',
+        sa.Column('person_id', sa.String(length=64), nullable=False),
+        sa.Column('unit', sa.String(length=16), nullable=False),
+        sa.Column('quantity', sa.Numeric(precision=14, scale=3), nullable=False),
+        sa.Column('since_round_id', sa.Integer(), nullable=True),
+        sa.Column('offered', sa.Boolean(), nullable=False),
+        sa.Column('updated_at', UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_family_stocks_person_id_people')),
+        sa.ForeignKeyConstraint(['since_round_id'], ['rounds.id'], name=op.f('fk_family_stocks_since_round_id_rounds')),
+        sa.PrimaryKeyConstraint('person_id', 'unit', name=op.f('pk_family_stocks')),
+    )
+    # No family has answered the offer question yet: nothing is offered, nothing to fill.
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM people WHERE role = 'partner'")
+    op.drop_table('family_stocks')
     _roles(_NEW_ROLES, _OLD_ROLES)
     with op.batch_alter_table('follow_up_records') as batch:
         batch.drop_column('offer_stock')

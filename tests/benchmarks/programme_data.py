@@ -18,7 +18,7 @@ What it makes, for N participants (default 100,000) and R rounds (default 52):
   not all was sold, whether the family wants its stock offered to buying partners (60%).
 - 2% of families pause and 1.5% block the bot during the last 10 rounds (no records after).
 - Alerts from the real rules (`evaluate`), 40% of them acted on (contacted, will visit, a
-  note), 5% resolved.
+  note), 5% resolved; each family's stock kept for the pickup list (`refresh_stocks`).
 
 Loading is in bulk: executemany in chunks on SQLite (journal off while loading), COPY on
 PostgreSQL, with the records' secondary indexes dropped and rebuilt afterwards. Minutes,
@@ -416,6 +416,19 @@ def _records(
     return total
 
 
+async def refresh_all_stocks(url: str, now: datetime) -> None:
+    """Every family's kept stock (the pickup list's rows), as finishing each check-in would
+    have left it."""
+    from bot.domain.stock.holdings import refresh_stocks
+
+    db = Database(url)
+    try:
+        async with db.transaction() as session:
+            await refresh_stocks(session, now)
+    finally:
+        await db.dispose()
+
+
 async def _alerts(url: str, now: datetime) -> int:
     """The rules' alerts, then what facilitators did about some of them."""
     from bot.domain.alerts import evaluate
@@ -505,6 +518,7 @@ def populate(
     loader.close()
     now = START + rounds * WEEK + timedelta(days=2)
     alerts = asyncio.run(_alerts(url, now))
+    asyncio.run(refresh_all_stocks(url, now))
     if not parsed.drivername.startswith("sqlite"):
         asyncio.run(_vacuum(url))
     return {

@@ -134,6 +134,23 @@ class FollowUpRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class FamilyStock(Base):
+    """A family's stock of one unit as of its latest finished check-in: kept by
+    bot/domain/stock/holdings.py (`refresh_stocks`), so the pickup list reads one row per
+    family instead of every family's whole history."""
+
+    __tablename__ = "family_stocks"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(16), primary_key=True)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3))
+    # The round in which the stock began (after the last round that left none).
+    since_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    # The family's latest answer to "offer my stock to buying partners?" is yes.
+    offered: Mapped[bool]
+    updated_at: Mapped[datetime]
+
+
 class Attachment(Base):
     """A photo, voice note or document a person sent; Telegram keeps the bytes."""
 

@@ -143,6 +143,10 @@ class CheckinBinding:
             record.late = bool(round_ is not None and turn.now > round_.closes_at)
             if record.needs_help:
                 text += "\n" + t.gettext(THANKS_HELP)
+            from bot.domain.stock.holdings import refresh_stocks
+
+            # The pickup list reads each family's kept stock: this check-in counts now.
+            await refresh_stocks(turn.session, turn.now, turn.person.id)
         return [Outgoing(chat_id=turn.chat_id, text=text, person_id=turn.person.id)]
 
     async def on_cancel(self, turn: Turn) -> Sequence[Message]:

@@ -94,6 +94,7 @@ def test_a_buying_partner_is_a_role_of_its_own_without_a_supervisor() -> None:
     assert _msgids(checked) == {
         4: ["a buying partner has no supervisor; leave supervisor_id empty"],
         5: [
-            "the supervisor {supervisor} is a {actual}, but a {role}'s supervisor must be a {expected}"
+            "the supervisor {supervisor} is a {actual}, but a {role}'s supervisor "
+            "must be a {expected}"
         ],
     }

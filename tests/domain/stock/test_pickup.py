@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.db.database import Database
 from bot.db.models import Cohort, FollowUpRecord, Person, RecordStatus, Role, Round
-from bot.domain.stock.holdings import Holding, offered_holdings, stock_before
+from bot.domain.stock.holdings import Holding, offered_holdings, refresh_stocks, stock_before
 from bot.domain.stock.pickup import pickup_list
 from tests.domain.records.support import run_kabar
 from tests.domain.reports.support import populated
@@ -159,6 +159,8 @@ async def _small_programme(database_url: str) -> None:
                                        quantity_sold=Decimal(sold), unit="kg",
                                        offer_stock=offer, created_at=now, updated_at=now)
                     )  # fmt: skip
+            await session.flush()
+            await refresh_stocks(session, now)
     finally:
         await db.dispose()
 
