@@ -32,9 +32,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     Subquery,
     and_,
     case,
@@ -53,7 +55,7 @@ from bot.db.models.base import table_of
 from bot.db.types import UTCDateTime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Holding:
     """One family's offered stock of one unit."""
 
@@ -62,10 +64,10 @@ class Holding:
     village: str | None
     district: str | None
     product: str  # the cohort's name: what the cohort was trained to make
+    timezone: str  # the cohort's, to show `since` as the families' date
     unit: str
     quantity: Decimal
     since: datetime  # when the round in which the stock began opened
-    timezone: str  # the cohort's, to show `since` as the families' date
 
 
 def _per_round(
@@ -164,44 +166,101 @@ async def refresh_stocks(
     await session.execute(insert(table).from_select(columns, rows))
 
 
+def _offered(families: ColumnElement[bool] | None) -> Select[Any]:
+    query = (
+        select(FamilyStock.person_id)
+        .join(Person, Person.id == FamilyStock.person_id)
+        .where(FamilyStock.offered == true(), FamilyStock.quantity > 0)
+    )
+    return query.where(families) if families is not None else query
+
+
+async def _rounds_and_cohorts(
+    session: AsyncSession,
+) -> tuple[dict[int, datetime], dict[int, tuple[str, str]]]:
+    """Every round's opening and every cohort's (name, time zone): a few hundred rows, read
+    once rather than joined onto every family's row."""
+    rounds = {row[0]: row[1] for row in await session.execute(select(Round.id, Round.opened_at))}
+    cohorts = {
+        row.id: (row.name, row.timezone)
+        for row in await session.execute(select(Cohort.id, Cohort.name, Cohort.timezone))
+    }
+    return rounds, cohorts
+
+
 async def offered_holdings(
     session: AsyncSession, families: ColumnElement[bool] | None
 ) -> list[Holding]:
     """Every offered stock of the families `families` selects (None: every family), by
     district, village, product, unit and name."""
-    stock = FamilyStock
     query = (
-        select(
-            Person.id,
+        _offered(families)
+        .add_columns(
             Person.name,
             Person.village,
             Person.district,
-            Cohort.name.label("product"),
-            Cohort.timezone,
-            stock.unit,
-            stock.quantity,
-            Round.opened_at,
+            Person.cohort_id,
+            FamilyStock.unit,
+            FamilyStock.quantity,
+            FamilyStock.since_round_id,
         )
-        .join(Person, Person.id == stock.person_id)
-        .join(Cohort, Cohort.id == Person.cohort_id)
-        .join(Round, Round.id == stock.since_round_id)
-        .where(stock.offered == true(), stock.quantity > 0)
-        .order_by(Person.district, Person.village, Cohort.name, stock.unit, Person.name)
+        .where(Person.cohort_id.is_not(None))
+        .order_by(Person.district, Person.village, Person.cohort_id, FamilyStock.unit, Person.name)
     )
-    if families is not None:
-        query = query.where(families)
     rows = (await session.execute(query)).all()
-    return [
-        Holding(
-            person_id=row.id,
-            name=row.name,
-            village=row.village,
-            district=row.district,
-            product=row.product,
-            unit=row.unit,
-            quantity=Decimal(str(row.quantity)),
-            since=row.opened_at,
-            timezone=row.timezone,
-        )
-        for row in rows
+    rounds, cohorts = await _rounds_and_cohorts(session)
+    made = [
+        Holding(person_id, name, village, district, *cohorts[cohort], unit, quantity, rounds[began])
+        for person_id, name, village, district, cohort, unit, quantity, began in rows
+        if began is not None
     ]
+    # Cohort ids sort the rows in SQL; the list reads by product name.
+    made.sort(key=lambda h: (h.district or "", h.village or "", h.product, h.unit))
+    return made
+
+
+@dataclass(slots=True)
+class VillageStock:
+    """One village's offered stock of one product and unit, summed in SQL: no family's
+    name or id is read (what a buying partner is shown)."""
+
+    district: str | None
+    village: str | None
+    product: str
+    timezone: str
+    unit: str
+    quantity: Decimal
+    since: datetime
+    families: int
+
+
+async def village_stock(
+    session: AsyncSession, families: ColumnElement[bool] | None
+) -> list[VillageStock]:
+    offered = _offered(families).add_columns(
+        Person.district, Person.village, Person.cohort_id, FamilyStock.unit,
+        FamilyStock.quantity, FamilyStock.since_round_id,
+    ).subquery("offered")  # fmt: skip
+    query = (
+        select(
+            offered.c.district,
+            offered.c.village,
+            offered.c.cohort_id,
+            offered.c.unit,
+            func.sum(offered.c.quantity),
+            func.min(offered.c.since_round_id),
+            func.count(),
+        )
+        .where(offered.c.cohort_id.is_not(None), offered.c.since_round_id.is_not(None))
+        .group_by(offered.c.district, offered.c.village, offered.c.cohort_id, offered.c.unit)
+    )
+    rows = (await session.execute(query)).all()
+    rounds, cohorts = await _rounds_and_cohorts(session)
+    made = [
+        VillageStock(
+            district, village, *cohorts[cohort], unit, Decimal(str(total)), rounds[first], count
+        )
+        for district, village, cohort, unit, total, first, count in rows
+    ]
+    made.sort(key=lambda v: (v.district or "", v.village or "", v.product, v.unit))
+    return made

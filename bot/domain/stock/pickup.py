@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, Person, Role
 from bot.domain.facilitators.scope import visible_families
-from bot.domain.stock.holdings import Holding, offered_holdings
+from bot.domain.stock.holdings import Holding, offered_holdings, village_stock
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,8 @@ class Lot:
     quantity: Decimal
     since: datetime  # the oldest of its families' stock began then
     timezone: str
-    holders: tuple[Holding, ...]  # by name; never shown to a partner
+    families: int  # how many families hold it
+    holders: tuple[Holding, ...]  # by name; never read for a partner
 
 
 def lots(holdings: Iterable[Holding]) -> list[Lot]:
@@ -55,6 +56,7 @@ def lots(holdings: Iterable[Holding]) -> list[Lot]:
                 quantity=sum((h.quantity for h in held), Decimal(0)),
                 since=min(h.since for h in held),
                 timezone=first.timezone,
+                families=len(held),
                 holders=held,
             )
         )
@@ -80,24 +82,25 @@ async def pickup_list(
     """The lots the viewer may see (None: the command line, every family), optionally of
     one cohort. A partner's lots carry no holders."""
     if viewer is not None and viewer.role is Role.PARTNER:
-        found = lots(await offered_holdings(session, partner_families(viewer, cohort)))
-        return [_anonymous(lot) for lot in found]
+        # Summed in SQL: no family's name or id is even read for a partner.
+        villages = await village_stock(session, partner_families(viewer, cohort))
+        return [
+            Lot(
+                district=v.district,
+                village=v.village,
+                product=v.product,
+                unit=v.unit,
+                quantity=v.quantity,
+                since=v.since,
+                timezone=v.timezone,
+                families=v.families,
+                holders=(),
+            )
+            for v in villages
+        ]
     families = visible_families(viewer) if viewer is not None else Person.role == Role.PARTICIPANT
     if families is None:
         return []
     if cohort is not None:
         families = and_(families, Person.cohort_id == cohort.id)
     return lots(await offered_holdings(session, families))
-
-
-def _anonymous(lot: Lot) -> Lot:
-    return Lot(
-        district=lot.district,
-        village=lot.village,
-        product=lot.product,
-        unit=lot.unit,
-        quantity=lot.quantity,
-        since=lot.since,
-        timezone=lot.timezone,
-        holders=(),
-    )
