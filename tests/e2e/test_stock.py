@@ -97,6 +97,10 @@ async def test_the_pickup_list_for_facilitators_and_partners(
             "• pelepah-pisang-2026: 4 kg, sejak 12 Jan 2026",
         ]
 
+        await partner.send_command("bantuan")
+        help_text = await said(partner, "Kabar untuk mitra pembeli:")
+        assert "/stok" in help_text.text and "/peserta" not in help_text.text
+
         # Bad inputs: one clear line each, nothing else.
         await partner.send_command("peserta")
         await said(partner, "Maaf, perintah ini untuk pendamping dan koordinator")
