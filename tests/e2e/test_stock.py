@@ -85,7 +85,7 @@ async def test_the_pickup_list_for_facilitators_and_partners(
         await facilitator.send_command("stok")
         listed = await said(facilitator, "Stok siap diambil, ditawarkan oleh keluarga:")
         assert "📍 Jorongan, Leces" in listed.text
-        assert "• pelepah-pisang-2026: 4 kg, sejak 12 Jan 2026 — Siti Rahayu 4" in listed.text
+        assert "• pelepah-pisang-2026: 4 kg, sejak 12 Jan 2026\n   Siti Rahayu 4" in listed.text
         assert "John" not in listed.text and "Clarak" not in listed.text
 
         await partner.send_command("stok")

@@ -49,20 +49,29 @@ def place(t: Translator, lot: Lot) -> str:
     return t.gettext(PLACE).format(village=village, district=lot.district)
 
 
-def lot_line(t: Translator, lot: Lot) -> str:
-    line = t.gettext(LOT).format(
-        product=lot.product,
-        quantity=amount(t, lot.quantity),
-        unit=lot.unit,
-        since=t.format_date(local_day(lot.since, lot.timezone), "d MMM y"),
-    )
-    if lot.holders:
-        families = ", ".join(
-            t.gettext(HOLDER).format(name=h.name, quantity=amount(t, h.quantity))
-            for h in lot.holders
+# Families named per line under a lot, so that no line outgrows a message.
+HOLDERS_PER_LINE = 10
+
+
+def lot_lines(t: Translator, lot: Lot) -> list[str]:
+    """The lot's line, then its families (none for a partner), a few to a line."""
+    lines = [
+        t.gettext(LOT).format(
+            product=lot.product,
+            quantity=amount(t, lot.quantity),
+            unit=lot.unit,
+            since=t.format_date(local_day(lot.since, lot.timezone), "d MMM y"),
         )
-        line += " — " + families
-    return line
+    ]
+    for start in range(0, len(lot.holders), HOLDERS_PER_LINE):
+        named = lot.holders[start : start + HOLDERS_PER_LINE]
+        lines.append(
+            "   "
+            + ", ".join(
+                t.gettext(HOLDER).format(name=h.name, quantity=amount(t, h.quantity)) for h in named
+            )
+        )
+    return lines
 
 
 def pickup_texts(t: Translator, lots: list[Lot], *, partner: bool) -> list[str]:
@@ -74,12 +83,17 @@ def pickup_texts(t: Translator, lots: list[Lot], *, partner: bool) -> list[str]:
     last_place: str | None = None
     for lot in lots:
         where = place(t, lot)
-        block = ("\n\n" + where if where != last_place else "") + "\n" + lot_line(t, lot)
+        lines = lot_lines(t, lot)
+        if where != last_place:
+            lines = ["", where, *lines]
         last_place = where
-        if len(current) + len(block) > MESSAGE_LIMIT:
-            texts.append(current)
-            current = where + "\n" + lot_line(t, lot)
-            continue
-        current += block
+        for line in lines:
+            if len(current) + 1 + len(line) > MESSAGE_LIMIT:
+                texts.append(current)
+                # A message that goes on with a village's families names the village again.
+                current = "" if line in ("", where) else where
+            if not current and not line:
+                continue
+            current = (current + "\n" + line) if current else line
     texts.append(current)
     return texts
