@@ -104,6 +104,8 @@ async def test_the_pickup_list_for_facilitators_and_partners(
         # Bad inputs: one clear line each, nothing else.
         await partner.send_command("peserta")
         await said(partner, "Maaf, perintah ini untuk pendamping dan koordinator")
+        await partner.send_command("tolong")
+        await said(partner, "Maaf, /tolong untuk keluarga")
         await siti.send_command("stok")
         await said(siti, "Maaf, /stok untuk pendamping, staf dan mitra pembeli.")
         await settled(db)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import Alert
+from bot.db.models import Alert, Role
 from bot.domain.alerts import ask_for_help, cards, presses
 from bot.lib import callback_data
 from bot.lib.i18n import N_, translator
@@ -79,6 +79,12 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
     work.send(messages)
 
 
+FOR_FAMILIES = N_(
+    "Sorry, /tolong is for the families, to call their facilitator. "
+    "Send /bantuan to see what you can do."
+)
+
+
 async def on_help_request(update: Update, context: KabarContext) -> None:
     """/tolong: a help alert to the facilitator now, whatever the schedule."""
     work = context.work
@@ -86,9 +92,14 @@ async def on_help_request(update: Update, context: KabarContext) -> None:
     if found is None:
         return
     sender, person = found
+    t = translator(person.language)
+    if person.role is Role.PARTNER:
+        # A buying partner has no facilitator to call: nothing is opened.
+        text = t.gettext(FOR_FAMILIES)
+        work.send([Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id)])
+        return
     note = " ".join(context.args or []) or None
     alert = await ask_for_help(work.session, person.id, work.now, note)
-    t = translator(person.language)
     reply = t.gettext(HELP_ASKED if alert is not None else HELP_ALREADY)
     work.send([Outgoing(chat_id=sender.chat_id, text=reply, person_id=person.id)])
     if alert is not None:
