@@ -31,7 +31,7 @@ from bot.flows.engine import (
     Transition,
     Unsupported,
 )
-from bot.flows.model import DONE, FIX, NONE, SKIP, Kind
+from bot.flows.model import DONE, FIX, NONE, SKIP, Condition, Flow, FlowDefinitionError, Kind, Step
 from conversations.checkin import CHECKIN
 from conversations.onboarding import ONBOARDING
 
@@ -565,3 +565,16 @@ def test_onboarding_takes_typed_labels_in_either_language() -> None:
 
 def test_the_walk_above_meets_every_kind_of_step() -> None:
     assert {step.kind for step in CHECKIN.steps} == set(Kind)
+
+
+def test_a_stock_condition_naming_a_later_quantity_fails_at_declaration() -> None:
+    sold = Step("sold", Kind.QUANTITY, "Sold?")
+    offer = Step(
+        "offer",
+        Kind.CHOICE,
+        "Offer?",
+        options=CHECKIN.step("offer_stock").options,
+        skip_if=(Condition("sold", "no_stock", "made"),),
+    )
+    with pytest.raises(FlowDefinitionError, match="condition on 'made'"):
+        Flow("test", 1, (sold, offer, Step("made", Kind.QUANTITY, "Made?")))
