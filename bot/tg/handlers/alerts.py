@@ -7,10 +7,10 @@ from telegram import Update
 from bot.db.models import Alert, Role
 from bot.domain.alerts import ask_for_help, cards, presses
 from bot.lib import callback_data
-from bot.lib.i18n import N_, translator
+from bot.lib.i18n import N_
 from bot.messaging.messages import Edit, Message, Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.handlers.origin import button_press, registered
+from bot.tg.handlers.origin import button_press, registered_as
 
 NOT_ACTIVE = N_("This button is no longer active.")
 HELP_ASKED = N_(
@@ -88,16 +88,11 @@ FOR_FAMILIES = N_(
 async def on_help_request(update: Update, context: KabarContext) -> None:
     """/tolong: a help alert to the facilitator now, whatever the schedule."""
     work = context.work
-    found = await registered(work)
+    # A buying partner has no facilitator to call: nothing is opened.
+    found = await registered_as(work, lambda person: person.role is not Role.PARTNER, FOR_FAMILIES)
     if found is None:
         return
-    sender, person = found
-    t = translator(person.language)
-    if person.role is Role.PARTNER:
-        # A buying partner has no facilitator to call: nothing is opened.
-        text = t.gettext(FOR_FAMILIES)
-        work.send([Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id)])
-        return
+    sender, person, t = found
     note = " ".join(context.args or []) or None
     alert = await ask_for_help(work.session, person.id, work.now, note)
     reply = t.gettext(HELP_ASKED if alert is not None else HELP_ALREADY)

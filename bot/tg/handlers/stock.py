@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import Role
+from bot.db.models import Person, Role
 from bot.domain.facilitators.scope import is_facilitator_side
 from bot.domain.stock.pickup import pickup_list
 from bot.domain.stock.text import pickup_texts
-from bot.lib.i18n import N_, translator
+from bot.lib.i18n import N_
 from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.handlers.origin import registered
+from bot.tg.handlers.origin import registered_as
 
 NOT_FOR_YOU = N_(
     "Sorry, /stok is for facilitators (pendamping), staff and buying partners. "
@@ -20,19 +20,17 @@ NOT_FOR_YOU = N_(
 )
 
 
+def _may_see_stock(person: Person) -> bool:
+    return person.role is Role.PARTNER or is_facilitator_side(person)
+
+
 async def on_stock(update: Update, context: KabarContext) -> None:
     work = context.work
-    found = await registered(work)
+    found = await registered_as(work, _may_see_stock, NOT_FOR_YOU)
     if found is None:
         return
-    sender, person = found
-    t = translator(person.language)
+    sender, person, t = found
     partner = person.role is Role.PARTNER
-    if not partner and not is_facilitator_side(person):
-        work.send(
-            [Outgoing(chat_id=sender.chat_id, text=t.gettext(NOT_FOR_YOU), person_id=person.id)]
-        )
-        return
     lots = await pickup_list(work.session, person)
     work.send(
         [
