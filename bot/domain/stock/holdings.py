@@ -133,7 +133,23 @@ def family_stock(
 
 async def stock_before(session: AsyncSession, person_id: str, round_id: int | None) -> Decimal:
     """What the family held (all units together: a family makes one product) before the
-    round `round_id`, for the check-in's offer question."""
+    round `round_id`, for the check-in's offer question.
+
+    Asked at several questions of every check-in, so read from the kept stock (one primary
+    key lookup) when it was kept before the round opened; recomputed from the records only
+    when the family already finished (part of) this round, or a later one, since then."""
+    kept = (
+        await session.execute(
+            select(func.sum(FamilyStock.quantity), func.max(FamilyStock.updated_at)).where(
+                FamilyStock.person_id == person_id
+            )
+        )
+    ).one()
+    opened = None
+    if round_id is not None and kept[1] is not None:
+        opened = await session.scalar(select(Round.opened_at).where(Round.id == round_id))
+    if kept[1] is None or (opened is not None and kept[1] < opened):
+        return Decimal(str(kept[0] or 0))
     # The round under way is the answer in progress: the flow adds it itself.
     stock = family_stock(person_id=person_id, before_round=round_id)
     value = await session.scalar(select(func.sum(stock.c.quantity)))

@@ -160,7 +160,8 @@ async def _small_programme(database_url: str) -> None:
                                        offer_stock=offer, created_at=now, updated_at=now)
                     )  # fmt: skip
             await session.flush()
-            await refresh_stocks(session, now)
+            # Kept as when the last check-in was finished, during round 3.
+            await refresh_stocks(session, START + timedelta(weeks=2, days=1))
     finally:
         await db.dispose()
 
@@ -215,6 +216,15 @@ async def _as_partner_and_before(database_url: str) -> tuple[list[object], Decim
             last = (await session.scalars(select(Round.id).order_by(Round.id.desc()))).first()
             citra = await stock_before(session, "KPM-C", last)
             ani = await stock_before(session, "KPM-A", None)
+            # A fourth round, opened after the stock was kept: read from the kept rows.
+            cohort = await session.scalar(select(Cohort.id))
+            opened = START + timedelta(weeks=3)
+            fourth = Round(cohort_id=cohort, kind="scheduled", scheduled_for=opened,
+                           opened_at=opened, closes_at=opened + timedelta(days=6))  # fmt: skip
+            session.add(fourth)
+            await session.flush()
+            kept = {p: await stock_before(session, p, fourth.id) for p in ("KPM-A", "KPM-C")}
+            assert kept == {"KPM-A": 11, "KPM-C": 4}
             return list(lots), citra, ani
     finally:
         await db.dispose()
