@@ -23,8 +23,9 @@ Kept, not computed per request: the whole history is 5.2 million check-ins for 1
 families × 52 rounds, too many to read within two seconds on SQLite (one window pass alone
 takes 3 s of CPU). So each family's result is kept in `family_stocks` (one row per family
 and unit holding stock), recomputed by the same statement for that family alone when they
-finish a check-in (`refresh_stocks`), and for everyone by migration 0011 and
-`refresh_stocks(session, now)`; the pickup list reads those rows.
+finish a check-in (`refresh_stocks`; for everyone at once without a person); the pickup
+list reads those rows. Check-ins answered before migration 0011 are counted once the family
+finishes their first check-in after it.
 """
 
 from __future__ import annotations
