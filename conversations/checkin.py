@@ -10,7 +10,7 @@ from bot.flows.model import Condition, Flow, Kind, Option, Step
 from bot.lib.i18n import N_
 from conversations.words import NO_WORDS, YES_WORDS
 
-VERSION = 1
+VERSION = 2  # 2: the offer of stock to buying partners
 
 YES_NO = (
     Option("yes", N_("Yes"), words=YES_WORDS),
@@ -68,6 +68,20 @@ CHECKIN = Flow(
             per="quantity_sold",
             label=N_("Income"),
             hint=N_("For example: 150000, 150rb or 1,5 jt"),
+        ),
+        Step(
+            # Asked only while the family holds stock (made and not yet sold, this round
+            # or before: bot/domain/stock/holdings.py); the latest answer stands.
+            "offer_stock",
+            Kind.CHOICE,
+            N_(
+                "Some of your product is not sold yet. Shall Kabar offer it to buying "
+                "partners (mitra) for pickup? They see only your village and the amount, "
+                "not your name or phone."
+            ),
+            options=YES_NO,
+            skip_if=(Condition("quantity_sold", "no_stock", "quantity_produced"),),
+            label=N_("Offer stock to buyers"),
         ),
         Step(
             "problems",

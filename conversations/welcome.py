@@ -39,6 +39,12 @@ HELP_STAFF = N_(
     "/start – start again\n"
     "/bantuan – this help"
 )
+HELP_PARTNER = N_(
+    "Kabar for buying partners (mitra):\n"
+    "/stok – the stock families offer for pickup, per village: product, amount and since "
+    "when\n"
+    "/bantuan – this help"
+)
 NOT_UNDERSTOOD = N_("Sorry, I did not understand that. Send /bantuan to see what I can do.")
 # To whoever sent an update Kabar had to set aside unread (bot/tg/intake.py).
 MESSAGE_NOT_READ = N_(

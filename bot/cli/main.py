@@ -24,6 +24,7 @@ from bot.cli import (
     roster,
     run,
     status,
+    stock,
 )
 
 
@@ -59,6 +60,7 @@ cli.add_command(broadcast.broadcast)
 cli.add_command(person.person)
 cli.add_command(status.status)
 cli.add_command(bots.bot)
+cli.add_command(stock.stock)
 
 
 def main() -> None:

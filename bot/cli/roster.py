@@ -134,6 +134,7 @@ def _role_label(t: Translator, role: str) -> str:
         "coordinator": t.gettext("coordinators"),
         "facilitator": t.gettext("facilitators"),
         "participant": t.gettext("participants"),
+        "partner": t.gettext("buying partners"),
     }
     return labels[role]
 
@@ -143,6 +144,7 @@ def _show_result(t: Translator, result: ImportResult) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from bot.db.models import Role
     from bot.domain.cohorts import DEFAULT_SCHEDULE
 
     if result.dry_run:
@@ -158,6 +160,8 @@ def _show_result(t: Translator, result: ImportResult) -> None:
     for heading in headings:
         table.add_column(heading, justify="right")
     for role, counts in result.counts.items():
+        if role is Role.PARTNER and not (counts.created or counts.updated or counts.unchanged):
+            continue  # buying partners are optional: no row for a roster without any
         table.add_row(
             _role_label(t, role.value),
             t.format_number(counts.created),

@@ -364,7 +364,7 @@ def _answer(
     # Answers to questions that no longer apply (e.g. quantities after "did not produce")
     # are cleared, so the record never holds a contradiction.
     for later in flow.steps[flow.index[step.id] + 1 :]:
-        if later.id in state.answers and later.skipped(state.answers):
+        if later.id in state.answers and later.skipped(state.answers, limits.stock):
             del state.answers[later.id]
             transition.changed[later.id] = None
     return _advance(flow, state, after=step.id, limits=limits, transition=transition)
@@ -376,7 +376,7 @@ def _advance(
     """Go to the next question that applies and is not answered yet, else the summary."""
     start = 0 if after is None else flow.index[after] + 1
     for step in flow.steps[start:]:
-        if step.skipped(state.answers):
+        if step.skipped(state.answers, limits.stock):
             continue
         if step.kind is Kind.CONFIRM:
             state.step = step.id

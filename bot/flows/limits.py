@@ -19,3 +19,6 @@ class Limits:
     # (median of earlier answers) and the cohort's usual price per unit, when known.
     usual_amount: int | None = None
     usual_price: Decimal | None = None
+    # The family's stock before this check-in, for a step asked only when they hold some
+    # (Condition "no_stock"); None when not read: such a step is then asked.
+    stock: Decimal | None = None

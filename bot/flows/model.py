@@ -42,13 +42,25 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """Skip a step when an earlier answer says so."""
+    """Skip a step when an earlier answer says so.
+
+    "no_stock": the family holds no stock after this check-in: the stock before it (the
+    binding's `Limits.stock`) plus the quantity of step `value` (produced) minus that of
+    step `key` (sold) is not above zero; unanswered quantities count as 0. When the stock
+    before is not known, the condition does not hold (the question is asked).
+    """
 
     key: str
-    test: Literal["is", "is_zero", "is_empty"]
+    test: Literal["is", "is_zero", "is_empty", "no_stock"]
     value: str | None = None
 
-    def holds(self, answers: Mapping[str, Any]) -> bool:
+    def holds(self, answers: Mapping[str, Any], stock: Decimal | None = None) -> bool:
+        if self.test == "no_stock":
+            if stock is None:
+                return False
+            made = Decimal(str(answers.get(self.value or "") or 0))
+            sold = Decimal(str(answers.get(self.key) or 0))
+            return stock + made - sold <= 0
         if self.key not in answers:
             return False
         answer = answers[self.key]
@@ -78,8 +90,13 @@ class Step:
     # QUANTITY: more than the answer of this earlier step is asked about.
     at_most: str = ""
 
-    def skipped(self, answers: Mapping[str, Any]) -> bool:
-        return any(condition.holds(answers) for condition in self.skip_if)
+    def skipped(self, answers: Mapping[str, Any], stock: Decimal | None = None) -> bool:
+        return any(condition.holds(answers, stock) for condition in self.skip_if)
+
+    @property
+    def needs_stock(self) -> bool:
+        """Whether asking it depends on the family's stock (a "no_stock" condition)."""
+        return any(condition.test == "no_stock" for condition in self.skip_if)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +139,16 @@ class Flow:
         """The declared rule for conversations saved under `version`, or the default."""
         return next((u for u in self.upgrades if u.from_version == version), Upgrade(version))
 
+    def needs_stock_at(self, step_id: str | None) -> bool:
+        """Whether answering at `step_id` may decide a step that depends on the stock: a
+        question before it, or the summary (a correction)."""
+        if step_id is None or step_id not in self.index:
+            return False
+        at = self.index[step_id]
+        if self.steps[at].kind is Kind.CONFIRM:
+            return any(step.needs_stock for step in self.steps)
+        return any(step.needs_stock for step in self.steps[at + 1 :])
+
     def decides_branches(self, step_id: str) -> bool:
         """True when later steps are skipped or asked depending on this answer."""
         return any(c.key == step_id for step in self.steps for c in step.skip_if)
@@ -149,10 +176,14 @@ def validate(flow: Flow) -> None:
             if earlier and earlier not in seen:
                 raise FlowDefinitionError(f"{where}: compared with {earlier!r}, not asked before")
         for condition in step.skip_if:
-            if condition.key not in seen:
-                raise FlowDefinitionError(
-                    f"{where}: condition on {condition.key!r}, which is not asked before"
-                )
+            named = [condition.key]
+            if condition.test == "no_stock":
+                named.append(condition.value or "")
+            for key in named:
+                if key not in seen:
+                    raise FlowDefinitionError(
+                        f"{where}: condition on {key!r}, which is not asked before"
+                    )
         if step.kind is Kind.CONFIRM and position != len(flow.steps) - 1:
             raise FlowDefinitionError(f"{where}: the confirmation must be the last step")
         seen.add(step.id)

@@ -40,9 +40,9 @@ def migrate(
     version, so it is stale, and the person is asked again with the new buttons.
     """
     rule = flow.upgrade_from(from_version)
-    answers = kept_answers(flow, rule, state.answers)
+    answers = kept_answers(flow, rule, state.answers, limits.stock)
     new = FlowState(step=None, answers=answers, asked=state.asked)
-    _go_on(flow, rule, new)
+    _go_on(flow, rule, new, limits)
     seen = rule.renamed.get(state.step, state.step) if state.step else None
     same = new.step is not None and new.step == seen and state.step not in rule.dropped
     step = flow.step(new.step) if same and new.step is not None else None
@@ -66,7 +66,9 @@ def migrate(
     return transition
 
 
-def kept_answers(flow: Flow, rule: Upgrade, answers: Mapping[str, Any]) -> dict[str, Any]:
+def kept_answers(
+    flow: Flow, rule: Upgrade, answers: Mapping[str, Any], stock: Decimal | None = None
+) -> dict[str, Any]:
     """The old answers under the new step ids: those that still fit and still apply."""
     moved: dict[str, Any] = {}
     # Answers kept under their own id first, so an answer renamed onto that id wins.
@@ -79,7 +81,7 @@ def kept_answers(flow: Flow, rule: Upgrade, answers: Mapping[str, Any]) -> dict[
             moved[new_id] = value
     kept: dict[str, Any] = {}
     for step in flow.steps:  # conditions name earlier steps only: `kept` holds those by now
-        if step.id in moved and not step.skipped(kept):
+        if step.id in moved and not step.skipped(kept, stock):
             kept[step.id] = moved[step.id]
     return kept
 
@@ -102,11 +104,11 @@ def fits(step: Step, value: Any) -> bool:
     return False  # the confirmation is not an answer
 
 
-def _go_on(flow: Flow, rule: Upgrade, state: FlowState) -> None:
+def _go_on(flow: Flow, rule: Upgrade, state: FlowState, limits: Limits) -> None:
     """At the first step not yet answered, or `resume_at` if it comes first; the summary
     when all is answered, the end (no step) for a flow without one."""
     for step in flow.steps:
-        if step.skipped(state.answers):
+        if step.skipped(state.answers, limits.stock):
             continue
         if step.id in state.answers and step.id != rule.resume_at:
             continue

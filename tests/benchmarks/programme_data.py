@@ -14,10 +14,11 @@ What it makes, for N participants (default 100,000) and R rounds (default 52):
 - R closed weekly rounds per cohort and one open round (R+1) that 70% of its answers have
   reached: about N × R records. Families differ in how often they answer and produce; an
   answer has the quantity, the quantity sold, revenue in round thousands of rupiah, now and
-  then problem codes with a note in the families' words, a help request or lateness.
+  then problem codes with a note in the families' words, a help request or lateness; when
+  not all was sold, whether the family wants its stock offered to buying partners (60%).
 - 2% of families pause and 1.5% block the bot during the last 10 rounds (no records after).
 - Alerts from the real rules (`evaluate`), 40% of them acted on (contacted, will visit, a
-  note), 5% resolved.
+  note), 5% resolved; each family's stock kept for the pickup list (`refresh_stocks`).
 
 Loading is in bulk: executemany in chunks on SQLite (journal off while loading), COPY on
 PostgreSQL, with the records' secondary indexes dropped and rebuilt afterwards. Minutes,
@@ -82,7 +83,7 @@ NOTES = {
 RECORD_COLUMNS = (
     "round_id", "person_id", "session_id", "status", "produced", "quantity_produced", "unit",
     "quantity_sold", "revenue_idr", "problems", "problem_note", "needs_help", "late",
-    "answered_at", "created_at", "updated_at",
+    "answered_at", "created_at", "updated_at", "offer_stock",
 )  # fmt: skip
 
 
@@ -385,7 +386,7 @@ def _records(
                 if state == 2:
                     rows.append(
                         (round_id, ids[members[k]], None, "missed", None, None, unit, None, None,
-                         "[]", None, False, False, None, closed, closed)
+                         "[]", None, False, False, None, closed, closed, None)
                     )  # fmt: skip
                     continue
                 minute = int(minutes[k])
@@ -398,11 +399,13 @@ def _records(
                 s = float(sold[k]) if made and full else None
                 r = int(revenue[k]) * 5000 if s else None
                 codes, note = (problems[k] or ("[]", None)) if full else ("[]", None)
+                # Asked when some is left over this time: 60% want it offered.
+                offer = bool(flags[k] < 0.6) if s is not None and q is not None and q > s else None
                 rows.append(
                     (round_id, ids[members[k]], conversation_id if is_open else None,
                      "answered" if full else "partial", made, q, unit, s, r, codes, note,
                      full and bool(flags[k] > 0.97), full and bool(0.5 < flags[k] < 0.53),
-                     when if full else None, created, when)
+                     when if full else None, created, when, offer)
                 )  # fmt: skip
             if conversations:
                 columns = ("id", "person_id", "round_id", "flow", "flow_version", "step")
@@ -411,6 +414,19 @@ def _records(
             loader.insert("follow_up_records", RECORD_COLUMNS, rows)
             total += len(rows)
     return total
+
+
+async def refresh_all_stocks(url: str, now: datetime) -> None:
+    """Every family's kept stock (the pickup list's rows), as finishing each check-in would
+    have left it."""
+    from bot.domain.stock.holdings import refresh_stocks
+
+    db = Database(url)
+    try:
+        async with db.transaction() as session:
+            await refresh_stocks(session, now)
+    finally:
+        await db.dispose()
 
 
 async def _alerts(url: str, now: datetime) -> int:
@@ -502,6 +518,7 @@ def populate(
     loader.close()
     now = START + rounds * WEEK + timedelta(days=2)
     alerts = asyncio.run(_alerts(url, now))
+    asyncio.run(refresh_all_stocks(url, now))
     if not parsed.drivername.startswith("sqlite"):
         asyncio.run(_vacuum(url))
     return {

@@ -79,6 +79,9 @@ async def test_register_and_check_in_in_indonesian_and_english(
         await siti.send_text("1")
         await said(siti, "Berapa uang yang Anda terima")
         await siti.send_text("150rb")
+        # Half a kilo is left over: she wants it offered to buying partners.
+        await said(siti, "Bolehkah Kabar menawarkannya kepada mitra pembeli")
+        await siti.press("Ya")
         await said(siti, "Apakah ada yang menghambat")
         await siti.press("Alat atau peralatan")
         await siti.replies_until(lambda e: e.kind == "edit")
@@ -121,6 +124,9 @@ async def test_register_and_check_in_in_indonesian_and_english(
         await john.send_text("2 kg")
         await said(john, "How much of it did you sell")
         await john.send_text("0")
+        # 2 kg now wait for a buyer: the offer is a new question, asked in the correction.
+        await said(john, "Shall Kabar offer it to buying partners")
+        await john.press("No")
         summary = await said(john, "Please check your answers")
         assert "Income" not in summary.text  # nothing sold, so no income question
         await john.press("✅ Send")

@@ -56,6 +56,8 @@ async def test_an_edited_answer_is_taken_while_it_is_the_latest_and_otherwise_ex
         assert (await said(siti, "Kabar tidak membaca")).text == NOT_READ
         await said(siti, "Berapa uang yang Anda terima")  # the open question again
         await siti.send_text("50rb")
+        await said(siti, "Bolehkah Kabar menawarkannya")  # 6 kg left over
+        await siti.press("Tidak")
         await said(siti, "Apakah ada yang menghambat")
         await siti.edit_text(one["message_id"], "2")
         assert (await said(siti, "Kabar tidak membaca")).text == NOT_READ

@@ -75,6 +75,8 @@ async def answer_producing(
     await user.send_text(sold)
     await said(user, "Berapa uang yang Anda terima")
     await user.send_text(income)
+    await said(user, "Bolehkah Kabar menawarkannya")  # every caller leaves stock unsold
+    await user.press("Ya")
     await said(user, "Apakah ada yang menghambat")
     await user.press("Tidak ada kendala")
     await said(user, "kirim foto produk")

@@ -138,6 +138,8 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
         await siti.send_text("1")
         await said(siti, "Berapa uang yang Anda terima")
         await siti.send_text("50rb")
+        await said(siti, "Bolehkah Kabar menawarkannya")  # 1 kg left over
+        await siti.press("Tidak")
         await said(siti, "Apakah ada yang menghambat")
         await siti.press("Alat atau peralatan")
         await siti.replies_until(lambda e: e.kind == "edit")

@@ -145,6 +145,8 @@ async def test_typed_answers_do_what_the_buttons_do(
         await budi.send_text("limalas")
         await said(budi, "arta")
         await budi.send_text("seket ewu")
+        await said(budi, "Angsal Kabar nawakaken")  # 5 kg left over; typed "mboten": no
+        await budi.send_text("mboten")
         problems = await said(budi, "alangan")
         assert problems.buttons[-1] == ["Mboten wonten kendala"]
         await budi.send_text("mboten wonten kendala")

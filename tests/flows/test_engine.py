@@ -6,6 +6,7 @@ and must lose nothing that was already answered.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -30,14 +31,19 @@ from bot.flows.engine import (
     Transition,
     Unsupported,
 )
-from bot.flows.model import DONE, FIX, NONE, SKIP, Kind
+from bot.flows.model import DONE, FIX, NONE, SKIP, Condition, Flow, FlowDefinitionError, Kind, Step
 from conversations.checkin import CHECKIN
 from conversations.onboarding import ONBOARDING
 
 # A tiny Indonesian "catalog": typed answers are matched against translated labels too.
 _ID = {"Yes": "Ya", "No": "Tidak", "Market or buyers": "Pasar atau pembeli"}
+# A family that held no stock before this check-in.
 LIMITS = Limits(
-    unit="kg", max_quantity=Decimal(1000), locale="id", translate=lambda m: _ID.get(m, m)
+    unit="kg",
+    max_quantity=Decimal(1000),
+    locale="id",
+    translate=lambda m: _ID.get(m, m),
+    stock=Decimal(0),
 )
 
 PHOTO = Media("photo", "photo-file", "photo-unique")
@@ -175,6 +181,9 @@ GOLDEN_WALK = """\
   say 'For example: 150000, 150rb or 1,5 jt'
   ask revenue_idr
 > text 'Rp 150.000,-'
+  ask offer_stock
+> text 'iya'
+  chosen offer_stock='yes'
   ask problems
 > press tools
   reselect problems ['tools']
@@ -216,26 +225,31 @@ If none fits: “{none}”.' (done=Done, example=Tools or equipment, none=No pro
 > photo
   keep photo photo
   summary {'produced': 'yes', 'quantity_produced': '1.5', 'quantity_sold': '1', \
-'revenue_idr': 150000, 'problems': ['market', 'capital'], 'problem_note': '[voice]', \
+'revenue_idr': 150000, 'offer_stock': 'yes', \
+'problems': ['market', 'capital'], 'problem_note': '[voice]', \
 'needs_help': 'no', 'photo': 'photo-file'}
 > text 'hmm'
   say 'Please tap one of the buttons below, or type what it says, for example \
 “{example}”.' (example=✅ Send)
   summary {'produced': 'yes', 'quantity_produced': '1.5', 'quantity_sold': '1', \
-'revenue_idr': 150000, 'problems': ['market', 'capital'], 'problem_note': '[voice]', \
+'revenue_idr': 150000, 'offer_stock': 'yes', \
+'problems': ['market', 'capital'], 'problem_note': '[voice]', \
 'needs_help': 'no', 'photo': 'photo-file'}
 > press ~fix
-  menu produced quantity_produced quantity_sold revenue_idr problems problem_note needs_help photo
+  menu produced quantity_produced quantity_sold revenue_idr offer_stock problems problem_note \
+needs_help photo
 > press ~fix:confirm
   say 'That button is from an earlier question.'
   summary {'produced': 'yes', 'quantity_produced': '1.5', 'quantity_sold': '1', \
-'revenue_idr': 150000, 'problems': ['market', 'capital'], 'problem_note': '[voice]', \
+'revenue_idr': 150000, 'offer_stock': 'yes', \
+'problems': ['market', 'capital'], 'problem_note': '[voice]', \
 'needs_help': 'no', 'photo': 'photo-file'}
 > press ~fix:quantity_sold
   ask quantity_sold
 > text '0'
   summary {'produced': 'yes', 'quantity_produced': '1.5', 'quantity_sold': '0', \
-'problems': ['market', 'capital'], 'problem_note': '[voice]', 'needs_help': 'no', \
+'offer_stock': 'yes', 'problems': ['market', 'capital'], 'problem_note': '[voice]', \
+'needs_help': 'no', \
 'photo': 'photo-file'}
 > text 'oke'
   chosen confirm='~send'
@@ -263,6 +277,7 @@ def test_a_whole_checkin_with_odd_inputs_golden() -> None:
         Text("setengah"),
         Text("banyak"),
         Text("Rp 150.000,-"),
+        Text("iya"),
         Press("tools"),
         Press("capital"),
         Press("tools"),
@@ -437,6 +452,33 @@ def test_correcting_produced_to_no_clears_what_no_longer_applies() -> None:
     assert changed.state.answers == {"produced": "no", "problems": [], "photo": None}
 
 
+def test_the_offer_of_stock_is_asked_only_while_the_family_holds_stock() -> None:
+    made = {"produced": "yes", "quantity_produced": "2"}
+    sold_all = engine.handle(
+        CHECKIN, _at("revenue_idr", **made, quantity_sold="2"), Text("50000"), LIMITS
+    )
+    assert asked(sold_all) == ["problems"]
+    kept_all = engine.handle(CHECKIN, _at("quantity_sold", **made), Text("0"), LIMITS)
+    assert asked(kept_all) == ["offer_stock"]
+    # Nothing made this time, but 3 kg from earlier rounds still wait for a buyer.
+    earlier = replace(LIMITS, stock=Decimal(3))
+    idle = engine.handle(CHECKIN, _at("produced"), Press("no"), earlier)
+    assert asked(idle) == ["offer_stock"]
+    # Selling 3 more than was made empties the earlier stock: not asked.
+    emptied = engine.handle(
+        CHECKIN, _at("revenue_idr", **made, quantity_sold="5"), Text("50000"), earlier
+    )
+    assert asked(emptied) == ["problems"]
+
+
+def test_a_correction_that_sells_everything_clears_the_offer() -> None:
+    answers = {**BEFORE_PROBLEMS, "offer_stock": "yes", "problems": [], "photo": None}
+    menu = engine.handle(CHECKIN, _at("confirm", **answers), Press(FIX + ":quantity_sold"), LIMITS)
+    changed = engine.handle(CHECKIN, menu.state, Text("2"), LIMITS)
+    assert changed.changed["offer_stock"] is None
+    assert "offer_stock" not in changed.state.answers
+
+
 def test_correcting_produced_to_yes_asks_the_new_questions_only() -> None:
     state = _at(
         "confirm",
@@ -451,8 +493,11 @@ def test_correcting_produced_to_yes_asks_the_new_questions_only() -> None:
     assert asked(after) == ["quantity_produced"]
     after = engine.handle(CHECKIN, after.state, Text("3"), LIMITS)
     after = engine.handle(CHECKIN, after.state, Text("0"), LIMITS)
-    # Income skipped (nothing sold); problems and the rest were answered: the summary.
-    assert [type(o) for o in after.outputs] == [Summary]
+    # Income skipped (nothing sold); 3 kg now wait for a buyer: the offer is new.
+    assert asked(after) == ["offer_stock"]
+    after = engine.handle(CHECKIN, after.state, Text("tidak"), LIMITS)
+    # Problems and the rest were answered: the summary.
+    assert [type(o) for o in after.outputs] == [Chosen, Summary]
     assert after.state.answers["problems"] == ["market"]
 
 
@@ -520,3 +565,16 @@ def test_onboarding_takes_typed_labels_in_either_language() -> None:
 
 def test_the_walk_above_meets_every_kind_of_step() -> None:
     assert {step.kind for step in CHECKIN.steps} == set(Kind)
+
+
+def test_a_stock_condition_naming_a_later_quantity_fails_at_declaration() -> None:
+    sold = Step("sold", Kind.QUANTITY, "Sold?")
+    offer = Step(
+        "offer",
+        Kind.CHOICE,
+        "Offer?",
+        options=CHECKIN.step("offer_stock").options,
+        skip_if=(Condition("sold", "no_stock", "made"),),
+    )
+    with pytest.raises(FlowDefinitionError, match="condition on 'made'"):
+        Flow("test", 1, (sold, offer, Step("made", Kind.QUANTITY, "Made?")))

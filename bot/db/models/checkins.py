@@ -127,11 +127,30 @@ class FollowUpRecord(Base):
     problems: Mapped[list[str]] = mapped_column(default=list)
     problem_note: Mapped[str | None] = mapped_column(Text)
     needs_help: Mapped[bool] = mapped_column(default=False)
+    # The family's answer to "offer my stock to buying partners?"; None: not asked (no stock).
+    offer_stock: Mapped[bool | None]
     late: Mapped[bool] = mapped_column(default=False)
     answered_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     # Indexed: the alert rules' clock asks for the latest answer every few seconds.
     updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class FamilyStock(Base):
+    """A family's stock of one unit as of its latest finished check-in: kept by
+    bot/domain/stock/holdings.py (`refresh_stocks`), so the pickup list reads one row per
+    family instead of every family's whole history."""
+
+    __tablename__ = "family_stocks"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(16), primary_key=True)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3))
+    # The round in which the stock began (after the last round that left none).
+    since_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    # The family's latest answer to "offer my stock to buying partners?" is yes.
+    offered: Mapped[bool]
+    updated_at: Mapped[datetime]
 
 
 class Attachment(Base):

@@ -18,6 +18,7 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
     COORDINATOR = "coordinator"
     STAFF = "staff"
+    PARTNER = "partner"  # a buying partner (mitra): sees stock per village, no family's data
 
 
 class ParticipantStatus(StrEnum):

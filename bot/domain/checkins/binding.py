@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import update
@@ -28,6 +29,13 @@ CANCELLED = N_(
 
 _PURPOSE = {"photo": "product_photo", "problem_note": "problem_note"}
 _UNKNOWN = object()  # `Turn.loaded` has no word on the record: look it up
+
+
+def _stock_may_change(record: FollowUpRecord, before: Decimal | None) -> bool:
+    """False when the family held nothing before (read at the summary, this turn) and
+    keeps nothing of this round: their kept stock stays none, nothing to recompute."""
+    left = (record.quantity_produced or 0) - (record.quantity_sold or 0)
+    return before is None or before > 0 or left > 0 or record.offer_stock is not None
 
 
 class CheckinBinding:
@@ -58,12 +66,20 @@ class CheckinBinding:
             translate=t.gettext,
         )
         step = turn.conversation.step
+        person, round_id = turn.person.id, turn.conversation.round_id
+        upgrading = turn.conversation.flow_version != self.flow.version
+        if self.flow.needs_stock_at(step) or (upgrading and step is not None):
+            # Only where the answer may decide the offer question: read when needed.
+            from bot.domain.stock.holdings import stock_before
+
+            before = await stock_before(turn.session, person, round_id)
+            turn.loaded["stock_before"] = before
+            limits = replace(limits, stock=before)
         if step is None or step not in self.flow.index or not self.flow.step(step).plausible:
             return limits
         # Only at a question that is checked: the history is read when it is needed.
         from bot.domain.checkins.history import usual_income, usual_price
 
-        person, round_id = turn.person.id, turn.conversation.round_id
         return replace(
             limits,
             usual_amount=await usual_income(turn.session, person, round_id),
@@ -137,6 +153,11 @@ class CheckinBinding:
             record.late = bool(round_ is not None and turn.now > round_.closes_at)
             if record.needs_help:
                 text += "\n" + t.gettext(THANKS_HELP)
+            if _stock_may_change(record, turn.loaded.get("stock_before")):
+                from bot.domain.stock.holdings import refresh_stocks
+
+                # The pickup list reads each family's kept stock: this check-in counts now.
+                await refresh_stocks(turn.session, turn.now, turn.person.id)
         return [Outgoing(chat_id=turn.chat_id, text=text, person_id=turn.person.id)]
 
     async def on_cancel(self, turn: Turn) -> Sequence[Message]:

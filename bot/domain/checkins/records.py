@@ -22,6 +22,7 @@ _CONVERTERS: dict[str, tuple[str, Any]] = {
     "problems": ("problems", lambda v: list(v or [])),
     "problem_note": ("problem_note", lambda v: v),
     "needs_help": ("needs_help", lambda v: v == "yes"),
+    "offer_stock": ("offer_stock", lambda v: None if v is None else v == "yes"),
 }
 
 

@@ -34,6 +34,7 @@ ROLE_LABELS = {
     Role.FACILITATOR: N_("facilitator"),
     Role.COORDINATOR: N_("coordinator"),
     Role.STAFF: N_("staff"),
+    Role.PARTNER: N_("buying partner (mitra)"),
 }
 
 _CSS = """

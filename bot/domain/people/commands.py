@@ -21,6 +21,7 @@ class Audience(StrEnum):
     FACILITATORS = "facilitators"
     COORDINATORS = "coordinators"
     STAFF = "staff"
+    PARTNERS = "partners"  # buying partners (mitra): the pickup list, no family's data
 
     @classmethod
     def of(cls, role: Role) -> Audience:
@@ -32,10 +33,12 @@ _BY_ROLE = {
     Role.FACILITATOR: Audience.FACILITATORS,
     Role.COORDINATOR: Audience.COORDINATORS,
     Role.STAFF: Audience.STAFF,
+    Role.PARTNER: Audience.PARTNERS,
 }
 FAMILIES = frozenset({Audience.FAMILIES})
 FACILITATOR_SIDE = frozenset({Audience.FACILITATORS, Audience.COORDINATORS, Audience.STAFF})
-REGISTERED = FAMILIES | FACILITATOR_SIDE
+PARTNERS = frozenset({Audience.PARTNERS})
+REGISTERED = FAMILIES | FACILITATOR_SIDE | PARTNERS
 EVERYONE = REGISTERED | {Audience.NEWCOMERS}
 
 
@@ -60,6 +63,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("peserta", N_("my families and their status"), FACILITATOR_SIDE),
     Command("peringatan", N_("open alerts for me"), FACILITATOR_SIDE),
     Command("laporan", N_("programme figures and chart"), FACILITATOR_SIDE),
+    Command("stok", N_("stock ready for pickup"), FACILITATOR_SIDE | PARTNERS),
     Command(
         "siaran",
         N_("send a broadcast"),

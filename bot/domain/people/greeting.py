@@ -69,6 +69,8 @@ def help_text(sender: Sender, person: Person | None) -> list[Outgoing]:
         lines = [t.gettext(welcome.HELP_PARTICIPANT)]
         lines += [f"/{c.name} – {t.gettext(c.description)}" for c in menu(Audience.FAMILIES)]
         text = "\n".join(lines)
+    elif person.role is Role.PARTNER:
+        text = t.gettext(welcome.HELP_PARTNER)
     else:
         text = t.gettext(welcome.HELP_STAFF)
     return [Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id if person else None)]

@@ -32,6 +32,7 @@ ROLE_NAMES = {
     Role.FACILITATOR: N_("facilitator"),
     Role.COORDINATOR: N_("coordinator"),
     Role.STAFF: N_("programme staff"),
+    Role.PARTNER: N_("buying partner (mitra)"),
 }
 
 

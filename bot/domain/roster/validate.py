@@ -29,9 +29,15 @@ SUPERVISOR_ROLE: dict[Role, Role] = {
 }
 # Insert order: a supervisor's role is always higher, so supervisors exist before the people
 # who point at them (the foreign key is checked on SQLite per statement).
-ROLE_ORDER: tuple[Role, ...] = (Role.STAFF, Role.COORDINATOR, Role.FACILITATOR, Role.PARTICIPANT)
+ROLE_ORDER: tuple[Role, ...] = (
+    Role.STAFF,
+    Role.PARTNER,
+    Role.COORDINATOR,
+    Role.FACILITATOR,
+    Role.PARTICIPANT,
+)
 _ROLES = {role.value: role for role in Role}
-_ROLE_LIST = "participant, facilitator, coordinator, staff"
+_ROLE_LIST = "participant, facilitator, coordinator, staff, partner"
 
 # Column widths of the people table (bot/db/models/people.py); PostgreSQL refuses longer.
 MAX_LENGTH: dict[str, int] = {
@@ -236,6 +242,8 @@ def _check_row(checked: CheckedFile, raw: RawRow) -> None:
             problem(N_("a participant needs a cohort"))
     elif role is Role.STAFF and supervisor_id is not None:
         problem(N_("staff have no supervisor; leave supervisor_id empty"))
+    elif role is Role.PARTNER and supervisor_id is not None:
+        problem(N_("a buying partner has no supervisor; leave supervisor_id empty"))
     if supervisor_id is not None:
         checked.supervised.append((line, row_id or None, role, supervisor_id))
 
@@ -311,7 +319,7 @@ def _check_supervisor(
     role: Role | None,
     supervisor_id: str,
 ) -> None:
-    if role is None or role is Role.STAFF:
+    if role is None or role in (Role.STAFF, Role.PARTNER):
         return  # already reported on this row
     if supervisor_id in checked.ids:
         supervisor_role = checked.ids[supervisor_id][1]

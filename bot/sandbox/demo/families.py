@@ -88,11 +88,15 @@ class Family:
 
     async def _wait_past_checks(self, step_id: str) -> None:
         """Wait for `step_id`'s question; a confirming question on the way (an amount far
-        from the usual, sold more than produced) is answered as the family meant it."""
+        from the usual, sold more than produced) is answered as the family meant it, and
+        the offer of stock left over (asked only while there is some) with yes."""
         wanted = self.prompts[step_id][:40]
         keep = (self.t.gettext(KEEP_AMOUNT).split("{")[0], self.t.gettext(FROM_STOCK))
+        offer = self.prompts["offer_stock"][:40]
 
         def confirming(entry: TranscriptEntry) -> str | None:
+            if offer in entry.text:
+                return self.t.gettext("Yes")
             for row in entry.buttons:
                 for label in row:
                     if label.startswith(keep):

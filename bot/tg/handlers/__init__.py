@@ -21,6 +21,7 @@ from bot.tg.handlers import (
     facilitators,
     people,
     reports,
+    stock,
 )
 from bot.tg.router import Handler
 
@@ -39,6 +40,7 @@ ON_COMMAND: dict[str, Callback] = {
     "peringatan": facilitators.on_alerts,
     "siaran": broadcasts.on_broadcast,
     "laporan": reports.on_report,
+    "stok": stock.on_stock,
 }
 
 

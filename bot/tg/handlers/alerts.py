@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import Alert
+from bot.db.models import Alert, Role
 from bot.domain.alerts import ask_for_help, cards, presses
 from bot.lib import callback_data
-from bot.lib.i18n import N_, translator
+from bot.lib.i18n import N_
 from bot.messaging.messages import Edit, Message, Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.handlers.origin import button_press, registered
+from bot.tg.handlers.origin import button_press, registered_as
 
 NOT_ACTIVE = N_("This button is no longer active.")
 HELP_ASKED = N_(
@@ -79,16 +79,22 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
     work.send(messages)
 
 
+FOR_FAMILIES = N_(
+    "Sorry, /tolong is for the families, to call their facilitator. "
+    "Send /bantuan to see what you can do."
+)
+
+
 async def on_help_request(update: Update, context: KabarContext) -> None:
     """/tolong: a help alert to the facilitator now, whatever the schedule."""
     work = context.work
-    found = await registered(work)
+    # A buying partner has no facilitator to call: nothing is opened.
+    found = await registered_as(work, lambda person: person.role is not Role.PARTNER, FOR_FAMILIES)
     if found is None:
         return
-    sender, person = found
+    sender, person, t = found
     note = " ".join(context.args or []) or None
     alert = await ask_for_help(work.session, person.id, work.now, note)
-    t = translator(person.language)
     reply = t.gettext(HELP_ASKED if alert is not None else HELP_ALREADY)
     work.send([Outgoing(chat_id=sender.chat_id, text=reply, person_id=person.id)])
     if alert is not None:

@@ -9,10 +9,10 @@ from bot.domain.facilitators import board, views
 from bot.domain.facilitators.scope import is_facilitator_side
 from bot.domain.media.shown import family_media, timezone_of_family
 from bot.lib import callback_data
-from bot.lib.i18n import N_, Translator, translator
+from bot.lib.i18n import N_, Translator
 from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.handlers.origin import button_press, registered
+from bot.tg.handlers.origin import button_press, registered_as
 
 FOR_FACILITATORS = N_(
     "Sorry, this command is for facilitators (pendamping) and coordinators. "
@@ -22,16 +22,10 @@ FOR_FACILITATORS = N_(
 
 async def facilitator_side(context: KabarContext) -> tuple[Person, Translator, int] | None:
     """The registered facilitator-side person asking; everyone else is answered here."""
-    work = context.work
-    found = await registered(work)
+    found = await registered_as(context.work, is_facilitator_side, FOR_FACILITATORS)
     if found is None:
         return None
-    sender, person = found
-    t = translator(person.language)
-    if not is_facilitator_side(person):
-        text = t.gettext(FOR_FACILITATORS)
-        work.send([Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id)])
-        return None
+    sender, person, t = found
     return person, t, sender.chat_id
 
 

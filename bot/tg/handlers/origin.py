@@ -3,6 +3,7 @@ an answer to someone who is not), and for a button its presser."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from bot.domain.audit import audit
 from bot.domain.people import greeting
 from bot.lib.i18n import Translator, translator
 from bot.messaging.inbound import Sender
-from bot.messaging.messages import ButtonAnswer
+from bot.messaging.messages import ButtonAnswer, Outgoing
 from bot.tg.context import UnitOfWork
 
 
@@ -31,6 +32,23 @@ async def registered(
         work.send(unknown(sender, None))
         return None
     return sender, person
+
+
+async def registered_as(
+    work: UnitOfWork, allowed: Callable[[Person], bool], refusal: str
+) -> tuple[Sender, Person, Translator] | None:
+    """The registered sender, when the command is for them; anyone else is answered the
+    `refusal` (a msgid) in one line, and nothing changes."""
+    found = await registered(work)
+    if found is None:
+        return None
+    sender, person = found
+    t = translator(person.language)
+    if not allowed(person):
+        text = t.gettext(refusal)
+        work.send([Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id)])
+        return None
+    return sender, person, t
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,7 +222,7 @@ def _bad_roster(path: Path) -> Path:
 
 EXPECTED_PROBLEMS = {
     5: "Line 5 (X-1): unknown role “boss” (expected one of participant, facilitator, "
-    "coordinator, staff)",
+    "coordinator, staff, partner)",
     6: "Line 6: the id is missing",
     7: "Line 7 (X-3): the name is missing",
     8: "Line 8 (X-4): “021-555-1234” is not an Indonesian mobile number",
@@ -238,7 +238,7 @@ EXPECTED_PROBLEMS = {
     16: "Line 16 (X-12): unknown language code “zz”",
     17: "Line 17 (X-13): staff have no supervisor; leave supervisor_id empty",
     18: "Line 18: the id is missing; unknown role “boss” (expected one of participant, "
-    "facilitator, coordinator, staff); the name is missing; “12345” is not an Indonesian "
+    "facilitator, coordinator, staff, partner); the name is missing; “12345” is not an Indonesian "
     "mobile number",
 }
 

@@ -81,3 +81,20 @@ def test_empty_language_is_the_default_and_codes_are_checked() -> None:
     )
     assert sorted(_msgids(checked)) == [5]
     assert [row.language for row in checked.rows] == [None, "su", "mad"]
+
+
+def test_a_buying_partner_is_a_role_of_its_own_without_a_supervisor() -> None:
+    checked = _check(
+        _raw(2, id="S", role="staff", name="S"),
+        _raw(3, id="M", role="Partner", name="Koperasi", district="Leces"),
+        _raw(4, id="M2", role="partner", name="Pengepul", supervisor_id="S"),
+        _raw(5, id="F", role="facilitator", name="F", supervisor_id="M"),
+    )
+    assert [row.role for row in checked.rows][:2] == [Role.STAFF, Role.PARTNER]
+    assert _msgids(checked) == {
+        4: ["a buying partner has no supervisor; leave supervisor_id empty"],
+        5: [
+            "the supervisor {supervisor} is a {actual}, but a {role}'s supervisor "
+            "must be a {expected}"
+        ],
+    }
