@@ -1,7 +1,7 @@
 """stock: the check-in's "offer my stock" answer, and the buying partner's role
 
-Revision ID: 0011_stock
-Revises: 0010_media
+Revision ID: 0014_stock
+Revises: 0013_graduation
 Create Date: 2026-11-30 15:20:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 from bot.db.types import UTCDateTime
 
 
-revision: str = '0011_stock'
-down_revision: str | None = '0010_media'
+revision: str = '0014_stock'
+down_revision: str | None = '0013_graduation'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
