@@ -15,6 +15,7 @@ from bot.cli.common import (
     print_table,
     settings,
 )
+from bot.lib.i18n import N_
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -175,14 +176,16 @@ def create(
 
 # The early-warning thresholds (docs/EARLY_WARNING.md), one option each, on update.
 WARNING_HELP = {
-    "warn_window_rounds": "Early warning: the cohort's latest rounds it reads (default 8).",
-    "warn_falling_answers": "Early warning: answers in a row that fall (default 3; 0 = off).",
-    "warn_drop_percent": "Early warning: how far below usual the last falling answer is (%).",
-    "warn_low_answers": "Early warning: latest answers all below usual (default 2; 0 = off).",
-    "warn_low_percent": "Early warning: … below this % of the family's usual (default 50).",
-    "warn_later_answers": "Early warning: answers each later than the last (default 3; 0 = off).",
-    "warn_same_problem_answers": "Early warning: answers naming the same problems (default 3).",
-    "warn_steady_answers": 'Early warning: producing answers before a "no" (default 3).',
+    "warn_window_rounds": N_("Early warning: the cohort's latest rounds it reads (default 8)."),
+    "warn_falling_answers": N_("Early warning: answers in a row that fall (default 3; 0 = off)."),
+    "warn_drop_percent": N_("Early warning: how far below usual the last falling answer is (%)."),
+    "warn_low_answers": N_("Early warning: latest answers all below usual (default 2; 0 = off)."),
+    "warn_low_percent": N_("Early warning: … below this % of the family's usual (default 50)."),
+    "warn_later_answers": N_(
+        "Early warning: answers, each one later (default 3; 0 = off)."
+    ),
+    "warn_same_problem_answers": N_("Early warning: answers naming the same problems (default 3)."),
+    "warn_steady_answers": N_('Early warning: producing answers before a "no" (default 3).'),
 }
 
 
