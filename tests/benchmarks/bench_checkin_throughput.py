@@ -387,6 +387,10 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
                 round_ids.append(opened.round_id)
 
         async with FakeTelegram() as tg:
+            if getattr(args, "fake_limits", False):
+                # Telegram's limits at the fake (bot/sandbox/fakeapi/flood.py): 429 beyond them.
+                args.flood = tg.enforce_limits(30, chat_burst=3)
+                args.calls = tg.calls
             users = [
                 tg.user(FIRST_USER_ID + i, f"Family {i}", language_code="en", started=True)
                 for i in range(args.families)

@@ -193,6 +193,8 @@ class World:
         entry.message_id = message_id
         entry.raw = message
         chat.transcript.append(entry)
+        if self.flood is not None:
+            self.flood.user_acted(chat.profile.id)
         self.updates.push("message", message)
         return message
 
@@ -211,6 +213,8 @@ class World:
                 raw=message,
             )
         )
+        if self.flood is not None:
+            self.flood.user_acted(chat.profile.id)
         self.updates.push("edited_message", message)
         return message
 
@@ -242,6 +246,8 @@ class World:
                 raw=raw,
             )
         )
+        if self.flood is not None:
+            self.flood.user_acted(chat.profile.id)
         self.updates.push("callback_query", query)
         return query
 

@@ -1,0 +1,86 @@
+"""Telegram calls per check-in, and the replies' latency, under Telegram's limits.
+
+Run:  .venv/bin/python tests/benchmarks/bench_calls_per_checkin.py [--families 200]
+          [--repeat 1] [--kabar-root PATH] [--timeout 400]
+
+The check-in of bench_checkin_throughput.py (11 answers: Yes, "5 kg", "3", "150rb", two
+ticks and Done, a note, Yes, Skip, Send), answered by N families at once, with the fake Bot
+API in limits mode (bot/sandbox/fakeapi/flood.py: 429 beyond what Telegram allows) and
+Kabar at its default sending limits (about 30 bulk messages a second). Reported: the
+rate-limited calls (send*, edit*, not answerCallbackQuery) per family when the round opens
+and per completed check-in while answering, the reply latency (p50, p99) and the 429s the
+fake answered. `--kabar-root` runs `kabar run` from another checkout (PYTHONPATH puts it
+ahead of this one), for a before/after comparison in one sitting. Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks.bench_checkin_throughput import (  # noqa: E402
+    Result,
+    fresh_database,
+    run_kabar,
+)
+
+
+def limited(method: str) -> bool:
+    """What Telegram counts against its limits: messages and edits, not button answers."""
+    return method.lower().startswith(("send", "edit", "copy", "forward")) and (
+        method != "sendChatAction"
+    )
+
+
+async def one(args: argparse.Namespace, workdir: Path) -> tuple[Result, float, int]:
+    async with fresh_database(args, workdir) as url:
+        async with asyncio.timeout(args.timeout):
+            result = await run_kabar(args, workdir, url)
+    answering = sum(n for method, n in result.measured.calls.items() if limited(method))
+    opening = sum(1 for c in args.calls if c.ok and limited(c.method)) - answering
+    return result, opening / args.families, args.flood.refused
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--families", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--kabar-root", help="run `kabar run` from this checkout")
+    parser.add_argument("--timeout", type=float, default=400.0)
+    args = parser.parse_args()
+    args.db, args.fake_limits = "sqlite", True
+    args.kabar_env = {"PYTHONPATH": args.kabar_root} if args.kabar_root else {}
+    args.kabar_prefix = []
+    print(
+        "| code | families | opening: calls per family | answering: limited calls per "
+        "check-in (by method) | reply p50 | reply p99 | whole run | check-ins/s | 429s |"
+    )
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+    for _ in range(args.repeat):
+        base = Path(tempfile.mkdtemp(prefix="kabar-calls-"))
+        try:
+            result, opening, refused = asyncio.run(one(args, base))
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+        calls = result.measured.calls
+        per = {m: n / args.families for m, n in sorted(calls.items()) if limited(m)}
+        total = sum(per.values())
+        detail = ", ".join(f"{m} {n:.2f}" for m, n in per.items())
+        print(
+            f"| {args.kabar_root or 'this checkout'} | {args.families} | {opening:.2f} "
+            f"| **{total:.2f}** ({detail}) | {result.percentile(0.5):,.0f} ms "
+            f"| {result.percentile(0.99):,.0f} ms | {result.whole_s:.1f} s "
+            f"| {result.checkins_per_s():.2f} | {refused} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
