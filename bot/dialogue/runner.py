@@ -39,7 +39,7 @@ from bot.flows.engine import (
 from bot.flows.model import Flow
 from bot.flows.render import Draft, RenderContext, address, draft, render
 from bot.lib.i18n import Translator, translator
-from bot.messaging.messages import Message
+from bot.messaging.messages import Message, lead_into
 from bot.messaging.outbox import enqueue
 
 # People started per pair of statements (conversations, then messages). Small batches keep
@@ -262,7 +262,10 @@ class FlowRunner:
             pressed_message_id = await question_message_id(
                 turn.session, turn.person.id, turn.conversation.id, asked
             )
-        messages = await self._apply(turn, binding, transition, pressed=pressed_message_id)
+        typed = isinstance(event, Text)
+        messages = await self._apply(
+            turn, binding, transition, pressed=pressed_message_id, typed=typed
+        )
         if isinstance(event, Text) and message_id is not None:
             last_text.remember(turn.conversation, message_id, before)
         return messages
@@ -298,6 +301,7 @@ class FlowRunner:
         turn: Turn,
         binding: FlowBinding,
         pressed: int | None = None,
+        typed: bool = False,
     ) -> RenderContext:
         return RenderContext(
             t=translator(turn.person.language),
@@ -308,6 +312,7 @@ class FlowRunner:
             revision=int(turn.conversation.state.get("asked", 0)),
             unit=await binding.unit(turn),
             pressed_message_id=pressed,
+            typed=typed,
         )
 
     async def _apply(
@@ -317,6 +322,7 @@ class FlowRunner:
         transition: engine.Transition,
         *,
         pressed: int | None = None,
+        typed: bool = False,
     ) -> list[Message]:
         conversation = turn.conversation
         conversation.revision += 1
@@ -331,7 +337,7 @@ class FlowRunner:
         if changed or kept:
             await binding.on_answers(turn, changed, kept)
         messages: list[Message] = list(
-            render(transition.outputs, await self._context(turn, binding, pressed))
+            render(transition.outputs, await self._context(turn, binding, pressed, typed))
         )
         if transition.finished:
             conversation.status = ConversationStatus.COMPLETED
@@ -366,7 +372,7 @@ def _first_messages(
     flow: Flow,
     priority: int,
 ) -> Iterator[Message]:
-    """Each person's lead, then their conversation's first messages."""
+    """Each person's lead, as the first lines of their conversation's first message."""
     for starter, opening, conversation_id in zip(people, groups, conversation_ids, strict=True):
         ctx = RenderContext(
             opening.t,
@@ -380,5 +386,4 @@ def _first_messages(
         )
         if opening.drafts is None:
             opening.drafts = draft(opening.transition.outputs, ctx)
-        yield from starter.lead
-        yield from address(opening.drafts, ctx)
+        yield from lead_into(starter.lead, address(opening.drafts, ctx))

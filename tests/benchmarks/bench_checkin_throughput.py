@@ -79,12 +79,14 @@ def _prompt(step_id: str) -> str:
 class Answer:
     press: bool  # a button press, or a typed text
     value: str
-    reply: str | None  # the new message this leads to (None: an edit of the same question)
+    # The question this leads to (None: an edit of the same question's buttons), in a new
+    # message or in the pressed one (bot/flows/render.py).
+    reply: str | None
 
     def done(self, entry: TranscriptEntry) -> bool:
         if self.reply is None:
             return entry.kind in ("edit", "edit_markup")
-        return entry.kind == "text" and self.reply in entry.text
+        return entry.kind in ("text", "edit") and self.reply in entry.text
 
 
 def script() -> list[Answer]:

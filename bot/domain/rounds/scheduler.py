@@ -36,7 +36,7 @@ from bot.lib.i18n import N_, translator
 from bot.lib.scheduling.errors import ScheduleError
 from bot.lib.scheduling.quiet import next_allowed
 from bot.lib.scheduling.schedule import occurrences_between
-from bot.messaging.messages import Outgoing
+from bot.messaging.messages import Outgoing, lead_into
 from bot.messaging.outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -178,15 +178,13 @@ async def _send_reminder(
     t = translator(person.language)
     turn = Turn(session, conversation, person, chat_id, now)
     again = await runner.again(turn)
-    messages = [
-        Outgoing(
-            chat_id=chat_id,
-            text=t.gettext(REMINDER),
-            person_id=person.id,
-            priority=Priority.CHECKIN,
-        ),
-        *[replace(message, priority=Priority.CHECKIN) for message in again],
-    ]
+    reminder = Outgoing(
+        chat_id, t.gettext(REMINDER), person_id=person.id, priority=Priority.CHECKIN
+    )
+    # One message: the reminder above the question it is about.
+    messages = lead_into(
+        [reminder], [replace(message, priority=Priority.CHECKIN) for message in again]
+    )
     send_from = next_allowed(now, cohort.timezone, cohort_quiet_hours(cohort))
     await enqueue(session, messages, now=now, not_before=send_from)
     return 1
