@@ -232,8 +232,7 @@ class OutboxSender:
         gate = self.paid_gate if paid else self.gate if bulk else self.reply_gate
         try:
             async with gate:
-                # Answers to button presses are not messages: no limit holds them. Replies
-                # have no overall limit: only a 429 and their chat's hold them.
+                # Button answers are not messages; replies have no overall limit, a 429 aside.
                 if limited and not bulk:
                     await self.limiter.paused()
                 elif limited:
