@@ -3,7 +3,8 @@
 Run:  .venv/bin/python tests/benchmarks/bench_reply_latency.py [--rounds 1000 20000]
           [--probes 20] [--spread 20] [--kabar-root PATH] [--timeout 240]
 
-For each round size (messages: a greeting and a first question per family) a fresh SQLite
+For each round size (in messages as they were before #14: a greeting and a first question
+per family, so `--rounds 4000` is 2,000 families; since #14 they are one message) a fresh SQLite
 database gets the families, a fake Bot API (bot/sandbox/fakeapi) starts on 127.0.0.1 in
 Telegram's limits mode (429 beyond 30 messages a second, or a burst of 3 in one chat), a
 real `kabar run` starts against both, and the round opens as `kabar checkin send` opens it.
