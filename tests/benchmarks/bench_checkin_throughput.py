@@ -259,6 +259,19 @@ class BotProcess:
             return await self.process.wait()
 
 
+async def checkin_send(root: str, database_url: str, workdir: Path, cohort: str = "bench") -> None:
+    """`kabar checkin send` from the checkout at `root` (a before/after comparison: the
+    round's opening messages are that code's)."""
+    env = clean_env(KABAR_DATABASE_URL=database_url, PYTHONPATH=root)
+    argv = [sys.executable, "-m", "bot", "checkin", "send", "--cohort", cohort]
+    process = await asyncio.create_subprocess_exec(
+        *argv, cwd=workdir, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"kabar checkin send failed:\n{(out + err).decode()}")
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KABAR_", "BASELINE_"))}
     env.update(PYTHONUNBUFFERED="1", **extra)
@@ -334,7 +347,7 @@ async def drive(
 
 
 async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) -> Result:
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from bot.db.database import Database
     from bot.db.models import (
@@ -343,6 +356,7 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
         Person,
         RecordStatus,
         Role,
+        Round,
         TelegramAccount,
     )
     from bot.domain.rounds.opening import open_round
@@ -381,6 +395,12 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
         round_ids: list[int] = []
 
         async def kick() -> None:
+            root = args.kabar_env.get("PYTHONPATH")
+            if root:  # the other checkout's code opens the round (its greeting, its messages)
+                await checkin_send(root, database_url, workdir)
+                async with db.sessions() as session:
+                    round_ids.append(int(await session.scalar(select(func.max(Round.id))) or 0))
+                return
             # As `kabar checkin send` does: the round and its first questions in one transaction.
             async with db.transaction() as session:
                 row = await session.get(Cohort, cohort_id)

@@ -46,6 +46,7 @@ from tests.benchmarks.bench_checkin_throughput import (  # noqa: E402
     UNIT,
     BotProcess,
     _prompt,
+    checkin_send,
     clean_env,
     script,
 )
@@ -178,7 +179,10 @@ async def run_one(messages: int, args: argparse.Namespace) -> Run:
         started: list[float] = []
         try:
             await bot.start(tg, "setMyCommands")
-            await open_the_round(url, cohort_id)
+            if args.kabar_root:  # that checkout's code opens the round, as its CLI would
+                await checkin_send(args.kabar_root, url, folder)
+            else:
+                await open_the_round(url, cohort_id)
             spacing = args.spread / max(1, args.probes - 1)
             probes = [
                 asyncio.create_task(probe(tg, users[i], i * spacing, run, started))
