@@ -373,7 +373,9 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
             )  # fmt: skip
             session.add(cohort)
             await session.flush()
-            for i in range(args.families):
+            # Silent families (bench_calls_per_checkin.py --silent) get the round, never answer.
+            everyone = args.families + getattr(args, "silent", 0)
+            for i in range(everyone):
                 person_id = f"KPM-{i:05d}"
                 session.add(
                     Person(
@@ -383,7 +385,7 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
                     )
                 )  # fmt: skip
             await session.flush()
-            for i in range(args.families):
+            for i in range(everyone):
                 session.add(
                     TelegramAccount(
                         person_id=f"KPM-{i:05d}", telegram_user_id=FIRST_USER_ID + i,
@@ -413,6 +415,8 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
                 # Telegram's limits at the fake (bot/sandbox/fakeapi/flood.py): 429 beyond them.
                 args.flood = tg.enforce_limits(30, chat_burst=3)
                 args.calls = tg.calls
+            for i in range(args.families, everyone):
+                tg.user(FIRST_USER_ID + i, f"Family {i}", language_code="en", started=True)
             users = [
                 tg.user(FIRST_USER_ID + i, f"Family {i}", language_code="en", started=True)
                 for i in range(args.families)
