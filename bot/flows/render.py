@@ -69,9 +69,9 @@ class RenderContext:
     priority: int = Priority.REPLY
     # The bot message whose button was pressed, to edit in place.
     pressed_message_id: int | None = None
-    # The button was typed, not pressed: the person's text now sits below its question, so
-    # what comes next is a new message, not that question's.
-    typed: bool = False
+    # What comes next goes in a new message, not in the pressed one: the button was typed
+    # (the person's text sits below its question), or pressed on an older copy of it.
+    apart: bool = False
 
     def data(self, value: str) -> str:
         return callback_data(self.conversation_id, self.revision, value)
@@ -179,7 +179,7 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
             add(ctx.t.gettext(WHICH_TO_CHANGE), rows)
         elif isinstance(output, Chosen) and pressed and output.step.kind is not Kind.CONFIRM:
             answer = display(output.step, output.value, ctx)
-            if ctx.typed:
+            if ctx.apart:
                 drafts.append(Draft(question(output.step, ctx) + "\n→ " + answer, edit=True))
             else:
                 taken.append((output.step, answer))
