@@ -180,7 +180,7 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
         elif isinstance(output, Chosen) and pressed and output.step.kind is not Kind.CONFIRM:
             answer = display(output.step, output.value, ctx)
             if ctx.apart:
-                drafts.append(Draft(question(output.step, ctx) + "\n→ " + answer, edit=True))
+                drafts.append(Draft(_with_answer(output.step, answer, ctx), edit=True))
             else:
                 taken.append((output.step, answer))
         elif isinstance(output, Check):
@@ -196,7 +196,7 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
             drafts.append(Draft(question(output.step, ctx), choices, edit=pressed))
         # Keep: stored by the caller; nothing to say.
     for step, answer in taken:  # nothing came next: the answer below its question
-        drafts.append(Draft(question(step, ctx) + "\n→ " + answer, edit=True))
+        drafts.append(Draft(_with_answer(step, answer, ctx), edit=True))
     if notes:
         drafts.append(Draft("\n".join(notes)))
     return drafts
@@ -205,8 +205,12 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
 def answered(step: Step, answer: str, ctx: RenderContext) -> str:
     """A question answered, in one short line: its label and the answer."""
     if not step.label:
-        return question(step, ctx) + "\n→ " + answer
+        return _with_answer(step, answer, ctx)
     return "✓ " + ctx.t.gettext(step.label) + ": " + answer
+
+
+def _with_answer(step: Step, answer: str, ctx: RenderContext) -> str:
+    return question(step, ctx) + "\n→ " + answer
 
 
 def _localized(params: Mapping[str, Any], ctx: RenderContext) -> dict[str, Any]:
