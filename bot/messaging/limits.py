@@ -154,7 +154,9 @@ class ChatSpacing:
             return
         times = self.recent.get(chat_id)
         if times is None:
-            if len(self.recent) > 100_000:  # forget chats long quiet: memory stays bounded
+            # Forget chats quiet for a window: a deque each for a round's 370,000 chats would
+            # be tens of MB, and only the last second's few matter.
+            if len(self.recent) > 10_000:
                 cutoff = self.now() - self.WINDOW_S
                 self.recent = {c: d for c, d in self.recent.items() if d and d[-1] > cutoff}
             times = self.recent[chat_id] = deque()
