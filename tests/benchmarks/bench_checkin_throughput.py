@@ -60,8 +60,9 @@ FIRST_USER_ID = 700_000
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 REPLY_TIMEOUT_S = 120.0
 # The fake Bot API has no rate limits and the baseline applies none, so by default Kabar's
-# bulk limit (Telegram's ~30 messages/s, which at ~2 calls an answer caps it near 14 answers/s)
-# is raised to its maximum for a like-for-like comparison; --telegram-limits keeps it.
+# bulk limit (Telegram's ~30 messages/s; it holds the round's opening, and held every reply
+# before #14) is raised to its maximum for a like-for-like comparison; --telegram-limits
+# keeps it (bench_calls_per_checkin.py adds Telegram's limits at the fake).
 LIKE_FOR_LIKE = ("KABAR_SEND_PER_SECOND=1000",)
 
 
