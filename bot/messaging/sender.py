@@ -72,7 +72,7 @@ class OutboxSender:
         limits: SendLimits,
         mark_unreachable: MarkUnreachable,
         *,
-        concurrency: int = 16,
+        concurrency: int = 8,
         batch: int = 200,
         now: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -90,9 +90,9 @@ class OutboxSender:
         self.limiter = RateLimiter(self.limits.per_second, now=now, sleep=sleep)
         self.paid_limiter = RateLimiter(self.limits.paid_per_second, now=now, sleep=sleep)
         self.spacing = ChatSpacing.of(limits, now=now, sleep=sleep)
-        # Requests in flight, not chats; replies have their own. 16: at 30/s, answers taking
-        # up to half a second still keep the rate (with 8, a round slowed to 22/s while 200
-        # families answered); a crash repeats at most these, besides the outcomes unwritten.
+        # Bounds requests in flight, not chats: a chat waiting out its spacing holds no slot.
+        # Bulk sends hold theirs while they wait for the rate, so replies have their own:
+        # eight bulk sends waiting out a round kept a family's next question waiting seconds.
         self.gate = asyncio.Semaphore(concurrency)
         self.reply_gate = asyncio.Semaphore(concurrency)
         # A retry due sooner than this is waited for in place, the chat's next messages
@@ -105,8 +105,8 @@ class OutboxSender:
         self.stale_checked: dict[str, float] = {}
         self.stale_every_s = 30.0
         # Paid broadcasts go up to 1,000 a second: at a real round trip of 50-300 ms that
-        # needs far more than 16 requests in flight. Their own, wider gate: a crash then
-        # repeats at most these in flight, besides the 16.
+        # needs far more than eight requests in flight. Their own, wider gate: a crash then
+        # repeats at most these in flight, besides the eight.
         self.paid_gate = asyncio.Semaphore(limits.paid_concurrency)
         self.cancels = CancelledBroadcasts(runtime.db)
         self.recorded: list[tuple[Job, Outcome]] = []

@@ -93,9 +93,9 @@ def _everyone_once(received: Counter[int], unrecorded: int, what: str) -> None:
     duplicates = sum(count - 1 for count in received.values())
     print(f"\nbroadcast, {what}: {unrecorded} not yet recorded, {duplicates} sent twice")
     # Only what Telegram took and the process had not yet written down goes out again: the
-    # requests in flight (at most 16) and outcomes waiting up to 20 ms to be written.
+    # requests in flight (at most 8) and outcomes waiting up to 20 ms to be written.
     assert duplicates == unrecorded
-    assert unrecorded <= 16 + 250 * 0.1
+    assert unrecorded <= 8 + 250 * 0.1
 
 
 @pytest.mark.skipif(

@@ -83,10 +83,10 @@ async def test_kill_9_in_the_middle_of_a_round_then_restart_delivers_everything(
     # Nothing recorded as sent goes out again: the repeats are exactly the messages Telegram
     # took whose outcome was not yet written when the process died.
     assert duplicates == unrecorded
-    # Those are the requests in flight (at most 16) and the outcomes waiting to be written:
+    # Those are the requests in flight (at most 8) and the outcomes waiting to be written:
     # a batch of at most 25, plus what arrives while one is being committed (0.1 s of
     # sending at the test's 250 messages a second).
-    assert unrecorded <= 16 + 25 + 250 * 0.1
+    assert unrecorded <= 8 + 25 + 250 * 0.1
 
 
 async def test_a_round_due_while_kabar_was_down_opens_once_at_start(
