@@ -181,9 +181,7 @@ WARNING_HELP = {
     "warn_drop_percent": N_("Early warning: how far below usual the last falling answer is (%)."),
     "warn_low_answers": N_("Early warning: latest answers all below usual (default 2; 0 = off)."),
     "warn_low_percent": N_("Early warning: … below this % of the family's usual (default 50)."),
-    "warn_later_answers": N_(
-        "Early warning: answers, each one later (default 3; 0 = off)."
-    ),
+    "warn_later_answers": N_("Early warning: answers, each one later (default 3; 0 = off)."),
     "warn_same_problem_answers": N_("Early warning: answers naming the same problems (default 3)."),
     "warn_steady_answers": N_('Early warning: producing answers before a "no" (default 3).'),
 }

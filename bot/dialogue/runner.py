@@ -254,15 +254,26 @@ class FlowRunner:
             transition = upgrade.migrate(binding.flow, state, saved, limits, event)
         else:
             transition = engine.handle(binding.flow, state, event, limits)
-        if isinstance(event, Text) and any(
-            isinstance(o, (Chosen, Reselect)) for o in transition.outputs
-        ):
+        asked = int(turn.conversation.state.get("asked", 0))
+        # A typed answer sits below its question: what comes next is a new message.
+        apart = isinstance(event, Text)
+        if apart and any(isinstance(o, (Chosen, Reselect)) for o in transition.outputs):
             # A typed button: its question changes on screen as a press would change it.
-            asked = int(turn.conversation.state.get("asked", 0))
             pressed_message_id = await question_message_id(
                 turn.session, turn.person.id, turn.conversation.id, asked
             )
-        messages = await self._apply(turn, binding, transition, pressed=pressed_message_id)
+        elif pressed_message_id is not None and any(
+            isinstance(o, Chosen) for o in transition.outputs
+        ):
+            # Pressed on an earlier copy of the question (it was shown again after help):
+            # the next question in that message would appear above the newer one.
+            newest = await question_message_id(
+                turn.session, turn.person.id, turn.conversation.id, asked
+            )
+            apart = newest is not None and newest != pressed_message_id
+        messages = await self._apply(
+            turn, binding, transition, pressed=pressed_message_id, apart=apart
+        )
         if isinstance(event, Text) and message_id is not None:
             last_text.remember(turn.conversation, message_id, before)
         return messages
@@ -298,6 +309,7 @@ class FlowRunner:
         turn: Turn,
         binding: FlowBinding,
         pressed: int | None = None,
+        apart: bool = False,
     ) -> RenderContext:
         return RenderContext(
             t=translator(turn.person.language),
@@ -308,6 +320,7 @@ class FlowRunner:
             revision=int(turn.conversation.state.get("asked", 0)),
             unit=await binding.unit(turn),
             pressed_message_id=pressed,
+            apart=apart,
         )
 
     async def _apply(
@@ -317,6 +330,7 @@ class FlowRunner:
         transition: engine.Transition,
         *,
         pressed: int | None = None,
+        apart: bool = False,
     ) -> list[Message]:
         conversation = turn.conversation
         conversation.revision += 1
@@ -331,7 +345,7 @@ class FlowRunner:
         if changed or kept:
             await binding.on_answers(turn, changed, kept)
         messages: list[Message] = list(
-            render(transition.outputs, await self._context(turn, binding, pressed))
+            render(transition.outputs, await self._context(turn, binding, pressed, apart))
         )
         if transition.finished:
             conversation.status = ConversationStatus.COMPLETED

@@ -11,7 +11,7 @@ from bot.flows import engine
 from bot.flows.model import Flow
 from bot.flows.render import Draft, RenderContext, address, draft
 from bot.lib.i18n import Translator
-from bot.messaging.messages import Message
+from bot.messaging.messages import Message, lead_into
 
 
 class Starter(NamedTuple):
@@ -48,7 +48,7 @@ def first_messages(
     flow: Flow,
     priority: int,
 ) -> Iterator[Message]:
-    """Each person's lead, then their conversation's first messages."""
+    """Each person's lead, as the first lines of their conversation's first message."""
     for starter, opening, conversation_id in zip(people, groups, conversation_ids, strict=True):
         ctx = RenderContext(
             opening.t,
@@ -62,5 +62,4 @@ def first_messages(
         )
         if opening.drafts is None:
             opening.drafts = draft(opening.transition.outputs, ctx)
-        yield from starter.lead
-        yield from address(opening.drafts, ctx)
+        yield from lead_into(starter.lead, address(opening.drafts, ctx))

@@ -69,6 +69,9 @@ class RenderContext:
     priority: int = Priority.REPLY
     # The bot message whose button was pressed, to edit in place.
     pressed_message_id: int | None = None
+    # What comes next goes in a new message, not in the pressed one: the button was typed
+    # (the person's text sits below its question), or pressed on an older copy of it.
+    apart: bool = False
 
     def data(self, value: str) -> str:
         return callback_data(self.conversation_id, self.revision, value)
@@ -134,9 +137,16 @@ def address(drafts: Sequence[Draft], ctx: RenderContext) -> list[Outgoing | Edit
 
 def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
     """Short notes ("that is not a number", an example) go in one message with the question
-    they lead to: fewer messages on a cheap phone, and the question stays last."""
+    they lead to: fewer messages on a cheap phone, and the question stays last.
+
+    A pressed button's question becomes what comes next, in place: the answer taken in one
+    short line above the next question (or the summary, which lists it anyway). One call a
+    press, where an edit and a new message were two, and the chat stays short on a small
+    phone; a question with nothing after it shows its answer below it.
+    """
     drafts: list[Draft] = []
     notes: list[str] = []
+    taken: list[tuple[Step, str]] = []  # the pressed question and its answer, to show
 
     def with_notes(text: str) -> str:
         if not notes:
@@ -145,39 +155,62 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
         notes.clear()
         return joined
 
+    def add(text: str, choices: Choices = (), *, recap: bool = True) -> None:
+        if not taken:
+            drafts.append(Draft(with_notes(text), choices))
+            return
+        step, answer = taken.pop()
+        done = answered(step, answer, ctx) + "\n\n" if recap else ""
+        drafts.append(Draft(done + with_notes(text), choices, edit=True))
+
     pressed = ctx.pressed_message_id is not None
     for output in outputs:
         if isinstance(output, Say):
             notes.append(ctx.t.gettext(output.msgid).format(**_localized(output.params, ctx)))
         elif isinstance(output, Ask):
-            drafts.append(Draft(with_notes(question(output.step, ctx)), _choices(output, ctx)))
+            add(question(output.step, ctx), _choices(output, ctx))
         elif isinstance(output, Summary):
-            text = with_notes(summary(output.step, output.answers, ctx))
-            drafts.append(Draft(text, _confirm(ctx)))
+            add(summary(output.step, output.answers, ctx), _confirm(ctx), recap=False)
         elif isinstance(output, CorrectionMenu):
             rows = tuple(
                 ((ctx.t.gettext(step.label), f"{FIX}:{step.id}"),) for step in output.steps
             )
             rows += (((ctx.t.gettext(BACK_LABEL), BACK),),)
-            drafts.append(Draft(with_notes(ctx.t.gettext(WHICH_TO_CHANGE)), rows))
+            add(ctx.t.gettext(WHICH_TO_CHANGE), rows)
         elif isinstance(output, Chosen) and pressed and output.step.kind is not Kind.CONFIRM:
             answer = display(output.step, output.value, ctx)
-            drafts.append(Draft(question(output.step, ctx) + "\n→ " + answer, edit=True))
+            if ctx.apart:
+                drafts.append(Draft(_with_answer(output.step, answer, ctx), edit=True))
+            else:
+                taken.append((output.step, answer))
         elif isinstance(output, Check):
             params = _localized(output.params, ctx)
             text = ctx.t.gettext(output.msgid).format(**params)
             rows = tuple(
                 ((ctx.t.gettext(label).format(**params), value),) for label, value in output.choices
             )
-            drafts.append(Draft(with_notes(text), rows))
+            add(text, rows)
         elif isinstance(output, Reselect):
             # Typed, with the question's message not known: the question anew, as it stands.
             choices = _choices(Ask(output.step, output.selected), ctx)
             drafts.append(Draft(question(output.step, ctx), choices, edit=pressed))
         # Keep: stored by the caller; nothing to say.
+    for step, answer in taken:  # nothing came next: the answer below its question
+        drafts.append(Draft(_with_answer(step, answer, ctx), edit=True))
     if notes:
         drafts.append(Draft("\n".join(notes)))
     return drafts
+
+
+def answered(step: Step, answer: str, ctx: RenderContext) -> str:
+    """A question answered, in one short line: its label and the answer."""
+    if not step.label:
+        return _with_answer(step, answer, ctx)
+    return "✓ " + ctx.t.gettext(step.label) + ": " + answer
+
+
+def _with_answer(step: Step, answer: str, ctx: RenderContext) -> str:
+    return question(step, ctx) + "\n→ " + answer
 
 
 def _localized(params: Mapping[str, Any], ctx: RenderContext) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """Telegram's sending limits, enforced before each call.
 
-About 30 messages a second in bulk for one bot, about one a second to one chat (Telegram Bot
-FAQ), and a global pause whenever Telegram answers 429 with retry_after. Paid broadcasts may
-go up to 1,000 a second.
+About 30 messages a second in bulk for one bot, about one a second to one chat with short
+bursts allowed, edits included (Telegram Bot FAQ; tdlib/td#3034), and a global pause whenever
+Telegram answers 429 with retry_after. Replies to a person's own message have no overall
+limit: they are held to their chat's limit only, and to a pause. Paid broadcasts may go up to
+1,000 a second.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from bot.lib.config import Settings
 @dataclass(frozen=True, slots=True)
 class SendLimits:
     per_second: float = 30.0
-    chat_interval_s: float = 1.0  # between bulk messages to one chat; replies are not held
+    chat_interval_s: float = 1.0  # between bulk messages to one chat (0: chats unlimited)
+    chat_burst: int = 3  # messages of any kind to one chat in a second (replies' only limit)
     paid_broadcast: bool = False
     paid_per_second: float = 1000.0
     paid_concurrency: int = 32  # paid-broadcast requests in flight at once
@@ -66,43 +69,23 @@ class RateLimiter:
         # wake-up lateness, at 30/s this keeps arrivals as even as strict pacing did.
         self.min_gap = max(self.interval - 0.002, self.interval / 2)
         self.recent: deque[float] = deque(maxlen=self.per_window)
-        self.urgent_waiting = 0
 
-    async def acquire(self, *, urgent: bool = False) -> None:
+    async def acquire(self) -> None:
         """Wait for this caller's turn: a slot reserved in call order and slept to once (no
         lock and no waiters polling the clock: at a high rate that was a few per cent of the
         sender's CPU), then checked against a pause Telegram asked for meanwhile (a new
-        slot after it) and against the last second's sends.
-
-        `urgent` (a reply a person waits for) goes ahead of every reserved slot: the bulk
-        send whose slot it takes finds it among the last second's sends and moves up, so
-        the rate still holds. Queued behind a round's reservations, a family's next
-        question waited seconds. At the limit, every send waits for the oldest of the last
-        second's to age, and the bulk sends waking with an urgent one let it go first (it
-        lost to them, one interval at a time).
-        """
-        if not urgent:
-            await self._acquire(self._reserve(), urgent=False)
-            return
-        self.urgent_waiting += 1
-        try:
-            await self._acquire(self._reserve_urgent(), urgent=True)
-        finally:
-            self.urgent_waiting -= 1
-
-    async def _acquire(self, wake: float, *, urgent: bool) -> None:
+        slot after it) and against the last second's sends."""
+        wake = self._reserve()
         while True:
             now = self.now()
             if now < wake:
                 await self.sleep(wake - now)
             elif now < self.paused_until:
-                wake = self._reserve_urgent() if urgent else self._reserve()
+                wake = self._reserve()
             elif self.recent and now < self.recent[-1] + self.min_gap:
                 wake = self.recent[-1] + self.min_gap  # the send before woke late
             elif len(self.recent) == self.per_window and now < self.recent[0] + 1.0:
                 wake = self.recent[0] + 1.0
-            elif self.urgent_waiting and not urgent:
-                wake = now + self.min_gap / 4  # after the urgent one, whose turn it is
             else:
                 self.recent.append(now)
                 return
@@ -112,11 +95,10 @@ class RateLimiter:
         self.next_slot = slot + self.interval
         return slot
 
-    def _reserve_urgent(self) -> float:
-        slot = max(self.now(), self.paused_until)
-        # The slot is taken from the queue: later reservations come one interval later.
-        self.next_slot = max(self.next_slot, slot) + self.interval
-        return slot
+    async def paused(self) -> None:
+        """Wait out a pause Telegram asked for: a 429 holds replies too, not only bulk."""
+        while (left := self.paused_until - self.now()) > 0:
+            await self.sleep(left)
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nobody sends until it allows again."""
@@ -124,19 +106,40 @@ class RateLimiter:
 
 
 class ChatSpacing:
-    """Bulk messages to one chat at least `interval_s` apart."""
+    """Telegram's limit per chat: bulk messages at least `interval_s` apart, and at most
+    `burst` messages of any kind (replies, edits) in any `WINDOW_S`; `interval_s` 0 lifts
+    both (tests, the demo).
+
+    The window is a little longer than Telegram's second: a slot is taken when the request
+    leaves, and requests arrive with network jitter.
+    """
+
+    WINDOW_S = 1.1
 
     def __init__(
         self,
         interval_s: float,
         *,
+        burst: int = 3,
         now: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.interval = interval_s
+        self.burst = burst
         self.now = now
         self.sleep = sleep
         self.last: dict[int, float] = {}
+        self.recent: dict[int, deque[float]] = {}
+
+    @classmethod
+    def of(
+        cls,
+        limits: SendLimits,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> ChatSpacing:
+        return cls(limits.chat_interval_s, burst=limits.chat_burst, now=now, sleep=sleep)
 
     async def wait(self, chat_id: int) -> None:
         last = self.last.get(chat_id)
@@ -144,6 +147,28 @@ class ChatSpacing:
             delay = last + self.interval - self.now()
             if delay > 0:
                 await self.sleep(delay)
+
+    async def take(self, chat_id: int) -> None:
+        """A slot of the chat's burst, taken in turn by whoever wakes first."""
+        if self.interval <= 0:
+            return
+        times = self.recent.get(chat_id)
+        if times is None:
+            # Forget chats quiet for a window: a deque each for a round's 370,000 chats would
+            # be tens of MB, and only the last second's few matter.
+            if len(self.recent) > 10_000:
+                cutoff = self.now() - self.WINDOW_S
+                self.recent = {c: d for c, d in self.recent.items() if d and d[-1] > cutoff}
+            times = self.recent[chat_id] = deque()
+        while True:
+            now = self.now()
+            # A microsecond's tolerance: woken at the deadline, float sums may fall short.
+            while times and now - times[0] >= self.WINDOW_S - 1e-6:
+                times.popleft()
+            if len(times) < self.burst:
+                times.append(now)
+                return
+            await self.sleep(times[0] + self.WINDOW_S - now)
 
     def sent(self, chat_id: int) -> None:
         self.last[chat_id] = self.now()

@@ -10,7 +10,8 @@ about three times as long to make.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Self
 
 from bot.db.models import Priority
@@ -261,6 +262,22 @@ KINDS: dict[str, type[Message]] = {
 }
 # What an outbox row keeps in columns of its own: person, priority, dedup key.
 Envelope = tuple[str | None, int, str | None]
+
+
+def lead_into(lead: Sequence[Message], messages: Sequence[Message]) -> list[Message]:
+    """A lead (a greeting, a reminder) as the first lines of the question it leads to: one
+    bulk message for each family, not two, when a round opens or a reminder goes (a round
+    of 20,000 opens in 11 minutes at 30 a second, not 22)."""
+    last = lead[-1] if lead else None
+    first = messages[0] if messages else None
+    if (
+        isinstance(last, Outgoing)
+        and isinstance(first, Outgoing)
+        and not (last.buttons or last.keyboard or last.remove_keyboard or last.phones)
+    ):
+        joined = replace(first, text=last.text + "\n\n" + first.text)
+        return [*lead[:-1], joined, *messages[1:]]
+    return [*lead, *messages]
 
 
 def decode(

@@ -1,15 +1,14 @@
 """Drains the outbox through a transport, within the messenger's limits, recording each outcome.
 
-Two lanes share one rate limiter: replies to a person's own message, and bulk (check-ins,
-reminders, then broadcasts, in that order), so a round of 20,000 questions never delays an
-answer: replies have their own requests in flight and go ahead of every bulk send waiting
-for its slot of the rate. Each outcome is committed as soon as it is known, so a crash
-repeats at most the messages in flight. Retries are bounded: a throttle pauses all sending
-exactly as long as the messenger asks; transient failures back off; a refusal because the
-person blocked the bot or the chat is gone makes them unreachable. A chat's messages leave
-in the order they were written: one to be tried again holds back the chat's next ones (see
-`deliver`). The transport (bot/tg/transport.py for Telegram) delivers and says how a
-delivery failed (bot/messaging/delivery.py).
+Two lanes: replies to a person's own message, held to their chat's limit only (Telegram
+has no overall limit on them), and bulk (check-ins, reminders, broadcasts, in that order) at
+~30 a second: a round of 20,000 questions never delays an answer. Each outcome is committed
+as soon as it is known, so a crash repeats at most the messages in flight. Retries are
+bounded: a throttle (429) pauses all sending, replies too, as long as the messenger asks;
+transient failures back off; a refusal because the person blocked the bot or the chat is
+gone makes them unreachable. A chat's messages leave in the order they were written: one to
+be tried again holds back the chat's next ones (see `deliver`). The transport (Telegram's:
+bot/tg/transport.py) delivers and says how a delivery failed (bot/messaging/delivery.py).
 
 Replies the processor of the same process writes come already claimed for this sender and
 are handed over in memory (`offer`), so a reply costs no claim query and no wake-up delay.
@@ -92,11 +91,10 @@ class OutboxSender:
         self.sleep = sleep
         self.limiter = RateLimiter(self.limits.per_second, now=now, sleep=sleep)
         self.paid_limiter = RateLimiter(self.limits.paid_per_second, now=now, sleep=sleep)
-        self.spacing = ChatSpacing(self.limits.chat_interval_s, now=now, sleep=sleep)
+        self.spacing = ChatSpacing.of(limits, now=now, sleep=sleep)
         # Bounds requests in flight, not chats: a chat waiting out its spacing holds no slot.
-        # Bulk sends hold theirs while they wait for their slot of the rate, so replies and
-        # answers to button presses have their own: eight bulk sends waiting out a round
-        # kept a family's next question and the spinner on its button waiting seconds.
+        # Bulk sends hold theirs while they wait for the rate, so replies have their own:
+        # eight bulk sends waiting out a round kept a family's next question waiting seconds.
         self.gate = asyncio.Semaphore(concurrency)
         self.reply_gate = asyncio.Semaphore(concurrency)
         # A retry due sooner than this is waited for in place, the chat's next messages
@@ -230,25 +228,27 @@ class OutboxSender:
     async def send(self, job: Job) -> Outcome:
         bulk = job.priority != Priority.REPLY
         paid = self.limits.paid_broadcast and job.priority == Priority.BROADCAST
+        limited = not self.transport.unlimited(job.message)
         if bulk:
             await self.spacing.wait(job.chat_id)
         now = self.runtime.clock.now
-        limited = not self.transport.unlimited(job.message)
         gate = self.paid_gate if paid else self.gate if bulk else self.reply_gate
         try:
             async with gate:
-                # Answers to button presses take no slot of the messages-a-second limit
-                # (they are not messages); replies take the next one, ahead of bulk.
+                # Button answers are not messages; replies have no overall limit, a 429 aside.
                 if limited and not bulk:
-                    await self.limiter.acquire(urgent=True)
+                    await self.limiter.paused()
                 elif limited:
                     await (self.paid_limiter if paid else self.limiter).acquire()
+                if limited:  # the chat's slot is taken when the request leaves
+                    await self.spacing.take(job.chat_id)
                 # Asked last, after the waits: a cancel during them still stops this one.
                 if job.broadcast_id is not None and await self.cancels.cancelled(job.broadcast_id):
                     return Outcome(OutboxStatus.FAILED, error=CANCELLED)
                 result = await self.transport.deliver(job.message, paid=paid)
         except ThrottledError as error:
-            self.limiter.pause(error.seconds)
+            self.limiter.pause(error.seconds)  # every send waits, replies and paid ones too
+            self.paid_limiter.pause(error.seconds)
             return Outcome(
                 OutboxStatus.PENDING,
                 error=str(error),

@@ -60,8 +60,9 @@ FIRST_USER_ID = 700_000
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 REPLY_TIMEOUT_S = 120.0
 # The fake Bot API has no rate limits and the baseline applies none, so by default Kabar's
-# bulk limit (Telegram's ~30 messages/s, which at ~2 calls an answer caps it near 14 answers/s)
-# is raised to its maximum for a like-for-like comparison; --telegram-limits keeps it.
+# bulk limit (Telegram's ~30 messages/s; it holds the round's opening, and held every reply
+# before #14) is raised to its maximum for a like-for-like comparison; --telegram-limits
+# keeps it (bench_calls_per_checkin.py adds Telegram's limits at the fake).
 LIKE_FOR_LIKE = ("KABAR_SEND_PER_SECOND=1000",)
 
 
@@ -79,12 +80,14 @@ def _prompt(step_id: str) -> str:
 class Answer:
     press: bool  # a button press, or a typed text
     value: str
-    reply: str | None  # the new message this leads to (None: an edit of the same question)
+    # The question this leads to (None: an edit of the same question's buttons), in a new
+    # message or in the pressed one (bot/flows/render.py).
+    reply: str | None
 
     def done(self, entry: TranscriptEntry) -> bool:
         if self.reply is None:
             return entry.kind in ("edit", "edit_markup")
-        return entry.kind == "text" and self.reply in entry.text
+        return entry.kind in ("text", "edit") and self.reply in entry.text
 
 
 def script() -> list[Answer]:
@@ -259,6 +262,19 @@ class BotProcess:
             return await self.process.wait()
 
 
+async def checkin_send(root: str, database_url: str, workdir: Path, cohort: str = "bench") -> None:
+    """`kabar checkin send` from the checkout at `root` (a before/after comparison: the
+    round's opening messages are that code's)."""
+    env = clean_env(KABAR_DATABASE_URL=database_url, PYTHONPATH=root)
+    argv = [sys.executable, "-m", "bot", "checkin", "send", "--cohort", cohort]
+    process = await asyncio.create_subprocess_exec(
+        *argv, cwd=workdir, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"kabar checkin send failed:\n{(out + err).decode()}")
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KABAR_", "BASELINE_"))}
     env.update(PYTHONUNBUFFERED="1", **extra)
@@ -334,7 +350,7 @@ async def drive(
 
 
 async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) -> Result:
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from bot.db.database import Database
     from bot.db.models import (
@@ -343,6 +359,7 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
         Person,
         RecordStatus,
         Role,
+        Round,
         TelegramAccount,
     )
     from bot.domain.rounds.opening import open_round
@@ -359,7 +376,9 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
             )  # fmt: skip
             session.add(cohort)
             await session.flush()
-            for i in range(args.families):
+            # Silent families (bench_calls_per_checkin.py --silent) get the round, never answer.
+            everyone = args.families + getattr(args, "silent", 0)
+            for i in range(everyone):
                 person_id = f"KPM-{i:05d}"
                 session.add(
                     Person(
@@ -369,7 +388,7 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
                     )
                 )  # fmt: skip
             await session.flush()
-            for i in range(args.families):
+            for i in range(everyone):
                 session.add(
                     TelegramAccount(
                         person_id=f"KPM-{i:05d}", telegram_user_id=FIRST_USER_ID + i,
@@ -381,6 +400,12 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
         round_ids: list[int] = []
 
         async def kick() -> None:
+            root = args.kabar_env.get("PYTHONPATH")
+            if root:  # the other checkout's code opens the round (its greeting, its messages)
+                await checkin_send(root, database_url, workdir)
+                async with db.sessions() as session:
+                    round_ids.append(int(await session.scalar(select(func.max(Round.id))) or 0))
+                return
             # As `kabar checkin send` does: the round and its first questions in one transaction.
             async with db.transaction() as session:
                 row = await session.get(Cohort, cohort_id)
@@ -389,6 +414,12 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
                 round_ids.append(opened.round_id)
 
         async with FakeTelegram() as tg:
+            if getattr(args, "fake_limits", False):
+                # Telegram's limits at the fake (bot/sandbox/fakeapi/flood.py): 429 beyond them.
+                args.flood = tg.enforce_limits(30, chat_burst=3)
+                args.calls = tg.calls
+            for i in range(args.families, everyone):
+                tg.user(FIRST_USER_ID + i, f"Family {i}", language_code="en", started=True)
             users = [
                 tg.user(FIRST_USER_ID + i, f"Family {i}", language_code="en", started=True)
                 for i in range(args.families)

@@ -3,7 +3,8 @@
 Run:  .venv/bin/python tests/benchmarks/bench_reply_latency.py [--rounds 1000 20000]
           [--probes 20] [--spread 20] [--kabar-root PATH] [--timeout 240]
 
-For each round size (messages: a greeting and a first question per family) a fresh SQLite
+For each round size (in messages as they were before #14: a greeting and a first question
+per family, so `--rounds 4000` is 2,000 families; since #14 they are one message) a fresh SQLite
 database gets the families, a fake Bot API (bot/sandbox/fakeapi) starts on 127.0.0.1 in
 Telegram's limits mode (429 beyond 30 messages a second, or a burst of 3 in one chat), a
 real `kabar run` starts against both, and the round opens as `kabar checkin send` opens it.
@@ -45,6 +46,7 @@ from tests.benchmarks.bench_checkin_throughput import (  # noqa: E402
     UNIT,
     BotProcess,
     _prompt,
+    checkin_send,
     clean_env,
     script,
 )
@@ -177,7 +179,10 @@ async def run_one(messages: int, args: argparse.Namespace) -> Run:
         started: list[float] = []
         try:
             await bot.start(tg, "setMyCommands")
-            await open_the_round(url, cohort_id)
+            if args.kabar_root:  # that checkout's code opens the round, as its CLI would
+                await checkin_send(args.kabar_root, url, folder)
+            else:
+                await open_the_round(url, cohort_id)
             spacing = args.spread / max(1, args.probes - 1)
             probes = [
                 asyncio.create_task(probe(tg, users[i], i * spacing, run, started))

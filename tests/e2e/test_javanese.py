@@ -43,7 +43,11 @@ async def test_a_family_who_chooses_basa_jawa_is_asked_in_javanese(
 
         await siti.press("Basa Jawa")
         consent = await said(siti, "Napa sampeyan setuju?")
-        assert consent.text.startswith("Sakderengipun miwiti, bab data sampeyan:")
+        # The language question became this one, its answer kept atop.
+        assert consent.text.startswith(
+            "Pilih basa / Pilih bahasa / Choose your language:\n→ Basa Jawa"
+        )
+        assert "\n\nSakderengipun miwiti, bab data sampeyan:" in consent.text
         assert "/berhenti" in consent.text and "/dataku" in consent.text
         assert consent.buttons == [["Kula setuju"], ["Kula mboten setuju"]]
         await siti.press("Kula setuju")
@@ -55,8 +59,8 @@ async def test_a_family_who_chooses_basa_jawa_is_asked_in_javanese(
         assert menu["batal"] == "batalaken laporan"
 
         clock.set(MONDAY)  # the cohort's round opens
-        await said(siti, "Halo, Siti Rahayu! Sampun wancine laporan Kabar")
-        first = await said(siti, "Napa sampeyan produksi napa-napa")
+        first = await said(siti, "Halo, Siti Rahayu! Sampun wancine laporan Kabar")
+        assert "\n\nNapa sampeyan produksi napa-napa" in first.text  # one message
         assert first.buttons == [["Nggih", "Mboten"]]
         await siti.press("Nggih")
         await said(siti, "Pinten ingkang sampeyan produksi? Ketik angka ing kg.")
@@ -114,12 +118,12 @@ async def test_a_family_the_roster_lists_as_javanese_reads_javanese(
         await budi_tg.send_command("bantuan")
         await said(budi_tg, "Cara kerja Kabar:\n• Kala-kala Kabar tanglet")
         clock.set(MONDAY)
-        await said(budi_tg, "Halo, Budi Maryam! Sampun wancine laporan Kabar")
-        await said(budi_tg, "Napa sampeyan produksi napa-napa")
+        opened = await said(budi_tg, "Halo, Budi Maryam! Sampun wancine laporan Kabar")
+        assert "\n\nNapa sampeyan produksi napa-napa" in opened.text
 
         clock.set(MONDAY + timedelta(hours=25))  # a day without an answer
-        await said(budi_tg, "Pangeling saking Kabar")
-        await said(budi_tg, "Napa sampeyan produksi napa-napa")
+        reminder = await said(budi_tg, "Pangeling saking Kabar")
+        assert "\n\nNapa sampeyan produksi napa-napa" in reminder.text  # one message
 
         await budi_tg.send_text("mangan")
         await said(budi_tg, "Monggo pencet salah setunggal tombol ing ngandhap, utawi ketik")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from bot.messaging.limits import RateLimiter
+from bot.messaging.limits import ChatSpacing, RateLimiter
 from tests.messaging.virtual_time import VirtualTime
 
 
@@ -60,29 +60,33 @@ async def test_sends_that_woke_late_never_make_more_than_the_rate_in_a_second() 
     assert times[-1] - times[0] < 40 / 9, "and no slower than the limit requires"
 
 
-async def test_an_urgent_send_goes_ahead_of_reserved_slots_within_the_rate() -> None:
+async def test_a_chat_takes_a_short_burst_then_one_more_when_its_window_moves_on() -> None:
     clock = VirtualTime()
-    limiter = RateLimiter(10, now=clock.now, sleep=clock.sleep)
-    granted: list[tuple[str, float]] = []
+    spacing = ChatSpacing(1.0, burst=3, now=clock.now, sleep=clock.sleep)
+    granted: list[tuple[int, float]] = []
 
-    async def send(name: str, *, urgent: bool = False, after: float = 0.0) -> None:
-        if after:
-            await clock.sleep(after)
-        await limiter.acquire(urgent=urgent)
-        granted.append((name, clock.now()))
+    async def send(chat: int) -> None:
+        await spacing.take(chat)
+        granted.append((chat, clock.now()))
 
-    tasks = [asyncio.create_task(send(f"bulk {n}")) for n in range(30)]
-    # One early, one once a second's worth of sends has been granted: Telegram's limit
-    # per second then decides every send, and the bulk sends waiting wake with the reply.
-    asked = {"reply 1": 0.35, "reply 2": 1.55, "reply 3": 2.05}
-    tasks += [asyncio.create_task(send(r, urgent=True, after=t)) for r, t in asked.items()]
+    tasks = [asyncio.create_task(send(1)) for _ in range(5)] + [asyncio.create_task(send(2))]
     await clock.run(tasks)
 
-    names = [name for name, _ in granted]
-    times = dict(granted)
-    waited = {reply: round(times[reply] - asked[reply], 3) for reply in asked}
-    assert all(wait < 0.11 for wait in waited.values()), waited
-    assert sorted(n for n in names if n.startswith("bulk")) == sorted(
-        f"bulk {n}" for n in range(30)
-    )
-    assert _most_in_one_second([t for _, t in granted]) <= 9
+    first = [t for chat, t in granted if chat == 1]
+    assert first[:3] == [0.0, 0.0, 0.0], "a short burst goes at once"
+    assert all(t >= ChatSpacing.WINDOW_S for t in first[3:]), "the fourth waits its window"
+    assert [t for chat, t in granted if chat == 2] == [0.0], "another chat is not held back"
+
+
+async def test_a_pause_holds_replies_that_take_no_slot_of_the_rate() -> None:
+    clock = VirtualTime()
+    limiter = RateLimiter(10, now=clock.now, sleep=clock.sleep)
+    limiter.pause(5.0)  # Telegram answered 429 with retry_after=5
+    done: list[float] = []
+
+    async def reply() -> None:
+        await limiter.paused()
+        done.append(clock.now())
+
+    await clock.run([asyncio.create_task(reply())])
+    assert done == [5.0]

@@ -420,7 +420,8 @@ async def test_answers_to_button_presses_do_not_wait_for_a_message_slot(db: Data
         assert len(tg.sent_messages()) == 6
     assert len(answered) == 6
     assert max(answered) == 0.0, "no press waited for a message's slot"
-    assert _max_in_any_second(sent) <= 4
+    # Replies to people's own messages have no overall limit either, their chat's only.
+    assert max(sent) == 0.0, "no reply waited for the bulk budget"
     assert await _statuses(db) == {OutboxStatus.SENT: 12}
 
 
@@ -487,3 +488,71 @@ async def test_a_slow_answer_from_telegram_is_waited_for_not_sent_twice(db: Data
                 await task
         await asyncio.sleep(1.5)  # a first attempt given up on would land by now
         assert [m["text"] for m in tg.sent_messages(user.id)] == ["pertanyaan"]
+
+
+async def _round_and_family(tg: FakeTelegram, db: Database, first: int, size: int) -> int:
+    """A round's question waiting for each of `size` chats, and a family who just wrote."""
+    chats = [tg.user(first + n) for n in range(size)]
+    for user in chats:
+        await user.send_text("halo")
+    family = tg.user(first + 99, first_name="Sri")
+    await family.send_text("5 kg")
+    await add_messages(db, [bulk(u.id, "pertanyaan") for u in chats])
+    return family.id
+
+
+async def _offer_reply(sender: OutboxSender, chat_id: int, text: str) -> None:
+    async with sender.runtime.db.transaction() as session:
+        replies = await enqueue(
+            session,
+            [Outgoing(chat_id=chat_id, text=text)],
+            now=datetime.now(UTC),
+            claimed_by=sender.runtime.worker,
+        )
+    assert sender.offer(replies)
+
+
+async def test_a_family_s_reply_is_not_held_to_the_bulk_budget_of_a_round_going_out(
+    db: Database,
+) -> None:
+    """Replies to a family's own message have no overall limit at Telegram: while a round
+    goes out at the bulk rate, a family's next question leaves at once, and the round keeps
+    its rate."""
+    async with FakeTelegram() as tg:
+        family = await _round_and_family(tg, db, 5600, 60)
+        limits = SendLimits(per_second=10, chat_interval_s=1.0)
+        async with virtual_sender(tg, db, limits) as (sender, transport, clock):
+            busy = lambda: transport.in_flight > 0  # noqa: E731
+            await clock.run_until(lambda: len(transport.sent()) >= 20, busy=busy)
+            asked = clock.now()
+            await _offer_reply(sender, family, "pertanyaan berikutnya")
+            await clock.run_until(lambda: len(transport.sent()) == 61, busy=busy)
+        sent = transport.sent()
+        [reply] = [c for c in sent if c.message.chat_id == family]
+        assert reply.at == asked, "the reply waited for nothing"
+        round_ = [c.at for c in sent if c.message.chat_id != family]
+        assert _max_in_any_second(round_) <= 10
+        assert round_[-1] - round_[0] < 60 / 9, "and the round kept its rate"
+
+
+async def test_a_429_slows_replies_too_and_a_chat_s_replies_keep_its_limit(
+    db: Database,
+) -> None:
+    """Telegram's 429 asks the bot to wait: every lane waits, replies as well; and a burst
+    of replies to one chat is spread to the chat's limit (3 in a window)."""
+    async with FakeTelegram() as tg:
+        family = await _round_and_family(tg, db, 5700, 5)
+        tg.faults.add("sendMessage", status=429, retry_after=5, times=1)
+        limits = SendLimits(per_second=10, chat_interval_s=1.0)
+        async with virtual_sender(tg, db, limits) as (sender, transport, clock):
+            busy = lambda: transport.in_flight > 0  # noqa: E731
+            await clock.run_until(lambda: any(c.error for c in transport.calls), busy=busy)
+            [throttled] = [c for c in transport.calls if c.error is not None]
+            assert throttled.failed_at is not None
+            for n in range(5):
+                await _offer_reply(sender, family, f"balasan {n}")
+            await clock.run_until(lambda: len(transport.sent()) == 10, busy=busy)
+        replies = [c.at for c in transport.sent() if c.message.chat_id == family]
+        assert min(replies) >= throttled.failed_at + 5, "no reply went during the pause"
+        assert replies[3] - replies[0] >= 1.0, "at most three to one chat in a second"
+        assert [m["text"] for m in tg.sent_messages(family)] == [f"balasan {n}" for n in range(5)]

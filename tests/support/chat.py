@@ -11,9 +11,10 @@ from bot.sandbox.fakeapi import FakeUser, TranscriptEntry
 
 
 async def said(user: FakeUser, needle: str, timeout: float = 15) -> TranscriptEntry:
-    """Wait for the bot's next new message containing `needle` (edits and acks pass by)."""
+    """Wait for the bot's next message containing `needle`: a new one, or the pressed
+    question turned into the next one (bot/flows/render.py); acks pass by."""
     entries = await user.replies_until(
-        lambda e: e.kind == "text" and needle in e.text, timeout=timeout
+        lambda e: e.kind in ("text", "edit") and needle in e.text, timeout=timeout
     )
     return entries[-1]
 

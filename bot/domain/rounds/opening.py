@@ -1,6 +1,6 @@
 """Opening and closing rounds.
 
-Opening starts one check-in conversation, with a greeting before its first question, per
+Opening starts one check-in conversation, its greeting atop its first question, per
 active, registered participant, in the same transaction as the round itself, in bulk
 (`FlowRunner.start_many`): a regency's 20,000 families (or a province's 370,000) must not
 take minutes. Closing turns the unanswered into `missed` records.

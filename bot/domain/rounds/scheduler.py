@@ -36,7 +36,7 @@ from bot.lib.i18n import N_, translator
 from bot.lib.scheduling.errors import ScheduleError
 from bot.lib.scheduling.quiet import next_allowed
 from bot.lib.scheduling.schedule import occurrences_between
-from bot.messaging.messages import Outgoing
+from bot.messaging.messages import Outgoing, lead_into
 from bot.messaging.outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -181,11 +181,12 @@ async def _send_reminder(
     reminder = Outgoing(
         chat_id=chat_id, text=t.gettext(REMINDER), person_id=person.id, priority=Priority.CHECKIN
     )
-    # One reminder a check-in, whoever writes it: a key the outbox holds once (two ticks
-    # at once, on two workers, write one copy; the leader lock alone cannot promise that).
+    # One message: the reminder above the question it is about. One reminder a check-in,
+    # whoever writes it: a key the outbox holds once (two ticks at once, on two workers,
+    # write one copy; the leader lock alone cannot promise that).
     messages = [
         replace(message, priority=Priority.CHECKIN, dedup_key=f"r{conversation.id}:{n}")
-        for n, message in enumerate([reminder, *again])
+        for n, message in enumerate(lead_into([reminder], again))
     ]
     send_from = next_allowed(now, cohort.timezone, cohort_quiet_hours(cohort))
     await enqueue(session, messages, now=now, not_before=send_from, skip_duplicates=True)

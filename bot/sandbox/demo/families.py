@@ -62,8 +62,9 @@ def behaviour_for(index: int, rng: random.Random) -> Behaviour:
     )
 
 
-def _is_new_text(entry: TranscriptEntry) -> bool:
-    return entry.kind == "text"
+def _is_question(entry: TranscriptEntry) -> bool:
+    """A question: a new message, or the pressed question turned into the next one."""
+    return entry.kind in ("text", "edit")
 
 
 class Family:
@@ -82,7 +83,7 @@ class Family:
     async def _wait_for(self, step_id: str, timeout: float = 30) -> TranscriptEntry:
         wanted = self.prompts[step_id]
         entries = await self.user.replies_until(
-            lambda e: _is_new_text(e) and wanted[:40] in e.text, timeout=timeout
+            lambda e: _is_question(e) and wanted[:40] in e.text, timeout=timeout
         )
         return entries[-1]
 
@@ -105,7 +106,7 @@ class Family:
 
         while True:
             entries = await self.user.replies_until(
-                lambda e: _is_new_text(e) and (wanted in e.text or confirming(e) is not None),
+                lambda e: _is_question(e) and (wanted in e.text or confirming(e) is not None),
                 timeout=30,
             )
             label = confirming(entries[-1])

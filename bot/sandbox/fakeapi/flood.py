@@ -5,8 +5,11 @@ Off by default (the fake answers everything). ``tg.enforce_limits()`` turns it o
 approximate figures ("avoid more than one message per second" in a chat, "about 30
 messages per second" in bulk; Bot FAQ) and tolerates short bursts, so a chat may take
 `chat_burst` messages in any second: a reply right after a bulk question is not refused,
-a bot that ignores the one-second spacing is. Answers to button presses are not messages
-and are never counted.
+a bot that ignores the one-second spacing is. Edits share the chat's limit with sends.
+Answers to button presses are not messages and are never counted. Replies are not held to
+the bulk budget: Telegram puts no overall limit on what a bot sends people who wrote to it,
+so a message to a chat whose user wrote, pressed or edited within `reply_window_s` counts
+against that chat's limit only.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class FloodLimits:
         *,
         chat_burst: int = 3,
         retry_after: int = 1,
+        reply_window_s: float = 30.0,
         now: Callable[[], float] = time.monotonic,
     ) -> None:
         self.per_second = per_second
@@ -37,11 +41,20 @@ class FloodLimits:
         self.recent: deque[float] = deque()
         self.per_chat: dict[int, deque[float]] = {}
         self.refused = 0
+        self.reply_window_s = reply_window_s
+        self.acted: dict[int, float] = {}  # chat -> when its user last wrote or pressed
+
+    def user_acted(self, chat_id: int) -> None:
+        self.acted[chat_id] = self.now()
 
     def alike(self) -> FloodLimits:
         """Limits like these, counted apart (another bot's)."""
         return FloodLimits(
-            self.per_second, chat_burst=self.chat_burst, retry_after=self.retry_after, now=self.now
+            self.per_second,
+            chat_burst=self.chat_burst,
+            retry_after=self.retry_after,
+            reply_window_s=self.reply_window_s,
+            now=self.now,
         )
 
     def check(self, method: str, chat_id: int | None) -> ApiError | None:
@@ -53,12 +66,15 @@ class FloodLimits:
         chat = self.per_chat.setdefault(chat_id, deque()) if chat_id is not None else None
         if chat is not None:
             _forget(chat, now)
-        if len(self.recent) >= self.per_second or (
+        acted = self.acted.get(chat_id) if chat_id is not None else None
+        reply = acted is not None and now - acted < self.reply_window_s
+        if (not reply and len(self.recent) >= self.per_second) or (
             chat is not None and len(chat) >= self.chat_burst
         ):
             self.refused += 1
             return too_many_requests(self.retry_after)
-        self.recent.append(now)
+        if not reply:
+            self.recent.append(now)
         if chat is not None:
             chat.append(now)
         return None

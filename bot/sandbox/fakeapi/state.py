@@ -162,9 +162,9 @@ class World:
         """The updates waiting for `bot_id`: an extra bot's own, else the default bot's."""
         return self.bot_queues.get(bot_id, self.updates) if bot_id is not None else self.updates
 
-    def flood_for(self, bot_id: int) -> FloodLimits | None:
+    def flood_for(self, bot_id: int | None) -> FloodLimits | None:
         """Telegram counts each bot's messages on their own: an extra bot has its own."""
-        if self.flood is None or bot_id not in self.bot_queues:
+        if self.flood is None or bot_id is None or bot_id not in self.bot_queues:
             return self.flood
         flood = self.bot_floods.get(bot_id)
         if flood is None:
@@ -212,6 +212,9 @@ class World:
         entry.message_id = message_id
         entry.raw = message
         chat.transcript.append(entry)
+        flood = self.flood_for(chat.bot_id)
+        if flood is not None:
+            flood.user_acted(chat.profile.id)
         self.queue_for(chat.bot_id).push("message", message)
         return message
 
@@ -230,6 +233,9 @@ class World:
                 raw=message,
             )
         )
+        flood = self.flood_for(chat.bot_id)
+        if flood is not None:
+            flood.user_acted(chat.profile.id)
         self.queue_for(chat.bot_id).push("edited_message", message)
         return message
 
@@ -261,6 +267,9 @@ class World:
                 raw=raw,
             )
         )
+        flood = self.flood_for(chat.bot_id)
+        if flood is not None:
+            flood.user_acted(chat.profile.id)
         self.queue_for(chat.bot_id).push("callback_query", query)
         return query
 

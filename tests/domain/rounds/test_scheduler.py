@@ -30,8 +30,8 @@ async def test_a_round_opens_at_the_scheduled_time_once(db: Database) -> None:
     again = await tick(db, now=monday + timedelta(minutes=1), runner=runner)
     assert len(first.opened) == 1
     assert again.opened == []
-    # A greeting and the first question for each family.
-    assert await _count(db, OutboxMessage) == 6
+    # One message for each family: its greeting atop the first question.
+    assert await _count(db, OutboxMessage) == 3
 
 
 async def test_one_reminder_after_the_delay(db: Database) -> None:
@@ -44,6 +44,8 @@ async def test_one_reminder_after_the_delay(db: Database) -> None:
     due = await tick(db, now=monday + timedelta(hours=24), runner=runner)
     later = await tick(db, now=monday + timedelta(hours=30), runner=runner)
     assert (early.reminded, due.reminded, later.reminded) == (0, 2, 0)
+    # One message a reminder, the question it is about inside it, as when the round opened.
+    assert await _count(db, OutboxMessage) == 2 + 2
 
 
 async def test_rounds_due_during_downtime_open_once_and_the_old_one_closes(db: Database) -> None:

@@ -63,3 +63,32 @@ async def test_each_bot_has_its_own_30_a_second(tg: FakeTelegram, ptb_bot: Bot) 
             await other.send_message(users[30].id, "pertanyaan")
     senders = [m["from"]["username"] for m in tg.sent_messages()]
     assert senders.count("kabar_dua_bot") == 30 and len(senders) == 60
+
+
+async def test_replies_to_people_who_wrote_are_held_to_their_chat_s_limit_only(
+    tg: FakeTelegram, ptb_bot: Bot
+) -> None:
+    """Telegram has no overall limit on replies to a user's own messages: a bulk second
+    already full refuses a new chat, not a chat whose user just wrote; edits share the
+    chat's limit."""
+    clock = [50.0]
+    flood = tg.enforce_limits(30, chat_burst=3)
+    flood.now = lambda: clock[0]
+    family = tg.user(4001, started=True)
+    await family.send_text("5 kg")  # she wrote: what the bot sends her is a reply
+    others = [tg.user(4100 + n, started=True) for n in range(31)]
+    for user in others[:30]:
+        await ptb_bot.send_message(user.id, "pertanyaan")
+    with pytest.raises(RetryAfter):
+        await ptb_bot.send_message(others[30].id, "pertanyaan")  # the bulk second is full
+    sent = await ptb_bot.send_message(family.id, "pertanyaan berikutnya")
+    await ptb_bot.edit_message_text("diubah", chat_id=family.id, message_id=sent.message_id)
+    await ptb_bot.send_message(family.id, "satu lagi")
+    with pytest.raises(RetryAfter):  # the fourth in her chat within a second
+        await ptb_bot.send_message(family.id, "terlalu banyak")
+    assert flood.refused == 2
+    clock[0] += 31.0  # long after she wrote, a message to her is bulk again
+    for user in others[:30]:
+        await ptb_bot.send_message(user.id, "pengingat")
+    with pytest.raises(RetryAfter):
+        await ptb_bot.send_message(family.id, "pengingat")

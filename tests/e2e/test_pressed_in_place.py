@@ -1,0 +1,50 @@
+"""A pressed question becomes the next one in place, end to end (bot/flows/render.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.db.database import Database
+from bot.lib.clock import FakeClock
+from bot.sandbox.fakeapi import FakeTelegram
+from tests.e2e.test_escalation import MONDAY, kabar, register
+from tests.support.chat import said, settled
+from tests.support.programme import CODES, NOW, seed_programme
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_a_press_turns_its_question_into_the_next_unless_a_newer_copy_is_below(
+    database_url: str, db: Database
+) -> None:
+    """A press makes the pressed question the next one (one edit, the answer atop it); a
+    press on an earlier copy of the question, shown again after help, leaves that copy
+    with its answer and asks the next question below, where the family is reading."""
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        siti = tg.user(3301, first_name="Siti", language_code="id")
+        await register(siti, CODES["KPM-01"])
+        clock.set(MONDAY)
+        first = await said(siti, "Apakah Anda memproduksi sesuatu")
+        assert first.text.startswith("Halo, Siti Rahayu!"), "the greeting opens the question"
+        await siti.send_command("bantuan")
+        again = await said(siti, "Apakah Anda memproduksi sesuatu")
+        assert again.message_id != first.message_id
+        await settled(db)  # Kabar knows which message the newer copy is
+        [yes] = [b for row in first.raw["reply_markup"]["inline_keyboard"] for b in row][:1]
+        await siti.press_data(yes["callback_data"], message_id=first.message_id)
+        below = await said(siti, "Berapa banyak yang Anda produksi?")
+        assert below.kind == "text", "a new message below the newer copy"
+        assert (tg.message(siti.id, first.message_id) or {})["text"].endswith("→ Ya")
+
+        await siti.send_text("5")
+        await said(siti, "Berapa banyak yang terjual?")
+        await siti.send_text("0")
+        problems = await said(siti, "Apakah ada yang menghambat usaha Anda?")
+        await siti.press("Tidak ada kendala")
+        photo = await said(siti, "Jika bisa, kirim foto produk Anda.")
+        assert photo.kind == "edit" and photo.message_id == problems.message_id
+        assert photo.text.startswith("✓ Kendala: Tidak ada kendala\n\n")
