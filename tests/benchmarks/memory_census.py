@@ -44,7 +44,8 @@ def mappings() -> Counter[str]:
     for line in Path("/proc/self/smaps").read_text().splitlines():
         head = line.split()
         if "-" in head[0] and not head[0].endswith(":"):
-            name = head[5] if len(head) > 5 else "[anonymous]"
+            size = int(head[0].split("-")[1], 16) - int(head[0].split("-")[0], 16)
+            name = head[5] if len(head) > 5 else f"[anonymous {size >> 20} MB mappings]"
             name = name if name.startswith("[") else Path(name).name
         elif head[0] == "Rss:":
             rss[name] += int(head[1])
@@ -63,6 +64,9 @@ def census(out: str, trace: bool) -> None:
                  f"{[h for h in HEAVY if h in sys.modules]}")  # fmt: skip
     lines += [f"  {n:5} {top}" for top, n in by_top.most_common(40)]
     if trace:
+        current, peak = tracemalloc.get_traced_memory()
+        lines += [f"traced Python allocations: {current / 2**20:.1f} MB live, "
+                  f"{peak / 2**20:.1f} MB at most"]  # fmt: skip
         snapshot = tracemalloc.take_snapshot()
         sizes: Counter[str] = Counter()
         for stat in snapshot.statistics("filename"):
