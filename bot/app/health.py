@@ -17,8 +17,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select
 
 from bot.app.runtime import Runtime
-from bot.db.migrate import current_revision, head_revision
 from bot.db.models import Alert
+from bot.db.revisions import current_revision, head_revision
 from bot.domain.operations.status import Snapshot, snapshot
 
 log = logging.getLogger(__name__)

@@ -86,27 +86,31 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
 
 def prepare_database(settings: Settings) -> None:
     """Bring SQLite up to date by itself; on PostgreSQL ask the operator to migrate."""
-    from bot.db.migrate import head_revision, upgrade
-
     url = settings.database_url
     if url.startswith("sqlite"):
         from bot.cli.failures import missing_folder
+        from bot.db.revisions import sqlite_is_current
 
         # Said before SQLite tries: its failure surfaces from a thread, after the loop ends.
         problem = missing_folder(url, operator_translator(settings))
         if problem is not None:
             fail(problem)
-        upgrade(url)
+        # Alembic is imported only to migrate: a bot that stays up should not carry it.
+        if not sqlite_is_current(url):
+            from bot.db.migrate import upgrade
+
+            upgrade(url)
         return
-    current = run_async(_current_revision(url))
-    if current != head_revision(url):
+    from bot.db.revisions import head_revision
+
+    if run_async(_current_revision(url)) != head_revision(url):
         t = operator_translator(settings)
         fail(t.gettext("The database is not up to date: run `kabar db upgrade` first."))
 
 
 async def _current_revision(url: str) -> str | None:
     from bot.db.database import Database
-    from bot.db.migrate import current_revision
+    from bot.db.revisions import current_revision
 
     db = Database(url)
     try:

@@ -69,6 +69,8 @@ class RateLimiter:
         # wake-up lateness, at 30/s this keeps arrivals as even as strict pacing did.
         self.min_gap = max(self.interval - 0.002, self.interval / 2)
         self.recent: deque[float] = deque(maxlen=self.per_window)
+        self.gap_holders = 0  # bulk sends with a timer set for the gap after a late one
+        self.gap_queue: deque[asyncio.Future[None]] = deque()
 
     async def acquire(self) -> None:
         """Wait for this caller's turn: a slot reserved in call order and slept to once (no
@@ -76,19 +78,46 @@ class RateLimiter:
         sender's CPU), then checked against a pause Telegram asked for meanwhile (a new
         slot after it) and against the last second's sends."""
         wake = self._reserve()
-        while True:
-            now = self.now()
-            if now < wake:
-                await self.sleep(wake - now)
-            elif now < self.paused_until:
-                wake = self._reserve()
-            elif self.recent and now < self.recent[-1] + self.min_gap:
-                wake = self.recent[-1] + self.min_gap  # the send before woke late
-            elif len(self.recent) == self.per_window and now < self.recent[0] + 1.0:
-                wake = self.recent[0] + 1.0
-            else:
-                self.recent.append(now)
-                return
+        holding = False  # this send is the one held for the gap after a late one
+        try:
+            while True:
+                now = self.now()
+                if now < wake:
+                    await self.sleep(wake - now)
+                elif now < self.paused_until:
+                    wake = self._reserve()
+                elif self.recent and now < self.recent[-1] + self.min_gap:
+                    # The send before woke late. A busy loop wakes every late timer at once:
+                    # told the same instant, all woke again there and one went, each time
+                    # (nine wake-ups a message in a paid broadcast). Two sends wait for the
+                    # gap (two: one may wake late); the others queue without a timer.
+                    if not holding and self.gap_holders >= 2:
+                        await self._queue_for_gap()
+                        continue
+                    if not holding:
+                        holding = True
+                        self.gap_holders += 1
+                    wake = self.recent[-1] + self.min_gap
+                elif len(self.recent) == self.per_window and now < self.recent[0] + 1.0:
+                    wake = self.recent[0] + 1.0
+                else:
+                    self.recent.append(now)
+                    return
+        finally:
+            if holding:
+                self.gap_holders -= 1
+            # Whoever leaves lets the next queued send look again (it may take the gap, or
+            # go at once): a queue nobody wakes would hold its sends for ever.
+            while self.gap_holders < 2 and self.gap_queue:
+                follower = self.gap_queue.popleft()
+                if not follower.done():  # not cancelled meanwhile
+                    follower.set_result(None)
+                    break
+
+    async def _queue_for_gap(self) -> None:
+        follower: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.gap_queue.append(follower)
+        await follower
 
     def _reserve(self) -> float:
         slot = max(self.now(), self.next_slot, self.paused_until)

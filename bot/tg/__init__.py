@@ -4,6 +4,13 @@ calls.
 """
 
 import os
+import sys
 
 # Opt in to PTB 23's RetryAfter.retry_after as a timedelta now; the sender handles both.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+# httpx, which PTB imports, loads its command-line client whenever `click` and `rich` are
+# installed (they are, for `kabar`'s own commands), and with it rich and pygments: about 100
+# modules and 3 MB in every bot process. Kabar never runs httpx's client; a None entry
+# makes that import fail quietly, as the import system documents, and httpx falls back.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ families answer at once; aiohttp parses HTTP in C.
 
 from __future__ import annotations
 
+import functools
 import json
 
 import aiohttp
@@ -23,6 +24,19 @@ _JSON = {"Content-Type": "application/json"}
 # and still performs the call: a message given up on after PTB's 5 s was sent again, and
 # arrived twice. A call that has not answered in 30 s is retried.
 READ_TIMEOUT_S = 30.0
+
+
+@functools.lru_cache(maxsize=16)
+def _timeout(
+    read: float | None, connect: float | None, pool: float | None
+) -> aiohttp.ClientTimeout:
+    """The timeouts of a call, made once for each of the few combinations in use."""
+    return aiohttp.ClientTimeout(
+        total=None,
+        connect=None if pool is None or connect is None else pool + connect,
+        sock_connect=connect,
+        sock_read=read,
+    )
 
 
 class AiohttpRequest(BaseRequest):
@@ -53,6 +67,8 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections),
                 headers={"User-Agent": self.USER_AGENT},
+                # The Bot API sets no cookies: reading every answer for them is wasted work.
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
 
     async def shutdown(self) -> None:
@@ -82,12 +98,7 @@ class AiohttpRequest(BaseRequest):
         # aiohttp has no write timeout of its own: a body is written within `connect` +
         # `read`. Its `connect` covers waiting for a pooled connection and connecting.
         del write
-        timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=None if pool is None or connect is None else pool + connect,
-            sock_connect=connect,
-            sock_read=read,
-        )
+        timeout = _timeout(read, connect, pool)
         data: aiohttp.FormData | bytes | None = None
         headers = None
         if request_data is not None and request_data.contains_files:

@@ -3,6 +3,7 @@
 Run:  .venv/bin/python tests/benchmarks/bench_checkin_throughput.py
           [--families 200] [--db sqlite|postgresql] [--pg-url URL] [--only kabar|baseline]
           [--repeat N] [--telegram-limits] [--profile OUT.prof] [--sql-census OUT.txt]
+          [--memory-census OUT.txt [--trace-memory]]
 
 For each system in turn (Kabar, then baseline_ptb_bot.py, written like PTB's examples with a
 ConversationHandler and PicklePersistence) a fresh fake Bot API (bot/sandbox/fakeapi) starts in this
@@ -53,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BASELINE = Path(__file__).with_name("baseline_ptb_bot.py")
 CPU_PROFILE = Path(__file__).with_name("cpu_profile.py")
 SQL_CENSUS = Path(__file__).with_name("sql_census.py")
+MEMORY_CENSUS = Path(__file__).with_name("memory_census.py")
 TOKEN = "123456:BENCH-abcdefghijklmnopqrstuvwxyz"
 UNIT = "kg"
 NOTE = "Timbangan rusak, belum punya alat pengering."
@@ -125,6 +127,7 @@ class Measured:
     db_cpu_s: float | None
     other_cpu_s: float  # everything else on the machine meanwhile: it skews the figures
     calls: Counter[str]
+    peak_rss_mb: float  # the bot process's own high-water mark (VmHWM), start-up included
 
 
 class Phase:
@@ -165,7 +168,7 @@ class Phase:
         calls = Counter(c.method for c in self.tg.calls[self.calls_from :])
         del calls["getUpdates"]
         opening = self.last_first_question - self.opening_from
-        return Measured(samples, opening, bot, own, db, other, calls)
+        return Measured(samples, opening, bot, own, db, other, calls, peak_rss_mb(self.pid))
 
 
 async def family(
@@ -200,6 +203,14 @@ def cpu_seconds(pid: int) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "; comm may hold spaces
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory so far (VmHWM in /proc/<pid>/status), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    return float("nan")
 
 
 def machine_busy_seconds() -> float:
@@ -565,9 +576,9 @@ def table(results: list[Result]) -> str:
         "| system | check-ins/s (whole run) | whole run | answers | answers/s (steady) | "
         "answers/s (overall) | p50 latency | "
         "p99 latency | max latency | answering time | bot CPU | bot CPU per answer | "
-        "other CPU on the machine | committed |"
+        "other CPU on the machine | peak RSS | committed |"
     )
-    rows = [head, "|---|" + "---:|" * 12 + "---|"]
+    rows = [head, "|---|" + "---:|" * 13 + "---|"]
     for r in results:
         cpu = f"{r.measured.bot_cpu_s:.1f} s"
         if r.measured.db_cpu_s is not None:
@@ -578,7 +589,7 @@ def table(results: list[Result]) -> str:
             f"{r.percentile(0.5):.0f} ms | {r.percentile(0.99):.0f} ms | "
             f"{r.latencies_ms()[-1]:.0f} ms | {r.wall_s:.1f} s | {cpu} | "
             f"{r.measured.bot_cpu_s / r.answers * 1000:.1f} ms | "
-            f"{r.measured.other_cpu_s:.1f} s | {r.committed} |"
+            f"{r.measured.other_cpu_s:.1f} s | {r.measured.peak_rss_mb:.0f} MB | {r.committed} |"
         )
     return "\n".join(rows)
 
@@ -632,10 +643,12 @@ def medians(results: list[Result]) -> str:
         p50 = statistics.median(r.percentile(0.5) for r in runs)
         p99 = statistics.median(r.percentile(0.99) for r in runs)
         cpu = statistics.median(r.measured.bot_cpu_s / r.answers * 1000 for r in runs)
+        rss = statistics.median(r.measured.peak_rss_mb for r in runs)
         lines.append(
             f"- {system}, median of {len(runs)} runs: {whole:.2f} check-ins/s (whole run), "
             f"{rate:.0f} answers/s (steady), "
-            f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, {cpu:.1f} ms bot CPU per answer"
+            f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, {cpu:.1f} ms bot CPU per answer, "
+            f"peak RSS {rss:.0f} MB"
         )
     return "\n".join(lines)
 
@@ -676,6 +689,16 @@ def parse_args() -> argparse.Namespace:
         metavar="PATH",
         help="count the SQL statements `kabar run` executes, by shape, into PATH",
     )
+    parser.add_argument(
+        "--memory-census",
+        metavar="PATH",
+        help="write `kabar run`'s memory at its stop (peak RSS, modules loaded) into PATH",
+    )
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="with --memory-census: also its live allocations by package (tracemalloc; slow)",
+    )
     args = parser.parse_args()
     kabar_env = {} if args.telegram_limits else dict(v.split("=", 1) for v in LIKE_FOR_LIKE)
     for item in args.kabar_env:
@@ -689,6 +712,9 @@ def parse_args() -> argparse.Namespace:
         args.kabar_prefix = [str(CPU_PROFILE), args.profile]
     elif args.sql_census:
         args.kabar_prefix = [str(SQL_CENSUS), args.sql_census]
+    elif args.memory_census:
+        trace = ["--trace"] if args.trace_memory else []
+        args.kabar_prefix = [str(MEMORY_CENSUS), *trace, args.memory_census]
     args.baseline_prefix = []
     return args
 

@@ -90,3 +90,18 @@ async def test_a_pause_holds_replies_that_take_no_slot_of_the_rate() -> None:
 
     await clock.run([asyncio.create_task(reply())])
     assert done == [5.0]
+
+
+async def test_sends_woken_late_together_go_one_by_one_without_waking_again_and_again() -> None:
+    # The loop was busy for three seconds: the 30 sends' wake-ups (their slots a tenth of a
+    # second apart) all come at once, and all but one must wait again. Each waits about
+    # once more, not once for every send that goes before it.
+    clock = VirtualTime(late={n: 3.0 - n / (10 * 0.985) for n in range(30)})
+    limiter = RateLimiter(10, now=clock.now, sleep=clock.sleep)
+    times = await _send_all(limiter, clock, 30)
+    assert len(times) == 30
+    assert _most_in_one_second(times) <= 9
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 1 / (10 * 0.985) - 0.002 - 1e-9
+    slept = next(clock.order)
+    assert slept <= 3 * 30, f"{slept} timers for 30 sends"

@@ -1,0 +1,102 @@
+"""Run a module and write where its memory went: resident memory, modules and allocations.
+
+Run:  python tests/benchmarks/memory_census.py OUT.txt -m bot run
+
+When the module returns (a clean SIGTERM stop) OUT.txt gets the process's peak and current
+resident memory, the modules loaded by top-level package (how many, and which of the usual
+heavy ones), and, with `--trace` before OUT.txt, the Python allocations still alive by
+top-level package and by line (tracemalloc; it slows the process and adds its own memory, so
+read the shares, not the peak, from a traced run).
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+
+HEAVY = ("matplotlib", "openpyxl", "zxingcpp", "PIL", "numpy", "rich", "prometheus_client",
+         "alembic", "mako", "pygments", "qrcode", "segno", "phonenumbers", "apscheduler",
+         "httpx")  # fmt: skip
+
+
+def status() -> dict[str, str]:
+    lines = Path("/proc/self/status").read_text().splitlines()
+    return {k: v.strip() for k, _, v in (line.partition(":") for line in lines)}
+
+
+def package(filename: str) -> str:
+    parts = Path(filename).parts
+    if "site-packages" in parts:
+        return parts[parts.index("site-packages") + 1]
+    for mine in ("bot", "conversations"):
+        if mine in parts:
+            return mine
+    return "stdlib/other"
+
+
+def mappings() -> Counter[str]:
+    """Resident kB by mapping (shared libraries by name, anonymous memory as one line)."""
+    rss: Counter[str] = Counter()
+    name = ""
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()
+        if "-" in head[0] and not head[0].endswith(":"):
+            size = int(head[0].split("-")[1], 16) - int(head[0].split("-")[0], 16)
+            name = head[5] if len(head) > 5 else f"[anonymous {size >> 20} MB mappings]"
+            name = name if name.startswith("[") else Path(name).name
+        elif head[0] == "Rss:":
+            rss[name] += int(head[1])
+    return rss
+
+
+def census(out: str, trace: bool) -> None:
+    now = status()
+    lines = [f"peak RSS {now['VmHWM']}, now {now['VmRSS']} (anonymous {now['RssAnon']}, "
+             f"files {now['RssFile']}); {now['Threads']} threads", ""]  # fmt: skip
+    lines += ["resident by mapping:"]
+    lines += [f"  {kb / 1024:8.1f} MB {name}" for name, kb in mappings().most_common(25)]
+    lines.append("")
+    by_top = Counter(name.split(".")[0] for name in list(sys.modules))
+    lines.append(f"{len(sys.modules)} modules; heavy ones loaded: "
+                 f"{[h for h in HEAVY if h in sys.modules]}")  # fmt: skip
+    lines += [f"  {n:5} {top}" for top, n in by_top.most_common(40)]
+    if trace:
+        current, peak = tracemalloc.get_traced_memory()
+        lines += [f"traced Python allocations: {current / 2**20:.1f} MB live, "
+                  f"{peak / 2**20:.1f} MB at most"]  # fmt: skip
+        snapshot = tracemalloc.take_snapshot()
+        sizes: Counter[str] = Counter()
+        for stat in snapshot.statistics("filename"):
+            sizes[package(stat.traceback[0].filename)] += stat.size
+        lines += ["", "live Python allocations by package (tracemalloc):"]
+        lines += [f"  {size / 2**20:8.1f} MB {name}" for name, size in sizes.most_common(30)]
+        lines += ["", "by line:"]
+        lines += [f"  {s.size / 2**20:8.2f} MB {s.traceback[0]}"
+                  for s in snapshot.statistics("lineno")[:40]]  # fmt: skip
+    Path(out).write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    trace = bool(args) and args[0] == "--trace"
+    if trace:
+        args = args[1:]
+    if len(args) < 3 or args[1] != "-m":
+        raise SystemExit(__doc__)
+    out, module = args[0], args[2]
+    sys.argv = [module, *args[3:]]
+    if trace:
+        tracemalloc.start()
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    except SystemExit:
+        pass
+    finally:
+        census(out, trace)
+
+
+if __name__ == "__main__":
+    main()

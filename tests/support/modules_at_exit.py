@@ -1,0 +1,27 @@
+"""Run a module, then write the names of every module it imported, one a line.
+
+Run:  python tests/support/modules_at_exit.py OUT.txt -m bot run
+
+Used as a KabarProcess prefix: what a running bot holds in memory is what it imported.
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+
+def main() -> None:
+    if len(sys.argv) < 4 or sys.argv[2] != "-m":
+        raise SystemExit(__doc__)
+    out, module = Path(sys.argv[1]), sys.argv[3]
+    sys.argv = [module, *sys.argv[4:]]
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    finally:
+        out.write_text("\n".join(sorted(sys.modules)) + "\n")
+
+
+if __name__ == "__main__":
+    main()
