@@ -43,6 +43,8 @@ async def test_a_press_turns_its_question_into_the_next_unless_a_newer_copy_is_b
         await siti.send_text("5")
         await said(siti, "Berapa banyak yang terjual?")
         await siti.send_text("5")  # all sold: no stock to offer
+        await said(siti, "Berapa uang yang Anda terima")
+        await siti.send_text("50rb")
         problems = await said(siti, "Apakah ada yang menghambat usaha Anda?")
         await siti.press("Tidak ada kendala")
         photo = await said(siti, "Jika bisa, kirim foto produk Anda.")
