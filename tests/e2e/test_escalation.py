@@ -65,18 +65,27 @@ async def register(user: FakeUser, code: str) -> None:
 
 
 async def answer_producing(
-    user: FakeUser, *, produced: str = "2 kg", sold: str = "1", income: str = "50rb"
+    user: FakeUser,
+    *,
+    produced: str = "2 kg",
+    sold: str = "1",
+    income: str = "50rb",
+    offer: str | None = "Ya",
 ) -> None:
+    """A check-in with production; `offer` answers the stock question, asked while some is
+    left unsold (None: not asked)."""
     await said(user, "Apakah Anda memproduksi")
     await user.press("Ya")
     await said(user, "Berapa banyak yang Anda produksi")
     await user.send_text(produced)
     await said(user, "Berapa banyak yang terjual")
     await user.send_text(sold)
-    await said(user, "Berapa uang yang Anda terima")
-    await user.send_text(income)
-    await said(user, "Bolehkah Kabar menawarkannya")  # every caller leaves stock unsold
-    await user.press("Ya")
+    if sold != "0":
+        await said(user, "Berapa uang yang Anda terima")
+        await user.send_text(income)
+    if offer is not None:
+        await said(user, "Bolehkah Kabar menawarkannya kepada mitra pembeli")
+        await user.press(offer)
     await said(user, "Apakah ada yang menghambat")
     await user.press("Tidak ada kendala")
     await said(user, "kirim foto produk")

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from bot.db.database import Database
 from bot.db.models import Invitation, Person, Role
 from bot.lib.clock import FakeClock
-from bot.sandbox.fakeapi import FakeTelegram, FakeUser
-from tests.e2e.test_escalation import MONDAY, kabar, register
+from bot.sandbox.fakeapi import FakeTelegram
+from tests.e2e.test_escalation import MONDAY, answer_producing, kabar, register
 from tests.support.chat import said, settled
 from tests.support.programme import CODES, NOW, seed_programme
 
@@ -37,28 +37,6 @@ async def seed(db: Database) -> None:
         )  # fmt: skip
 
 
-async def check_in(user: FakeUser, made: str, sold: str, offer: str | None) -> None:
-    await said(user, "Apakah Anda memproduksi")
-    await user.press("Ya")
-    await said(user, "Berapa banyak yang Anda produksi")
-    await user.send_text(made)
-    await said(user, "Berapa banyak yang terjual")
-    await user.send_text(sold)
-    if sold != "0":
-        await said(user, "Berapa uang yang Anda terima")
-        await user.send_text("50rb")
-    if offer is not None:
-        await said(user, "Bolehkah Kabar menawarkannya kepada mitra pembeli")
-        await user.press(offer)
-    await said(user, "Apakah ada yang menghambat")
-    await user.press("Tidak ada kendala")
-    await said(user, "kirim foto produk")
-    await user.press("Lewati")
-    await said(user, "Periksa jawaban Anda")
-    await user.press("✅ Kirim")
-    await said(user, "Terima kasih! Jawaban Anda tersimpan")
-
-
 async def test_the_pickup_list_for_facilitators_and_partners(
     database_url: str, db: Database
 ) -> None:
@@ -79,8 +57,8 @@ async def test_the_pickup_list_for_facilitators_and_partners(
 
         # Siti keeps 4 kg and offers it; John keeps 3 kg and does not.
         clock.set(MONDAY)
-        await check_in(siti, "6 kg", "2", "Ya")
-        await check_in(john, "3 kg", "0", "Tidak")
+        await answer_producing(siti, produced="6 kg", sold="2", offer="Ya")
+        await answer_producing(john, produced="3 kg", sold="0", offer="Tidak")
 
         await facilitator.send_command("stok")
         listed = await said(facilitator, "Stok siap diambil, ditawarkan oleh keluarga:")
