@@ -184,7 +184,7 @@ def export(
     Columns: record_id, participant_id, participant_name, cohort, village, district,
     facilitator_id, round_id, round_opened_at, answered_at, status, produced,
     quantity_produced, unit, quantity_sold, revenue_idr, problems, problem_note,
-    needs_help, attachments, late, media_files.
+    needs_help, attachments, late, media_files, offer_stock.
     """
     from sqlalchemy.exc import DBAPIError
 

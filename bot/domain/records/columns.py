@@ -47,6 +47,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
             "joined by ';'; empty until it is downloaded."
         ),
     ),
+    (
+        "offer_stock",
+        N_(
+            "Whether the family asked to offer their unsold stock to buying partners; "
+            "empty when they were not asked (no stock left, or an older check-in)."
+        ),
+    ),
 )
 
 HEADER: tuple[str, ...] = tuple(name for name, _meaning in COLUMNS)

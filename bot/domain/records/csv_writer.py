@@ -52,6 +52,7 @@ def csv_cells(row: RecordRow) -> tuple[str | int | Decimal | None, ...]:
         ";".join(f"{kind}:{file_id}" for kind, file_id in row.attachments),
         flag(row.late),
         ";".join(row.media_files),
+        flag(row.offer_stock),
     )
 
 

@@ -81,6 +81,7 @@ class RecordRow(NamedTuple):
     attachments: tuple[tuple[str, str], ...]  # (kind, telegram_file_id)
     late: bool | None
     media_files: tuple[str, ...] = ()  # the attachments' copies, relative to the media folder
+    offer_stock: bool | None = None  # None: not asked (no stock left, or flow version 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +175,7 @@ def _columns_query(
             FollowUpRecord.problem_note,
             FollowUpRecord.needs_help,
             FollowUpRecord.late,
+            FollowUpRecord.offer_stock,
             FollowUpRecord.answered_at,
             Round.id.label("round_id"),
             Round.cohort_id,
@@ -212,9 +214,9 @@ def _build(
     # Positional unpacking: the order of the columns in _columns_query.
     (
         record_id, person_id, status_value, produced, quantity_produced, unit, quantity_sold,
-        revenue_idr, problems, problem_note, needs_help, late, answered_at, round_id,
-        _cohort_id, opened_at, name, village, district, supervisor_id, _kind, _file_id,
-        _local_path,
+        revenue_idr, problems, problem_note, needs_help, late, offer_stock, answered_at,
+        round_id, _cohort_id, opened_at, name, village, district, supervisor_id, _kind,
+        _file_id, _local_path,
     ) = row  # fmt: skip
     status = RecordStatus(status_value)
     # A missed round asked nothing, so "needs help" and "late" are unknown, not false.
@@ -243,6 +245,7 @@ def _build(
         attachments,
         late if answered else None,
         media_files,
+        offer_stock,
     )
 
 

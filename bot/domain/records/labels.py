@@ -36,6 +36,7 @@ LABELS: dict[str, str] = {
     "attachments": N_("Attachments (Telegram)"),
     "late": N_("Late"),
     "media_files": N_("Media files"),
+    "offer_stock": N_("Offer to buying partners"),
     # figures
     "round": N_("Round"),
     "closed": N_("Closed"),

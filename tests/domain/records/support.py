@@ -159,6 +159,7 @@ async def _seed(database_url: str) -> Programme:
                 problems=["raw_material"],
                 problem_note="=1+1 benang habis",
                 needs_help=False,
+                offer_stock=False,  # kept for themselves
                 late=True,
                 answered_at=datetime(2025, 8, 25, 2, 0, tzinfo=UTC),
             )
@@ -176,6 +177,7 @@ async def _seed(database_url: str) -> Programme:
                 problems=["tools", "market"],
                 problem_note="Belum punya timbangan, pembeli jauh",
                 needs_help=True,
+                offer_stock=True,  # 0.5 kg left, offered to buying partners
                 late=False,
                 answered_at=datetime(2025, 8, 17, 3, 30, 15, tzinfo=UTC),
             )

@@ -31,6 +31,7 @@ HEADER = [
     "attachments",
     "late",
     "media_files",
+    "offer_stock",
 ]
 
 
@@ -77,6 +78,7 @@ def test_answered_record_has_exact_typed_values(database_url: str, tmp_path: Pat
         "attachments": "photo:AgACAgQ-1;voice:AwACAgQ-2",
         "late": "false",
         "media_files": "P001/7-photo.jpg",  # relative to the media folder
+        "offer_stock": "true",
     }
 
 
@@ -88,6 +90,7 @@ def test_wita_cohort_times_carry_its_own_offset(database_url: str, tmp_path: Pat
     assert wita["answered_at"] == "2025-08-25T10:00:00+08:00"
     assert (wita["quantity_produced"], wita["quantity_sold"]) == ("5", "0.25")
     assert (wita["late"], wita["needs_help"], wita["facilitator_id"]) == ("true", "false", "")
+    assert wita["offer_stock"] == "false"  # asked, and kept for themselves
     # Participants' text never turns into a spreadsheet formula.
     assert wita["problem_note"] == "'=1+1 benang habis"
 
@@ -110,6 +113,7 @@ def test_missed_record_has_empty_answer_cells(database_url: str, tmp_path: Path)
         "needs_help",
         "attachments",
         "late",
+        "offer_stock",
     )
     assert {name: missed[name] for name in answer_cells} == dict.fromkeys(answer_cells, "")
 
@@ -131,6 +135,7 @@ def test_rows_are_ordered_by_cohort_round_and_participant(
         "false",
         "",
     )
+    assert partial["offer_stock"] == ""  # nothing left to offer: never asked
 
 
 def test_cohort_filter_and_output_file(database_url: str, tmp_path: Path) -> None:

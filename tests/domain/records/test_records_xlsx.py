@@ -17,7 +17,7 @@ HUMAN_HEADER = [
     "Facilitator ID", "Round no.", "Round opened", "Answered at", "Status", "Produced",
     "Quantity produced", "Unit", "Quantity sold", "Revenue (Rp)", "Problems (codes)",
     "Problems", "Problem in their words", "Asked for help", "Attachments (Telegram)", "Late",
-    "Media files",
+    "Media files", "Offer to buying partners",
 ]  # fmt: skip
 
 
@@ -45,7 +45,7 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     ]  # fmt: skip
     sheet = workbook["records"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:W5"
+    assert sheet.auto_filter.ref == "A1:X5"
     # Headers a person reads, in the operator's language (the CSV keeps machine names);
     # the problems' names beside their codes.
     assert [cell.value for cell in sheet[1]] == HUMAN_HEADER
@@ -74,16 +74,19 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     assert answered["problem_names"] == "Tools or equipment; Market or buyers"
     assert answered["attachments"] == "photo:AgACAgQ-1;voice:AwACAgQ-2"
     assert answered["media_files"] == "P001/7-photo.jpg"
+    assert answered["offer_stock"] is True
     assert answered["participant_name"] == "Siti Aminah Ñoñi"
 
     missed = rows[ids.missed]
     assert missed["status"] == "missed"
     assert missed["answered_at"] is None and missed["quantity_produced"] is None
     assert missed["needs_help"] is None and missed["late"] is None
+    assert missed["offer_stock"] is None  # never asked
 
     wita = rows[ids.wita]
     assert wita["round_opened_at"] == datetime(2025, 8, 18, 8, 0)  # WITA wall clock
     assert wita["quantity_produced"] == 5 and wita["quantity_sold"] == 0.25
+    assert wita["offer_stock"] is False
     # Text, not a formula, and quoted as in the CSV: Excel would run it once edited.
     assert wita["problem_note"] == "'=1+1 benang habis"
     assert sheet.cell(row=5, column=header.index("problem_note") + 1).data_type == "s"
@@ -99,6 +102,14 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     )
     # Each header, what it means, and its name in the CSV.
     assert ("Late", "Whether the answer came after the round had closed.", "late") in rows_about
+    assert [row for row in rows_about if row[-1] == "offer_stock"] == [
+        (
+            "Offer to buying partners",
+            "Whether the family asked to offer their unsold stock to buying partners; "
+            "empty when they were not asked (no stock left, or an older check-in).",
+            "offer_stock",
+        )
+    ]
     assert str(about["Exported at"]).endswith("+07:00")
 
 
@@ -137,4 +148,5 @@ def test_xlsx_headers_in_indonesian(database_url: str, tmp_path: Path) -> None:
     assert header[:4] == ["No. catatan", "ID peserta", "Peserta", "Angkatan"]
     assert header[15:18] == ["Pendapatan (Rp)", "Kendala (kode)", "Kendala"]
     names = [row[17] for row in sheet.iter_rows(2, values_only=True)]
+    assert names and header[-1] == "Tawarkan ke mitra pembeli"
     assert "Alat atau peralatan; Pasar atau pembeli" in names
