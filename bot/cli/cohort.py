@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from bot.db.models import Cohort
+    from bot.domain.cohorts import Setting
     from bot.lib.i18n import Translator
 
 T = TypeVar("T")
@@ -64,31 +65,6 @@ def _option_decorators(*, create: bool) -> list[Callable[[Any], Any]]:
     ]
 
 
-def _graduation_options(func: Callable[..., None]) -> Callable[..., None]:
-    # Only on update: a new cohort starts with the defaults (500000, 5 of 6).
-    for option in reversed(
-        [
-            click.option(
-                "--graduation-amount",
-                metavar="RUPIAH",
-                help="Graduation bar: revenue per round a family must reach (default 500000).",
-            ),
-            click.option(
-                "--graduation-rounds",
-                metavar="N",
-                help="Graduation bar: in at least N rounds (default 5) …",
-            ),
-            click.option(
-                "--graduation-window",
-                metavar="N",
-                help="… of the cohort's last N closed rounds (default 6).",
-            ),
-        ]
-    ):
-        func = option(func)
-    return func
-
-
 def _with_options(*, create: bool) -> Callable[[Callable[..., None]], Callable[..., None]]:
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
         for option in reversed(_option_decorators(create=create)):
@@ -126,9 +102,54 @@ def cohort() -> None:
     """Cohorts and their check-in schedule."""
 
 
+# The early-warning thresholds (docs/EARLY_WARNING.md), one option each, on create and
+# update (an entry added here is an option of both; bot/domain/cohorts.py checks its range).
+WARNING_HELP = {
+    "warn_window_rounds": N_("Early warning: the cohort's latest rounds it reads (default 8)."),
+    "warn_falling_answers": N_("Early warning: answers in a row that fall (default 3; 0 = off)."),
+    "warn_drop_percent": N_("Early warning: how far below usual the last falling answer is (%)."),
+    "warn_low_answers": N_("Early warning: latest answers all below usual (default 2; 0 = off)."),
+    "warn_low_percent": N_("Early warning: … below this % of the family's usual (default 50)."),
+    "warn_later_answers": N_("Early warning: answers, each one later (default 3; 0 = off)."),
+    "warn_same_problem_answers": N_("Early warning: answers naming the same problems (default 3)."),
+    "warn_steady_answers": N_('Early warning: producing answers before a "no" (default 3).'),
+}
+
+
+# The graduation bar (bot/domain/graduation_bar.py): option -> (metavar, help).
+GRADUATION_HELP = {
+    "graduation_amount": (
+        "RUPIAH",
+        N_("Graduation bar: revenue per round a family must reach (default 500000)."),
+    ),
+    "graduation_rounds": ("N", N_("Graduation bar: in at least N rounds (default 5) …")),
+    "graduation_window": ("N", N_("… of the cohort's last N closed rounds (default 6).")),
+}
+
+
+def _tuning_options(func: Callable[..., None]) -> Callable[..., None]:
+    """The early-warning and graduation options, the same on create and update; the
+    command receives them as keyword arguments, None when not given."""
+    options = [(name, "N", text) for name, text in WARNING_HELP.items()]
+    options += [(name, metavar, text) for name, (metavar, text) in GRADUATION_HELP.items()]
+    for name, metavar, help_text in reversed(options):
+        flag = "--" + name.replace("_", "-")
+        func = click.option(flag, name, metavar=metavar, help=help_text)(func)
+    return func
+
+
+def _tuning(options: dict[str, str | None]) -> dict[str, Any]:
+    """The domain's keyword arguments for the tuning options given."""
+    given = {name: value for name, value in options.items() if value is not None}
+    warnings = {name: value for name, value in given.items() if name in WARNING_HELP}
+    graduation = {name: value for name, value in given.items() if name in GRADUATION_HELP}
+    return {"warnings": warnings, **graduation}
+
+
 @cohort.command()
 @click.argument("name")
 @_with_options(create=True)
+@_tuning_options
 def create(
     name: str,
     schedule: str,
@@ -136,8 +157,10 @@ def create(
     unit: str,
     quiet_hours: str | None,
     max_quantity: str | None,
+    **tuning: str | None,
 ) -> None:
-    """Create cohort NAME with its check-in schedule."""
+    """Create cohort NAME with its check-in schedule, and optionally its graduation bar
+    and early-warning thresholds."""
     from bot.domain.cohorts import cohort_quiet_hours, create_cohort
     from bot.lib.clock import SystemClock
 
@@ -156,6 +179,7 @@ def create(
             max_quantity=max_quantity,
             now=now,
             actor=operator(),
+            **_tuning(tuning),
         )
 
     made = in_transaction(config, work)
@@ -174,30 +198,10 @@ def create(
     _summary(t, made, now)
 
 
-# The early-warning thresholds (docs/EARLY_WARNING.md), one option each, on update.
-WARNING_HELP = {
-    "warn_window_rounds": N_("Early warning: the cohort's latest rounds it reads (default 8)."),
-    "warn_falling_answers": N_("Early warning: answers in a row that fall (default 3; 0 = off)."),
-    "warn_drop_percent": N_("Early warning: how far below usual the last falling answer is (%)."),
-    "warn_low_answers": N_("Early warning: latest answers all below usual (default 2; 0 = off)."),
-    "warn_low_percent": N_("Early warning: … below this % of the family's usual (default 50)."),
-    "warn_later_answers": N_("Early warning: answers, each one later (default 3; 0 = off)."),
-    "warn_same_problem_answers": N_("Early warning: answers naming the same problems (default 3)."),
-    "warn_steady_answers": N_('Early warning: producing answers before a "no" (default 3).'),
-}
-
-
-def _warning_options(func: Callable[..., None]) -> Callable[..., None]:
-    for name, help_text in reversed(WARNING_HELP.items()):
-        func = click.option("--" + name.replace("_", "-"), name, help=help_text)(func)
-    return func
-
-
 @cohort.command()
 @click.argument("name")
 @_with_options(create=False)
-@_warning_options
-@_graduation_options
+@_tuning_options
 def update(
     name: str,
     schedule: str | None,
@@ -205,10 +209,7 @@ def update(
     unit: str | None,
     quiet_hours: str | None,
     max_quantity: str | None,
-    graduation_amount: str | None,
-    graduation_rounds: str | None,
-    graduation_window: str | None,
-    **warning_options: str | None,
+    **tuning: str | None,
 ) -> None:
     """Change cohort NAME's schedule, time zone, unit, quiet hours, maximum quantity,
     graduation bar or early-warning thresholds."""
@@ -217,12 +218,8 @@ def update(
 
     config = settings()
     t = operator_translator(config)
-    warnings = {key: value for key, value in warning_options.items() if value is not None}
-    given = (
-        schedule, timezone, unit, quiet_hours, max_quantity, graduation_amount,
-        graduation_rounds, graduation_window,
-    )  # fmt: skip
-    if all(value is None for value in given) and not warnings:
+    given = (schedule, timezone, unit, quiet_hours, max_quantity, *tuning.values())
+    if all(value is None for value in given):
         fail(
             t.gettext(
                 "Nothing to change: give at least one of --schedule, --timezone, --unit, "
@@ -232,7 +229,7 @@ def update(
         )
     now = SystemClock().now()
 
-    async def work(session: AsyncSession) -> tuple[Cohort, dict[str, tuple[str, str]]]:
+    async def work(session: AsyncSession) -> tuple[Cohort, dict[str, tuple[Setting, Setting]]]:
         return await update_cohort(
             session,
             name,
@@ -241,12 +238,9 @@ def update(
             unit=unit,
             quiet_hours=quiet_hours,
             max_quantity=max_quantity,
-            warnings=warnings,
-            graduation_amount=graduation_amount,
-            graduation_rounds=graduation_rounds,
-            graduation_window=graduation_window,
             now=now,
             actor=operator(),
+            **_tuning(tuning),
         )
 
     changed, changes = in_transaction(config, work)
@@ -257,9 +251,60 @@ def update(
         labels = _field_labels(t)
         for field, (old, new) in changes.items():
             click.echo(
-                t.gettext("  {field}: {old} → {new}").format(field=labels[field], old=old, new=new)
+                t.gettext("  {field}: {old} → {new}").format(
+                    field=labels[field], old=_shown(t, old), new=_shown(t, new)
+                )
             )
     _summary(t, changed, now)
+
+
+@cohort.command()
+@click.argument("name")
+def show(name: str) -> None:
+    """Every setting of cohort NAME: schedule, time zone, unit, quiet hours, maximum
+    quantity, graduation bar and early-warning thresholds, and its next round."""
+    from bot.domain.cohorts import cohort_settings, require_cohort
+    from bot.lib.clock import SystemClock
+
+    config = settings()
+    t = operator_translator(config)
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> Cohort:
+        return await require_cohort(session, name)
+
+    found = in_transaction(config, work)
+    click.echo(t.gettext('Cohort "{name}":').format(name=found.name))
+    labels = _field_labels(t)
+    for field, value in cohort_settings(found).items():
+        click.echo(
+            t.gettext("  {field}: {value}").format(field=labels[field], value=_shown(t, value))
+        )
+    _summary(t, found, now)
+
+
+# A graduation bar as the operator reads it.
+BAR_SHORT = N_("{amount} in at least {rounds} of the last {window} closed rounds")
+
+
+def _shown(t: Translator, value: Setting) -> str:
+    """A setting in the operator's language: numbers and rupiah through Babel."""
+    from decimal import Decimal
+
+    from bot.domain.graduation_bar import GraduationBar
+    from bot.lib.scheduling import QuietHours
+
+    if isinstance(value, GraduationBar):
+        return t.gettext(BAR_SHORT).format(
+            amount=t.format_money(value.min_revenue_idr),
+            rounds=t.format_number(value.rounds),
+            window=t.format_number(value.window),
+        )
+    if isinstance(value, QuietHours) and value.is_empty:
+        return t.gettext("none")
+    if isinstance(value, int | Decimal):
+        return t.format_number(value)
+    return str(value)
 
 
 def _field_labels(t: Translator) -> dict[str, str]:
@@ -271,7 +316,7 @@ def _field_labels(t: Translator) -> dict[str, str]:
         "max_quantity": t.gettext("maximum quantity"),
         # The options' own names: they are what an operator types.
         **{name: "--" + name.replace("_", "-") for name in WARNING_HELP},
-        "graduation": t.gettext("graduation bar (rupiah x rounds/last rounds)"),
+        "graduation": t.gettext("graduation bar"),
     }
 
 

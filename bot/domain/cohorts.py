@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Cohort, Person, Role, TelegramAccount
 from bot.domain.audit import audit
 from bot.domain.cohort_error import CohortError as CohortError  # callers import it from here
-from bot.domain.graduation_bar import checked_bar
+from bot.domain.graduation_bar import GraduationBar, checked_bar, cohort_bar
 from bot.lib.i18n import N_
 from bot.lib.scheduling import (
     QuietHours,
@@ -206,17 +206,52 @@ def format_quantity(value: Decimal) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
-def _describe(cohort: Cohort) -> dict[str, str]:
+# A setting's value as `cohort_settings` gives it: the CLI formats it for the operator.
+Setting = str | QuietHours | Decimal | int | GraduationBar
+
+
+def cohort_settings(cohort: Cohort) -> dict[str, Setting]:
+    """Every setting an operator can change, by field name, typed."""
     return {
         "schedule": cohort.schedule,
         "timezone": cohort.timezone,
         "unit": cohort.unit,
-        "quiet_hours": str(cohort_quiet_hours(cohort)),
-        "max_quantity": format_quantity(cohort.max_quantity),
-        **{name: str(getattr(cohort, name)) for name in WARNING_SETTINGS},
-        "graduation": f"{cohort.graduation_min_revenue_idr} x "
-        f"{cohort.graduation_rounds}/{cohort.graduation_window}",
+        "quiet_hours": cohort_quiet_hours(cohort),
+        "max_quantity": cohort.max_quantity,
+        **{name: int(getattr(cohort, name)) for name in WARNING_SETTINGS},
+        "graduation": cohort_bar(cohort),
     }
+
+
+def _plain(value: Setting) -> str:
+    """A setting as the audit log keeps it: 10000, 21:00-06:00, 500000 x 5/6."""
+    return format_quantity(value) if isinstance(value, Decimal) else str(value)
+
+
+def _describe(cohort: Cohort) -> dict[str, str]:
+    return {key: _plain(value) for key, value in cohort_settings(cohort).items()}
+
+
+def _checked_tuning(
+    cohort: Cohort,
+    warnings: Mapping[str, int | str] | None,
+    graduation_amount: int | str | None,
+    graduation_rounds: int | str | None,
+    graduation_window: int | str | None,
+) -> dict[str, int]:
+    """The graduation bar and early-warning thresholds to set, every one checked first
+    (CohortError), for create and update alike."""
+    values = {name: validate_warning(name, value) for name, value in (warnings or {}).items()}
+    bar = checked_bar(cohort, graduation_amount, graduation_rounds, graduation_window)
+    values["graduation_min_revenue_idr"] = bar.min_revenue_idr
+    values["graduation_rounds"] = bar.rounds
+    values["graduation_window"] = bar.window
+    return values
+
+
+def _apply(cohort: Cohort, values: Mapping[str, int]) -> None:
+    for name, value in values.items():
+        setattr(cohort, name, value)
 
 
 async def create_cohort(
@@ -229,6 +264,10 @@ async def create_cohort(
     unit: str = DEFAULT_UNIT,
     quiet_hours: str | None = None,
     max_quantity: Decimal | int | str | None = None,
+    warnings: Mapping[str, int | str] | None = None,
+    graduation_amount: int | str | None = None,
+    graduation_rounds: int | str | None = None,
+    graduation_window: int | str | None = None,
     actor: str = "cli",
 ) -> Cohort:
     """A new cohort; CohortError if the name is taken or any value is invalid."""
@@ -249,6 +288,10 @@ async def create_cohort(
         cohort.quiet_hours_end = f"{quiet.end:%H:%M}"
     if max_quantity is not None:
         cohort.max_quantity = validate_max_quantity(max_quantity)
+    _apply(
+        cohort,
+        _checked_tuning(cohort, warnings, graduation_amount, graduation_rounds, graduation_window),
+    )
     if await get_cohort(session, name) is not None:
         raise CohortError(MSG_EXISTS, name=name)
     session.add(cohort)
@@ -279,8 +322,9 @@ async def update_cohort(
     graduation_rounds: int | str | None = None,
     graduation_window: int | str | None = None,
     actor: str = "cli",
-) -> tuple[Cohort, dict[str, tuple[str, str]]]:
-    """Change the given settings; returns the cohort and {field: (old, new)} of real changes."""
+) -> tuple[Cohort, dict[str, tuple[Setting, Setting]]]:
+    """Change the given settings; returns the cohort and {field: (old, new)} of real changes
+    (values as `cohort_settings` gives them)."""
     cohort = await require_cohort(session, name)
     # Validate everything before touching the row, so a bad value changes nothing.
     new_schedule = str(_schedule(schedule)) if schedule is not None else None
@@ -288,12 +332,11 @@ async def update_cohort(
     new_unit = validate_unit(unit) if unit is not None else None
     new_quiet = _quiet(quiet_hours) if quiet_hours is not None else None
     new_max = validate_max_quantity(max_quantity) if max_quantity is not None else None
-    new_warnings = {name: validate_warning(name, value) for name, value in (warnings or {}).items()}
-    amount, needed, window = checked_bar(
-        cohort, graduation_amount, graduation_rounds, graduation_window
+    tuning = _checked_tuning(
+        cohort, warnings, graduation_amount, graduation_rounds, graduation_window
     )
 
-    before = _describe(cohort)
+    before = cohort_settings(cohort)
     if new_schedule is not None:
         cohort.schedule = new_schedule
     if new_zone is not None:
@@ -305,13 +348,12 @@ async def update_cohort(
         cohort.quiet_hours_end = f"{new_quiet.end:%H:%M}"
     if new_max is not None and new_max != cohort.max_quantity:
         cohort.max_quantity = new_max
-    for name, number in new_warnings.items():
-        setattr(cohort, name, number)
-    if amount is not None:
-        cohort.graduation_min_revenue_idr = amount
-    cohort.graduation_rounds, cohort.graduation_window = needed, window
-    after = _describe(cohort)
-    changes = {key: (before[key], after[key]) for key in after if before[key] != after[key]}
+    _apply(cohort, tuning)
+    after = cohort_settings(cohort)
+    # Compared as the audit log writes them: two empty quiet hours are the same "none".
+    changes = {
+        key: (before[key], after[key]) for key in after if _plain(before[key]) != _plain(after[key])
+    }
     if changes:
         await session.flush()
         audit(
@@ -320,7 +362,9 @@ async def update_cohort(
             actor=actor,
             action="cohort.updated",
             subject=cohort.name,
-            details={"changes": {key: list(pair) for key, pair in changes.items()}},
+            details={
+                "changes": {key: [_plain(old), _plain(new)] for key, (old, new) in changes.items()}
+            },
         )
     return cohort, changes
 

@@ -1,9 +1,10 @@
-"""The graduation bar of a cohort as an operator gives it (`kabar cohort update
+"""The graduation bar of a cohort as an operator gives it (`kabar cohort create/update
 --graduation-amount/-rounds/-window`), checked before anything is changed."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.db.models import Cohort
 from bot.domain.cohort_error import CohortError
@@ -24,6 +25,33 @@ _MAX_GRADUATION_AMOUNT = 10**12
 _MAX_GRADUATION_ROUNDS = 52
 
 
+@dataclass(frozen=True, slots=True)
+class GraduationBar:
+    min_revenue_idr: int
+    rounds: int  # at least this many rounds at or above the amount …
+    window: int  # … among the cohort's last this many closed rounds
+
+    def __str__(self) -> str:
+        # The audit log's plain form: 500000 x 5/6.
+        return f"{self.min_revenue_idr} x {self.rounds}/{self.window}"
+
+
+def _stored(cohort: Cohort, name: str) -> int:
+    value = getattr(cohort, name)
+    if value is None:  # a cohort not written yet: the column's default
+        value = getattr(Cohort.__table__.c[name].default, "arg", None)
+    return int(value)
+
+
+def cohort_bar(cohort: Cohort) -> GraduationBar:
+    """The cohort's bar (the defaults for a cohort not written yet)."""
+    return GraduationBar(
+        _stored(cohort, "graduation_min_revenue_idr"),
+        _stored(cohort, "graduation_rounds"),
+        _stored(cohort, "graduation_window"),
+    )
+
+
 def validate_graduation_amount(value: int | str) -> int:
     """Whole rupiah; thousands separators (500.000, 500,000, 500_000) are allowed."""
     text = str(value).strip()
@@ -42,11 +70,12 @@ def validate_graduation_rounds(value: int | str) -> int:
 
 def checked_bar(
     cohort: Cohort, amount: int | str | None, rounds: int | str | None, window: int | str | None
-) -> tuple[int | None, int, int]:
-    """(new amount or None, rounds needed, rounds looked at); CohortError when invalid."""
-    new_amount = None if amount is None else validate_graduation_amount(amount)
-    needed = cohort.graduation_rounds if rounds is None else validate_graduation_rounds(rounds)
-    looked = cohort.graduation_window if window is None else validate_graduation_rounds(window)
+) -> GraduationBar:
+    """The cohort's bar with the given parts changed (None: kept); CohortError when invalid."""
+    now = cohort_bar(cohort)
+    new_amount = now.min_revenue_idr if amount is None else validate_graduation_amount(amount)
+    needed = now.rounds if rounds is None else validate_graduation_rounds(rounds)
+    looked = now.window if window is None else validate_graduation_rounds(window)
     if needed > looked:
         raise CohortError(MSG_GRADUATION_WINDOW, rounds=needed, window=looked)
-    return new_amount, needed, looked
+    return GraduationBar(new_amount, needed, looked)

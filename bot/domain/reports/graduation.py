@@ -30,17 +30,11 @@ from bot.db.models import (
     Person,
     RecordStatus,
 )
+from bot.domain.graduation_bar import GraduationBar
 from bot.domain.reports.scope import RoundRef, Selection
 
 NOT_ANSWERING = (ParticipantStatus.QUIET, ParticipantStatus.PAUSED, ParticipantStatus.UNREACHABLE)
 LIVE_ALERTS = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
-
-
-@dataclass(frozen=True, slots=True)
-class GraduationBar:
-    min_revenue_idr: int
-    rounds: int  # at least this many rounds at or above the amount …
-    window: int  # … among the cohort's last this many closed rounds
 
 
 @dataclass(frozen=True, slots=True)
