@@ -148,6 +148,7 @@ def change_table(change: BaselineReport, zones: dict[str, str], t: Translator) -
     family's own start (the roster's baseline, or their first month's rounds)."""
     from rich.table import Table
 
+    from bot.domain.reports.baseline import CHECKPOINTS
     from bot.domain.reports.insights_text import signed_money
     from bot.domain.reports.text import DATE, percent
 
@@ -163,6 +164,9 @@ def change_table(change: BaselineReport, zones: dict[str, str], t: Translator) -
         table.add_column(t.gettext(heading), justify="left" if index < 3 else "right")
     for row in change.cohorts:
         if row.checkpoint is None:
+            # Said once per cohort, as /laporan says it, rather than left out.
+            if row.months == CHECKPOINTS[0]:
+                table.add_row(row.cohort, "—", "—", t.gettext("no closed round yet"))
             continue
         date = t.format_datetime(row.checkpoint, zones[row.cohort], DATE)
         if not row.reached:

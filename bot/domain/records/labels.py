@@ -7,6 +7,7 @@ with its machine name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.lib.i18n import N_, Translator
@@ -93,6 +94,20 @@ LABELS: dict[str, str] = {
 }
 
 
+# The graduation sheet's revenue per round of the window, as many columns as the window.
+WINDOW_REVENUE = N_("Revenue, round {number} looked at (Rp)")
+_WINDOW_REVENUE = re.compile(r"round_(\d+)_revenue_idr")
+
+
+def _title(column: str, t: Translator) -> str:
+    if column in LABELS:
+        return t.gettext(LABELS[column])
+    numbered = _WINDOW_REVENUE.fullmatch(column)
+    if numbered is not None:
+        return t.gettext(WINDOW_REVENUE).format(number=t.format_number(int(numbered[1])))
+    return column
+
+
 def titles(columns: Sequence[str], t: Translator) -> list[str]:
     """The header row for `columns`, translated; a column without a label keeps its name."""
-    return [t.gettext(LABELS[column]) if column in LABELS else column for column in columns]
+    return [_title(column, t) for column in columns]

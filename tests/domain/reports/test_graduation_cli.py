@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from openpyxl import load_workbook
+
+from bot.db.database import Database
 from tests.domain.records.support import run_kabar
-from tests.domain.reports.insights_fixture import build
+from tests.domain.reports.insights_fixture import _cohort, build
 from tests.domain.reports.support import parse_csv
 
 
@@ -85,3 +88,46 @@ def test_report_shows_the_change_per_cohort(database_url: str, tmp_path: Path) -
     assert "Change against each family's start" in result.stdout
     # 3 months: 4 families, median +Rp100,000, half above their start; 6 months: 2, -150,000.
     assert "+IDR100,000" in result.stdout and "-IDR150,000" in result.stdout
+
+
+def test_a_cohort_without_a_closed_round_is_named_in_the_report(
+    database_url: str, tmp_path: Path
+) -> None:
+    async def with_a_new_cohort() -> None:
+        await build(database_url)
+        db = Database(database_url)
+        try:
+            async with db.transaction() as session:
+                await _cohort(session, "kain", {}, closed=0, open_=0)
+        finally:
+            await db.dispose()
+
+    asyncio.run(with_a_new_cohort())
+    result = run_kabar(database_url, "report", workdir=tmp_path, env={"COLUMNS": "240"})
+    assert result.exit_code == 0, result.output
+    change = result.stdout.split("Change against each family's start", 1)[1]
+    # As /laporan says "kain: no closed round yet", rather than leaving the cohort out.
+    assert any(
+        line.split("│")[1].strip() == "kain" and "no closed round yet" in line
+        for line in change.splitlines()
+        if line.count("│") > 2
+    )
+
+
+def test_the_workbook_graduation_sheet_speaks_the_operators_language(
+    database_url: str, tmp_path: Path
+) -> None:
+    asyncio.run(build(database_url))
+    target = tmp_path / "monev.xlsx"
+    result = run_kabar(
+        database_url, "records", "export", "--format", "xlsx", "--cohort", "kopi",
+        "--output", str(target), workdir=tmp_path, env={"KABAR_LOCALE": "id"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(target)["graduation"]
+    header = [cell.value for cell in sheet[1]]
+    # The bar's window (6 rounds): one revenue column per round looked at, each named.
+    assert header[-6:] == [f"Pendapatan, putaran {n} yang dilihat (Rp)" for n in range(1, 7)]
+    assert not [title for title in header if "_" in str(title)]  # no machine names
+    budi = next(row for row in sheet.iter_rows(2, values_only=True) if row[2] == "Budi")
+    assert list(budi[-6:]) == [600_000, 600_000, 100_000, 600_000, 600_000, 600_000]
