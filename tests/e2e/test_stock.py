@@ -4,10 +4,14 @@ quantities per village, and nothing a partner receives names a family or their p
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.db.database import Database
@@ -15,7 +19,7 @@ from bot.db.models import Invitation, Person, Role
 from bot.lib.clock import FakeClock
 from bot.sandbox.fakeapi import FakeTelegram
 from tests.e2e.test_escalation import MONDAY, answer_producing, kabar, register
-from tests.support.chat import said, settled
+from tests.support.chat import kabar_command, said, settled
 from tests.support.programme import CODES, NOW, seed_programme
 
 pytestmark = pytest.mark.e2e
@@ -38,7 +42,7 @@ async def seed(db: Database) -> None:
 
 
 async def test_the_pickup_list_for_facilitators_and_partners(
-    database_url: str, db: Database
+    database_url: str, db: Database, tmp_path: Path
 ) -> None:
     await seed(db)
     clock = FakeClock(NOW + timedelta(hours=1))
@@ -107,3 +111,21 @@ async def test_the_pickup_list_for_facilitators_and_partners(
         for text in sent:
             for secret in secrets:
                 assert secret not in text, f"{secret!r} was sent to the partner"
+
+    # The answers are in the records export too: the CSV and the workbook.
+    exported = await kabar_command(database_url, tmp_path, "records", "export")
+    offers = {
+        row["participant_id"]: row["offer_stock"]
+        for row in csv.DictReader(io.StringIO(exported))
+        if row["status"] != "missed"
+    }
+    assert offers == {"KPM-01": "true", "KPM-02": "false"}
+    target = tmp_path / "monev.xlsx"
+    await kabar_command(
+        database_url, tmp_path, "records", "export", "--format", "xlsx", "--output", str(target)
+    )
+    sheet = load_workbook(target)["records"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Offer to buying partners")
+    answered = {row[1]: row[column] for row in sheet.iter_rows(2, values_only=True)}
+    assert (answered["KPM-01"], answered["KPM-02"]) == (True, False)
