@@ -6,11 +6,10 @@ CohortError carrying an English msgid, translated by the caller in the reader's 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -19,6 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Cohort, Person, Role, TelegramAccount
 from bot.domain.audit import audit
 from bot.domain.cohort_error import CohortError as CohortError  # callers import it from here
+from bot.domain.cohort_values import (
+    checked_quiet_hours,
+    checked_schedule,
+    checked_timezone,
+    validate_max_quantity,
+    validate_name,
+    validate_unit,
+)
 from bot.domain.graduation_bar import GraduationBar, checked_bar, cohort_bar
 from bot.lib.i18n import N_
 from bot.lib.scheduling import (
@@ -26,29 +33,11 @@ from bot.lib.scheduling import (
     Schedule,
     ScheduleError,
     next_occurrence,
-    parse_quiet_hours,
     parse_schedule,
-    resolve_timezone,
 )
 
 DEFAULT_SCHEDULE = "mon 08:00"
 DEFAULT_UNIT = "kg"
-MAX_NAME_LENGTH = 64
-MAX_UNIT_LENGTH = 16
-# Numeric(14, 3) holds at most 11 digits before the point.
-_MAX_QUANTITY_LIMIT = Decimal(10) ** 11
-# \w is Unicode-aware: village and product names are not always ASCII.
-_NAME_RE = re.compile(r"^[\w.-]+$")
-
-MSG_NAME_EMPTY = N_(
-    'The cohort name is empty. Use letters, digits, "-", "_" or ".", for example '
-    "pelepah-pisang-2025."
-)
-MSG_NAME_TOO_LONG = N_('The cohort name "{name}" is longer than 64 characters.')
-MSG_NAME_CHARS = N_(
-    'The cohort name "{name}" may only contain letters, digits, "-", "_" and ".", for example '
-    "pelepah-pisang-2025."
-)
 MSG_EXISTS = N_(
     'Cohort "{name}" already exists. To change it, use: kabar cohort update {name} '
     '--schedule "mon 08:00"'
@@ -56,12 +45,6 @@ MSG_EXISTS = N_(
 MSG_UNKNOWN = N_(
     'There is no cohort "{name}". See `kabar cohort list`, or create it with: '
     'kabar cohort create {name} --schedule "mon 08:00"'
-)
-MSG_UNIT_EMPTY = N_("The unit is empty. Give the unit families count their product in, like kg.")
-MSG_UNIT_TOO_LONG = N_('The unit "{unit}" is longer than 16 characters.')
-MSG_BAD_MAX_QUANTITY = N_(
-    'The maximum quantity "{value}" must be a number above 0 and below 100000000000, '
-    "for example 10000."
 )
 MSG_BAD_WARNING = N_(
     'The value "{value}" of --{option} must be a whole number from {low} to {high}.'
@@ -97,63 +80,12 @@ class CohortOverview:
 # --- validation -----------------------------------------------------------------------------
 
 
-def validate_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise CohortError(MSG_NAME_EMPTY)
-    if len(name) > MAX_NAME_LENGTH:
-        raise CohortError(MSG_NAME_TOO_LONG, name=name)
-    if not _NAME_RE.match(name):
-        raise CohortError(MSG_NAME_CHARS, name=name)
-    return name
-
-
-def validate_unit(unit: str) -> str:
-    unit = " ".join(unit.split())
-    if not unit:
-        raise CohortError(MSG_UNIT_EMPTY)
-    if len(unit) > MAX_UNIT_LENGTH:
-        raise CohortError(MSG_UNIT_TOO_LONG, unit=unit)
-    return unit
-
-
-def validate_max_quantity(value: Decimal | int | str) -> Decimal:
-    try:
-        quantity = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
-        raise CohortError(MSG_BAD_MAX_QUANTITY, value=value) from None
-    if not quantity.is_finite() or not 0 < quantity < _MAX_QUANTITY_LIMIT:
-        raise CohortError(MSG_BAD_MAX_QUANTITY, value=value)
-    return quantity
-
-
 def validate_warning(name: str, value: int | str) -> int:
     (low, high), text = WARNING_SETTINGS[name], str(value).strip()
     if not (text.isdigit() and low <= int(text) <= high):
         option = name.replace("_", "-")
         raise CohortError(MSG_BAD_WARNING, value=value, option=option, low=low, high=high)
     return int(text)
-
-
-def _schedule(value: str) -> Schedule:
-    try:
-        return parse_schedule(value)
-    except ScheduleError as error:
-        raise CohortError.from_schedule_error(error) from None
-
-
-def _timezone(value: str) -> str:
-    try:
-        return resolve_timezone(value)
-    except ScheduleError as error:
-        raise CohortError.from_schedule_error(error) from None
-
-
-def _quiet(value: str) -> QuietHours:
-    try:
-        return parse_quiet_hours(value)
-    except ScheduleError as error:
-        raise CohortError.from_schedule_error(error) from None
 
 
 # --- reading a cohort's settings ------------------------------------------------------------
@@ -272,8 +204,8 @@ async def create_cohort(
 ) -> Cohort:
     """A new cohort; CohortError if the name is taken or any value is invalid."""
     name = validate_name(name)
-    parsed = _schedule(schedule)
-    zone = _timezone(timezone)
+    parsed = checked_schedule(schedule)
+    zone = checked_timezone(timezone)
     cohort = Cohort(
         name=name,
         schedule=str(parsed),
@@ -283,7 +215,7 @@ async def create_cohort(
     )
     # Unset options keep the model's defaults (quiet 21:00-06:00, at most 10000).
     if quiet_hours is not None:
-        quiet = _quiet(quiet_hours)
+        quiet = checked_quiet_hours(quiet_hours)
         cohort.quiet_hours_start = f"{quiet.start:%H:%M}"
         cohort.quiet_hours_end = f"{quiet.end:%H:%M}"
     if max_quantity is not None:
@@ -327,10 +259,10 @@ async def update_cohort(
     (values as `cohort_settings` gives them)."""
     cohort = await require_cohort(session, name)
     # Validate everything before touching the row, so a bad value changes nothing.
-    new_schedule = str(_schedule(schedule)) if schedule is not None else None
-    new_zone = _timezone(timezone) if timezone is not None else None
+    new_schedule = str(checked_schedule(schedule)) if schedule is not None else None
+    new_zone = checked_timezone(timezone) if timezone is not None else None
     new_unit = validate_unit(unit) if unit is not None else None
-    new_quiet = _quiet(quiet_hours) if quiet_hours is not None else None
+    new_quiet = checked_quiet_hours(quiet_hours) if quiet_hours is not None else None
     new_max = validate_max_quantity(max_quantity) if max_quantity is not None else None
     tuning = _checked_tuning(
         cohort, warnings, graduation_amount, graduation_rounds, graduation_window

@@ -16,6 +16,7 @@ FILES = [
     "bot/lib/scheduling/quiet.py",
     "bot/lib/scheduling/zones.py",
     "bot/domain/cohorts.py",
+    "bot/domain/cohort_values.py",
     "bot/domain/invites/issue.py",
     "bot/domain/invites/html_sheet.py",
     "bot/cli/cohort.py",
