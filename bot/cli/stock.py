@@ -62,28 +62,21 @@ def stock(cohort: str | None, fmt: str) -> None:
 
 
 def _write_csv(found: list[Lot]) -> None:
-    from bot.domain.stock.text import CSV_COLUMNS, local_day
+    from datetime import date
+    from decimal import Decimal
+
+    from bot.domain.stock.text import CSV_COLUMNS, family_rows
     from bot.lib.spreadsheet_safety import plain_decimal
+
+    def cell(value: object) -> object:
+        if isinstance(value, Decimal):
+            return plain_decimal(value)
+        return value.isoformat() if isinstance(value, date) else ("" if value is None else value)
 
     writer = csv_writer(sys.stdout, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for lot in found:
-        since = local_day(lot.since, lot.timezone).date().isoformat()
-        for holder in lot.holders:
-            writer.writerow(
-                (
-                    lot.district or "",
-                    lot.village or "",
-                    lot.product,
-                    lot.unit,
-                    plain_decimal(lot.quantity),
-                    since,
-                    holder.person_id,
-                    holder.name,
-                    plain_decimal(holder.quantity),
-                    local_day(holder.since, lot.timezone).date().isoformat(),
-                )
-            )
+    for row in family_rows(found):
+        writer.writerow([cell(value) for value in row])
 
 
 def _print_table(found: list[Lot], t: Translator) -> None:

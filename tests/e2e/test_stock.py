@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -124,8 +124,24 @@ async def test_the_pickup_list_for_facilitators_and_partners(
     await kabar_command(
         database_url, tmp_path, "records", "export", "--format", "xlsx", "--output", str(target)
     )
-    sheet = load_workbook(target)["records"]
+    workbook = load_workbook(target)
+    sheet = workbook["records"]
     header = [cell.value for cell in sheet[1]]
     column = header.index("Offer to buying partners")
     answered = {row[1]: row[column] for row in sheet.iter_rows(2, values_only=True)}
     assert (answered["KPM-01"], answered["KPM-02"]) == (True, False)
+    # The pickup list, as `kabar stock` gives it: Siti's 4 kg, not John's kept 3 kg.
+    stock = workbook["stock"]
+    assert [cell.value for cell in stock[1]] == [
+        "District", "Village", "Product", "Unit", "Village total", "Village's stock since",
+        "Participant ID", "Name", "Quantity", "Since",
+    ]  # fmt: skip
+    rows = list(stock.iter_rows(2, values_only=True))
+    assert [row[:5] + row[6:9] for row in rows] == [
+        ("Leces", "Jorongan", "pelepah-pisang-2026", "kg", 4, "KPM-01", "Siti Rahayu", 4)
+    ]
+    assert rows[0][9] == datetime(2026, 1, 12) and stock.cell(2, 10).number_format == "yyyy-mm-dd"
+    listed = await kabar_command(database_url, tmp_path, "stock", "--format", "csv")
+    assert listed.splitlines()[1] == (
+        "Leces,Jorongan,pelepah-pisang-2026,kg,4,2026-01-12,KPM-01,Siti Rahayu,4,2026-01-12"
+    )

@@ -91,6 +91,13 @@ LABELS: dict[str, str] = {
     "revenue_6_months_idr": N_("Income per month at 6 months (Rp)"),
     "change_6_months_idr": N_("Change at 6 months (Rp)"),
     "producing_6_months": N_("Producing at 6 months"),
+    # stock (the pickup list)
+    "product": N_("Product"),
+    "village_quantity": N_("Village total"),
+    "village_since": N_("Village's stock since"),
+    "name": N_("Name"),
+    "quantity": N_("Quantity"),
+    "since": N_("Since"),
 }
 
 

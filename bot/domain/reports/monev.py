@@ -4,7 +4,8 @@ Sheets, in order: "records" (split into "records (2)", … at Excel's row limit,
 short), "figures" (per cohort and round, as `kabar report`), "alerts" (one row per action
 taken on an alert, an alert nobody acted on once), "problems" (per cohort, round and
 district, the problems named and the words of the notes), "graduation", "change", "change
-by family" (insights_sheets.py), "about". Streamed: the records and
+by family" (insights_sheets.py), "stock" (the pickup list, bot/domain/stock/sheet.py),
+"about". Streamed: the records and
 the alerts are read a chunk at a time and written to temporary files as they come, so
 memory stays flat for millions of records.
 """
@@ -40,6 +41,7 @@ from bot.domain.reports.output import ROUND_COLUMNS
 from bot.domain.reports.problems import problem_rollup
 from bot.domain.reports.scope import ReportFilter, RoundRef, Selection, select_scope
 from bot.domain.reports.text import problem_label
+from bot.domain.stock.sheet import write_stock_sheet
 from bot.lib.i18n import Translator
 
 ALERT_COLUMNS = (
@@ -241,6 +243,7 @@ async def write_monev_workbook(
     sheets += await write_insight_sheets(
         workbook, session, selection, info.exported_at, row_limit, t
     )
+    sheets += await write_stock_sheet(workbook, session, list(zones), row_limit, t)
     write_about(workbook.create_sheet("about"), info, count, sheets, t)
     workbook.save(target)
     return count

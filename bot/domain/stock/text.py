@@ -3,7 +3,8 @@ family) and for the command line (table and CSV cells)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,22 @@ CSV_COLUMNS = (
 
 def local_day(when: datetime, timezone: str) -> datetime:
     return when.astimezone(ZoneInfo(timezone))
+
+
+FamilyRow = tuple[str | None, str | None, str, str, Decimal, date, str, str, Decimal, date]
+
+
+def family_rows(found: list[Lot]) -> Iterator[FamilyRow]:
+    """One row per family holding stock, in CSV_COLUMNS order, dates in the cohort's zone:
+    the rows of `kabar stock --format csv` and of the workbook's "stock" sheet."""
+    for lot in found:
+        since = local_day(lot.since, lot.timezone).date()
+        for holder in lot.holders:
+            yield (
+                lot.district, lot.village, lot.product, lot.unit, lot.quantity, since,
+                holder.person_id, holder.name, holder.quantity,
+                local_day(holder.since, lot.timezone).date(),
+            )  # fmt: skip
 
 
 def amount(t: Translator, value: Decimal) -> str:

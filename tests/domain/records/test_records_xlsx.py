@@ -41,7 +41,7 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     workbook = load_workbook(target)
     assert workbook.sheetnames == [
         "records", "figures", "alerts", "problems", "graduation", "change", "change by family",
-        "about",
+        "stock", "about",
     ]  # fmt: skip
     sheet = workbook["records"]
     assert sheet.freeze_panes == "A2"
@@ -98,7 +98,7 @@ def test_xlsx_has_typed_cells_and_an_about_sheet(database_url: str, tmp_path: Pa
     assert about["Cohort"] == "all cohorts"
     assert about["Records"] == 4
     assert about["Sheets"] == (
-        "records, figures, alerts, problems, graduation, change, change by family"
+        "records, figures, alerts, problems, graduation, change, change by family, stock"
     )
     # Each header, what it means, and its name in the CSV.
     assert ("Late", "Whether the answer came after the round had closed.", "late") in rows_about

@@ -22,7 +22,8 @@ from tests.domain.records.support import run_kabar
 from tests.domain.reports.support import exported, parse_csv, populated
 
 SHEETS = [
-    "records", "figures", "alerts", "problems", "graduation", "change", "change by family", "about",
+    "records", "figures", "alerts", "problems", "graduation", "change", "change by family",
+    "stock", "about",
 ]  # fmt: skip
 
 
