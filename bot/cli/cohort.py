@@ -141,8 +141,9 @@ def _tuning_options(func: Callable[..., None]) -> Callable[..., None]:
 def _tuning(options: dict[str, str | None]) -> dict[str, Any]:
     """The domain's keyword arguments for the tuning options given."""
     given = {name: value for name, value in options.items() if value is not None}
-    warnings = {name: value for name, value in given.items() if name in WARNING_HELP}
     graduation = {name: value for name, value in given.items() if name in GRADUATION_HELP}
+    # Every other option is a threshold: the domain refuses a name it does not know.
+    warnings = {name: value for name, value in given.items() if name not in GRADUATION_HELP}
     return {"warnings": warnings, **graduation}
 
 
