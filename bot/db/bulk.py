@@ -126,16 +126,20 @@ class BulkWriter:
             _once_per_object(convert) if convert is not None and name in repeated else convert
             for name, convert in zip(columns, converters, strict=True)
         ]
-        records = [
-            (
-                *(
-                    value if convert is None or value is None else convert(value)
-                    for value, convert in zip(row, converters, strict=True)
-                ),
-                *fixed,
-            )
-            for row in rows
-        ]
+        # Only the columns that need it are converted: a generator over every column of
+        # every row was a fifth of the Python time of a round's opening.
+        active = [(at, convert) for at, convert in enumerate(converters) if convert is not None]
+        records: list[tuple[Any, ...]] = []
+        for row in rows:
+            if len(row) != len(columns):
+                raise ValueError(f"{len(row)} values for {len(columns)} columns")
+            values = list(row)
+            for at, convert in active:
+                value = values[at]
+                if value is not None:
+                    values[at] = convert(value)
+            values += fixed
+            records.append(tuple(values))
         await self.flush()
         if records:
             names = [*columns, *shared]

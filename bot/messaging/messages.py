@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 from bot.db.models import Priority
@@ -71,6 +71,21 @@ class Outgoing:
             priority=self.priority,
             dedup_key=self.dedup_key,
             phones=self.phones,
+        )
+
+    def with_text(self, text: str) -> Outgoing:
+        """This message with another text. Not `dataclasses.replace`, five times as slow:
+        a round makes one per family (`lead_into`)."""
+        return Outgoing(
+            self.chat_id,
+            text,
+            self.buttons,
+            self.keyboard,
+            self.remove_keyboard,
+            self.person_id,
+            self.priority,
+            self.dedup_key,
+            self.phones,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -275,7 +290,7 @@ def lead_into(lead: Sequence[Message], messages: Sequence[Message]) -> list[Mess
         and isinstance(first, Outgoing)
         and not (last.buttons or last.keyboard or last.remove_keyboard or last.phones)
     ):
-        joined = replace(first, text=last.text + "\n\n" + first.text)
+        joined = first.with_text(last.text + "\n\n" + first.text)
         return [*lead[:-1], joined, *messages[1:]]
     return [*lead, *messages]
 

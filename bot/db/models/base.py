@@ -20,6 +20,18 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# `info` of a column holding a person's id without a foreign key (an outbox row's): code
+# that moves or deletes a person's rows (erasure) must find it as it finds the keyed ones.
+PERSON_REFERENCE = {"refers_to": "people"}
+
+
+def refers_to_people(column: Any) -> bool:
+    """Whether a column holds a person's id: a foreign key to `people`, or marked so."""
+    return column.info.get("refers_to") == "people" or any(
+        fk.column.table.name == "people" for fk in column.foreign_keys
+    )
+
+
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit key.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.models.base import Base, BigIntPK, str_enum
+from bot.db.models.base import PERSON_REFERENCE, Base, BigIntPK, str_enum
 
 
 class OutboxStatus(StrEnum):
@@ -114,19 +114,26 @@ class OutboxMessage(Base):
             postgresql_where=text("status = 'pending'"),
         ),
         # A broadcast's progress, counted every two seconds from the index alone
-        # (bot/domain/broadcasts/tally.py).
+        # (bot/domain/broadcasts/tally.py). Only broadcasts' rows: a round's are not
+        # written into it (every query names a broadcast).
         Index(
             "ix_outbox_messages_broadcast_progress",
             "broadcast_id",
             "status",
             "sent_at",
             "not_before",
+            sqlite_where=text("broadcast_id IS NOT NULL"),
+            postgresql_where=text("broadcast_id IS NOT NULL"),
         ),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    # A person's and a round's id without a foreign key: its check, a query per row, was
+    # most of PostgreSQL's time to open a round (docs/PERFORMANCE.md, #14). The rows are
+    # written in the transaction that read the people and made the round; erasure, the
+    # one place a person is deleted, moves or deletes theirs (`PERSON_REFERENCE`).
+    person_id: Mapped[str | None] = mapped_column(String(64), info=PERSON_REFERENCE)
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]]
     priority: Mapped[int] = mapped_column(SmallInteger, default=Priority.REPLY)
@@ -144,7 +151,7 @@ class OutboxMessage(Base):
     # Lets a producer write the same logical message twice without it being sent twice.
     dedup_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"))
-    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    round_id: Mapped[int | None] = mapped_column(Integer)
     # The bot that sends it: the chat's (None: the default bot); each bot has its own sender.
     bot_id: Mapped[int | None] = mapped_column(ForeignKey("bots.id"))
 

@@ -49,6 +49,7 @@ from bot.db.models import (
     Role,
     TelegramAccount,
 )
+from bot.db.models.base import refers_to_people
 from bot.db.models.people import InvitationAttempt
 from bot.domain.audit import audit
 
@@ -70,13 +71,14 @@ class Erased:
 
 
 def _references() -> list[tuple[Any, Any]]:
-    """(table, column) for every column that refers to a person."""
-    found = []
-    for table in Base.metadata.sorted_tables:
-        for column in table.columns:
-            if any(fk.column.table.name == "people" for fk in column.foreign_keys):
-                found.append((table, column))
-    return found
+    """(table, column) for every column that refers to a person, with a foreign key or
+    without (the outbox's: bot/db/models/messaging.py)."""
+    return [
+        (table, column)
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if refers_to_people(column)
+    ]
 
 
 def _scrub(value: Any, needles: tuple[str, ...], numbers: frozenset[int]) -> Any:
@@ -114,7 +116,10 @@ async def _blank_mentions(
         columns = [
             c
             for c in columns
-            if not c.primary_key and not c.foreign_keys and not isinstance(c.type, Enum)
+            if not c.primary_key
+            and not c.foreign_keys
+            and not refers_to_people(c)
+            and not isinstance(c.type, Enum)
         ]
         for column in columns:
             as_text = column if isinstance(column.type, String) else cast(column, Text)
