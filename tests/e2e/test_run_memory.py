@@ -40,6 +40,8 @@ async def test_a_running_bot_does_not_import_charts_workbooks_migrations_or_http
     assert "bot.tg.processor" in modules  # it did run the bot
     loaded = sorted({name.split(".")[0] for name in modules} & set(NOT_FOR_THE_BOT))
     assert loaded == []
+    # aiohttp's server is for --webhook-url and --health-port only.
+    assert [name for name in modules if name.startswith("aiohttp.web")] == []
 
 
 async def test_an_sqlite_database_behind_head_is_still_migrated_when_the_bot_starts(
