@@ -105,7 +105,9 @@ def run(
         await serve(config, stop=stop, webhook=webhook, health=health)
 
     from bot.db.sqlite_files import InUseError, running_lock
+    from bot.lib.malloc_arenas import share_one_arena
 
+    share_one_arena()
     try:
         # Held while the bot runs: `kabar db restore` and a second `kabar run` see it.
         with running_lock(config.database_url):
