@@ -11,10 +11,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.app.clock_loop import start_clocks
-from bot.app.health import HealthServer, routes
 from bot.app.leader import Elector, release_orphaned_claims
 from bot.app.runtime import Runtime
 from bot.app.sending import bot_senders
@@ -29,7 +28,11 @@ from bot.tg.files import TelegramFiles
 from bot.tg.poller import ALLOWED_UPDATES, poll_forever
 from bot.tg.processor import Processor
 from bot.tg.transport import BotTransport
-from bot.tg.webhook import BotHook, WebhookConfig, WebhookServer, extra_path
+
+if TYPE_CHECKING:
+    # aiohttp's server (2 MB) is imported only for a webhook or the health port.
+    from bot.app.health import HealthServer
+    from bot.tg.webhook import WebhookConfig, WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,8 @@ async def serve(
                 # The worker lock first: other workers must see our inbox claims are alive.
                 await elector.start()
                 if health is not None:
+                    from bot.app.health import HealthServer
+
                     checks = HealthServer(runtime)
                     await checks.start(*health)
                 if webhook is not None:
@@ -136,6 +141,9 @@ async def _receive_webhooks(
     """Listen first, then tell Telegram where to push, so no push finds a closed port.
     Each extra bot pushes to a path of its own (the webhook URL's, then /bot<id>), with
     a secret of its own."""
+    from bot.app.health import routes
+    from bot.tg.webhook import BotHook, WebhookServer, extra_path
+
     secret = config.secret(runtime.settings.require_token())
     hooks = [BotHook(config.path, secret, None)]
     for extra in extras:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from bot.cli.common import fail, operator_translator, prepare_database, run_async, settings
+
+if TYPE_CHECKING:
+    from bot.tg.webhook import WebhookConfig
 
 
 @click.command()
@@ -57,7 +62,6 @@ def run(
     from bot.app.serve import serve
     from bot.lib.config import ConfigError
     from bot.lib.logs import configure_logging
-    from bot.tg.webhook import DEFAULT_LISTEN, DEFAULT_PORT, WebhookConfig, check_config
 
     config = settings()
     t = operator_translator(config)
@@ -66,13 +70,21 @@ def run(
     except ConfigError as error:
         fail(error.problems[0])
     webhook: WebhookConfig | None = None
-    health = None if health_port is None else (listen or DEFAULT_LISTEN, health_port)
+    health = None
+    # bot.tg.webhook imports aiohttp's server: only when the bot serves something
+    # (docs/PERFORMANCE.md, "Memory of `kabar run`").
+    if health_port is not None:
+        from bot.tg.webhook import DEFAULT_LISTEN
+
+        health = (listen or DEFAULT_LISTEN, health_port)
     if webhook_url is None:
         if port is not None or secret_token is not None:
             fail("--port and --secret-token need --webhook-url")
         if listen is not None and health_port is None:
             fail("--listen needs --webhook-url or --health-port")
     else:
+        from bot.tg.webhook import DEFAULT_LISTEN, DEFAULT_PORT, WebhookConfig, check_config
+
         webhook = WebhookConfig(
             url=webhook_url,
             listen=listen or DEFAULT_LISTEN,
@@ -93,7 +105,9 @@ def run(
         await serve(config, stop=stop, webhook=webhook, health=health)
 
     from bot.db.sqlite_files import InUseError, running_lock
+    from bot.lib.malloc_arenas import share_one_arena
 
+    share_one_arena()
     try:
         # Held while the bot runs: `kabar db restore` and a second `kabar run` see it.
         with running_lock(config.database_url):

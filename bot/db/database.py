@@ -50,6 +50,11 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo}
         if not self.is_sqlite:
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        elif make_url(self.url).database not in (None, "", ":memory:"):  # a file's pool
+            # One connection kept, more only while needed: SQLite writes one at a time, and
+            # each idle pooled connection kept its thread, malloc arena and caches (about
+            # 2 MB each; docs/PERFORMANCE.md, "Memory of `kabar run`").
+            kwargs.update(pool_size=1, max_overflow=10)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)

@@ -6,6 +6,8 @@ calls.
 import os
 import sys
 
+from bot.tg.httpx_on_demand import httpx_on_demand
+
 # Opt in to PTB 23's RetryAfter.retry_after as a timedelta now; the sender handles both.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -14,3 +16,10 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 # modules and 3 MB in every bot process. Kabar never runs httpx's client; a None entry
 # makes that import fail quietly, as the import system documents, and httpx falls back.
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+# PTB with httpx left unimported until something uses it (bot/tg/httpx_on_demand.py).
+with httpx_on_demand():
+    import telegram
+    import telegram.ext
+
+del telegram

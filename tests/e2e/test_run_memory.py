@@ -17,10 +17,12 @@ from tests.support.process import KabarProcess
 pytestmark = pytest.mark.e2e
 
 MODULES_AT_EXIT = Path(__file__).resolve().parents[1] / "support" / "modules_at_exit.py"
-NOT_FOR_THE_BOT = ("matplotlib", "openpyxl", "alembic", "mako", "PIL", "zxingcpp", "rich")
+# httpx and what it brings: PTB's default transport; Kabar's is aiohttp (bot/tg/http.py).
+HTTPX = ("httpx", "httpcore", "h11", "anyio", "certifi")
+NOT_FOR_THE_BOT = ("matplotlib", "openpyxl", "alembic", "mako", "PIL", "zxingcpp", "rich", *HTTPX)
 
 
-async def test_a_running_bot_does_not_import_chart_workbook_or_migration_libraries(
+async def test_a_running_bot_does_not_import_charts_workbooks_migrations_or_httpx(
     database_url: str, tmp_path: Path
 ) -> None:
     listing = tmp_path / "modules.txt"
@@ -38,6 +40,8 @@ async def test_a_running_bot_does_not_import_chart_workbook_or_migration_librari
     assert "bot.tg.processor" in modules  # it did run the bot
     loaded = sorted({name.split(".")[0] for name in modules} & set(NOT_FOR_THE_BOT))
     assert loaded == []
+    # aiohttp's server is for --webhook-url and --health-port only.
+    assert [name for name in modules if name.startswith("aiohttp.web")] == []
 
 
 async def test_an_sqlite_database_behind_head_is_still_migrated_when_the_bot_starts(

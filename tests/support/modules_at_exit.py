@@ -20,7 +20,9 @@ def main() -> None:
     try:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
     finally:
-        out.write_text("\n".join(sorted(sys.modules)) + "\n")
+        # A None entry marks a module as absent (bot/tg/__init__.py), not imported.
+        loaded = (name for name, module in sys.modules.items() if module is not None)
+        out.write_text("\n".join(sorted(loaded)) + "\n")
 
 
 if __name__ == "__main__":
