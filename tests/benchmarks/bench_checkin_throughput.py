@@ -23,8 +23,9 @@ answering phase. The whole run (check-ins a second) goes from the round opening 
 last reply; so does "CPU per check-in": the CPU of the bot process from just before the round
 opens (or the first /start) to the last thanks, plus the round opening's own CPU where it
 runs outside the bot (`kabar checkin send`, start-up included, or open_round in this
-process), divided by the check-ins completed. Afterwards Kabar's database must hold N answered follow-up records with the
-answers given, and the baseline's pickle (flushed when it stops) N records.
+process), divided by the check-ins completed. Afterwards Kabar's database must hold N
+answered follow-up records with the answers given, and the baseline's pickle (flushed when
+it stops) N records.
 
 Each system's run is bounded by --timeout (default 300 s) and every bot process is stopped
 (SIGTERM, then kill) however the run ends. Not collected by pytest (not named test_*).
@@ -289,9 +290,7 @@ class BotProcess:
             return await self.process.wait()
 
 
-async def checkin_send(
-    root: str, database_url: str, workdir: Path, cohort: str = "bench"
-) -> float:
+async def checkin_send(root: str, database_url: str, workdir: Path, cohort: str = "bench") -> float:
     """`kabar checkin send` from the checkout at `root` (a before/after comparison: the
     round's opening messages are that code's); the CPU it used, start-up included."""
     before = children_cpu_seconds()
@@ -446,7 +445,9 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
         async def kick() -> float:
             """Open the round; the CPU that took outside the bot process."""
             root = args.kabar_env.get("PYTHONPATH")
-            if root or getattr(args, "open_with", None) == "cli":
+            # bench_calls_per_checkin.py sets no `open_with`: another checkout opens its round.
+            opener = getattr(args, "open_with", None) or ("cli" if root else "process")
+            if opener == "cli":
                 # That checkout's code opens the round (its greeting, its messages).
                 used = await checkin_send(root or str(ROOT), database_url, workdir)
                 async with db.sessions() as session:
@@ -712,15 +713,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--kabar-root",
         metavar="PATH",
-        help="run `kabar run` and `kabar checkin send` (which then opens the round) from "
-        "this checkout (PYTHONPATH puts it ahead of this one): before/after comparisons",
+        help="run `kabar run` (and, with --open-with cli, `kabar checkin send`) from this "
+        "checkout (PYTHONPATH puts it ahead of this one): before/after comparisons",
     )
     parser.add_argument(
         "--open-with",
         choices=("process", "cli"),
         default="process",
-        help="open the round in this process (open_round, as `kabar checkin send` does; the "
-        "default) or with `kabar checkin send` (its start-up then counts; --kabar-root does)",
+        help="open the round in this process (this checkout's open_round, as `kabar checkin "
+        "send` does; the default) or with `kabar checkin send` (its start-up then counts)",
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs of each system, alternated")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per system")
