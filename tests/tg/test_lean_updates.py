@@ -39,10 +39,7 @@ PRESS = {
 COMMAND = {
     "update_id": 7,
     "message": {
-        "message_id": 12,
-        "from": FAMILY,
-        "chat": CHAT,
-        "date": 1700000000,
+        **TEXT["message"],
         "text": "/batal",
         "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
     },
@@ -51,10 +48,7 @@ COMMAND = {
 PHOTO = {
     "update_id": 8,
     "message": {
-        "message_id": 13,
-        "from": FAMILY,
-        "chat": CHAT,
-        "date": 1700000000,
+        **{k: v for k, v in TEXT["message"].items() if k != "text"},
         "photo": [{"file_id": "f", "file_unique_id": "u", "width": 90, "height": 90}],
     },
 }
