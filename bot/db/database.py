@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.db.sqlite_files import private_database
+from bot.lib import fastjson
 
 
 def async_url(url: str) -> str:
@@ -47,7 +48,12 @@ class Database:
         self.url = async_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         private_database(self.url)  # the file holds personal data: its owner's alone
-        kwargs: dict[str, Any] = {"echo": echo}
+        # The JSON columns (stored updates, outbox payloads) through orjson: bot/lib/fastjson.py.
+        kwargs: dict[str, Any] = {
+            "echo": echo,
+            "json_serializer": fastjson.dumps,
+            "json_deserializer": fastjson.loads,
+        }
         if not self.is_sqlite:
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         elif make_url(self.url).database not in (None, "", ":memory:"):  # a file's pool

@@ -9,13 +9,14 @@ families answer at once; aiohttp parses HTTP in C.
 from __future__ import annotations
 
 import functools
-import json
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
+from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.lib import fastjson
 
 _JSON = {"Content-Type": "application/json"}
 
@@ -61,6 +62,16 @@ class AiohttpRequest(BaseRequest):
     @property
     def read_timeout(self) -> float | None:
         return self._timeouts[0]
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        """PTB's reading of an answer, through orjson (bot/lib/fastjson.py): every answer,
+        getUpdates' included, is read here."""
+        try:
+            parsed: JSONDict = fastjson.loads(payload)
+        except ValueError:  # what PTB does with an unreadable answer
+            return BaseRequest.parse_json_payload(payload)
+        return parsed
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
@@ -109,7 +120,7 @@ class AiohttpRequest(BaseRequest):
         elif request_data is not None:
             # One JSON document, which the Bot API takes as well as a form: URL-encoding
             # every field, each JSON-encoded on its own, cost more than the request itself.
-            data, headers = json.dumps(request_data.parameters).encode(), _JSON
+            data, headers = fastjson.dumps_bytes(request_data.parameters), _JSON
         try:
             async with self._session.request(
                 method, url, data=data, headers=headers, timeout=timeout

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select
@@ -28,6 +29,7 @@ from bot.db.models import (
     Round,
     TelegramAccount,
 )
+from bot.domain.stock.holdings import KEPT_STOCKS, KeptStock
 from bot.messaging.inbound import sender_of
 
 # Built once: a statement built per call costs its construction and its cache key, which
@@ -59,6 +61,9 @@ _CONVERSATIONS = (
     )
     .order_by(Conversation.id)
 )
+# The check-in reads each family's kept stock at several questions (bot/domain/stock/
+# holdings.py, `stock_before`): a primary key lookup per family, here one for the group.
+_STOCKS = KEPT_STOCKS
 
 
 @dataclass
@@ -72,6 +77,9 @@ class Prefetch:
     cohorts: dict[int, Cohort] = field(default_factory=dict)
     # Held so they stay in the session's identity map (it keeps rows weakly).
     rounds: list[Round] = field(default_factory=list)
+    # Each person's kept stock (absent: none kept); the open conversations' rounds' openings.
+    stocks: dict[str, KeptStock] = field(default_factory=dict)
+    opened: dict[int, datetime] = field(default_factory=dict)
 
     @classmethod
     async def load(cls, session: AsyncSession, payloads: Iterable[dict[str, Any]]) -> Prefetch:
@@ -100,6 +108,7 @@ class Prefetch:
                 found.without_files.add(record.id)
             if round_ is not None:
                 found.rounds.append(round_)
+                found.opened[round_.id] = round_.opened_at
         # A record of an older open conversation must not stand for the newest one's.
         current = {
             (c.round_id, c.person_id)
@@ -107,6 +116,9 @@ class Prefetch:
             if c is not None and c.round_id is not None
         }
         found.records = {key: r for key, r in found.records.items() if key in current}
+        found.stocks = dict.fromkeys(people, KeptStock(None, None))
+        for person_id, quantity, updated_at in await session.execute(_STOCKS, {"people": people}):
+            found.stocks[person_id] = KeptStock(quantity, updated_at)
         return found
 
     def take_person(self, telegram_user_id: int) -> tuple[bool, Person | None]:
@@ -123,10 +135,15 @@ class Prefetch:
 
     def loaded_for(self, person: Person, conversation: Conversation) -> dict[str, Any]:
         """Rows for a Turn's `loaded` cache: the cohort and the record (None: there is
-        none yet) and whether files refer to it, when known."""
+        none yet) and whether files refer to it, the kept stock and when the round opened,
+        when known."""
         loaded: dict[str, Any] = {}
         if person.cohort_id is not None and person.cohort_id in self.cohorts:
             loaded["cohort"] = self.cohorts[person.cohort_id]
+        if person.id in self.stocks:  # once: a finished check-in changes it
+            loaded["kept_stock"] = self.stocks.pop(person.id)
+        if conversation.round_id in self.opened:
+            loaded["round_opened"] = self.opened[conversation.round_id]
         key = (conversation.round_id, person.id)
         if conversation.round_id is not None and key in self.records:
             record = self.records.pop(key)

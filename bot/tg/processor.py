@@ -19,7 +19,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from telegram import Update
 from telegram.ext import Application
 
 from bot.app.runtime import Runtime
@@ -31,6 +30,7 @@ from bot.messaging.outbox import Job, enqueue, release
 from bot.tg.context import UnitOfWork
 from bot.tg.handlers import handlers
 from bot.tg.handlers.failures import apology
+from bot.tg.lean_updates import parse_update
 from bot.tg.prefetch import Prefetch
 from bot.tg.router import Router
 
@@ -192,7 +192,7 @@ class Processor:
 
     async def _dispatch(self, unit: UnitOfWork, payload: dict[str, Any]) -> None:
         """Run the handler for one update inside `unit`; what it raises propagates."""
-        update = Update.de_json(_parsed(payload), self.application.bot)
+        update = parse_update(_parsed(payload), self.application.bot)
         await self.router.dispatch(update, unit)
 
     async def _record_failure(

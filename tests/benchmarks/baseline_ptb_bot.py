@@ -62,7 +62,10 @@ NOT_A_NUMBER = "I did not understand that number."
 HINT_QUANTITY = "For example: 5 or 2,5"
 HINT_SOLD = "For example: 3 or 0"
 HINT_REVENUE = "For example: 150000, 150rb or 1,5 jt"
-THANKS = "Thank you! Your answers are saved. Kabar will ask again at the next check-in."
+THANKS = (
+    "Thank you! Your answers are saved. Kabar will ask again at the next check-in. "
+    "If you need your facilitator (pendamping) before then, send /tolong."
+)
 THANKS_HELP = "Your facilitator (pendamping) will be told that you would like a visit."
 CANCELLED = "The check-in is cancelled."
 

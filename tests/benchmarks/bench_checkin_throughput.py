@@ -2,8 +2,8 @@
 
 Run:  .venv/bin/python tests/benchmarks/bench_checkin_throughput.py
           [--families 200] [--db sqlite|postgresql] [--pg-url URL] [--only kabar|baseline]
-          [--repeat N] [--telegram-limits] [--profile OUT.prof] [--sql-census OUT.txt]
-          [--memory-census OUT.txt [--trace-memory]]
+          [--repeat N] [--telegram-limits] [--kabar-root PATH] [--open-with cli]
+          [--profile OUT.prof] [--sql-census OUT.txt] [--memory-census OUT.txt [--trace-memory]]
 
 For each system in turn (Kabar, then baseline_ptb_bot.py, written like PTB's examples with a
 ConversationHandler and PicklePersistence) a fresh fake Bot API (bot/sandbox/fakeapi) starts in this
@@ -20,8 +20,12 @@ the fake server saw it arrive. Kabar's families start from the round's first que
 exchange is counted. Throughput is taken over the steady part (between the 10th and 90th
 percentile of completions); CPU is the bot process's utime+stime from /proc over the
 answering phase. The whole run (check-ins a second) goes from the round opening to the
-last reply. Afterwards Kabar's database must hold N answered follow-up records with the
-answers given, and the baseline's pickle (flushed when it stops) N records.
+last reply; so does "CPU per check-in": the CPU of the bot process from just before the round
+opens (or the first /start) to the last thanks, plus the round opening's own CPU where it
+runs outside the bot (`kabar checkin send`, start-up included, or open_round in this
+process), divided by the check-ins completed. Afterwards Kabar's database must hold N
+answered follow-up records with the answers given, and the baseline's pickle (flushed when
+it stops) N records.
 
 Each system's run is bounded by --timeout (default 300 s) and every bot process is stopped
 (SIGTERM, then kill) however the run ends. Not collected by pytest (not named test_*).
@@ -34,6 +38,7 @@ import asyncio
 import contextlib
 import os
 import pickle
+import resource
 import shutil
 import signal
 import statistics
@@ -128,6 +133,9 @@ class Measured:
     other_cpu_s: float  # everything else on the machine meanwhile: it skews the figures
     calls: Counter[str]
     peak_rss_mb: float  # the bot process's own high-water mark (VmHWM), start-up included
+    whole_bot_cpu_s: float  # the bot process from before the round opens to the last reply
+    opening_cpu_s: float  # the round opening outside the bot process (0 for the baseline)
+    completed: int  # families who got their thanks
 
 
 class Phase:
@@ -144,6 +152,10 @@ class Phase:
         self.bot_cpu = self.own_cpu = self.machine = 0.0
         self.db_cpu: float | None = None
         self.calls_from = 0
+        # Before anything of the run happens (the round's opening, the first /start).
+        self.whole_from = cpu_seconds(pid)
+        self.opening_cpu = 0.0  # added by whoever opens the round outside the bot
+        self.completed = 0
 
     async def arrive(self, first_question_at: float) -> None:
         self.last_first_question = max(self.last_first_question, first_question_at)
@@ -168,7 +180,11 @@ class Phase:
         calls = Counter(c.method for c in self.tg.calls[self.calls_from :])
         del calls["getUpdates"]
         opening = self.last_first_question - self.opening_from
-        return Measured(samples, opening, bot, own, db, other, calls, peak_rss_mb(self.pid))
+        whole = cpu_seconds(self.pid) - self.whole_from
+        return Measured(
+            samples, opening, bot, own, db, other, calls, peak_rss_mb(self.pid),
+            whole, self.opening_cpu, self.completed,
+        )  # fmt: skip
 
 
 async def family(
@@ -193,6 +209,7 @@ async def family(
             await user.send_text(answer.value)
         taken = await user.replies_until(answer.done, timeout=REPLY_TIMEOUT_S)
         samples.append(Sample(sent, taken[-1].time))
+    phase.completed += 1
 
 
 # --- processes ----------------------------------------------------------------------------
@@ -273,9 +290,10 @@ class BotProcess:
             return await self.process.wait()
 
 
-async def checkin_send(root: str, database_url: str, workdir: Path, cohort: str = "bench") -> None:
+async def checkin_send(root: str, database_url: str, workdir: Path, cohort: str = "bench") -> float:
     """`kabar checkin send` from the checkout at `root` (a before/after comparison: the
-    round's opening messages are that code's)."""
+    round's opening messages are that code's); the CPU it used, start-up included."""
+    before = children_cpu_seconds()
     env = clean_env(KABAR_DATABASE_URL=database_url, PYTHONPATH=root)
     argv = [sys.executable, "-m", "bot", "checkin", "send", "--cohort", cohort]
     process = await asyncio.create_subprocess_exec(
@@ -284,6 +302,14 @@ async def checkin_send(root: str, database_url: str, workdir: Path, cohort: str 
     out, err = await process.communicate()
     if process.returncode != 0:
         raise RuntimeError(f"kabar checkin send failed:\n{(out + err).decode()}")
+    # Only this child ended meanwhile: the bot process is still running (not yet reaped).
+    return children_cpu_seconds() - before
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU of this process's children that have ended and been waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -323,6 +349,12 @@ class Result:
         """Completed check-ins a second over the whole run, round opening included."""
         return self.families / self.whole_s
 
+    def cpu_per_checkin_ms(self) -> float:
+        """CPU of the whole run (the bot's, and the opening's outside it) per completed
+        check-in."""
+        m = self.measured
+        return (m.whole_bot_cpu_s + m.opening_cpu_s) / max(m.completed, 1) * 1000
+
     def steady_rate(self) -> float:
         done = sorted(s.replied for s in self.samples)
         lo, hi = int(len(done) * 0.1), int(len(done) * 0.9)
@@ -342,7 +374,7 @@ async def drive(
     bot: BotProcess,
     *,
     begin: Callable[[FakeUser], Awaitable[object]] | None,
-    kick: Callable[[], Awaitable[None]] | None,
+    kick: Callable[[], Awaitable[float]] | None,
     measure_db: bool,
 ) -> Measured:
     """All families at once, from their first question to the end of the check-in."""
@@ -352,7 +384,7 @@ async def drive(
     tasks = [asyncio.create_task(family(u, answers, samples, begin, phase)) for u in users]
     try:
         if kick is not None:
-            await kick()
+            phase.opening_cpu = await kick()
         await asyncio.gather(*tasks)
     finally:
         for task in tasks:
@@ -410,19 +442,27 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
         cohort_id = cohort.id
         round_ids: list[int] = []
 
-        async def kick() -> None:
+        async def kick() -> float:
+            """Open the round; the CPU that took outside the bot process."""
             root = args.kabar_env.get("PYTHONPATH")
-            if root:  # the other checkout's code opens the round (its greeting, its messages)
-                await checkin_send(root, database_url, workdir)
+            # bench_calls_per_checkin.py sets no `open_with`: another checkout opens its round.
+            opener = getattr(args, "open_with", None) or ("cli" if root else "process")
+            if opener == "cli":
+                # That checkout's code opens the round (its greeting, its messages).
+                used = await checkin_send(root or str(ROOT), database_url, workdir)
                 async with db.sessions() as session:
                     round_ids.append(int(await session.scalar(select(func.max(Round.id))) or 0))
-                return
-            # As `kabar checkin send` does: the round and its first questions in one transaction.
+                return used
+            # As `kabar checkin send` does: the round and its first questions in one
+            # transaction. This process's CPU meanwhile (aiosqlite's thread included); the
+            # fake API and the families are idle until the first questions go out.
+            before = time.process_time()
             async with db.transaction() as session:
                 row = await session.get(Cohort, cohort_id)
                 assert row is not None
                 opened = await open_round(session, row, now=SystemClock().now())
                 round_ids.append(opened.round_id)
+            return time.process_time() - before
 
         async with FakeTelegram() as tg:
             if getattr(args, "fake_limits", False):
@@ -573,18 +613,20 @@ async def fresh_database(args: argparse.Namespace, workdir: Path) -> Any:
 
 def table(results: list[Result]) -> str:
     head = (
-        "| system | check-ins/s (whole run) | whole run | answers | answers/s (steady) | "
+        "| system | CPU per check-in (whole run) | check-ins/s (whole run) | whole run | "
+        "answers | answers/s (steady) | "
         "answers/s (overall) | p50 latency | "
         "p99 latency | max latency | answering time | bot CPU | bot CPU per answer | "
         "other CPU on the machine | peak RSS | committed |"
     )
-    rows = [head, "|---|" + "---:|" * 13 + "---|"]
+    rows = [head, "|---|" + "---:|" * 14 + "---|"]
     for r in results:
         cpu = f"{r.measured.bot_cpu_s:.1f} s"
         if r.measured.db_cpu_s is not None:
             cpu += f" (+ PostgreSQL {r.measured.db_cpu_s:.1f} s)"
         rows.append(
-            f"| {r.system} | {r.checkins_per_s():.2f} | {r.whole_s:.1f} s | {r.answers} | "
+            f"| {r.system} | {r.cpu_per_checkin_ms():.1f} ms | {r.checkins_per_s():.2f} | "
+            f"{r.whole_s:.1f} s | {r.answers} | "
             f"{r.steady_rate():.0f} | {r.answers / r.wall_s:.0f} | "
             f"{r.percentile(0.5):.0f} ms | {r.percentile(0.99):.0f} ms | "
             f"{r.latencies_ms()[-1]:.0f} ms | {r.wall_s:.1f} s | {cpu} | "
@@ -602,7 +644,10 @@ def details(results: list[Result]) -> str:
             f"- {r.system}: Bot API calls while answering: {calls}; mean latency "
             f"{statistics.fmean(r.latencies_ms()):.0f} ms; every family had its first "
             f"question {r.measured.opening_s:.1f} s after the start (not counted); this "
-            f"process (fake API and families) used {r.measured.bench_cpu_s:.1f} s CPU"
+            f"process (fake API and families) used {r.measured.bench_cpu_s:.1f} s CPU; "
+            f"whole run: {r.measured.completed} check-ins completed, the bot used "
+            f"{r.measured.whole_bot_cpu_s:.2f} s CPU and the round's opening outside it "
+            f"{r.measured.opening_cpu_s:.2f} s"
         )
     return "\n".join(lines)
 
@@ -644,8 +689,10 @@ def medians(results: list[Result]) -> str:
         p99 = statistics.median(r.percentile(0.99) for r in runs)
         cpu = statistics.median(r.measured.bot_cpu_s / r.answers * 1000 for r in runs)
         rss = statistics.median(r.measured.peak_rss_mb for r in runs)
+        per = statistics.median(r.cpu_per_checkin_ms() for r in runs)
         lines.append(
-            f"- {system}, median of {len(runs)} runs: {whole:.2f} check-ins/s (whole run), "
+            f"- {system}, median of {len(runs)} runs: {per:.1f} ms CPU per check-in (whole "
+            f"run), {whole:.2f} check-ins/s (whole run), "
             f"{rate:.0f} answers/s (steady), "
             f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, {cpu:.1f} ms bot CPU per answer, "
             f"peak RSS {rss:.0f} MB"
@@ -663,6 +710,19 @@ def parse_args() -> argparse.Namespace:
         help="a server to create (and drop) a scratch database on, for --db postgresql",
     )
     parser.add_argument("--only", choices=("kabar", "baseline"))
+    parser.add_argument(
+        "--kabar-root",
+        metavar="PATH",
+        help="run `kabar run` (and, with --open-with cli, `kabar checkin send`) from this "
+        "checkout (PYTHONPATH puts it ahead of this one): before/after comparisons",
+    )
+    parser.add_argument(
+        "--open-with",
+        choices=("process", "cli"),
+        default="process",
+        help="open the round in this process (this checkout's open_round, as `kabar checkin "
+        "send` does; the default) or with `kabar checkin send` (its start-up then counts)",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs of each system, alternated")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per system")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
@@ -706,6 +766,8 @@ def parse_args() -> argparse.Namespace:
         if not sep:
             parser.error(f"--kabar-env wants NAME=VALUE, not {item!r}")
         kabar_env[name] = value
+    if args.kabar_root:
+        kabar_env["PYTHONPATH"] = str(Path(args.kabar_root).resolve())
     args.kabar_env = kabar_env
     args.kabar_prefix = []
     if args.profile:
@@ -722,11 +784,15 @@ def parse_args() -> argparse.Namespace:
 if __name__ == "__main__":
     arguments = parse_args()
     started = time.monotonic()
+    began = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = os.getloadavg()[0]
     outcome = asyncio.run(main(arguments))
     print()
     print(
         f"{arguments.families} families, database {arguments.db}, {os.cpu_count()} CPUs, "
-        f"Python {sys.version.split()[0]}; whole run {time.monotonic() - started:.0f} s"
+        f"Python {sys.version.split()[0]}; Kabar from {arguments.kabar_root or ROOT}; "
+        f"started {began}, load average {load:.1f} then, {os.getloadavg()[0]:.1f} at the "
+        f"end; whole run {time.monotonic() - started:.0f} s"
     )
     print()
     print(table(outcome))

@@ -72,7 +72,13 @@ class CheckinBinding:
             # Only where the answer may decide the offer question: read when needed.
             from bot.domain.stock.holdings import stock_before
 
-            before = await stock_before(turn.session, person, round_id)
+            before = await stock_before(
+                turn.session,
+                person,
+                round_id,
+                kept=turn.loaded.pop("kept_stock", None),  # read in this transaction
+                opened=turn.loaded.get("round_opened"),
+            )
             turn.loaded["stock_before"] = before
             limits = replace(limits, stock=before)
         if step is None or step not in self.flow.index or not self.flow.step(step).plausible:

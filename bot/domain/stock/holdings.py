@@ -40,6 +40,7 @@ from sqlalchemy import (
     Select,
     Subquery,
     and_,
+    bindparam,
     case,
     delete,
     false,
@@ -132,28 +133,60 @@ def family_stock(
     )
 
 
-async def stock_before(session: AsyncSession, person_id: str, round_id: int | None) -> Decimal:
+# What `stock_before` reads, built once (a statement built per call costs its construction
+# and cache key) and run on the session's connection, without an ORM flush: the kept stock is
+# written only by Core statements, and the records it may recompute from are of earlier
+# rounds, which no answer changes. A flush there split a group's pending UPDATEs (bot/tg/
+# processor.py writes them in one statement a table) at every question that reads it.
+_KEPT = select(func.sum(FamilyStock.quantity), func.max(FamilyStock.updated_at)).where(
+    FamilyStock.person_id == bindparam("person")
+)
+_OPENED = select(Round.opened_at).where(Round.id == bindparam("round"))
+
+
+@dataclass(frozen=True, slots=True)
+class KeptStock:
+    """A family's kept stock (`family_stocks`, all units together) and when it was kept
+    (None: no row, nothing held), as read for a group of answers (bot/tg/prefetch.py)."""
+
+    quantity: Decimal | None
+    updated_at: datetime | None
+
+
+# Every family's kept stock among the `people` bound: (person_id, quantity, updated_at).
+KEPT_STOCKS = (
+    select(FamilyStock.person_id, func.sum(FamilyStock.quantity), func.max(FamilyStock.updated_at))
+    .where(FamilyStock.person_id.in_(bindparam("people", expanding=True)))
+    .group_by(FamilyStock.person_id)
+)
+
+
+async def stock_before(
+    session: AsyncSession,
+    person_id: str,
+    round_id: int | None,
+    *,
+    kept: KeptStock | None = None,
+    opened: datetime | None = None,
+) -> Decimal:
     """What the family held (all units together: a family makes one product) before the
-    round `round_id`, for the check-in's offer question.
+    round `round_id`, for the check-in's offer question. `kept` and the round's `opened`
+    time, when given, were read in this transaction (the group's prefetch).
 
     Asked at several questions of every check-in, so read from the kept stock (one primary
     key lookup) when it was kept before the round opened; recomputed from the records only
     when the family already finished (part of) this round, or a later one, since then."""
-    kept = (
-        await session.execute(
-            select(func.sum(FamilyStock.quantity), func.max(FamilyStock.updated_at)).where(
-                FamilyStock.person_id == person_id
-            )
-        )
-    ).one()
-    opened = None
-    if round_id is not None and kept[1] is not None:
-        opened = await session.scalar(select(Round.opened_at).where(Round.id == round_id))
-    if kept[1] is None or (opened is not None and kept[1] < opened):
-        return Decimal(str(kept[0] or 0))
+    connection = await session.connection()
+    if kept is None:
+        row = (await connection.execute(_KEPT, {"person": person_id})).one()
+        kept = KeptStock(row[0], row[1])
+    if round_id is not None and kept.updated_at is not None and opened is None:
+        opened = (await connection.execute(_OPENED, {"round": round_id})).scalar()
+    if kept.updated_at is None or (opened is not None and kept.updated_at < opened):
+        return Decimal(str(kept.quantity or 0))
     # The round under way is the answer in progress: the flow adds it itself.
     stock = family_stock(person_id=person_id, before_round=round_id)
-    value = await session.scalar(select(func.sum(stock.c.quantity)))
+    value = (await connection.execute(select(func.sum(stock.c.quantity)))).scalar()
     return Decimal(str(value or 0))
 
 
