@@ -43,11 +43,13 @@ def head_revision(url: str) -> str | None:
         return alembic_head(url)
 
 
-def scripts_head() -> str:
-    """The one head of the migration scripts' chain, read from their text."""
+def scripts_head(versions: Path | None = None) -> str:
+    """The one head of the migration scripts' chain, read from their text (this checkout's
+    scripts unless another checkout's `versions` folder is given, as benchmarks do)."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for script in sorted((Path(migrations.__file__).parent / "versions").glob("*.py")):
+    folder = versions or Path(migrations.__file__).parent / "versions"
+    for script in sorted(folder.glob("*.py")):
         if script.name == "__init__.py":
             continue
         found = {m[1]: m[2] or m[3] or None for m in _ASSIGNMENT.finditer(script.read_text())}

@@ -578,6 +578,7 @@ async def fresh_database(args: argparse.Namespace, workdir: Path) -> Any:
     if args.db == "sqlite":
         url = f"sqlite:///{workdir / 'kabar.db'}"
         upgrade(url)
+        stamp_for_other_checkout(args, url)
         yield url
         return
     import asyncpg
@@ -603,9 +604,35 @@ async def fresh_database(args: argparse.Namespace, workdir: Path) -> Any:
     try:
         url = admin.set(database=name).render_as_string(hide_password=False)
         upgrade(url)
+        stamp_for_other_checkout(args, url)
         yield url
     finally:
         await execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def stamp_for_other_checkout(args: argparse.Namespace, url: str) -> None:
+    """Mark the database as at the head of the checkout `--kabar-root` names.
+
+    The schema is this checkout's (a superset of an earlier one's: later migrations add
+    tables, nullable or defaulted columns, and drop keys), so an earlier `kabar run` works on
+    it; without the stamp it would try to migrate to a revision it does not know and stop.
+    """
+    root = args.kabar_env.get("PYTHONPATH")
+    if not root:
+        return
+    from sqlalchemy import create_engine, text
+
+    from bot.db.revisions import VERSION_TABLE, scripts_head
+
+    head = scripts_head(Path(root) / "migrations" / "versions")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(f"UPDATE {VERSION_TABLE} SET version_num = :head"), {"head": head}
+            )
+    finally:
+        engine.dispose()
 
 
 # --- report -------------------------------------------------------------------------------
