@@ -16,10 +16,10 @@ down_revision: str | None = '0014_stock'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Column, default: existing cohorts get the defaults (the production signals' own).
+# Column, default: existing cohorts get the defaults.
 THRESHOLDS = (
-    ('warn_sales_falling_answers', 3),
-    ('warn_sales_drop_percent', 50),
+    ('warn_sales_falling_answers', 4),
+    ('warn_sales_drop_percent', 60),
     ('warn_sales_low_answers', 2),
     ('warn_sales_low_percent', 50),
 )
