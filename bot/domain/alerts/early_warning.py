@@ -56,6 +56,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    not_,
     or_,
     select,
     text,
@@ -389,10 +390,6 @@ def _slide(f: Any, figure: _Figure) -> _Slide:
     )
 
 
-def _larger(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
-    return case((a >= b, a), else_=b)
-
-
 def _warnings_select(round_ids: list[int], most: _Positions) -> Select[Any]:
     family = _per_family(_steps(round_ids), most)
     f, c = family.c, cohorts.c
@@ -451,8 +448,12 @@ def _warnings_select(round_ids: list[int], most: _Positions) -> Select[Any]:
         alerts.c.rule == Rule.EARLY_WARNING.value,
         alerts.c.status.in_(LIVE),
     )
-    # The oldest answer the falling signals read (the newest, when they are off).
-    evidence = _larger(c.warn_falling_answers, c.warn_sales_falling_answers)
+    # The oldest answer the falling signal reads: the sales' when only they fall (the
+    # newest answer, when both are off).
+    evidence = case(
+        (and_(sales.falling, not_(production.falling)), c.warn_sales_falling_answers),
+        else_=c.warn_falling_answers,
+    )
     evidence_round = case(
         *(
             (and_(evidence >= i, f.answers >= i), f[f"round_{i}"])
