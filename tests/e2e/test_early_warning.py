@@ -86,3 +86,37 @@ async def test_a_falling_family_reaches_the_facilitator_with_the_reasons(
             ["📞 Sudah dihubungi", "🏠 Akan dikunjungi"],
             ["✅ Selesai ditangani", "📝 Tambah catatan"],
         ]
+
+
+async def test_a_family_whose_sales_fall_reaches_the_facilitator_in_rupiah(
+    database_url: str, db: Database
+) -> None:
+    """Production holds at 12 kg, but fewer buyers come: what the family earns falls from
+    Rp250.000 a week over three check-ins."""
+    await seed_programme(db)
+    await five_steady_weeks(db, "KPM-01")
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        facilitator = tg.user(3001, first_name="Wagiyem", language_code="id")
+        siti = tg.user(3003, first_name="Siti", language_code="id")
+        await register(facilitator, CODES["PDP-01"])
+        await register(siti, CODES["KPM-01"])
+
+        for week, (sold, income) in enumerate((("8", "200rb"), ("4", "90rb"), ("1", "20rb"))):
+            clock.set(MONDAY + timedelta(weeks=week))
+            await answer_producing(siti, produced="12", sold=sold, income=income)
+            clock.set(MONDAY + timedelta(weeks=week, minutes=5))  # the rules look at answers
+        await until(lambda: len(alert_cards(facilitator)) == 1)
+
+        (card,) = alert_cards(facilitator)
+        lines = card.text.splitlines()
+        assert lines[1] == "peringatan dini: mungkin segera berhenti menjawab"
+        assert (
+            "• penjualan turun 4 laporan berturut-turut: "
+            "Rp250.000 → Rp200.000 → Rp90.000 → Rp20.000"
+        ) in lines
+        assert (
+            "• penjualan 2 laporan terakhir di bawah 50% dari biasanya: Rp90.000 → Rp20.000 "
+            "(biasanya Rp250.000)"
+        ) in lines
+        assert not [line for line in lines if line.startswith("• produksi")]
