@@ -177,6 +177,14 @@ async def table(args: argparse.Namespace) -> list[str]:
         "the slides it was written for and stays quiet on the noise modelled here, not how",
         "it does in the field; that needs a programme's records with known outcomes.",
         "",
+        "Sales vary more than production here (noisy families sell 60–100% of what they",
+        "make, now and then nothing), so the sales fall asks for a longer run and a deeper",
+        "drop than production's: with production's thresholds the sales signals flag many",
+        "noisy families (the third row). A family that sells in lumps (holds its stock for",
+        "two rounds, then sells it) trips the low sales signal; the simulation has few such",
+        "families, a programme may have many: the card shows the rupiah, for the facilitator",
+        "to judge.",
+        "",
     ]
     print("\n".join(rows))
     return lines
