@@ -367,10 +367,12 @@ def _slide(f: Any, figure: _Figure) -> _Slide:
     usual = _trimmed(f, figure.rel, figure.earlier)
 
     def fell(i: int) -> ColumnElement[bool]:
-        return f[f"{figure.value}_{i}"] < f[f"{figure.value}_{i + 1}"] * FELL
+        fallen: ColumnElement[bool] = f[f"{figure.value}_{i}"] < f[f"{figure.value}_{i + 1}"] * FELL
+        return fallen
 
     def below(i: int) -> ColumnElement[bool]:
-        return f[f"{figure.rel}_{i}"] < usual * figure.low_percent / 100.0
+        low: ColumnElement[bool] = f[f"{figure.rel}_{i}"] < usual * figure.low_percent / 100.0
+        return low
 
     first = _pick(f, figure.rel, figure.count, figure.falling)
     return _Slide(

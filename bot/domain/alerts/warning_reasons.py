@@ -129,13 +129,14 @@ async def warning_reasons(session: AsyncSession, alert: Alert, t: Translator) ->
             )
         )
     if sales_low := details.get("sales_low"):
-        typical = round(float(details.get("sales_typical") or 0), -3)  # Rp153.333: Rp153.000
+        # To the thousand, as people say it: Rp153.333 is Rp153.000.
+        usual_sales = int(round(float(details.get("sales_typical") or 0), -3))
         lines.append(
             t.gettext(SALES_LOW).format(
                 count=t.format_number(sales_low),
                 percent=t.format_percent(int(details.get("sales_low_percent") or 50)),
                 values=_money(t, answers[-sales_low:]),
-                typical=t.format_money(typical),
+                typical=t.format_money(usual_sales),
             )
         )
     if later := details.get("later"):
