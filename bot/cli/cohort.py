@@ -113,6 +113,16 @@ WARNING_HELP = {
     "warn_later_answers": N_("Early warning: answers, each one later (default 3; 0 = off)."),
     "warn_same_problem_answers": N_("Early warning: answers naming the same problems (default 3)."),
     "warn_steady_answers": N_('Early warning: producing answers before a "no" (default 3).'),
+    "warn_sales_falling_answers": N_(
+        "Early warning: sales (rupiah) in a row that fall (default 4; 0 = off)."
+    ),
+    "warn_sales_drop_percent": N_(
+        "Early warning: how far below usual the last falling sales are (percent, default 60)."
+    ),
+    "warn_sales_low_answers": N_("Early warning: latest sales all below usual (default 2; 0 = off)."),
+    "warn_sales_low_percent": N_(
+        "Early warning: … sales below this percent of the family's usual (default 50)."
+    ),
 }
 
 

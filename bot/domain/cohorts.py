@@ -59,6 +59,10 @@ WARNING_SETTINGS = {
     "warn_later_answers": (0, 10),
     "warn_same_problem_answers": (0, 10),
     "warn_steady_answers": (0, 20),
+    "warn_sales_falling_answers": (0, 10),
+    "warn_sales_drop_percent": (1, 99),
+    "warn_sales_low_answers": (0, 10),
+    "warn_sales_low_percent": (1, 99),
 }
 
 

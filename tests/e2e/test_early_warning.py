@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.db.database import Database
 from bot.db.models import Cohort, FollowUpRecord, RecordStatus
 from bot.lib.clock import FakeClock
-from bot.sandbox.fakeapi import FakeTelegram
+from bot.sandbox.fakeapi import FakeTelegram, TranscriptEntry
 from tests.e2e.test_escalation import (
     MONDAY,
     alert_cards,
@@ -57,9 +57,11 @@ async def five_steady_weeks(db: Database, person_id: str) -> None:
             )
 
 
-async def test_a_falling_family_reaches_the_facilitator_with_the_reasons(
-    database_url: str, db: Database
-) -> None:
+async def weekly_check_ins_until_a_card(
+    database_url: str, db: Database, answers: list[tuple[str, str, str]]
+) -> TranscriptEntry:
+    """Siti (KPM-01), after five steady weeks, answers a check-in a week in Telegram
+    (produced, sold, income); the card her facilitator Wagiyem then gets."""
     await seed_programme(db)
     await five_steady_weeks(db, "KPM-01")
     clock = FakeClock(NOW + timedelta(hours=1))
@@ -68,21 +70,49 @@ async def test_a_falling_family_reaches_the_facilitator_with_the_reasons(
         siti = tg.user(3003, first_name="Siti", language_code="id")
         await register(facilitator, CODES["PDP-01"])
         await register(siti, CODES["KPM-01"])
-
-        clock.set(MONDAY)
-        await answer_producing(siti, produced="8", sold="6", income="150rb")
-        clock.set(MONDAY + timedelta(minutes=5))  # the rules look at new answers
-        clock.set(MONDAY + timedelta(weeks=1))
-        await answer_producing(siti, produced="3", sold="2", income="50rb")
-        clock.set(MONDAY + timedelta(weeks=1, minutes=5))
+        for week, (produced, sold, income) in enumerate(answers):
+            clock.set(MONDAY + timedelta(weeks=week))
+            await answer_producing(siti, produced=produced, sold=sold, income=income)
+            clock.set(MONDAY + timedelta(weeks=week, minutes=5))  # the rules look at answers
+        # And hourly in any case: an answer stored while they ran (same fake minute) is
+        # looked at then (bot/domain/alerts/watch.py).
+        clock.set(MONDAY + timedelta(weeks=len(answers) - 1, hours=2))
         await until(lambda: len(alert_cards(facilitator)) == 1)
-
         (card,) = alert_cards(facilitator)
-        lines = card.text.splitlines()
-        assert lines[0] == "⚠️ Siti Rahayu (KPM-01), Jorongan"
-        assert lines[1] == "peringatan dini: mungkin segera berhenti menjawab"
-        assert "• produksi turun 3 laporan berturut-turut: 12 → 8 → 3 kg" in lines
-        assert card.buttons == [
-            ["📞 Sudah dihubungi", "🏠 Akan dikunjungi"],
-            ["✅ Selesai ditangani", "📝 Tambah catatan"],
-        ]
+        return card
+
+
+async def test_a_falling_family_reaches_the_facilitator_with_the_reasons(
+    database_url: str, db: Database
+) -> None:
+    card = await weekly_check_ins_until_a_card(
+        database_url, db, [("8", "6", "150rb"), ("3", "2", "50rb")]
+    )
+    lines = card.text.splitlines()
+    assert lines[0] == "⚠️ Siti Rahayu (KPM-01), Jorongan"
+    assert lines[1] == "peringatan dini: mungkin segera berhenti menjawab"
+    assert "• produksi turun 3 laporan berturut-turut: 12 → 8 → 3 kg" in lines
+    assert card.buttons == [
+        ["📞 Sudah dihubungi", "🏠 Akan dikunjungi"],
+        ["✅ Selesai ditangani", "📝 Tambah catatan"],
+    ]
+
+
+async def test_a_family_whose_sales_fall_reaches_the_facilitator_in_rupiah(
+    database_url: str, db: Database
+) -> None:
+    """Production holds at 12 kg, but fewer buyers come: what the family earns falls from
+    Rp250.000 a week over three check-ins."""
+    card = await weekly_check_ins_until_a_card(
+        database_url, db, [("12", "8", "200rb"), ("12", "4", "90rb"), ("12", "1", "20rb")]
+    )
+    lines = card.text.splitlines()
+    assert lines[1] == "peringatan dini: mungkin segera berhenti menjawab"
+    assert (
+        "• penjualan turun 4 laporan berturut-turut: Rp250.000 → Rp200.000 → Rp90.000 → Rp20.000"
+    ) in lines
+    assert (
+        "• penjualan 2 laporan terakhir di bawah 50% dari biasanya: Rp90.000 → Rp20.000 "
+        "(biasanya Rp250.000)"
+    ) in lines
+    assert not [line for line in lines if line.startswith("• produksi")]

@@ -11,15 +11,20 @@ clock would, and returns which alerts opened when. `score` turns that into the f
 - false flags: of the families with an early-warning alert, the share that never go silent.
 
 The kinds (shares of a cohort):
-- steady (35%): the same level every round, ±10%.
+- steady (25%): the same level every round, ±10%.
 - growing (15%): +4% a round.
 - sliding (20%): from a random round, production falls 25-40% a round, answers come later,
   the same problem is named again and again, the last answer may be "no production"; after
   3-5 such rounds the family stops answering for good.
+- unsold (10%): selling fails (no buyer): from a random round production holds but what
+  they sell, and so earn, falls 35-55% a round, answers come on time, "market" is named
+  now and then; after 3-5 such rounds the family stops answering for good.
 - seasonal (15%): a dip to 55-80% of their level for 2-3 rounds, then back.
 - noisy (15%): ±25% a round, a typo ten times too big now and then, a round missed now and
-  then, answers at any hour.
-Every family also goes through the cohort's season: 3 rounds at 60-85% of their level.
+  then, answers at any hour, sells 60-100% of it (nothing, now and then).
+Every family sells 70-100% of what it makes at its own price, and goes through the
+cohort's season (3 rounds at 60-85% of their level) and its market season (2 rounds in
+which everyone sells 45-60% of what they usually sell).
 """
 
 from __future__ import annotations
@@ -49,7 +54,16 @@ from bot.domain.alerts import Rule, evaluate
 
 START = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
 WEEK = timedelta(days=7)
-KINDS = (("steady", 35), ("growing", 15), ("sliding", 20), ("seasonal", 15), ("noisy", 15))
+KINDS = (
+    ("steady", 25),
+    ("growing", 15),
+    ("sliding", 20),
+    ("unsold", 10),
+    ("seasonal", 15),
+    ("noisy", 15),
+)
+# The kinds who go silent at the end of their slide.
+SILENT = ("sliding", "unsold")
 PROBLEMS = ("tools", "raw_material", "capital", "market")
 FACILITATOR = "F"
 
@@ -62,6 +76,10 @@ class Answer:
     quantity: float = 0.0
     delay_hours: float = 0.0
     problems: tuple[str, ...] = ()
+    # What was sold of it and the rupiah received; None: not answered (the amount asked
+    # only when something was sold).
+    sold: float | None = None
+    revenue: int | None = None
 
 
 @dataclass
@@ -72,7 +90,7 @@ class Family:
 
     @property
     def goes_silent(self) -> bool:
-        return self.kind == "sliding"
+        return self.kind in SILENT
 
 
 @dataclass
@@ -93,40 +111,57 @@ def _on_time(rng: random.Random) -> float:
     return rng.uniform(0.5, 10.0)
 
 
+@dataclass(frozen=True)
+class _Seasons:
+    production: range
+    market: range
+    market_depth: float
+
+
 def _family(
-    rng: random.Random, seed: int, number: int, kind: str, rounds: int, season: range
+    rng: random.Random, seed: int, number: int, kind: str, rounds: int, seasons: _Seasons
 ) -> Family:
     family = Family(f"S{seed}-{number:04d}", kind)
     level = rng.uniform(8, 30)
+    price = round(rng.uniform(10_000, 30_000), -3)
+    share = rng.uniform(0.70, 1.0)
     season_depth = rng.uniform(0.60, 0.85)
     slide_from = rng.randint(6, rounds - 7)
     slide_length = rng.randint(3, 5)
     slide_rate = rng.uniform(0.60, 0.75)
+    unsold_rate = rng.uniform(0.45, 0.65)
     dip_from = rng.randint(4, rounds - 5)
     dip = range(dip_from, dip_from + rng.randint(2, 3))
     dip_depth = rng.uniform(0.55, 0.80)
     problem = rng.choice(PROBLEMS)
     for number_ in range(rounds):
-        factor = season_depth if number_ in season else 1.0
+        factor = season_depth if number_ in seasons.production else 1.0
+        selling = share * (seasons.market_depth if number_ in seasons.market else 1.0)
         if kind == "growing":
             factor *= 1.04**number_
         if kind == "seasonal" and number_ in dip:
             factor *= dip_depth
         delay = _on_time(rng)
         problems: tuple[str, ...] = ()
-        if kind == "sliding" and number_ >= slide_from:
-            step = number_ - slide_from + 1
-            if step > slide_length:
-                family.answers.append(Answer(None))
-                continue
+        sliding = kind in SILENT and number_ >= slide_from
+        step = number_ - slide_from + 1
+        if sliding and step > slide_length:
+            family.answers.append(Answer(None))
+            continue
+        if sliding and kind == "sliding":
             factor *= slide_rate**step
             delay = 4.0 * 2.2**step + rng.uniform(0, 4)
             problems = (problem,)
             if step == slide_length and rng.random() < 0.5:
                 family.answers.append(Answer(False, 0.0, delay, problems))
                 continue
+        if sliding and kind == "unsold":
+            selling *= unsold_rate**step
+            problems = ("market",) if rng.random() < 0.5 else ()
         noise = 0.25 if kind == "noisy" else 0.10
         quantity = level * factor * rng.uniform(1 - noise, 1 + noise)
+        sold_share = min(1.0, selling * rng.uniform(0.9, 1.1))
+        made = round(quantity, 1)  # what was made: a typo below is in the answer only
         if kind == "noisy":
             if rng.random() < 0.05:
                 family.answers.append(Answer(None))
@@ -136,21 +171,30 @@ def _family(
             delay = rng.expovariate(1 / 6)
             if rng.random() < 0.3:
                 problems = (rng.choice(PROBLEMS),)
-        elif rng.random() < 0.1:
+            sold_share = 0.0 if rng.random() < 0.03 else min(1.0, selling * rng.uniform(0.6, 1.1))
+        elif not sliding and rng.random() < 0.1:
             problems = (rng.choice(PROBLEMS),)
-        family.answers.append(Answer(True, round(quantity, 1), delay, problems))
+        quantity = round(quantity, 1)
+        sold = round(made * sold_share, 1)
+        revenue = int(round(sold * price, -3)) if sold else None
+        family.answers.append(Answer(True, quantity, delay, problems, sold, revenue))
     return family
 
 
 def simulate(seed: int, families: int = 100, rounds: int = 20) -> SimulatedCohort:
     rng = random.Random(seed)
     season_from = rng.randint(3, rounds - 4)
-    season = range(season_from, season_from + 3)
+    market_from = rng.randint(3, rounds - 3)
+    seasons = _Seasons(
+        range(season_from, season_from + 3),
+        range(market_from, market_from + 2),
+        rng.uniform(0.45, 0.60),
+    )
     kinds = _kinds(rng, families)
     return SimulatedCohort(
         seed,
         rounds,
-        [_family(rng, seed, number, kind, rounds, season) for number, kind in enumerate(kinds)],
+        [_family(rng, seed, number, kind, rounds, seasons) for number, kind in enumerate(kinds)],
     )
 
 
@@ -172,6 +216,8 @@ def _record(round_id: int, family: str, answer: Answer, opened: datetime) -> dic
         "produced": answer.produced,
         "quantity_produced": None if not answer.produced else Decimal(str(answer.quantity)),
         "unit": None if not answer.produced else "kg",
+        "quantity_sold": None if answer.sold is None else Decimal(str(answer.sold)),
+        "revenue_idr": answer.revenue,
         "problems": list(answer.problems),
         "needs_help": False,
         "late": answer.delay_hours >= 24,
@@ -243,16 +289,28 @@ def closed_round(cohort_id: int, opened: datetime) -> Round:
     )
 
 
-def by_hand(*families: tuple[str, list[float | None]], seed: int = 0) -> SimulatedCohort:
-    """A cohort written out: per family, its quantities (0 = "no production", None = missed),
-    answered three hours after the question, without problems."""
-    made = [
-        Family(
-            family_id,
-            "by-hand",
-            [Answer(None) if q is None else Answer(q > 0, q, 3.0) for q in quantities],
+Written = float | tuple[float, int] | None
+
+
+def _written(entry: Written) -> Answer:
+    if entry is None:
+        return Answer(None)
+    if isinstance(entry, tuple):
+        quantity, revenue = entry
+        # All of it sold for `revenue` rupiah; 0: nothing sold.
+        return Answer(
+            quantity > 0, quantity, 3.0, (), quantity if revenue else 0.0, revenue or None
         )
-        for family_id, quantities in families
+    return Answer(entry > 0, entry, 3.0)
+
+
+def by_hand(*families: tuple[str, list[Written]], seed: int = 0) -> SimulatedCohort:
+    """A cohort written out: per family, its quantities (0 = "no production", None = missed),
+    or (quantity, rupiah from sales) pairs, answered three hours after the question, without
+    problems."""
+    made = [
+        Family(family_id, "by-hand", [_written(entry) for entry in entries])
+        for family_id, entries in families
     ]
     return SimulatedCohort(seed, max(len(f.answers) for f in made), made)
 

@@ -57,6 +57,12 @@ class Cohort(Base):
     warn_later_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     warn_same_problem_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     warn_steady_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # The same falling and low signals on what the family earned from sales; sales vary
+    # more than production, so a fall needs a longer run and a deeper drop.
+    warn_sales_falling_answers: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
+    warn_sales_drop_percent: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    warn_sales_low_answers: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    warn_sales_low_percent: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
     # The graduation bar (bot/domain/reports/graduation.py): revenue of at least this much
     # in at least `graduation_rounds` of the last `graduation_window` closed rounds.
     graduation_min_revenue_idr: Mapped[int] = mapped_column(BigInteger, default=500_000)

@@ -2,7 +2,7 @@
 
 Computed in SQL, set-based, over the answers of each cohort's latest `warn_window_rounds`
 rounds (an answer = a record that says whether the family produced; a "no" counts as 0).
-Per family, newest answer first, five signals, each with the cohort's threshold (0 = off):
+Per family, newest answer first, seven signals, each with the cohort's threshold (0 = off):
 
 - falling: the last `warn_falling_answers` quantities fall each time (by 5% or more), and
   the newest is at least `warn_drop_percent` % below the family's usual level in the earlier
@@ -11,20 +11,32 @@ Per family, newest answer first, five signals, each with the cohort's threshold 
 - low: the last `warn_low_answers` quantities are all below `warn_low_percent` % of the
   family's usual level in the earlier answers (at least three: their mean without the
   highest and the lowest), again against the cohort's level.
+- sales falling, sales low: the same two on what the family earned from sales (rupiah; a
+  "no production" or nothing sold is 0, an answer not given yet is no sales answer), with
+  `warn_sales_falling_answers`, `warn_sales_drop_percent`, `warn_sales_low_answers` and
+  `warn_sales_low_percent`, against the cohort's sales in each round: a family that still
+  produces but no longer finds buyers.
 - later: the last `warn_later_answers` answers came each later after the question than the
   one before, the newest two after the reminder (`reminder_after_hours`).
 - same problem: the last `warn_same_problem_answers` answers name the same problems.
 - stopped: the newest answer is "no production" after `warn_steady_answers` producing ones.
 
 A round's average is the cohort's level only when 10 or more families answered it; in a
-smaller round quantities are taken as they are. An alert opens only for a family no other
+smaller round figures are taken as they are. An alert opens only for a family no other
 alert is live for (episodes.py). One episode runs while a signal fires; it ends with an
 answer in which none fires. An alert the facilitator resolved blocks a new one until a
 signal fires on answers all given after it. docs/EARLY_WARNING.md shows what it is worth.
+
+How (docs/PERFORMANCE.md, "Early warning"): the answers are numbered per family, newest
+first, in one window (one sort); one GROUP BY then takes, per family, the values at the
+first few positions (as many as the largest threshold of the cohorts read asks for) and
+the sums of the earlier answers, and the signals are read from those per family. No
+per-answer comparison with the answer before (`lead`), which costs a window pass each.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -44,9 +56,11 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    not_,
     or_,
     select,
     text,
+    true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -61,13 +75,17 @@ warnings = Table(
     Column("person_id", String(64), primary_key=True),
     Column("fires", Boolean),
     Column("latest_round_id", Integer),
-    # The oldest answer the falling signal reads: a resolved alert from this round on is
+    # The oldest answer the falling signals read: a resolved alert from this round on is
     # about the same evidence.
     Column("evidence_round_id", Integer),
     Column("falling", Integer),
     Column("low", Integer),
     Column("typical", Float),
     Column("low_percent", Integer),
+    Column("sales_falling", Integer),
+    Column("sales_low", Integer),
+    Column("sales_typical", Float),
+    Column("sales_low_percent", Integer),
     Column("later", Integer),
     Column("same_problem", Integer),
     Column("stopped", Integer),
@@ -80,19 +98,23 @@ THRESHOLDS = (
     "warn_drop_percent",
     "warn_low_answers",
     "warn_low_percent",
+    "warn_sales_falling_answers",
+    "warn_sales_drop_percent",
+    "warn_sales_low_answers",
+    "warn_sales_low_percent",
     "warn_later_answers",
     "warn_same_problem_answers",
     "warn_steady_answers",
     "reminder_after_hours",
 )
-# A fall is a fall when the quantity is at least 5% below the previous answer's: two
+# A fall is a fall when the figure is at least 5% below the previous answer's: two
 # answers a little apart are the same level, written down differently.
 FELL = 0.95
-# The two sorts of a family's answers (about half a million rows at 100,000 families).
+# The sort of a family's answers (about half a million rows at 100,000 families).
 WORK_MEM = "128MB"
 # The answers a round needs before its average is taken for the cohort's level.
 MIN_LEVEL_ANSWERS = 10
-# The earlier answers a usual level needs before the low signal trusts it.
+# The earlier answers a usual level needs before the low signals trust it.
 MIN_EARLIER = 3
 
 
@@ -112,55 +134,43 @@ def recent_rounds(cohort_id: int | None) -> Select[Any]:
     )
 
 
-def _rounds(round_ids: list[int]) -> Any:
-    """The latest rounds, each with the factor that takes the cohort's level in that round
-    out of a quantity (the cohort's usual level over the round's average; 1 when the round
-    has few answers: they say little about the cohort's level) and its cohort's thresholds,
-    so that the family rows carry them and no join breaks their order."""
-    recent = (
-        select(rounds.c.id, rounds.c.cohort_id, rounds.c.opened_at)
-        .where(rounds.c.id.in_(round_ids))
-        .cte("warn_rounds")
-    )
-    # From the figures index alone (round, …, produced, quantity): no row is read.
-    level = (
-        select(
-            recent.c.id,
-            recent.c.cohort_id,
-            recent.c.opened_at,
-            func.avg(_quantity()).label("level"),
-            func.count().label("answers"),
+@dataclass(frozen=True)
+class _Positions:
+    """How many of each family's newest answers the statement reads one by one: enough for
+    the largest threshold among the cohorts read (1 at least: the newest)."""
+
+    production: int
+    sales: int
+    delay: int
+    problems: int
+    produced: int
+    evidence: int
+
+
+async def _positions(session: AsyncSession, round_ids: list[int]) -> _Positions:
+    c = cohorts.c
+    in_window = c.id.in_(select(rounds.c.cohort_id).where(rounds.c.id.in_(round_ids)))
+    row = (
+        await session.execute(
+            select(
+                func.max(c.warn_falling_answers),
+                func.max(c.warn_low_answers),
+                func.max(c.warn_sales_falling_answers),
+                func.max(c.warn_sales_low_answers),
+                func.max(c.warn_later_answers),
+                func.max(c.warn_same_problem_answers),
+                func.max(c.warn_steady_answers),
+            ).where(in_window)
         )
-        .join_from(recent, records, records.c.round_id == recent.c.id)
-        .where(records.c.produced.is_not(None))
-        .group_by(recent.c.id, recent.c.cohort_id, recent.c.opened_at)
-        .cte("warn_level")
-    )
-    usual = (
-        select(
-            level.c.cohort_id,
-            (func.sum(level.c.level * level.c.answers) / func.sum(level.c.answers)).label("usual"),
-        )
-        .group_by(level.c.cohort_id)
-        .cte("warn_usual")
-    )
-    return (
-        select(
-            level.c.id,
-            level.c.cohort_id,
-            level.c.opened_at,
-            case(
-                (
-                    and_(level.c.answers >= MIN_LEVEL_ANSWERS, level.c.level > 0),
-                    usual.c.usual / level.c.level,
-                ),
-                else_=literal(1.0, Float),
-            ).label("scale"),
-            *(cohorts.c[name] for name in THRESHOLDS),
-        )
-        .join_from(level, usual, usual.c.cohort_id == level.c.cohort_id)
-        .join(cohorts, cohorts.c.id == level.c.cohort_id)
-        .cte("warn_scale")
+    ).one()
+    falling, low, sales_falling, sales_low, later, same, steady = (int(v or 0) for v in row)
+    return _Positions(
+        production=max(falling, low, 1),
+        sales=max(sales_falling, sales_low, 1),
+        delay=max(later, 1),
+        problems=max(same, 1),
+        produced=steady + 1,
+        evidence=max(falling, sales_falling, 1),
     )
 
 
@@ -172,24 +182,99 @@ def _quantity() -> ColumnElement[float]:
     )
 
 
+def _sales() -> ColumnElement[float]:
+    """What the family earned from sales: 0 after "no production" or nothing sold (the
+    check-in does not ask the amount then); NULL while the amount is not answered."""
+    return case(
+        (records.c.produced.is_(False), literal(0.0, Float)),
+        (records.c.quantity_sold == 0, literal(0.0, Float)),
+        else_=cast(records.c.revenue_idr, Float),
+    )
+
+
+def _scale(level: ColumnElement[Any], answers: ColumnElement[Any], usual: Any) -> Any:
+    # 1 when the round has few answers: they say little about the cohort's level.
+    return case(
+        (and_(answers >= MIN_LEVEL_ANSWERS, level > 0), usual / level),
+        else_=literal(1.0, Float),
+    )
+
+
+def _rounds(round_ids: list[int]) -> Any:
+    """The latest rounds, each with the factors that take the cohort's level in that round
+    out of a quantity and out of sales (the cohort's usual level over the round's
+    average), and the two thresholds each answer needs for the earlier answers."""
+    recent = (
+        select(rounds.c.id, rounds.c.cohort_id, rounds.c.opened_at)
+        .where(rounds.c.id.in_(round_ids))
+        .cte("warn_rounds")
+    )
+    # From the figures index alone (round, …, produced, quantity, sold, revenue): no row read.
+    sales = _sales()
+    level = (
+        select(
+            recent.c.id,
+            recent.c.cohort_id,
+            recent.c.opened_at,
+            func.avg(_quantity()).label("level"),
+            func.count().label("answers"),
+            func.avg(sales).label("sales_level"),
+            func.count(sales).label("sales_answers"),
+        )
+        .join_from(recent, records, records.c.round_id == recent.c.id)
+        .where(records.c.produced.is_not(None))
+        .group_by(recent.c.id, recent.c.cohort_id, recent.c.opened_at)
+        .cte("warn_level")
+    )
+    lv = level.c
+    usual = (
+        select(
+            lv.cohort_id,
+            (func.sum(lv.level * lv.answers) / func.sum(lv.answers)).label("usual"),
+            (
+                func.sum(lv.sales_level * lv.sales_answers)
+                / func.nullif(func.sum(lv.sales_answers), 0)
+            ).label("sales_usual"),
+        )
+        .group_by(lv.cohort_id)
+        .cte("warn_usual")
+    )
+    return (
+        select(
+            lv.id,
+            lv.cohort_id,
+            lv.opened_at,
+            _scale(lv.level, lv.answers, usual.c.usual).label("scale"),
+            _scale(lv.sales_level, lv.sales_answers, usual.c.sales_usual).label("sales_scale"),
+            cohorts.c.warn_low_answers,
+            cohorts.c.warn_sales_low_answers,
+        )
+        .join_from(level, usual, usual.c.cohort_id == lv.cohort_id)
+        .join(cohorts, cohorts.c.id == lv.cohort_id)
+        .cte("warn_scale")
+    )
+
+
 def _steps(round_ids: list[int]) -> Any:
-    """Each family's answers in the latest rounds, numbered newest first (n = 1), each
-    compared with the family's previous one, and its quantity in the cohort's usual units
-    with the round's own level taken out. One window (by family, newest first) serves
-    every column: one sort, one pass, and no answer is stored on the way. The answers are
-    reduced to numbers first: the sort moves a few numbers, not three timestamps."""
+    """Each family's answers in the latest rounds, numbered newest first (n = 1), with
+    their figures as they are and in the cohort's usual terms (the round's own level taken
+    out). The answers are reduced to numbers first: the sort moves a few numbers, not
+    timestamps."""
     scale = _rounds(round_ids)
-    quantity = _quantity()
+    quantity, sales = _quantity(), _sales()
     answered = func.coalesce(records.c.answered_at, records.c.updated_at)
     answers = (
         select(
             records.c.person_id,
             records.c.round_id,
-            *(scale.c[name] for name in THRESHOLDS),
+            scale.c.warn_low_answers.label("low"),
+            scale.c.warn_sales_low_answers.label("sales_low"),
             quantity.label("q"),
+            (quantity * scale.c.scale).label("rel"),
+            sales.label("s"),
+            (sales * scale.c.sales_scale).label("rel_s"),
             case((records.c.produced.is_(True), 1), else_=0).label("produced"),
             hours_between(answered, scale.c.opened_at).label("delay"),
-            (quantity * scale.c.scale).label("rel"),
             cast(records.c.problems, Text).label("problems"),
         )
         .join_from(records, scale, scale.c.id == records.c.round_id)
@@ -197,130 +282,214 @@ def _steps(round_ids: list[int]) -> Any:
         .subquery("warn_answers")
     )
     a = answers.c
-
-    def newest_first(function: Any) -> Any:
-        return function.over(partition_by=a.person_id, order_by=a.round_id.desc())
-
-    def previous(column: ColumnElement[Any]) -> Any:
-        # Newest first, the answer before is the next row.
-        return newest_first(func.lead(column))
-
-    return select(
-        a.person_id,
-        a.round_id,
-        *(a[name] for name in THRESHOLDS),
-        a.q,
-        a.produced,
-        a.delay,
-        a.rel,
-        newest_first(func.row_number()).label("n"),
-        case((a.q < previous(a.q) * FELL, 1), else_=0).label("fell"),
-        case((a.delay > previous(a.delay), 1), else_=0).label("slower"),
-        case((and_(a.problems == previous(a.problems), a.problems != "[]"), 1), else_=0).label(
-            "same"
-        ),
-    ).cte("warn_steps")
+    newest_first = func.row_number().over(partition_by=a.person_id, order_by=a.round_id.desc())
+    return select(*a, newest_first.label("n")).cte("warn_steps")
 
 
-def _per_family(steps: Any) -> Any:
-    """One row per family: what each signal needs, in one pass over its answers. The
-    family's usual level is the mean of its earlier answers without the highest and the
-    lowest (a typo ten times too big does not make every later answer look low)."""
+def _per_family(steps: Any, most: _Positions) -> Any:
+    """One row per family, in one pass over its answers: the values at the newest
+    positions (`rel_1` is the newest answer's), and what the usual levels need from the
+    earlier answers. A usual level is the mean of the earlier answers without the highest
+    and the lowest (a typo ten times too big does not make every later answer look low)."""
     r = steps.c
-    c = r  # each answer carries its cohort's thresholds: no join breaks their order
-    n = r.n
 
-    def count(*where: ColumnElement[bool]) -> Any:
-        return func.sum(case((and_(*where), 1), else_=0))
+    def at(name: str, value: ColumnElement[Any], count: int) -> list[Any]:
+        return [func.max(case((r.n == i, value))).label(f"{name}_{i}") for i in range(1, count + 1)]
 
-    def at(number: Any, value: ColumnElement[Any]) -> Any:
-        return func.max(case((n == number, value)))
-
-    earlier = n > c.warn_low_answers
-
-    def trimmed(value: ColumnElement[Any]) -> Any:
-        total = func.sum(case((earlier, value)))
-        extremes = func.max(case((earlier, value))) + func.min(case((earlier, value)))
-        return (total - extremes) / func.nullif(count(earlier) - 2, 0)
+    def earlier(name: str, value: ColumnElement[Any], low: ColumnElement[Any]) -> list[Any]:
+        kept = case((r.n > low, value))
+        return [
+            func.sum(kept).label(f"{name}_sum"),
+            func.max(kept).label(f"{name}_max"),
+            func.min(kept).label(f"{name}_min"),
+        ]
 
     return (
         select(
             r.person_id,
-            *(func.max(c[name]).label(name) for name in THRESHOLDS),
-            func.max(r.round_id).label("latest_round_id"),
-            func.min(case((n <= c.warn_falling_answers, r.round_id))).label("evidence_round_id"),
-            count(n < c.warn_falling_answers, r.fell == 1).label("fell_run"),
-            count(n <= c.warn_falling_answers).label("fall_answers"),
-            at(1, r.rel).label("rel_newest"),
-            at(c.warn_falling_answers, r.rel).label("rel_first"),
-            count(earlier).label("earlier_answers"),
-            count(n <= c.warn_low_answers).label("low_answers"),
-            func.max(case((n <= c.warn_low_answers, r.rel))).label("rel_recent_max"),
-            trimmed(r.rel).label("rel_usual"),
-            trimmed(r.q).label("q_usual"),
-            count(n < c.warn_later_answers, r.slower == 1).label("slower_run"),
-            at(2, r.delay).label("delay_second"),
-            count(n < c.warn_same_problem_answers, r.same == 1).label("same_run"),
-            at(1, r.produced).label("produced_newest"),
-            count(n > 1, n <= c.warn_steady_answers + 1, r.produced == 1).label("steady_before"),
+            func.count().label("answers"),
+            *at("round", r.round_id, most.evidence),
+            *at("q", r.q, most.production),
+            *at("rel", r.rel, most.production),
+            *earlier("rel", r.rel, r.low),
+            *at("s", r.s, most.sales),
+            *at("rel_s", r.rel_s, most.sales),
+            *earlier("rel_s", r.rel_s, r.sales_low),
+            func.count(case((r.n > r.sales_low, r.s))).label("s_earlier"),
+            *at("delay", r.delay, most.delay),
+            *at("problems", r.problems, most.problems),
+            *at("produced", r.produced, most.produced),
         )
         .group_by(r.person_id)
-        .cte("warn_family")
+        .subquery("warn_family")
     )
 
 
-def _warnings_select(round_ids: list[int]) -> Select[Any]:
-    f = _per_family(_steps(round_ids)).c
-    falling = and_(
-        f.warn_falling_answers > 1,
-        f.fall_answers == f.warn_falling_answers,
-        f.fell_run == f.warn_falling_answers - 1,
-        # Against the family's usual level when known, else the run's first answer.
-        f.rel_newest
-        <= func.coalesce(f.rel_usual, f.rel_first) * (100 - f.warn_drop_percent) / 100.0,
+def _pick(f: Any, name: str, count: int, position: ColumnElement[Any]) -> Any:
+    """The value at a position the cohort sets (`name_1` … `name_count`)."""
+    return case(*((position == i, f[f"{name}_{i}"]) for i in range(1, count + 1)))
+
+
+def _run(count: int, threshold: ColumnElement[Any], step: Any) -> ColumnElement[bool]:
+    """`step(i)` holds between each answer and the one before, over the newest `threshold`
+    answers (positions 1 … `count` are known)."""
+    return and_(true(), *(or_(threshold <= i, step(i)) for i in range(1, count)))
+
+
+def _trimmed(f: Any, name: str, earlier: ColumnElement[Any]) -> Any:
+    return (f[f"{name}_sum"] - f[f"{name}_max"] - f[f"{name}_min"]) / func.nullif(earlier - 2, 0)
+
+
+@dataclass(frozen=True)
+class _Slide:
+    """The falling and low signals on one figure (production, or sales)."""
+
+    falling: ColumnElement[bool]
+    low: ColumnElement[bool]
+    # The family's usual level the signals compare with (in a round at the cohort's usual
+    # level), shown on the card as "usually …".
+    typical: Any
+
+
+@dataclass(frozen=True)
+class _Figure:
+    value: str  # the per-family columns of the figure as answered: `{value}_1` …
+    rel: str  # … and in the cohort's usual terms
+    count: int  # positions known
+    earlier: ColumnElement[Any]  # the family's earlier answers with this figure
+    falling: ColumnElement[Any]  # the cohort's thresholds
+    drop: ColumnElement[Any]
+    low: ColumnElement[Any]
+    low_percent: ColumnElement[Any]
+
+
+def _slide(f: Any, figure: _Figure) -> _Slide:
+    usual = _trimmed(f, figure.rel, figure.earlier)
+
+    def fell(i: int) -> ColumnElement[bool]:
+        fallen: ColumnElement[bool] = f[f"{figure.value}_{i}"] < f[f"{figure.value}_{i + 1}"] * FELL
+        return fallen
+
+    def below(i: int) -> ColumnElement[bool]:
+        low: ColumnElement[bool] = f[f"{figure.rel}_{i}"] < usual * figure.low_percent / 100.0
+        return low
+
+    first = _pick(f, figure.rel, figure.count, figure.falling)
+    return _Slide(
+        falling=and_(
+            figure.falling > 1,
+            f.answers >= figure.falling,
+            _run(figure.count, figure.falling, fell),
+            # Against the family's usual level when known, else the run's first answer.
+            f[f"{figure.rel}_1"] <= func.coalesce(usual, first) * (100 - figure.drop) / 100.0,
+        ),
+        low=and_(
+            figure.low > 0,
+            figure.earlier >= MIN_EARLIER,
+            *(or_(figure.low < i, below(i)) for i in range(1, figure.count + 1)),
+        ),
+        typical=usual,
     )
-    low = and_(
-        f.warn_low_answers > 0,
-        f.earlier_answers >= MIN_EARLIER,
-        f.low_answers == f.warn_low_answers,
-        f.rel_recent_max < f.rel_usual * f.warn_low_percent / 100.0,
+
+
+def _warnings_select(round_ids: list[int], most: _Positions) -> Select[Any]:
+    family = _per_family(_steps(round_ids), most)
+    f, c = family.c, cohorts.c
+    production = _slide(
+        f,
+        _Figure(
+            "q",
+            "rel",
+            most.production,
+            f.answers - c.warn_low_answers,
+            c.warn_falling_answers,
+            c.warn_drop_percent,
+            c.warn_low_answers,
+            c.warn_low_percent,
+        ),
+    )
+    sales = _slide(
+        f,
+        _Figure(
+            "s",
+            "rel_s",
+            most.sales,
+            f.s_earlier,
+            c.warn_sales_falling_answers,
+            c.warn_sales_drop_percent,
+            c.warn_sales_low_answers,
+            c.warn_sales_low_percent,
+        ),
     )
     later = and_(
-        f.warn_later_answers > 1,
-        f.slower_run == f.warn_later_answers - 1,
+        c.warn_later_answers > 1,
+        _run(most.delay, c.warn_later_answers, lambda i: f[f"delay_{i}"] > f[f"delay_{i + 1}"]),
         # The last two after the reminder: one late answer now and then is no slide.
-        f.delay_second >= f.reminder_after_hours,
+        f[f"delay_{min(2, most.delay)}"] >= c.reminder_after_hours,
     )
-    same = and_(f.warn_same_problem_answers > 1, f.same_run == f.warn_same_problem_answers - 1)
+
+    def same_as_before(i: int) -> ColumnElement[bool]:
+        return and_(f[f"problems_{i}"] == f[f"problems_{i + 1}"], f[f"problems_{i}"] != "[]")
+
+    same = and_(
+        c.warn_same_problem_answers > 1,
+        _run(most.problems, c.warn_same_problem_answers, same_as_before),
+    )
     stopped = and_(
-        f.warn_steady_answers > 0,
-        f.produced_newest == 0,
-        f.steady_before == f.warn_steady_answers,
+        c.warn_steady_answers > 0,
+        f.produced_1 == 0,
+        *(
+            or_(c.warn_steady_answers + 1 < i, f[f"produced_{i}"] == 1)
+            for i in range(2, most.produced + 1)
+        ),
     )
-    signals = (falling, low, later, same, stopped)
+    signals = (production.falling, production.low, sales.falling, sales.low, later, same, stopped)
     fires = or_(*signals)
     live = exists().where(
         alerts.c.person_id == f.person_id,
         alerts.c.rule == Rule.EARLY_WARNING.value,
         alerts.c.status.in_(LIVE),
     )
+    # The oldest answer the falling signal reads: the sales' when only they fall (the
+    # newest answer, when both are off).
+    evidence = case(
+        (and_(sales.falling, not_(production.falling)), c.warn_sales_falling_answers),
+        else_=c.warn_falling_answers,
+    )
+    evidence_round = case(
+        *(
+            (and_(evidence >= i, f.answers >= i), f[f"round_{i}"])
+            for i in range(most.evidence, 1, -1)
+        ),
+        else_=f.round_1,
+    )
 
     def flag(signal: ColumnElement[bool], value: ColumnElement[Any]) -> Any:
         return case((signal, value), else_=None)
 
-    return select(
-        f.person_id,
-        case((fires, True), else_=False),
-        f.latest_round_id,
-        f.evidence_round_id,
-        flag(falling, f.warn_falling_answers),
-        flag(low, f.warn_low_answers),
-        flag(low, f.q_usual),
-        flag(low, f.warn_low_percent),
-        flag(later, f.warn_later_answers),
-        flag(same, f.warn_same_problem_answers),
-        flag(stopped, f.warn_steady_answers),
-    ).where(or_(fires, live))
+    return (
+        select(
+            f.person_id,
+            case((fires, True), else_=False),
+            f.round_1,
+            evidence_round,
+            flag(production.falling, c.warn_falling_answers),
+            flag(production.low, c.warn_low_answers),
+            flag(production.low, production.typical),
+            flag(production.low, c.warn_low_percent),
+            flag(sales.falling, c.warn_sales_falling_answers),
+            flag(sales.low, c.warn_sales_low_answers),
+            flag(sales.low, sales.typical),
+            flag(sales.low, c.warn_sales_low_percent),
+            flag(later, c.warn_later_answers),
+            flag(same, c.warn_same_problem_answers),
+            flag(stopped, c.warn_steady_answers),
+        )
+        # The family's cohort: its newest answer's round's.
+        .join_from(family, rounds, rounds.c.id == f.round_1)
+        .join(cohorts, c.id == rounds.c.cohort_id)
+        .where(or_(fires, live))
+    )
 
 
 async def compute_warnings(session: AsyncSession, cohort_id: int | None) -> None:
@@ -329,8 +498,11 @@ async def compute_warnings(session: AsyncSession, cohort_id: int | None) -> None
     round_ids = list((await session.scalars(recent_rounds(cohort_id))).all())
     if not round_ids:
         return
+    most = await _positions(session, round_ids)
     columns = [c.name for c in warnings.columns]
     async with work_mem(session, WORK_MEM):
-        await session.execute(warnings.insert().from_select(columns, _warnings_select(round_ids)))
+        await session.execute(
+            warnings.insert().from_select(columns, _warnings_select(round_ids, most))
+        )
     if is_postgresql(session):
         await session.execute(text(f"ANALYZE {warnings.name}"))

@@ -22,6 +22,10 @@ LOW = N_(
     "production in the last {count} check-ins below {percent} of usual: {values} "
     "(usually {typical})"
 )
+SALES_FALLING = N_("sales fell {count} check-ins in a row: {values}")
+SALES_LOW = N_(
+    "sales in the last {count} check-ins below {percent} of usual: {values} (usually {typical})"
+)
 LATER = N_("answers later and later: {values} hours after the questions were sent")
 SAME_PROBLEM = N_("the same problem {count} check-ins in a row: {problems}")
 STOPPED = N_("no production, after {count} check-ins with production")
@@ -32,6 +36,8 @@ ARROW = " → "
 class _Answer:
     quantity: Decimal
     unit: str
+    # Rupiah from sales: 0 after "no production" or nothing sold; None: not answered.
+    sales: int | None
     delay_hours: float
     problems: list[str]
 
@@ -56,9 +62,20 @@ def _answer(record: FollowUpRecord, opened: datetime) -> _Answer:
     return _Answer(
         quantity=(record.quantity_produced or Decimal(0)) if record.produced else Decimal(0),
         unit=record.unit or "",
+        sales=_sales(record),
         delay_hours=max((answered - opened).total_seconds() / 3600, 0.0),
         problems=list(record.problems or []),
     )
+
+
+def _sales(record: FollowUpRecord) -> int | None:
+    if not record.produced or record.quantity_sold == 0:
+        return 0
+    return record.revenue_idr
+
+
+def _money(t: Translator, answers: list[_Answer]) -> str:
+    return ARROW.join(t.format_money(a.sales) for a in answers if a.sales is not None)
 
 
 def _quantities(t: Translator, answers: list[_Answer]) -> str:
@@ -72,7 +89,15 @@ async def warning_reasons(session: AsyncSession, alert: Alert, t: Translator) ->
     details = alert.details or {}
     counts = [
         int(details[key])
-        for key in ("falling", "low", "later", "same_problem", "stopped")
+        for key in (
+            "falling",
+            "low",
+            "sales_falling",
+            "sales_low",
+            "later",
+            "same_problem",
+            "stopped",
+        )
         if details.get(key)
     ]
     if not counts:
@@ -95,6 +120,23 @@ async def warning_reasons(session: AsyncSession, alert: Alert, t: Translator) ->
                 percent=t.format_percent(int(details.get("low_percent") or 50)),
                 values=_quantities(t, recent),
                 typical=f"{t.format_number(typical)} {unit}".rstrip(),
+            )
+        )
+    if sales_falling := details.get("sales_falling"):
+        lines.append(
+            t.gettext(SALES_FALLING).format(
+                count=t.format_number(sales_falling), values=_money(t, answers[-sales_falling:])
+            )
+        )
+    if sales_low := details.get("sales_low"):
+        # To the thousand, as people say it: Rp153.333 is Rp153.000.
+        usual_sales = int(round(float(details.get("sales_typical") or 0), -3))
+        lines.append(
+            t.gettext(SALES_LOW).format(
+                count=t.format_number(sales_low),
+                percent=t.format_percent(int(details.get("sales_low_percent") or 50)),
+                values=_money(t, answers[-sales_low:]),
+                typical=t.format_money(usual_sales),
             )
         )
     if later := details.get("later"):

@@ -131,3 +131,57 @@ async def test_two_answers_below_half_of_usual_are_flagged(db: Database) -> None
     text = await _card(db, alert, "id")
     assert "produksi 2 laporan terakhir di bawah 50% dari biasanya: 4 → 4,1 kg" in text
     assert "(biasanya 12,1 kg)" in text
+
+
+STEADY_SALES = [(12.0, 250_000)] * 5
+
+
+async def test_falling_sales_while_production_holds_are_flagged_as_money(db: Database) -> None:
+    cohort = by_hand(
+        ("A", [*STEADY_SALES, (12.0, 200_000), (12.0, 150_000), (12.0, 90_000)]),
+        ("B", [*STEADY_SALES, (12.0, 250_000), (12.0, 240_000), (12.0, 255_000)]),
+    )
+    run = await replay(db, cohort)
+    assert run.opened == {("A", WARNING): [7]}
+    (alert,) = await _warnings(db)
+    text = await _card(db, alert, "id")
+    line = "penjualan turun 4 laporan berturut-turut: Rp250.000 → Rp200.000 → Rp150.000 → Rp90.000"
+    assert line in text
+    # Production held: no reason about it.
+    assert not [row for row in text.splitlines() if row.startswith("• produksi")]
+    english = await _card(db, alert, "en")
+    assert "sales fell 4 check-ins in a row: IDR250,000 → IDR200,000 → IDR150,000 → IDR90,000" in (
+        english
+    )
+
+
+async def test_sales_below_half_of_usual_twice_are_flagged_nothing_sold_as_zero(
+    db: Database,
+) -> None:
+    cohort = by_hand(
+        ("A", [*STEADY_SALES, (12.0, 100_000), (12.0, 0)]),
+        ("B", [*STEADY_SALES, (12.0, 250_000), (12.0, 250_000)]),
+    )
+    run = await replay(db, cohort)
+    assert run.opened == {("A", WARNING): [6]}
+    (alert,) = await _warnings(db)
+    text = await _card(db, alert, "id")
+    assert (
+        "penjualan 2 laporan terakhir di bawah 50% dari biasanya: Rp100.000 → Rp0 "
+        "(biasanya Rp250.000)"
+    ) in text
+
+
+async def test_a_market_dip_the_whole_cohort_shares_is_no_sales_warning(db: Database) -> None:
+    season = [1.0, 1.0, 1.0, 1.0, 1.0, 0.8, 0.5, 0.3]
+    # Everyone sells less for a while (after a feast, prices fall): production holds.
+    cohort = by_hand(*((f"P{n}", [(12.0, round(250_000 * f)) for f in season]) for n in range(10)))
+    run = await replay(db, cohort)
+    assert run.opened == {}
+
+
+async def test_a_cohort_can_turn_the_sales_signals_off(db: Database) -> None:
+    sliding = [*STEADY_SALES, (12.0, 200_000), (12.0, 150_000), (12.0, 90_000), (12.0, 20_000)]
+    cohort = by_hand(("A", sliding), ("B", [(12.0, 250_000)] * len(sliding)))
+    run = await replay(db, cohort, warn_sales_falling_answers=0, warn_sales_low_answers=0)
+    assert run.opened == {}

@@ -104,3 +104,19 @@ def test_show_an_unknown_cohort_is_one_line(kabar) -> None:  # type: ignore[no-u
     result = kabar("cohort", "show", "nope")
     assert result.exit_code == 1
     assert 'There is no cohort "nope"' in result.stderr
+
+
+def test_the_sales_thresholds_are_changed_and_checked(kabar, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    seed(database_url, [], cohorts=["c1"])
+    result = kabar(
+        "cohort", "update", "c1", "--warn-sales-falling-answers", "0",
+        "--warn-sales-low-percent", "40",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "--warn-sales-falling-answers: 4 → 0" in result.stdout
+    assert "--warn-sales-low-percent: 50 → 40" in result.stdout
+    cohort = _cohorts(database_url)["c1"]
+    assert (cohort.warn_sales_falling_answers, cohort.warn_sales_low_percent) == (0, 40)
+    assert (cohort.warn_sales_drop_percent, cohort.warn_sales_low_answers) == (60, 2)
+    refused = kabar("cohort", "update", "c1", "--warn-sales-drop-percent", "100")
+    assert refused.exit_code == 1 and "--warn-sales-drop-percent" in refused.stderr
