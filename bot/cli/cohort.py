@@ -119,7 +119,9 @@ WARNING_HELP = {
     "warn_sales_drop_percent": N_(
         "Early warning: how far below usual the last falling sales are (percent, default 60)."
     ),
-    "warn_sales_low_answers": N_("Early warning: latest sales all below usual (default 2; 0 = off)."),
+    "warn_sales_low_answers": N_(
+        "Early warning: latest sales all below usual (default 2; 0 = off)."
+    ),
     "warn_sales_low_percent": N_(
         "Early warning: … sales below this percent of the family's usual (default 50)."
     ),

@@ -51,6 +51,15 @@ async def jit_off(session: AsyncSession) -> AsyncIterator[None]:
     await session.execute(text("SELECT set_config('jit', :jit, true)"), {"jit": jit})
 
 
+async def one_snapshot(session: AsyncSession) -> None:
+    """Every statement of this transaction sees the database as of its first (PostgreSQL's
+    REPEATABLE READ; call before any statement). SQLite's writing transactions take turns,
+    so they see one state anyway. A write to a row another transaction changed meanwhile
+    fails (SerializationError) instead of overwriting it: the caller's work is run again."""
+    if is_postgresql(session):
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 async def notify_outbox(session: AsyncSession) -> None:
     """Tell the leader's sender, in whatever process, that rows are waiting (PostgreSQL;
     SQLite has one process, which wakes its sender itself). Sent when the transaction

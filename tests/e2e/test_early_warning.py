@@ -74,8 +74,9 @@ async def weekly_check_ins_until_a_card(
             clock.set(MONDAY + timedelta(weeks=week))
             await answer_producing(siti, produced=produced, sold=sold, income=income)
             clock.set(MONDAY + timedelta(weeks=week, minutes=5))  # the rules look at answers
-        # And hourly in any case: an answer stored while they ran (same fake minute) is
-        # looked at then (bot/domain/alerts/watch.py).
+        # And hourly in any case. The fake clock stands still while Siti answers, so a run
+        # of the rules between two of her answers sees the same latest change time as after
+        # her last one (a real clock moves on); the hourly run looks at everything.
         clock.set(MONDAY + timedelta(weeks=len(answers) - 1, hours=2))
         await until(lambda: len(alert_cards(facilitator)) == 1)
         (card,) = alert_cards(facilitator)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.database import Database
+from bot.db.dialect import one_snapshot
 from bot.db.facts import recall, remember
 from bot.db.models import FollowUpRecord, Person, Round
 from bot.domain.alerts import escalate_due, evaluate
@@ -35,6 +36,7 @@ async def watch_alerts(db: Database, *, now: datetime) -> int:
     changed and the last evaluation is `CHANGES_EVERY` old, or an hour has passed; escalate
     what is due. Returns the number of alert messages written."""
     async with db.transaction() as session:
+        await one_snapshot(session)
         messages: list[Message] = []
         last = await recall(session, RULES_EVALUATED)
         rounds = await _rounds_seen(session)
@@ -50,7 +52,9 @@ async def watch_alerts(db: Database, *, now: datetime) -> int:
             outcome = await evaluate(session, now=now)
             messages += await notify_opened(session, outcome.opened)
             messages += await notify_closed(session, outcome.closed)
-            # Seen after the evaluation: the statuses it changed itself are not news.
+            # Seen after the evaluation: the statuses it changed itself are not news. In the
+            # transaction's one snapshot, so an answer committed by another transaction while
+            # the rules ran is news for the next run, not taken as seen.
             seen = {"at": now.isoformat(), "rounds": rounds}
             seen["changed"] = await _families_changed(session)
             await remember(session, RULES_EVALUATED, seen, now)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.database import Database
 from bot.db.facts import recall
 from bot.db.models import ParticipantStatus, Person
-from bot.domain.alerts import Rule
+from bot.domain.alerts import Rule, evaluate, watch
 from bot.domain.alerts.watch import RULES_EVALUATED, watch_alerts
+from tests.conftest import ON_POSTGRES
 from tests.domain.alerts.support import Programme, alerts_of, seed
 
 
@@ -81,3 +85,32 @@ async def test_a_pause_is_looked_at_within_half_a_minute_not_an_hour(db: Databas
         last = await recall(session, RULES_EVALUATED)
     assert last is not None
     assert last["at"] == (weeks.now + timedelta(seconds=30)).isoformat()
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="two writers at once need PostgreSQL")
+async def test_a_pause_committed_while_the_rules_run_is_looked_at_next_time(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL another worker's transaction commits while the rules run: what it
+    changed was not evaluated, so the next run must not take it as seen."""
+    weeks = Programme(db, await seed(db, 2))
+    await weeks.week({"P0": "yes", "P1": "yes"}, evaluate_after=False)
+    await watch_alerts(db, now=weeks.now)
+    paused_at = weeks.now + timedelta(seconds=20)
+
+    async def evaluate_while_a_family_pauses(session: AsyncSession, **kwargs: Any) -> Any:
+        outcome = await evaluate(session, **kwargs)
+        async with db.sessions() as other, other.begin():  # another worker's /berhenti
+            await other.execute(
+                update(Person)
+                .where(Person.id == "P0")
+                .values(status=ParticipantStatus.PAUSED, paused_at=paused_at, updated_at=paused_at)
+            )
+        return outcome
+
+    monkeypatch.setattr(watch, "evaluate", evaluate_while_a_family_pauses)
+    await watch_alerts(db, now=weeks.now + timedelta(hours=1))  # hourly: the rules run
+    assert await alerts_of(db, "P0") == []  # the pause came after they read P0
+    monkeypatch.setattr(watch, "evaluate", evaluate)
+    await watch_alerts(db, now=weeks.now + timedelta(hours=1, seconds=30))
+    assert [alert.rule for alert in await alerts_of(db, "P0")] == [Rule.PAUSED]
