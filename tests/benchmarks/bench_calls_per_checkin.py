@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import shutil
 import sys
 import tempfile
@@ -53,6 +54,7 @@ class Run:
     refused: int
     bulk_rate: float  # the round's messages to silent families a second, meanwhile
     bulk: Gaps  # how those messages were spaced at the fake
+    refused_silent: int  # of the 429s, those to silent families (the 30/s), not to replies
 
 
 @dataclass
@@ -68,7 +70,7 @@ class Gaps:
     def of(cls, times: list[float], per_second: float = 30.0 * 0.985) -> Gaps:
         times = sorted(times)
         interval = 1.0 / per_second
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
         slow = [g for g in gaps if g > 1.5 * interval]
         most, lo = 0, 0
         for hi, t in enumerate(times):
@@ -95,9 +97,9 @@ async def one(args: argparse.Namespace, workdir: Path) -> Run:
         if begun <= c.time <= ended
     ]
     rate = len(bulk) / (ended - begun)
-    return Run(
-        result, opening, answering, args.flood.refused, rate, Gaps.of([c.time for c in bulk])
-    )
+    silent = sum(1 for c in args.calls if not c.ok and c.chat_id not in answering_chats)
+    gaps = Gaps.of([c.time for c in bulk])
+    return Run(result, opening, answering, args.flood.refused, rate, gaps, silent)
 
 
 def main() -> None:
@@ -146,7 +148,8 @@ def main() -> None:
             m, gaps = result.measured, run.bulk
             wall = result.wall_s
             print(
-                f"  bulk at the fake: most in any 1 s {gaps.most_in_1s}, "
+                f"  bulk at the fake: 429s {run.refused_silent}, "
+                f"most in any 1 s {gaps.most_in_1s}, "
                 f"{gaps.slow_gaps} gaps over 1.5 intervals losing {gaps.slow_s:.2f} s "
                 f"of {wall:.1f} s (longest {gaps.longest_ms:.0f} ms); CPU while answering "
                 f"(cores): bot {m.bot_cpu_s / wall:.2f}, bench+fake {m.bench_cpu_s / wall:.2f}, "
