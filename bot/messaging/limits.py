@@ -50,6 +50,7 @@ class RateLimiter:
     """
 
     HEADROOM = 0.985
+    SLACK = 1
 
     def __init__(
         self,
@@ -64,16 +65,19 @@ class RateLimiter:
         self.next_slot = 0.0
         self.paused_until = 0.0
         self.per_window = max(1, int(per_second * self.HEADROOM))
-        # Sends that follow a late one may close up to half the interval, so slots lost to
-        # a stalled event loop are made up (at 30/s, closing up by 2 ms a send lost 5-10%
-        # of the rate to a loaded machine's stalls). What keeps arrivals at Telegram within
-        # its second is not the gap but the count: at most `per_window` sends in any
-        # second, and one more only after `spread_s` beyond it: the 31st send at 30/s
-        # leaves at least 1.032 s after the first, so requests may arrive up to 32 ms
-        # unevenly late and Telegram still counts 30 in its second, however close the
-        # sends went (2 ms at 1,000/s, as the gap was).
-        self.min_gap = self.interval / 2
-        self.spread_s = max(self.interval - 0.002, self.interval / 2)
+        # A send that follows a late one may close up by at most 2 ms (half the interval at
+        # high rates): at 1,000/s a strict interval would lose a third of the rate to
+        # wake-up lateness, at 30/s this keeps arrivals as even as strict pacing did.
+        self.min_gap = max(self.interval - 0.002, self.interval / 2)
+        # While the last second holds `SLACK` sends fewer than it may, sends held back by a
+        # stalled event loop close up to half the interval: at 30/s, closing up by 2 ms a
+        # send lost 5-10% of the rate to a loaded machine's stalls while replies flowed.
+        # The slack keeps the bunch out of a full second: a full one with a bunch in it
+        # met a receiver's own jitter with 429s.
+        self.close_gap = self.interval / 2
+        # And a 31st send (at 30/s) leaves at least the gap beyond the 1st one's second,
+        # however close the sends went: requests may arrive that much unevenly late and
+        # Telegram still counts 30 in one second.
         self.recent: deque[float] = deque(maxlen=self.per_window + 1)
         self.gap_holders = 0  # bulk sends with a timer set for the gap after a late one
         # A slot nobody was waiting for (every request in flight) may be taken up to this
@@ -135,11 +139,13 @@ class RateLimiter:
         recent, n = self.recent, self.per_window
         if not recent:
             return 0.0
-        due = recent[-1] + self.min_gap
+        now, slack = self.now(), n - self.SLACK
+        behind = slack > 0 and (len(recent) < slack or recent[-slack] <= now - 1.0)
+        due = recent[-1] + (self.close_gap if behind else self.min_gap)
         if len(recent) >= n:
             due = max(due, recent[-n] + 1.0)
         if len(recent) > n:
-            due = max(due, recent[0] + 1.0 + self.spread_s)
+            due = max(due, recent[0] + 1.0 + self.min_gap)
         return due
 
     def _reserve(self) -> float:

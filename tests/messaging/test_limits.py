@@ -166,4 +166,5 @@ async def test_slots_lost_to_a_stalled_loop_are_made_up_within_telegrams_second(
     assert _most_in_one_second(granted) <= 29
     assert _most_in_one_second(granted, 1 + 1 / (30 * 0.985) - 0.002 - 1e-9) <= 30
     steady = [t for t in granted if 1.0 <= t < 9.0]
-    assert len(steady) >= 8 * 29 - 2, f"{len(steady) / 8:.1f} a second over eight seconds"
+    # 27.0 a second when sends closed up by 2 ms each; 29 is the most the count allows.
+    assert len(steady) >= 8 * 27.75, f"{len(steady) / 8:.1f} a second over eight seconds"
