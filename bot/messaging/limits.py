@@ -69,9 +69,10 @@ class RateLimiter:
         # high rates): at 1,000/s a strict interval would lose a third of the rate to
         # wake-up lateness, at 30/s this keeps arrivals as even as strict pacing did.
         self.min_gap = max(self.interval - 0.002, self.interval / 2)
-        # While the last second holds `SLACK` sends fewer than it may, sends held back by a
-        # stalled event loop close up to half the interval: at 30/s, closing up by 2 ms a
-        # send lost 5-10% of the rate to a loaded machine's stalls while replies flowed.
+        # While the last second, with this send, stays `SLACK` short of full (28 of 29 at
+        # 30/s), sends held back by a stalled event loop close up to half the interval:
+        # at 30/s, closing up by 2 ms a send lost 5-10% of the rate to a loaded machine's
+        # stalls while replies flowed.
         # The slack keeps the bunch out of a full second: a full one with a bunch in it
         # met a receiver's own jitter with 429s.
         self.close_gap = self.interval / 2
