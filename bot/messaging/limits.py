@@ -50,7 +50,6 @@ class RateLimiter:
     """
 
     HEADROOM = 0.985
-    SLACK = 1
 
     def __init__(
         self,
@@ -69,17 +68,7 @@ class RateLimiter:
         # high rates): at 1,000/s a strict interval would lose a third of the rate to
         # wake-up lateness, at 30/s this keeps arrivals as even as strict pacing did.
         self.min_gap = max(self.interval - 0.002, self.interval / 2)
-        # While the last second, with this send, stays `SLACK` short of full (28 of 29 at
-        # 30/s), sends held back by a stalled event loop close up to half the interval:
-        # at 30/s, closing up by 2 ms a send lost 5-10% of the rate to a loaded machine's
-        # stalls while replies flowed.
-        # The slack keeps the bunch out of a full second: a full one with a bunch in it
-        # met a receiver's own jitter with 429s.
-        self.close_gap = self.interval / 2
-        # And a 31st send (at 30/s) leaves at least the gap beyond the 1st one's second,
-        # however close the sends went: requests may arrive that much unevenly late and
-        # Telegram still counts 30 in one second.
-        self.recent: deque[float] = deque(maxlen=self.per_window + 1)
+        self.recent: deque[float] = deque(maxlen=self.per_window)
         self.gap_holders = 0  # bulk sends with a timer set for the gap after a late one
         # A slot nobody was waiting for (every request in flight) may be taken up to this
         # late: at 1,000/s, slots that lapsed while requests were slow to come back were a
@@ -102,19 +91,20 @@ class RateLimiter:
                     await self.sleep(wake - now)
                 elif now < self.paused_until:
                     wake = self._reserve()
-                elif (due := self._due()) > now:
-                    # The send before woke late, or the last second is full. A busy loop
-                    # wakes every late timer at once: told the same instant, all woke again
-                    # there and one went, each time (nine wake-ups a message in a paid
-                    # broadcast). Two sends wait for it (two: one may wake late); the others
-                    # queue without a timer.
+                elif self.recent and now < self.recent[-1] + self.min_gap:
+                    # The send before woke late. A busy loop wakes every late timer at once:
+                    # told the same instant, all woke again there and one went, each time
+                    # (nine wake-ups a message in a paid broadcast). Two sends wait for the
+                    # gap (two: one may wake late); the others queue without a timer.
                     if not holding and self.gap_holders >= 2:
                         await self._queue_for_gap()
                         continue
                     if not holding:
                         holding = True
                         self.gap_holders += 1
-                    wake = due
+                    wake = self.recent[-1] + self.min_gap
+                elif len(self.recent) == self.per_window and now < self.recent[0] + 1.0:
+                    wake = self.recent[0] + 1.0
                 else:
                     self.recent.append(now)
                     return
@@ -133,21 +123,6 @@ class RateLimiter:
         follower: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.gap_queue.append(follower)
         await follower
-
-    def _due(self) -> float:
-        """When the next send may go: its gap after the last one, and room in the last
-        second's count (and in the wider window's)."""
-        recent, n = self.recent, self.per_window
-        if not recent:
-            return 0.0
-        now, slack = self.now(), n - self.SLACK
-        behind = slack > 0 and (len(recent) < slack or recent[-slack] <= now - 1.0)
-        due = recent[-1] + (self.close_gap if behind else self.min_gap)
-        if len(recent) >= n:
-            due = max(due, recent[-n] + 1.0)
-        if len(recent) > n:
-            due = max(due, recent[0] + 1.0 + self.min_gap)
-        return due
 
     def _reserve(self) -> float:
         slot = max(self.now() - self.catch_up_s, self.next_slot, self.paused_until)

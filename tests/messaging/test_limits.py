@@ -9,23 +9,8 @@ from bot.messaging.limits import ChatSpacing, RateLimiter
 from tests.messaging.virtual_time import VirtualTime
 
 
-def _most_in_one_second(times: list[float], window: float = 1.0) -> int:
-    return max(sum(1 for t in times if start <= t < start + window) for start in times)
-
-
-class StallingTime(VirtualTime):
-    """The event loop is busy during each (start, end): nothing wakes until its end."""
-
-    def __init__(self, stalls: list[tuple[float, float]]) -> None:
-        super().__init__()
-        self.stalls = stalls
-
-    async def sleep(self, seconds: float) -> None:
-        deadline = self.t + seconds
-        for start, end in self.stalls:
-            if start <= deadline < end:
-                deadline = end
-        await super().sleep(deadline - self.t)
+def _most_in_one_second(times: list[float]) -> int:
+    return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
 
 
 async def _send_all(limiter: RateLimiter, clock: VirtualTime, count: int) -> list[float]:
@@ -70,11 +55,8 @@ async def test_sends_that_woke_late_never_make_more_than_the_rate_in_a_second() 
     times = await _send_all(limiter, clock, 40)
     assert len(times) == 40
     assert _most_in_one_second(times) <= 9, "98.5% of 10 a second, in any second"
-    # However close sends went after a late one, the 11th leaves a whole interval (less
-    # 2 ms) after the first one's second: arrivals a little uneven still count 10 in one.
-    assert _most_in_one_second(times, 1 + 1 / (10 * 0.985) - 0.002 - 1e-9) <= 10
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 1 / (10 * 0.985) / 2 - 1e-9, "no two sends closer than half a slot"
+    assert min(gaps) >= 1 / (10 * 0.985) - 0.002 - 1e-9, "no two sends closer than 2 ms less"
     assert times[-1] - times[0] < 40 / 9, "and no slower than the limit requires"
 
 
@@ -119,9 +101,8 @@ async def test_sends_woken_late_together_go_one_by_one_without_waking_again_and_
     times = await _send_all(limiter, clock, 30)
     assert len(times) == 30
     assert _most_in_one_second(times) <= 9
-    assert _most_in_one_second(times, 1 + 1 / (10 * 0.985) - 0.002 - 1e-9) <= 10
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 1 / (10 * 0.985) / 2 - 1e-9
+    assert min(gaps) >= 1 / (10 * 0.985) - 0.002 - 1e-9
     slept = next(clock.order)
     assert slept <= 3 * 30, f"{slept} timers for 30 sends"
 
@@ -144,27 +125,3 @@ async def test_slots_that_lapsed_while_the_sender_was_busy_are_made_up_within_th
     await clock.run([asyncio.create_task(sender())])
     assert _most_in_one_second(granted) <= 985, "98.5% of 1,000 a second, in any second"
     assert granted[-1] - granted[0] < 2000 / 985 * 1.02, "the lapsed slots are made up"
-
-
-async def test_slots_lost_to_a_stalled_loop_are_made_up_within_telegrams_second() -> None:
-    # The bulk lane at 30 a second, eight sends waiting, and an event loop that stalls for
-    # 150 ms every second (a crowded machine, a burst of answers): the sends the stall held
-    # back go soon after it, closer together, until the last second's count is full. They
-    # used to close up by 2 ms each and lost 8% of the rate. Never more than 29 leave in any
-    # second, nor a 31st within a 32 ms margin beyond it (arrivals a little uneven at
-    # Telegram still count 30 in one second).
-    clock = StallingTime([(k + 0.5, k + 0.65) for k in range(10)])
-    limiter = RateLimiter(30, now=clock.now, sleep=clock.sleep)
-    granted: list[float] = []
-
-    async def sender() -> None:
-        while clock.now() < 10.0:
-            await limiter.acquire()
-            granted.append(clock.now())
-
-    await clock.run([asyncio.create_task(sender()) for _ in range(8)])
-    assert _most_in_one_second(granted) <= 29
-    assert _most_in_one_second(granted, 1 + 1 / (30 * 0.985) - 0.002 - 1e-9) <= 30
-    steady = [t for t in granted if 1.0 <= t < 9.0]
-    # 27.0 a second when sends closed up by 2 ms each; 29 is the most the count allows.
-    assert len(steady) >= 8 * 27.75, f"{len(steady) / 8:.1f} a second over eight seconds"
