@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import shutil
 import sys
 import tempfile
@@ -52,6 +53,31 @@ class Run:
     answering: Counter[str]  # limited calls to answering families while they answered
     refused: int
     bulk_rate: float  # the round's messages to silent families a second, meanwhile
+    bulk: Gaps  # how those messages were spaced at the fake
+    refused_silent: int  # of the 429s, those to silent families (the 30/s), not to replies
+
+
+@dataclass
+class Gaps:
+    """The bulk arrivals' spacing at the fake: where the rate went (counters, no content)."""
+
+    most_in_1s: int  # Telegram refuses beyond 30
+    slow_s: float  # time beyond a paced interval in gaps longer than 1.5 intervals
+    slow_gaps: int
+    longest_ms: float
+
+    @classmethod
+    def of(cls, times: list[float], per_second: float = 30.0 * 0.985) -> Gaps:
+        times = sorted(times)
+        interval = 1.0 / per_second
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        slow = [g for g in gaps if g > 1.5 * interval]
+        most, lo = 0, 0
+        for hi, t in enumerate(times):
+            while t - times[lo] >= 1.0:
+                lo += 1
+            most = max(most, hi - lo + 1)
+        return cls(most, sum(g - interval for g in slow), len(slow), max(gaps, default=0) * 1e3)
 
 
 async def one(args: argparse.Namespace, workdir: Path) -> Run:
@@ -70,7 +96,10 @@ async def one(args: argparse.Namespace, workdir: Path) -> Run:
         if c.ok and c.method == "sendMessage" and c.chat_id not in answering_chats
         if begun <= c.time <= ended
     ]
-    return Run(result, opening, answering, args.flood.refused, len(bulk) / (ended - begun))
+    rate = len(bulk) / (ended - begun)
+    silent = sum(1 for c in args.calls if not c.ok and c.chat_id not in answering_chats)
+    gaps = Gaps.of([c.time for c in bulk])
+    return Run(result, opening, answering, args.flood.refused, rate, gaps, silent)
 
 
 def main() -> None:
@@ -113,6 +142,20 @@ def main() -> None:
             f"| {run.refused} |",
             flush=True,
         )
+        if args.silent:
+            # Where the bulk lane's time went, and who used the 2 cores meanwhile (the bench
+            # process holds the fake Bot API and the simulated families).
+            m, gaps = result.measured, run.bulk
+            wall = result.wall_s
+            print(
+                f"  bulk at the fake: 429s {run.refused_silent}, "
+                f"most in any 1 s {gaps.most_in_1s}, "
+                f"{gaps.slow_gaps} gaps over 1.5 intervals losing {gaps.slow_s:.2f} s "
+                f"of {wall:.1f} s (longest {gaps.longest_ms:.0f} ms); CPU while answering "
+                f"(cores): bot {m.bot_cpu_s / wall:.2f}, bench+fake {m.bench_cpu_s / wall:.2f}, "
+                f"others {m.other_cpu_s / wall:.2f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
