@@ -3,18 +3,17 @@
 Run: .venv/bin/python tests/benchmarks/bench_bots.py [--families 3000] [--bots 1,2,4]
      [--speed 10]
 
-Each run opens a round (one message per family: the greeting leads into the first
-question) with the families spread evenly over N bots (the default bot and N-1 added ones, as `kabar bot add`
-stores them), and lets a real `kabar run` process send it to the fake Bot API in limits
-mode, which counts each bot's messages apart (a 429 beyond the limit in any second, or a
-burst of 3 in one chat). The clock is accelerated by `--speed`: every rate is multiplied by
-it, at the fake and in Kabar alike (Telegram's 30 a second per bot becomes 30 x speed, its
-second between a chat's messages 1/speed), so that a round that would take minutes at
-Telegram's pace takes seconds, and the point where one machine's CPU, not Telegram, sets
-the pace shows. Printed: the sustained rate at the fake (first to last message) in
-accelerated and in Telegram seconds, the speed-up over one bot, 429s, and the CPU seconds
-`kabar run` used.
-"""
+Each run opens a round (one message per family: the greeting leads into the first question)
+with the families spread evenly over N bots (the default bot and N-1 added ones, as `kabar
+bot add` stores them), and lets a real `kabar run` process send it to the fake Bot API in
+limits mode, which counts each bot's messages apart (a 429 beyond the limit in any second,
+or a burst of 3 in one chat). The clock is accelerated by `--speed`: every rate is
+multiplied by it, at the fake and in Kabar alike (Telegram's 30 a second per bot becomes 30
+x speed, its second between a chat's messages 1/speed), so that a round that would take
+minutes at Telegram's pace takes seconds, and the point where one machine's CPU, not
+Telegram, sets the pace shows. Printed: the sustained rate at the fake (first to last
+message) in accelerated and in Telegram seconds, the speed-up over one bot, 429s, and the
+CPU seconds `kabar run` used."""
 
 from __future__ import annotations
 
