@@ -24,6 +24,8 @@ Convert = Callable[[Any], Any]
 # Ids fetched from a PostgreSQL sequence at a time: each fetch waits for the writes in
 # flight, so a round of 100,000 waits ten times, not a hundred.
 ID_BLOCK = 10_000
+# Rows made between two chances for the batch in flight to move on.
+YIELD_EVERY = 100
 
 
 def _processor(table: Table, name: str, dialect: Dialect) -> Convert | None:
@@ -130,7 +132,14 @@ class BulkWriter:
         # every row was a fifth of the Python time of a round's opening.
         active = [(at, convert) for at, convert in enumerate(converters) if convert is not None]
         records: list[tuple[Any, ...]] = []
-        for row in rows:
+        # A COPY in flight runs only while this coroutine waits: without a pause now and then
+        # it would be sent, and the server would work, only once all of this batch is made,
+        # one after the other instead of side by side. (SQLite's executemany runs in its own
+        # thread, which pauses do not help: measured, docs/PERFORMANCE.md.)
+        pausing = self._writing is not None and dialect.name == "postgresql"
+        for made, row in enumerate(rows, 1):
+            if pausing and made % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
             if len(row) != len(columns):
                 raise ValueError(f"{len(row)} values for {len(columns)} columns")
             values = list(row)
