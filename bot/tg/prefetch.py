@@ -29,7 +29,7 @@ from bot.db.models import (
     Round,
     TelegramAccount,
 )
-from bot.domain.stock.holdings import KEPT_STOCKS, KeptStock
+from bot.domain.stock.holdings import KeptStock, kept_stocks
 from bot.messaging.inbound import sender_of
 
 # Built once: a statement built per call costs its construction and its cache key, which
@@ -61,9 +61,6 @@ _CONVERSATIONS = (
     )
     .order_by(Conversation.id)
 )
-# The check-in reads each family's kept stock at several questions (bot/domain/stock/
-# holdings.py, `stock_before`): a primary key lookup per family, here one for the group.
-_STOCKS = KEPT_STOCKS
 
 
 @dataclass
@@ -116,9 +113,9 @@ class Prefetch:
             if c is not None and c.round_id is not None
         }
         found.records = {key: r for key, r in found.records.items() if key in current}
-        found.stocks = dict.fromkeys(people, KeptStock(None, None))
-        for person_id, quantity, updated_at in await session.execute(_STOCKS, {"people": people}):
-            found.stocks[person_id] = KeptStock(quantity, updated_at)
+        # The check-in reads each family's kept stock at several questions (`stock_before`,
+        # bot/domain/stock/holdings.py): one statement for the group, not one per family.
+        found.stocks = await kept_stocks(session, people)
         return found
 
     def take_person(self, telegram_user_id: int) -> tuple[bool, Person | None]:

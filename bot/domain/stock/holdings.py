@@ -30,6 +30,7 @@ finishes their first check-in after it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -138,9 +139,6 @@ def family_stock(
 # written only by Core statements, and the records it may recompute from are of earlier
 # rounds, which no answer changes. A flush there split a group's pending UPDATEs (bot/tg/
 # processor.py writes them in one statement a table) at every question that reads it.
-_KEPT = select(func.sum(FamilyStock.quantity), func.max(FamilyStock.updated_at)).where(
-    FamilyStock.person_id == bindparam("person")
-)
 _OPENED = select(Round.opened_at).where(Round.id == bindparam("round"))
 
 
@@ -153,12 +151,25 @@ class KeptStock:
     updated_at: datetime | None
 
 
+NOTHING_KEPT = KeptStock(None, None)
 # Every family's kept stock among the `people` bound: (person_id, quantity, updated_at).
-KEPT_STOCKS = (
+_KEPT_STOCKS = (
     select(FamilyStock.person_id, func.sum(FamilyStock.quantity), func.max(FamilyStock.updated_at))
     .where(FamilyStock.person_id.in_(bindparam("people", expanding=True)))
     .group_by(FamilyStock.person_id)
 )
+
+
+async def kept_stocks(session: AsyncSession, people: Sequence[str]) -> dict[str, KeptStock]:
+    """Each of `people`'s kept stock (`NOTHING_KEPT` when none is), one statement for all,
+    on the session's connection: no ORM flush (see above)."""
+    connection = await session.connection()
+    found = dict.fromkeys(people, NOTHING_KEPT)
+    for person_id, quantity, updated_at in await connection.execute(
+        _KEPT_STOCKS, {"people": list(people)}
+    ):
+        found[person_id] = KeptStock(quantity, updated_at)
+    return found
 
 
 async def stock_before(
@@ -176,10 +187,9 @@ async def stock_before(
     Asked at several questions of every check-in, so read from the kept stock (one primary
     key lookup) when it was kept before the round opened; recomputed from the records only
     when the family already finished (part of) this round, or a later one, since then."""
-    connection = await session.connection()
     if kept is None:
-        row = (await connection.execute(_KEPT, {"person": person_id})).one()
-        kept = KeptStock(row[0], row[1])
+        kept = (await kept_stocks(session, [person_id]))[person_id]
+    connection = await session.connection()
     if round_id is not None and kept.updated_at is not None and opened is None:
         opened = (await connection.execute(_OPENED, {"round": round_id})).scalar()
     if kept.updated_at is None or (opened is not None and kept.updated_at < opened):
