@@ -304,15 +304,11 @@ def _shown(t: Translator, value: Setting) -> str:
     """A setting in the operator's language: numbers and rupiah through Babel."""
     from decimal import Decimal
 
-    from bot.domain.graduation_bar import GraduationBar
+    from bot.domain.graduation_bar import GraduationBar, bar_words
     from bot.lib.scheduling import QuietHours
 
     if isinstance(value, GraduationBar):
-        return t.gettext(BAR_SHORT).format(
-            amount=t.format_money(value.min_revenue_idr),
-            rounds=t.format_number(value.rounds),
-            window=t.format_number(value.window),
-        )
+        return t.gettext(BAR_SHORT).format(**bar_words(t, value))
     if isinstance(value, QuietHours) and value.is_empty:
         return t.gettext("none")
     if isinstance(value, int | Decimal):

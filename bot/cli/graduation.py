@@ -45,12 +45,9 @@ NOBODY = N_("No family meets the bar yet.")
 
 
 def bar_text(t: Translator, cohort: CohortGraduation) -> str:
-    return t.gettext(BAR_TEXT).format(
-        cohort=cohort.cohort,
-        amount=t.format_money(cohort.bar.min_revenue_idr),
-        rounds=t.format_number(cohort.bar.rounds),
-        window=t.format_number(cohort.bar.window),
-    )
+    from bot.domain.graduation_bar import bar_words
+
+    return t.gettext(BAR_TEXT).format(cohort=cohort.cohort, **bar_words(t, cohort.bar))
 
 
 def graduation_table(t: Translator, cohort: CohortGraduation) -> Table:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.db.models import Cohort
 from bot.domain.cohort_error import CohortError
-from bot.lib.i18n import N_
+from bot.lib.i18n import N_, Translator
 
 MSG_BAD_GRADUATION_AMOUNT = N_(
     'The graduation amount "{value}" must be whole rupiah from 0 to 1000000000000, '
@@ -34,6 +34,16 @@ class GraduationBar:
     def __str__(self) -> str:
         # The audit log's plain form: 500000 x 5/6.
         return f"{self.min_revenue_idr} x {self.rounds}/{self.window}"
+
+
+def bar_words(t: Translator, bar: GraduationBar) -> dict[str, str]:
+    """The bar's `amount`, `rounds` and `window` in the reader's language (Babel), for each
+    text that states it (`kabar cohort`, `kabar graduation`, /laporan)."""
+    return {
+        "amount": t.format_money(bar.min_revenue_idr),
+        "rounds": t.format_number(bar.rounds),
+        "window": t.format_number(bar.window),
+    }
 
 
 def _stored(cohort: Cohort, name: str) -> int:

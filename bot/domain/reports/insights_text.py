@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from bot.domain.graduation_bar import bar_words
 from bot.domain.reports.baseline import CohortChange
 from bot.domain.reports.graduation import CohortGraduation
 from bot.domain.reports.text import DATE, TEXT_LIMIT, money, percent
@@ -74,9 +75,7 @@ def graduation_lines(t: Translator, cohorts: Sequence[CohortGraduation]) -> list
             t.gettext(GRADUATION_BAR).format(
                 cohort=cohort.cohort,
                 count=t.format_number(len(cohort.families)),
-                amount=money(t, cohort.bar.min_revenue_idr),
-                rounds=t.format_number(cohort.bar.rounds),
-                window=t.format_number(cohort.bar.window),
+                **bar_words(t, cohort.bar),
             )
         )
         for family in cohort.families[:SHOWN_PER_COHORT]:
