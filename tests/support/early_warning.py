@@ -227,6 +227,21 @@ def _record(round_id: int, family: str, answer: Answer, opened: datetime) -> dic
     }
 
 
+def under_way_record(round_id: int, family: str, opened: datetime) -> FollowUpRecord:
+    """A check-in half done: the family said they produced, and has not typed how much."""
+    at = opened + timedelta(hours=1)
+    return FollowUpRecord(
+        round_id=round_id,
+        person_id=family,
+        status=RecordStatus.PARTIAL,
+        produced=True,
+        unit="kg",
+        problems=[],
+        created_at=at,
+        updated_at=at,
+    )
+
+
 async def seed_people(db: Database, cohort: SimulatedCohort, **thresholds: int) -> int:
     async with db.transaction() as session:
         row = Cohort(

@@ -92,10 +92,17 @@ async def positions(session: AsyncSession, round_ids: list[int]) -> Positions:
     )
 
 
+def production_known() -> ColumnElement[bool]:
+    """An answer whose production is known: "no", or "yes" with the amount. A check-in still
+    under way ("yes", the amount not typed yet) is not an answer of 0 kg: the rules may run
+    between the family's two messages."""
+    return or_(records.c.produced.is_(False), records.c.quantity_produced.is_not(None))
+
+
 def _quantity() -> ColumnElement[float]:
     """What the family produced; a "no" is 0."""
     return case(
-        (records.c.produced.is_(True), cast(func.coalesce(records.c.quantity_produced, 0), Float)),
+        (records.c.produced.is_(True), cast(records.c.quantity_produced, Float)),
         else_=literal(0.0, Float),
     )
 
@@ -140,7 +147,7 @@ def _rounds(round_ids: list[int]) -> Any:
             func.count(sales).label("sales_answers"),
         )
         .join_from(recent, records, records.c.round_id == recent.c.id)
-        .where(records.c.produced.is_not(None))
+        .where(production_known())
         .group_by(recent.c.id, recent.c.cohort_id, recent.c.opened_at)
         .cte("warn_level")
     )
@@ -196,7 +203,7 @@ def answer_steps(round_ids: list[int]) -> Any:
             cast(records.c.problems, Text).label("problems"),
         )
         .join_from(records, scale, scale.c.id == records.c.round_id)
-        .where(records.c.produced.is_not(None))
+        .where(production_known())
         .subquery("warn_answers")
     )
     a = answers.c

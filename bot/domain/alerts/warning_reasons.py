@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Alert, FollowUpRecord, Round
+from bot.domain.alerts.warning_answers import production_known
 from bot.domain.reports.text import problem_label
 from bot.lib.i18n import N_, Translator
 
@@ -47,7 +48,7 @@ async def _answers(session: AsyncSession, alert: Alert, count: int) -> list[_Ans
     query = (
         select(FollowUpRecord, Round.opened_at)
         .join(Round, Round.id == FollowUpRecord.round_id)
-        .where(FollowUpRecord.person_id == alert.person_id, FollowUpRecord.produced.is_not(None))
+        .where(FollowUpRecord.person_id == alert.person_id, production_known())
         .order_by(FollowUpRecord.round_id.desc())
         .limit(count)
     )

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select, update
 
 from bot.db.database import Database
-from bot.db.models import Alert, AlertStatus, Person
-from bot.domain.alerts import Rule
+from bot.db.models import Alert, AlertStatus, FollowUpRecord, Person, RecordStatus
+from bot.domain.alerts import Rule, evaluate
 from bot.domain.alerts.cards import Recipient, alert_card
-from tests.support.early_warning import Answer, Family, SimulatedCohort, by_hand, replay
+from tests.support.early_warning import (
+    START,
+    WEEK,
+    Answer,
+    Family,
+    SimulatedCohort,
+    by_hand,
+    closed_round,
+    replay,
+    under_way_record,
+)
 
 WARNING = Rule.EARLY_WARNING.value
 STEADY = [12.0, 12.5, 11.8, 12.2, 12.0]
@@ -185,3 +198,31 @@ async def test_a_cohort_can_turn_the_sales_signals_off(db: Database) -> None:
     cohort = by_hand(("A", sliding), ("B", [(12.0, 250_000)] * len(sliding)))
     run = await replay(db, cohort, warn_sales_falling_answers=0, warn_sales_low_answers=0)
     assert run.opened == {}
+
+
+async def test_a_check_in_still_under_way_is_not_taken_for_no_production(db: Database) -> None:
+    """The rules run between a family's messages: "yes, we produced" with the amount not yet
+    typed says nothing about the amount; the warning waits for it and then tells it."""
+    cohort = by_hand(("A", [*STEADY, 12.0, 8.0]), ("B", [*STEADY, 12.0, 12.0]))
+    await replay(db, cohort)
+    at = START + len(cohort.families[0].answers) * WEEK
+    async with db.transaction() as session:
+        cohort_id = await session.scalar(select(Person.cohort_id).where(Person.id == "A"))
+        assert cohort_id is not None
+        round_ = closed_round(cohort_id, at)
+        session.add(round_)
+        await session.flush()
+        session.add(under_way := under_way_record(round_.id, "A", at))
+    async with db.transaction() as session:
+        outcome = await evaluate(session, now=at + timedelta(hours=1), cohort_id=cohort_id)
+    assert outcome.opened == []
+    async with db.transaction() as session:
+        await session.execute(
+            update(FollowUpRecord)
+            .where(FollowUpRecord.id == under_way.id)
+            .values(quantity_produced=Decimal(3), status=RecordStatus.ANSWERED)
+        )
+    async with db.transaction() as session:
+        outcome = await evaluate(session, now=at + timedelta(hours=2), cohort_id=cohort_id)
+    (alert,) = outcome.opened
+    assert "produksi turun 3 laporan berturut-turut: 12 → 8 → 3 kg" in await _card(db, alert, "id")
