@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.app.clock_loop import start_clocks
@@ -46,12 +46,14 @@ async def serve(
     tick_every_s: float | None = None,
     webhook: WebhookConfig | None = None,
     health: tuple[str, int] | None = None,
+    started: Callable[[], None] | None = None,
 ) -> None:
     """Run until `stop` is set (or the task is cancelled); long polling unless `webhook`.
 
     `tick_every_s`, when given, is how often every clock job runs (bot/app/clock_loop.py);
     otherwise each runs at its own interval. `health` (host, port) serves /healthz,
-    /readyz and /metrics on a port of its own; a webhook server serves them anyway."""
+    /readyz and /metrics on a port of its own; a webhook server serves them anyway.
+    `started` is called once the bot is up, before the first update is handled."""
     stop = stop or asyncio.Event()
     async with open_database(settings.database_url) as db:
         runtime = Runtime(settings=settings, db=db, clock=clock or SystemClock())
@@ -80,6 +82,8 @@ async def serve(
                     await checks.start(*health)
                 if webhook is not None:
                     receiver = await _receive_webhooks(application, runtime, webhook, extras)
+                if started is not None:
+                    started()
                 log.info(
                     "Kabar is running as @%s (%s, worker %s)",
                     application.bot.username,

@@ -61,6 +61,7 @@ def run(
 
     from bot.app.serve import serve
     from bot.lib.config import ConfigError
+    from bot.lib.gc_settle import freeze_start_up
     from bot.lib.logs import configure_logging
 
     config = settings()
@@ -102,7 +103,7 @@ def run(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await serve(config, stop=stop, webhook=webhook, health=health)
+        await serve(config, stop=stop, webhook=webhook, health=health, started=freeze_start_up)
 
     from bot.db.sqlite_files import InUseError, running_lock
     from bot.lib.malloc_arenas import share_one_arena
