@@ -260,7 +260,7 @@ class FlowRunner:
         if apart and any(isinstance(o, (Chosen, Reselect)) for o in transition.outputs):
             # A typed button: its question changes on screen as a press would change it.
             pressed_message_id = await question_message_id(
-                turn.session, turn.person.id, turn.conversation.id, asked
+                turn.session, turn.chat_id, turn.conversation.id, asked
             )
         elif pressed_message_id is not None and any(
             isinstance(o, Chosen) for o in transition.outputs
@@ -268,7 +268,7 @@ class FlowRunner:
             # Pressed on an earlier copy of the question (it was shown again after help):
             # the next question in that message would appear above the newer one.
             newest = await question_message_id(
-                turn.session, turn.person.id, turn.conversation.id, asked
+                turn.session, turn.chat_id, turn.conversation.id, asked
             )
             apart = newest is not None and newest != pressed_message_id
         messages = await self._apply(

@@ -125,10 +125,14 @@ class OutboxMessage(Base):
             sqlite_where=text("broadcast_id IS NOT NULL"),
             postgresql_where=text("broadcast_id IS NOT NULL"),
         ),
+        # A chat's rows newest first from the index alone: a button press looks for its
+        # question among them (bot/dialogue/screen.py); the sender finds a chat's waiting
+        # rows by its first column.
+        Index("ix_outbox_messages_chat_id", "chat_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
     # A person's and a round's id without a foreign key: its check, a query per row, was
     # most of PostgreSQL's time to open a round (docs/PERFORMANCE.md, #14). The rows are
     # written in the transaction that read the people and made the round; erasure, the
