@@ -38,8 +38,8 @@ KINDS = {
 }
 
 
-async def last_broadcast(session: AsyncSession, person_id: str, now: datetime) -> int | None:
-    """The broadcast this person was last sent, if it was within the window.
+async def last_broadcast(session: AsyncSession, chat_id: int, now: datetime) -> int | None:
+    """The broadcast last sent to the family's chat, if it was within the window.
 
     One still `sending` counts: the sender writes its outcomes a moment after Telegram took
     them (bot/messaging/sender.py), and a quick reply can come first."""
@@ -47,7 +47,9 @@ async def last_broadcast(session: AsyncSession, person_id: str, now: datetime) -
     found = await session.scalar(
         select(OutboxMessage.broadcast_id)
         .where(
-            OutboxMessage.person_id == person_id,
+            # By the chat's index: the broadcasts' index alone would walk every row of every
+            # broadcast (370,000 for one to a province) for each reply.
+            OutboxMessage.chat_id == chat_id,
             OutboxMessage.broadcast_id.is_not(None),
             OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.SENDING)),
             went >= now - REPLY_WINDOW,
@@ -70,7 +72,7 @@ async def take_reply(
 ) -> list[Message] | None:
     """The messages that pass a reply on and thank the family; None when it answers no
     broadcast (the caller answers as it would anyway)."""
-    broadcast_id = await last_broadcast(session, family.id, now)
+    broadcast_id = await last_broadcast(session, chat_id, now)
     if broadcast_id is None:
         return None
     facilitator = (
