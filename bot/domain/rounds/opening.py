@@ -34,6 +34,7 @@ from bot.dialogue.runner import FlowRunner
 from bot.dialogue.starters import Starter
 from bot.domain.checkins.binding import CheckinBinding
 from bot.domain.cohorts import cohort_quiet_hours, next_round_at
+from bot.lib.collector import collector_held
 from bot.lib.i18n import N_, translator
 from bot.lib.scheduling.errors import ScheduleError
 from bot.lib.scheduling.quiet import next_allowed
@@ -82,6 +83,21 @@ async def open_round(
     await session.flush()
     # Quiet hours: the round opens now, its messages wait for the morning.
     send_from = next_allowed(now, cohort.timezone, cohort_quiet_hours(cohort))
+    # No collections while a round's rows and messages are made (bot/lib/collector.py).
+    with collector_held():
+        participants = await _start_check_ins(session, cohort, round_, send_from, runner, now)
+    return Opened(round_id=round_.id, participants=participants, closed_rounds=closed)
+
+
+async def _start_check_ins(
+    session: AsyncSession,
+    cohort: Cohort,
+    round_: Round,
+    send_from: datetime,
+    runner: FlowRunner | None,
+    now: datetime,
+) -> int:
+    """Each active, registered participant's check-in, greeting first; how many."""
     rows = (
         await session.execute(
             select(Person.id, Person.name, Person.language, TelegramAccount.chat_id)
@@ -117,7 +133,7 @@ async def open_round(
         priority=Priority.CHECKIN,
         not_before=send_from,
     )
-    return Opened(round_id=round_.id, participants=len(rows), closed_rounds=closed)
+    return len(rows)
 
 
 async def close_open_rounds(session: AsyncSession, cohort_id: int, *, now: datetime) -> int:
