@@ -114,6 +114,8 @@ async def _start_check_ins(
     ).all()
     runner = runner or FlowRunner([CheckinBinding()])
     greetings: dict[str | None, str] = {}
+    # Read once, not per family: a mapped attribute and an enum member cost a lookup each.
+    cohort_id, priority = cohort.id, Priority.CHECKIN
 
     def greeted() -> Iterator[Starter]:
         # Made as start_many reads them, a batch at a time (see its docstring).
@@ -121,8 +123,8 @@ async def _start_check_ins(
             if language not in greetings:
                 greetings[language] = translator(language).gettext(GREETING)
             text = greetings[language].format(name=name)
-            hello = Outgoing(chat_id, text, person_id=person_id, priority=Priority.CHECKIN)
-            yield Starter(person_id, chat_id, language, cohort.id, (hello,))
+            hello = Outgoing(chat_id, text, person_id=person_id, priority=priority)
+            yield Starter(person_id, chat_id, language, cohort_id, (hello,))
 
     await runner.start_many(
         session,
