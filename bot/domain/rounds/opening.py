@@ -34,6 +34,7 @@ from bot.dialogue.runner import FlowRunner
 from bot.dialogue.starters import Starter
 from bot.domain.checkins.binding import CheckinBinding
 from bot.domain.cohorts import cohort_quiet_hours, next_round_at
+from bot.lib.collector import collector_held
 from bot.lib.i18n import N_, translator
 from bot.lib.scheduling.errors import ScheduleError
 from bot.lib.scheduling.quiet import next_allowed
@@ -82,6 +83,21 @@ async def open_round(
     await session.flush()
     # Quiet hours: the round opens now, its messages wait for the morning.
     send_from = next_allowed(now, cohort.timezone, cohort_quiet_hours(cohort))
+    # No collections while a round's rows and messages are made (bot/lib/collector.py).
+    with collector_held():
+        participants = await _start_check_ins(session, cohort, round_, send_from, runner, now)
+    return Opened(round_id=round_.id, participants=participants, closed_rounds=closed)
+
+
+async def _start_check_ins(
+    session: AsyncSession,
+    cohort: Cohort,
+    round_: Round,
+    send_from: datetime,
+    runner: FlowRunner | None,
+    now: datetime,
+) -> int:
+    """Each active, registered participant's check-in, greeting first; how many."""
     rows = (
         await session.execute(
             select(Person.id, Person.name, Person.language, TelegramAccount.chat_id)
@@ -98,6 +114,8 @@ async def open_round(
     ).all()
     runner = runner or FlowRunner([CheckinBinding()])
     greetings: dict[str | None, str] = {}
+    # Read once, not per family: a mapped attribute and an enum member cost a lookup each.
+    cohort_id, priority = cohort.id, Priority.CHECKIN
 
     def greeted() -> Iterator[Starter]:
         # Made as start_many reads them, a batch at a time (see its docstring).
@@ -105,8 +123,8 @@ async def open_round(
             if language not in greetings:
                 greetings[language] = translator(language).gettext(GREETING)
             text = greetings[language].format(name=name)
-            hello = Outgoing(chat_id, text, person_id=person_id, priority=Priority.CHECKIN)
-            yield Starter(person_id, chat_id, language, cohort.id, (hello,))
+            hello = Outgoing(chat_id, text, person_id=person_id, priority=priority)
+            yield Starter(person_id, chat_id, language, cohort_id, (hello,))
 
     await runner.start_many(
         session,
@@ -117,7 +135,7 @@ async def open_round(
         priority=Priority.CHECKIN,
         not_before=send_from,
     )
-    return Opened(round_id=round_.id, participants=len(rows), closed_rounds=closed)
+    return len(rows)
 
 
 async def close_open_rounds(session: AsyncSession, cohort_id: int, *, now: datetime) -> int:
