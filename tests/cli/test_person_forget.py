@@ -1,5 +1,5 @@
 """`kabar person forget` and the outbox and conversations, whose rows name their person
-without a foreign key (migrations 0015 and 0017): the family's waiting messages go, those
+without a foreign key (migrations 0015 and 0018): the family's waiting messages go, those
 sent keep only that they were, their check-ins stay under the anonymous id; nobody else's
 are touched."""
 

@@ -62,7 +62,7 @@ class Conversation(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # A person's and a round's id without a foreign key (0017): the checks, a query per row
+    # A person's and a round's id without a foreign key (0018): the checks, a query per row
     # and key, were most of PostgreSQL's time to open a round (docs/PERFORMANCE.md, #14).
     # Integrity holds by construction: a round's conversations are written in the
     # transaction that read their people and made the round, nothing deletes a round, and

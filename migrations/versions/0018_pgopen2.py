@@ -8,8 +8,8 @@ and nothing deletes a round; the one place that deletes a person (erasure,
 bot/domain/people/erasure.py) moves their conversations to the anonymous id first, finding
 the column by its mark (`PERSON_REFERENCE`) as it did by the key.
 
-Revision ID: 0017_pgopen2
-Revises: 0016_ewsales
+Revision ID: 0018_pgopen2
+Revises: 0017_presslookup
 Create Date: 2026-11-30 21:30:00.000000
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0017_pgopen2"
-down_revision: str | None = "0016_ewsales"
+revision: str = "0018_pgopen2"
+down_revision: str | None = "0017_presslookup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
