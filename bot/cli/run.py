@@ -60,8 +60,8 @@ def run(
     import signal
 
     from bot.app.serve import serve
+    from bot.lib.collector import freeze_start_up
     from bot.lib.config import ConfigError
-    from bot.lib.gc_settle import freeze_start_up
     from bot.lib.logs import configure_logging
 
     config = settings()

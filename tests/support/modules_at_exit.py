@@ -1,4 +1,5 @@
-"""Run a module, then write the names of every module it imported, one a line.
+"""Run a module, then write the names of every module it imported, one a line; and beside
+them (OUT.frozen) how many objects it left frozen out of the collector's passes.
 
 Run:  python tests/support/modules_at_exit.py OUT.txt -m bot run
 
@@ -7,6 +8,7 @@ Used as a KabarProcess prefix: what a running bot holds in memory is what it imp
 
 from __future__ import annotations
 
+import gc
 import runpy
 import sys
 from pathlib import Path
@@ -23,6 +25,7 @@ def main() -> None:
         # A None entry marks a module as absent (bot/tg/__init__.py), not imported.
         loaded = (name for name, module in sys.modules.items() if module is not None)
         out.write_text("\n".join(sorted(loaded)) + "\n")
+        out.with_suffix(".frozen").write_text(f"{gc.get_freeze_count()}\n")
 
 
 if __name__ == "__main__":
