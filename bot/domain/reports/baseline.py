@@ -152,12 +152,12 @@ async def baseline_report(
     summaries: dict[tuple[int, int], tuple[Any, ...]] = {}
     rows: list[FamilyChange] = []
     if sizes:
-        per_family = _per_family(selection, sizes)
+        summary = _summary_statement(_per_family(selection, sizes, answered_only=True))
         async with work_mem(session, "64MB"):
-            for row in (await session.execute(_summary_statement(per_family))).all():
+            for row in (await session.execute(summary)).all():
                 summaries[(int(row[0]), int(row[1]))] = tuple(row[2:])
             if families:
-                rows = await _families(session, per_family, names)
+                rows = await _families(session, _per_family(selection, sizes), names)
     cohorts = []
     for cohort in selection.cohorts:
         found = by_cohort[cohort.id]
@@ -182,9 +182,15 @@ async def baseline_report(
     return BaselineReport(tuple(cohorts), tuple(rows))
 
 
-def _per_family(selection: Selection, sizes: dict[int, tuple[int, int]]) -> Subquery:
+def _per_family(
+    selection: Selection, sizes: dict[int, tuple[int, int]], *, answered_only: bool = False
+) -> Subquery:
     """Per family: its cohort, name, village, district, whether the start is the roster's,
-    and per phase (start, 3, 6 months) the income per month and whether it produced."""
+    and per phase (start, 3, 6 months) the income per month and whether it produced.
+
+    `answered_only` leaves the missed rounds' records out (a fifth of them): they count
+    for no phase's amount or producing, so only families that never answered in those
+    months go, and none of those has a change to compare (what the summary counts)."""
     record = FollowUpRecord
     # Each round's phase and the number of rounds in it, from a small table joined by
     # round: a CASE over every round id, evaluated for every record, cost more than the
@@ -212,7 +218,7 @@ def _per_family(selection: Selection, sizes: dict[int, tuple[int, int]]) -> Subq
     )
     # Per family and phase first, then the phases side by side: cheaper than a
     # conditional sum per phase for every record, on PostgreSQL most of all.
-    by_phase = (
+    grouped = (
         select(
             record.person_id,
             table.c.phase,
@@ -222,8 +228,10 @@ def _per_family(selection: Selection, sizes: dict[int, tuple[int, int]]) -> Subq
         .select_from(table)
         .join(record, record.round_id == table.c.round_id)
         .group_by(record.person_id, table.c.phase)
-        .subquery("by_phase")
     )
+    if answered_only:
+        grouped = grouped.where(record.status != RecordStatus.MISSED)
+    by_phase = grouped.subquery("by_phase")
     columns = []
     for p in (START, *CHECKPOINTS):
         here = by_phase.c.phase == p
@@ -262,7 +270,8 @@ def _per_family(selection: Selection, sizes: dict[int, tuple[int, int]]) -> Subq
     )
     if selection.families is not None:
         statement = statement.where(selection.families)
-    return statement.subquery("per_family")
+    # A fence (OFFSET 0): SQLite would otherwise join the people once per checkpoint.
+    return statement.offset(0).subquery("per_family")
 
 
 def _summary_statement(per_family: Subquery) -> Any:
@@ -307,7 +316,8 @@ def _summary_statement(per_family: Subquery) -> Any:
         c.at_start,
         c.now,
         func.row_number().over(partition_by=part, order_by=c.change).label("k"),
-        func.count().over(partition_by=part).label("n"),
+        # The same order as k's, over the whole partition: one sort for both on SQLite.
+        func.count().over(partition_by=part, order_by=c.change, rows=(None, None)).label("n"),
     ).subquery("numbered")
     x = numbered.c
     middle = or_(x.k == (x.n + 1) // 2, and_(x.n % 2 == 0, x.k == x.n // 2 + 1))
