@@ -208,38 +208,32 @@ def _per_family(
     value = revenue_value()
     answered = record.status.in_([RecordStatus.ANSWERED, RecordStatus.PARTIAL])
     produced = case((and_(answered, record.produced.is_(True)), 1), (answered, 0), else_=None)
-    known = func.count(value)
-    # Per month: the average of the answered rounds times the rounds of the month, in
-    # whole rupiah, half up: (2 x total x rounds + answered) div (2 x answered).
-    total = cast(func.sum(value), BigInteger)
-    monthly = case(
-        (known > 0, (2 * total * func.max(table.c.rounds) + known) // (2 * known)),
-        else_=None,
-    )
-    # Per family and phase first, then the phases side by side: cheaper than a
-    # conditional sum per phase for every record, on PostgreSQL most of all.
+
+    def phase(p: int) -> list[Any]:
+        # Per month: the average of the answered rounds times the rounds of the month, in
+        # whole rupiah, half up: (2 x total x rounds + answered) div (2 x answered).
+        here = table.c.phase == p
+        known = func.count(value).filter(here)
+        total = cast(func.sum(value).filter(here), BigInteger)
+        rounds = func.max(table.c.rounds).filter(here)
+        return [
+            case((known > 0, (2 * total * rounds + known) // (2 * known)), else_=None).label(
+                f"monthly_{p}"
+            ),
+            func.max(produced).filter(here).label(f"producing_{p}"),
+        ]
+
+    # One group per family, the phases side by side by FILTER: each record passes the
+    # aggregates of its own phase only.
     grouped = (
-        select(
-            record.person_id,
-            table.c.phase,
-            monthly.label("monthly"),
-            func.max(produced).label("producing"),
-        )
+        select(record.person_id, *(c for p in (START, *CHECKPOINTS) for c in phase(p)))
         .select_from(table)
         .join(record, record.round_id == table.c.round_id)
-        .group_by(record.person_id, table.c.phase)
+        .group_by(record.person_id)
     )
     if answered_only:
         grouped = grouped.where(record.status != RecordStatus.MISSED)
-    by_phase = grouped.subquery("by_phase")
-    columns = []
-    for p in (START, *CHECKPOINTS):
-        here = by_phase.c.phase == p
-        columns += [
-            func.max(case((here, by_phase.c.monthly))).label(f"monthly_{p}"),
-            func.max(case((here, by_phase.c.producing))).label(f"producing_{p}"),
-        ]
-    sides = select(by_phase.c.person_id, *columns).group_by(by_phase.c.person_id).subquery()
+    sides = grouped.subquery("sides")
     roster = Person.baseline_revenue_idr
     start = func.coalesce(roster, sides.c.monthly_0)
     producing_start = func.coalesce(
