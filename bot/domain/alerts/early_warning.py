@@ -115,8 +115,8 @@ THRESHOLDS = (
 WORK_MEM = "128MB"
 
 
-def _warnings_select(round_ids: list[int], most: Positions) -> Select[Any]:
-    family = per_family(answer_steps(round_ids), most)
+def _warnings_select(round_ids: list[int], most: Positions, postgresql: bool) -> Select[Any]:
+    family = per_family(answer_steps(round_ids, postgresql=postgresql), most)
     f, c = family.c, cohorts.c
     production = slide(
         f,
@@ -225,7 +225,9 @@ async def compute_warnings(session: AsyncSession, cohort_id: int | None) -> None
     columns = [c.name for c in warnings.columns]
     async with work_mem(session, WORK_MEM):
         await session.execute(
-            warnings.insert().from_select(columns, _warnings_select(round_ids, most))
+            warnings.insert().from_select(
+                columns, _warnings_select(round_ids, most, is_postgresql(session))
+            )
         )
     if is_postgresql(session):
         await session.execute(text(f"ANALYZE {warnings.name}"))

@@ -125,7 +125,7 @@ def _scale(level: ColumnElement[Any], answers: ColumnElement[Any], usual: Any) -
     )
 
 
-def _rounds(round_ids: list[int]) -> Any:
+def _rounds(round_ids: list[int], postgresql: bool) -> Any:
     """The latest rounds, each with the factors that take the cohort's level in that round
     out of a quantity and out of sales (the cohort's usual level over the round's
     average), and the two thresholds each answer needs for the earlier answers."""
@@ -164,7 +164,7 @@ def _rounds(round_ids: list[int]) -> Any:
         .group_by(lv.cohort_id)
         .cte("warn_usual")
     )
-    return (
+    scale = (
         select(
             lv.id,
             lv.cohort_id,
@@ -176,16 +176,21 @@ def _rounds(round_ids: list[int]) -> Any:
         )
         .join_from(level, usual, usual.c.cohort_id == lv.cohort_id)
         .join(cohorts, cohorts.c.id == lv.cohort_id)
-        .cte("warn_scale")
     )
+    if not postgresql:
+        # OFFSET 0: computed once per round. Merged into the answers' read, SQLite looked
+        # the cohort's usual level up and divided again for each answer. (PostgreSQL,
+        # fenced, estimates 4 rounds and reads every record instead of probing per round.)
+        scale = scale.offset(0)
+    return scale.cte("warn_scale")
 
 
-def answer_steps(round_ids: list[int]) -> Any:
+def answer_steps(round_ids: list[int], *, postgresql: bool) -> Any:
     """Each family's answers in the latest rounds, numbered newest first (n = 1), with
     their figures as they are and in the cohort's usual terms (the round's own level taken
     out). The answers are reduced to numbers first: the sort moves a few numbers, not
-    timestamps."""
-    scale = _rounds(round_ids)
+    timestamps. Each database needs its own fence for the plan that is cheap on it."""
+    scale = _rounds(round_ids, postgresql)
     quantity, sales = _quantity(), _sales()
     answered = func.coalesce(records.c.answered_at, records.c.updated_at)
     answers = (
@@ -204,9 +209,13 @@ def answer_steps(round_ids: list[int]) -> Any:
         )
         .join_from(records, scale, scale.c.id == records.c.round_id)
         .where(production_known())
-        .subquery("warn_answers")
     )
-    a = answers.c
+    if postgresql:
+        # OFFSET 0: PostgreSQL would otherwise sort the raw columns (timestamps, JSON,
+        # numerics) under the window and compute these numbers above it. (On SQLite the
+        # numbers are computed first anyway, and the fence costs a copy of each row.)
+        answers = answers.offset(0)
+    a = answers.subquery("warn_answers").c
     newest_first = func.row_number().over(partition_by=a.person_id, order_by=a.round_id.desc())
     return select(*a, newest_first.label("n")).cte("warn_steps")
 
@@ -218,15 +227,17 @@ def per_family(steps: Any, most: Positions) -> Any:
     and the lowest (a typo ten times too big does not make every later answer look low)."""
     r = steps.c
 
+    # FILTER, not an aggregate of a CASE: a row the filter leaves out costs no call of the
+    # aggregate, and each row is left out by all but one of the positions.
     def at(name: str, value: ColumnElement[Any], count: int) -> list[Any]:
-        return [func.max(case((r.n == i, value))).label(f"{name}_{i}") for i in range(1, count + 1)]
+        return [func.max(value).filter(r.n == i).label(f"{name}_{i}") for i in range(1, count + 1)]
 
     def earlier(name: str, value: ColumnElement[Any], low: ColumnElement[Any]) -> list[Any]:
-        kept = case((r.n > low, value))
+        kept = r.n > low
         return [
-            func.sum(kept).label(f"{name}_sum"),
-            func.max(kept).label(f"{name}_max"),
-            func.min(kept).label(f"{name}_min"),
+            func.sum(value).filter(kept).label(f"{name}_sum"),
+            func.max(value).filter(kept).label(f"{name}_max"),
+            func.min(value).filter(kept).label(f"{name}_min"),
         ]
 
     return (
@@ -240,7 +251,7 @@ def per_family(steps: Any, most: Positions) -> Any:
             *at("s", r.s, most.sales),
             *at("rel_s", r.rel_s, most.sales),
             *earlier("rel_s", r.rel_s, r.sales_low),
-            func.count(case((r.n > r.sales_low, r.s))).label("s_earlier"),
+            func.count(r.s).filter(r.n > r.sales_low).label("s_earlier"),
             *at("delay", r.delay, most.delay),
             *at("problems", r.problems, most.problems),
             *at("produced", r.produced, most.produced),

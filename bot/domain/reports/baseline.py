@@ -152,12 +152,12 @@ async def baseline_report(
     summaries: dict[tuple[int, int], tuple[Any, ...]] = {}
     rows: list[FamilyChange] = []
     if sizes:
-        per_family = _per_family(selection, sizes)
+        summary = _summary_statement(_per_family(selection, sizes, answered_only=True))
         async with work_mem(session, "64MB"):
-            for row in (await session.execute(_summary_statement(per_family))).all():
+            for row in (await session.execute(summary)).all():
                 summaries[(int(row[0]), int(row[1]))] = tuple(row[2:])
             if families:
-                rows = await _families(session, per_family, names)
+                rows = await _families(session, _per_family(selection, sizes), names)
     cohorts = []
     for cohort in selection.cohorts:
         found = by_cohort[cohort.id]
@@ -182,9 +182,15 @@ async def baseline_report(
     return BaselineReport(tuple(cohorts), tuple(rows))
 
 
-def _per_family(selection: Selection, sizes: dict[int, tuple[int, int]]) -> Subquery:
+def _per_family(
+    selection: Selection, sizes: dict[int, tuple[int, int]], *, answered_only: bool = False
+) -> Subquery:
     """Per family: its cohort, name, village, district, whether the start is the roster's,
-    and per phase (start, 3, 6 months) the income per month and whether it produced."""
+    and per phase (start, 3, 6 months) the income per month and whether it produced.
+
+    `answered_only` leaves the missed rounds' records out (a fifth of them): they count
+    for no phase's amount or producing, so only families that never answered in those
+    months go, and none of those has a change to compare (what the summary counts)."""
     record = FollowUpRecord
     # Each round's phase and the number of rounds in it, from a small table joined by
     # round: a CASE over every round id, evaluated for every record, cost more than the
@@ -202,36 +208,32 @@ def _per_family(selection: Selection, sizes: dict[int, tuple[int, int]]) -> Subq
     value = revenue_value()
     answered = record.status.in_([RecordStatus.ANSWERED, RecordStatus.PARTIAL])
     produced = case((and_(answered, record.produced.is_(True)), 1), (answered, 0), else_=None)
-    known = func.count(value)
-    # Per month: the average of the answered rounds times the rounds of the month, in
-    # whole rupiah, half up: (2 x total x rounds + answered) div (2 x answered).
-    total = cast(func.sum(value), BigInteger)
-    monthly = case(
-        (known > 0, (2 * total * func.max(table.c.rounds) + known) // (2 * known)),
-        else_=None,
-    )
-    # Per family and phase first, then the phases side by side: cheaper than a
-    # conditional sum per phase for every record, on PostgreSQL most of all.
-    by_phase = (
-        select(
-            record.person_id,
-            table.c.phase,
-            monthly.label("monthly"),
-            func.max(produced).label("producing"),
-        )
+
+    def phase(p: int) -> list[Any]:
+        # Per month: the average of the answered rounds times the rounds of the month, in
+        # whole rupiah, half up: (2 x total x rounds + answered) div (2 x answered).
+        here = table.c.phase == p
+        known = func.count(value).filter(here)
+        total = cast(func.sum(value).filter(here), BigInteger)
+        rounds = func.max(table.c.rounds).filter(here)
+        return [
+            case((known > 0, (2 * total * rounds + known) // (2 * known)), else_=None).label(
+                f"monthly_{p}"
+            ),
+            func.max(produced).filter(here).label(f"producing_{p}"),
+        ]
+
+    # One group per family, the phases side by side by FILTER: each record passes the
+    # aggregates of its own phase only.
+    grouped = (
+        select(record.person_id, *(c for p in (START, *CHECKPOINTS) for c in phase(p)))
         .select_from(table)
         .join(record, record.round_id == table.c.round_id)
-        .group_by(record.person_id, table.c.phase)
-        .subquery("by_phase")
+        .group_by(record.person_id)
     )
-    columns = []
-    for p in (START, *CHECKPOINTS):
-        here = by_phase.c.phase == p
-        columns += [
-            func.max(case((here, by_phase.c.monthly))).label(f"monthly_{p}"),
-            func.max(case((here, by_phase.c.producing))).label(f"producing_{p}"),
-        ]
-    sides = select(by_phase.c.person_id, *columns).group_by(by_phase.c.person_id).subquery()
+    if answered_only:
+        grouped = grouped.where(record.status != RecordStatus.MISSED)
+    sides = grouped.subquery("sides")
     roster = Person.baseline_revenue_idr
     start = func.coalesce(roster, sides.c.monthly_0)
     producing_start = func.coalesce(
@@ -262,7 +264,8 @@ def _per_family(selection: Selection, sizes: dict[int, tuple[int, int]]) -> Subq
     )
     if selection.families is not None:
         statement = statement.where(selection.families)
-    return statement.subquery("per_family")
+    # A fence (OFFSET 0): SQLite would otherwise join the people once per checkpoint.
+    return statement.offset(0).subquery("per_family")
 
 
 def _summary_statement(per_family: Subquery) -> Any:
@@ -307,7 +310,8 @@ def _summary_statement(per_family: Subquery) -> Any:
         c.at_start,
         c.now,
         func.row_number().over(partition_by=part, order_by=c.change).label("k"),
-        func.count().over(partition_by=part).label("n"),
+        # The same order as k's, over the whole partition: one sort for both on SQLite.
+        func.count().over(partition_by=part, order_by=c.change, rows=(None, None)).label("n"),
     ).subquery("numbered")
     x = numbered.c
     middle = or_(x.k == (x.n + 1) // 2, and_(x.n % 2 == 0, x.k == x.n // 2 + 1))
