@@ -1,16 +1,20 @@
-"""Indonesian mobile numbers: every spelling people type, normalised to E.164."""
+"""Indonesian mobile numbers: every spelling people type, normalised to E.164.
+
+phonenumbers (58 modules, 1.5 MB resident) is imported on first use: a running bot needs it
+only when someone registers (docs/PERFORMANCE.md, "Memory of `kabar run`").
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 REGION = "ID"
 COUNTRY_CODE = 62
-_MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 # Digits and the separators people (and spreadsheets) put between them. Letters are refused
 # up front: phonenumbers would read "0812-ABC" as a vanity number and keypad-convert it.
 _ALLOWED = re.compile(r"[0-9+\-.()/\s]+")
@@ -33,8 +37,10 @@ def normalize_phone(raw: str) -> str | None:
         return _parse(compact)
     # The type check on a ready-made number is the same one phonenumbers.parse ends with,
     # at a fraction of the cost; a 100,000-row roster spends most of its checking here.
+    from phonenumbers import PhoneNumber
+
     number = PhoneNumber(country_code=COUNTRY_CODE, national_number=int(national))
-    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+    if not _is_mobile(number):
         return None
     return f"+{COUNTRY_CODE}{number.national_number}"
 
@@ -69,6 +75,12 @@ def _national_number(compact: str) -> str | None:
     return None
 
 
+def _is_mobile(number: PhoneNumber) -> bool:
+    from phonenumbers import PhoneNumberType, number_type
+
+    return number_type(number) in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> str | None:
     return parse_with_phonenumbers(text)
@@ -78,6 +90,9 @@ def parse_with_phonenumbers(text: str) -> str | None:
     """The reference rule: phonenumbers' own parsing, region ID, mobile numbers only."""
     if not text or len(text) > _MAX_LENGTH or not _ALLOWED.fullmatch(text.strip()):
         return None
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat
+
     try:
         number = phonenumbers.parse(text, REGION)
     except NumberParseException:
@@ -86,6 +101,6 @@ def parse_with_phonenumbers(text: str) -> str | None:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
-    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+    if not _is_mobile(number):
         return None
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)

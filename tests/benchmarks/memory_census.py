@@ -52,6 +52,17 @@ def mappings() -> Counter[str]:
     return rss
 
 
+def code_sizes() -> Counter[str]:
+    """Size of each loaded module's cached bytecode by top-level package: what its code
+    objects take in memory, roughly (tracemalloc books them all to importlib)."""
+    sizes: Counter[str] = Counter()
+    for name, module in list(sys.modules.items()):
+        cached = getattr(module, "__cached__", None)
+        if cached and Path(cached).is_file():
+            sizes[name.split(".")[0]] += Path(cached).stat().st_size
+    return sizes
+
+
 def census(out: str, trace: bool) -> None:
     now = status()
     lines = [f"peak RSS {now['VmHWM']}, now {now['VmRSS']} (anonymous {now['RssAnon']}, "
@@ -63,6 +74,8 @@ def census(out: str, trace: bool) -> None:
     lines.append(f"{len(sys.modules)} modules; heavy ones loaded: "
                  f"{[h for h in HEAVY if h in sys.modules]}")  # fmt: skip
     lines += [f"  {n:5} {top}" for top, n in by_top.most_common(40)]
+    lines += ["", "compiled code loaded, by top-level package (bytes of the modules' .pyc files):"]
+    lines += [f"  {size / 2**20:8.2f} MB {top}" for top, size in code_sizes().most_common(40)]
     if trace:
         current, peak = tracemalloc.get_traced_memory()
         lines += [f"traced Python allocations: {current / 2**20:.1f} MB live, "

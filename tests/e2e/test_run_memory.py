@@ -19,7 +19,18 @@ pytestmark = pytest.mark.e2e
 MODULES_AT_EXIT = Path(__file__).resolve().parents[1] / "support" / "modules_at_exit.py"
 # httpx and what it brings: PTB's default transport; Kabar's is aiohttp (bot/tg/http.py).
 HTTPX = ("httpx", "httpcore", "h11", "anyio", "certifi")
-NOT_FOR_THE_BOT = ("matplotlib", "openpyxl", "alembic", "mako", "PIL", "zxingcpp", "rich", *HTTPX)
+# phonenumbers: only once someone registers with a phone number (bot/lib/phones.py).
+NOT_FOR_THE_BOT = (
+    "matplotlib",
+    "openpyxl",
+    "alembic",
+    "mako",
+    "PIL",
+    "zxingcpp",
+    "rich",
+    "phonenumbers",
+    *HTTPX,
+)
 
 
 async def test_a_running_bot_does_not_import_charts_workbooks_migrations_or_httpx(
