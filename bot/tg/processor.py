@@ -43,7 +43,10 @@ class Processor:
         application: Application[Any, Any, Any, Any, Any, Any],
         runtime: Runtime,
         *,
-        batch: int = 200,
+        # A group's updates, ORM objects and replies are all in memory at once: 50 a group
+        # kept the peak 2-3 MB lower than 200 at the same CPU per answer (docs/PERFORMANCE.md,
+        # "Memory of `kabar run`").
+        batch: int = 50,
     ) -> None:
         self.application = application
         self.runtime = runtime
