@@ -43,14 +43,15 @@ class Processor:
         application: Application[Any, Any, Any, Any, Any, Any],
         runtime: Runtime,
         *,
-        # A group's updates, ORM objects and replies are all in memory at once: 50 a group
-        # kept the peak 2-3 MB lower than 200 at the same CPU per answer (docs/PERFORMANCE.md,
-        # "Memory of `kabar run`").
-        batch: int = 50,
+        batch: int | None = None,
     ) -> None:
         self.application = application
         self.runtime = runtime
-        self.batch = batch
+        # A group's updates, ORM objects and replies are all in memory at once. On SQLite
+        # groups of 50 kept the peak 2-4 MB lower than 200 at the same CPU per answer; on
+        # PostgreSQL each group is a claim too, and 50 looked dearer in CPU (docs/
+        # PERFORMANCE.md, "Memory of `kabar run`").
+        self.batch = batch or (50 if runtime.db.is_sqlite else 200)
         self.router = Router(application, runtime, handlers())
 
     async def run_until(self, stop: asyncio.Event, idle_poll_s: float = 1.0) -> None:
