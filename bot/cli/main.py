@@ -2,33 +2,63 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from bot import __version__
-from bot.cli import (
-    alerts,
-    audit,
-    bots,
-    broadcast,
-    checkin,
-    cohort,
-    db,
-    demo,
-    graduation,
-    invites,
-    person,
-    records,
-    report,
-    roster,
-    run,
-    status,
-    stock,
-)
+
+if TYPE_CHECKING:
+    from bot.lib.i18n import Translator
+
+# Each command's module is imported only when that command runs (or a listing shows it):
+# `kabar run` holds none of the other commands' code (1.2 MB; docs/PERFORMANCE.md,
+# "Memory of `kabar run`"). Name: (module, attribute).
+COMMANDS = {
+    "demo": ("bot.cli.demo", "demo"),
+    "run": ("bot.cli.run", "run"),
+    "db": ("bot.cli.db", "db"),
+    "roster": ("bot.cli.roster", "roster"),
+    "cohort": ("bot.cli.cohort", "cohort"),
+    "invites": ("bot.cli.invites", "invites"),
+    "checkin": ("bot.cli.checkin", "checkin"),
+    "records": ("bot.cli.records", "records"),
+    "alerts": ("bot.cli.alerts", "alerts"),
+    "report": ("bot.cli.report", "report"),
+    "graduation": ("bot.cli.graduation", "graduation"),
+    "audit": ("bot.cli.audit", "audit"),
+    "broadcast": ("bot.cli.broadcast", "broadcast"),
+    "person": ("bot.cli.person", "person"),
+    "status": ("bot.cli.status", "status"),
+    "bot": ("bot.cli.bots", "bot"),
+    "stock": ("bot.cli.stock", "stock"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class KabarGroup(click.Group):
+    """The `kabar` group: a command is imported when asked for, and its help translated
+    then into the operator's language (`translator`, set before click runs)."""
+
+    translator: Translator | None = None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            from bot.cli.help_texts import translate
+
+            module, attribute = COMMANDS[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            if self.translator is not None:
+                translate(command, self.translator)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=KabarGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kabar", help="Show Kabar's version and exit.")
 @click.option(
     "--debug",
@@ -42,25 +72,6 @@ def cli() -> None:
 
     Configuration comes from KABAR_* environment variables or a .env file.
     """
-
-
-cli.add_command(demo.demo)
-cli.add_command(run.run)
-cli.add_command(db.db)
-cli.add_command(roster.roster)
-cli.add_command(cohort.cohort)
-cli.add_command(invites.invites)
-cli.add_command(checkin.checkin)
-cli.add_command(records.records)
-cli.add_command(alerts.alerts)
-cli.add_command(report.report)
-cli.add_command(graduation.graduation)
-cli.add_command(audit.audit)
-cli.add_command(broadcast.broadcast)
-cli.add_command(person.person)
-cli.add_command(status.status)
-cli.add_command(bots.bot)
-cli.add_command(stock.stock)
 
 
 def main() -> None:
@@ -87,7 +98,9 @@ def _in_the_operators_language() -> None:
         locale = load_settings().locale
     except ConfigError:
         return
-    translate(cli, translator(locale))
+    t = translator(locale)
+    translate(cli, t)
+    cli.translator = t
 
 
 def _one_line(error: Exception) -> str:

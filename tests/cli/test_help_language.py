@@ -16,7 +16,11 @@ def help_texts(command: click.Command) -> list[str]:
     found = [inspect.cleandoc(command.help).split("\f")[0]] if command.help else []
     found += [p.help for p in command.params if isinstance(p, click.Option) and p.help]
     if isinstance(command, click.Group):
-        for sub in command.commands.values():
+        # Through get_command: `kabar`'s own commands are imported when asked for.
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None
             found += help_texts(sub)
     return found
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.main import COMMANDS
 from bot.sandbox.fakeapi import FakeTelegram
 from tests.support.process import KabarProcess
 
@@ -53,6 +54,9 @@ async def test_a_running_bot_does_not_import_charts_workbooks_migrations_or_http
     assert loaded == []
     # aiohttp's server is for --webhook-url and --health-port only.
     assert [name for name in modules if name.startswith("aiohttp.web")] == []
+    # Nor the other commands' code (bot/cli/main.py imports a command when it runs).
+    others = {module for name, (module, _) in COMMANDS.items() if name != "run"}
+    assert sorted(others & set(modules)) == []
 
 
 async def test_an_sqlite_database_behind_head_is_still_migrated_when_the_bot_starts(
