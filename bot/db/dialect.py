@@ -68,17 +68,31 @@ async def notify_outbox(session: AsyncSession) -> None:
         await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
 
 
+# SQLite's helper threads for one large sort (PRAGMA threads): the sort of half a million
+# answers then uses the machine's second core (docs/PERFORMANCE.md, #15).
+SORT_THREADS = 2
+
+
 @asynccontextmanager
-async def work_mem(session: AsyncSession, size: str) -> AsyncIterator[None]:
-    """PostgreSQL's memory per sort for the statements inside, in this transaction: a sort
-    of half a million rows fits in memory instead of spilling to disk (default 4 MB)."""
-    if not is_postgresql(session):
+async def large_sorts(session: AsyncSession, work_mem: str) -> AsyncIterator[None]:
+    """The statements inside sort half a million rows or more. PostgreSQL: `work_mem` per
+    sort in this transaction, so the sort stays in memory instead of spilling to disk
+    (default 4 MB). SQLite: helper threads sort parts of it in parallel."""
+    if is_postgresql(session):
+        before = await session.scalar(text("SELECT current_setting('work_mem')"))
+        await session.execute(
+            text("SELECT set_config('work_mem', :size, true)"), {"size": work_mem}
+        )
         yield
+        await session.execute(text("SELECT set_config('work_mem', :size, true)"), {"size": before})
         return
-    before = await session.scalar(text("SELECT current_setting('work_mem')"))
-    await session.execute(text("SELECT set_config('work_mem', :size, true)"), {"size": size})
-    yield
-    await session.execute(text("SELECT set_config('work_mem', :size, true)"), {"size": before})
+    # A connection's setting: back as it was after, for whatever the pool hands it to next.
+    threads = int(await session.scalar(text("PRAGMA threads")) or 0)
+    await session.execute(text(f"PRAGMA threads = {SORT_THREADS}"))
+    try:
+        yield
+    finally:
+        await session.execute(text(f"PRAGMA threads = {threads}"))
 
 
 def json_array_items(session: AsyncSession, column: Any, name: str) -> Any:

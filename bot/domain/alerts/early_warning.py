@@ -58,7 +58,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.dialect import is_postgresql, work_mem
+from bot.db.dialect import is_postgresql, large_sorts
 from bot.domain.alerts.schema import LIVE, Rule, alerts, cohorts, rounds
 from bot.domain.alerts.warning_answers import (
     Figure,
@@ -223,7 +223,7 @@ async def compute_warnings(session: AsyncSession, cohort_id: int | None) -> None
         return
     most = await positions(session, round_ids)
     columns = [c.name for c in warnings.columns]
-    async with work_mem(session, WORK_MEM):
+    async with large_sorts(session, WORK_MEM):
         await session.execute(
             warnings.insert().from_select(
                 columns, _warnings_select(round_ids, most, is_postgresql(session))

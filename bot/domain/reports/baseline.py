@@ -42,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.dialect import work_mem
+from bot.db.dialect import large_sorts
 from bot.db.models import FollowUpRecord, Person, RecordStatus, Role
 from bot.domain.reports.graduation import revenue_value
 from bot.domain.reports.scope import RoundRef, Selection
@@ -153,7 +153,7 @@ async def baseline_report(
     rows: list[FamilyChange] = []
     if sizes:
         summary = _summary_statement(_per_family(selection, sizes, answered_only=True))
-        async with work_mem(session, "64MB"):
+        async with large_sorts(session, "64MB"):
             for row in (await session.execute(summary)).all():
                 summaries[(int(row[0]), int(row[1]))] = tuple(row[2:])
             if families:
