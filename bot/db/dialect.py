@@ -86,13 +86,12 @@ async def large_sorts(session: AsyncSession, work_mem: str) -> AsyncIterator[Non
         yield
         await session.execute(text("SELECT set_config('work_mem', :size, true)"), {"size": before})
         return
-    # A connection's setting: back as it was after, for whatever the pool hands it to next.
+    # A connection's setting: back as it was after, for whatever the pool hands it to next
+    # (after an error it may keep the threads: they only ever serve large sorts).
     threads = int(await session.scalar(text("PRAGMA threads")) or 0)
     await session.execute(text(f"PRAGMA threads = {SORT_THREADS}"))
-    try:
-        yield
-    finally:
-        await session.execute(text(f"PRAGMA threads = {threads}"))
+    yield
+    await session.execute(text(f"PRAGMA threads = {threads}"))
 
 
 def json_array_items(session: AsyncSession, column: Any, name: str) -> Any:
