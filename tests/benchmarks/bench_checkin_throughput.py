@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import pickle
 import resource
@@ -485,6 +486,13 @@ async def run_kabar(args: argparse.Namespace, workdir: Path, database_url: str) 
             bot = BotProcess(argv, env, workdir)
             try:
                 await bot.start(tg, "setMyCommands")
+                # The harness's own objects (the fake's state, the simulated families) out of
+                # this process's full collections: one held the fake Bot API for 100+ ms, and
+                # the requests that came meanwhile were stamped as one, three in the same
+                # millisecond, and refused as over 30 a second (docs/PERFORMANCE.md, "session
+                # 9's sitting"). The bot's sends were paced; the stall was the harness's.
+                gc.collect()
+                gc.freeze()
                 measured = await drive(
                     tg, users, bot, begin=None, kick=kick, measure_db=args.db == "postgresql"
                 )
