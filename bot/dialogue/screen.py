@@ -21,7 +21,7 @@ _LATEST = (
     select(_OUTBOX.c.kind, _OUTBOX.c.payload, _OUTBOX.c.telegram_message_id)
     # By the chat, whose index finds its rows: by the person (no index) the newest rows of
     # everyone else were read back until six of theirs, the whole outbox after a round of
-    # 100,000 (15 ms a press on SQLite, docs/PERFORMANCE.md).
+    # 100,000 (20-130 ms a press, docs/PERFORMANCE.md).
     .where(_OUTBOX.c.chat_id == bindparam("chat"))
     .order_by(_OUTBOX.c.id.desc())
     .limit(_LOOKBACK)
