@@ -28,11 +28,22 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 REPEAT = 50
 FIRST_CHAT = 1_000_000
+
+
+async def median_time(call: Callable[[], Awaitable[object]]) -> float:
+    """The median of REPEAT timed calls."""
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        await call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 async def press(url: str, families: int) -> list[tuple[str, float]]:
@@ -72,12 +83,10 @@ async def press(url: str, families: int) -> list[tuple[str, float]]:
                 assert conversation is not None and chat is not None
                 key = chat if by_chat else person
                 assert await question_message_id(session, key, conversation, 1) is not None
-                times = []
-                for _ in range(REPEAT):
-                    started = time.perf_counter()
-                    await question_message_id(session, key, conversation, 1)
-                    times.append(time.perf_counter() - started)
-            results.append((label, statistics.median(times)))
+                taken = await median_time(
+                    partial(question_message_id, session, key, conversation, 1)
+                )
+            results.append((label, taken))
         return results
     finally:
         await db.dispose()
@@ -122,12 +131,8 @@ async def reply(url: str, families: int) -> list[tuple[str, float]]:
             for label, n in (("first", 0), ("last", families - 1)):
                 key: int | str = FIRST_CHAT + n if by_chat else f"KPM-{n:07d}"
                 assert await last_broadcast(session, key, now) == broadcast.id  # type: ignore[arg-type]
-                times = []
-                for _ in range(REPEAT):
-                    started = time.perf_counter()
-                    await last_broadcast(session, key, now)  # type: ignore[arg-type]
-                    times.append(time.perf_counter() - started)
-                results.append((label, statistics.median(times)))
+                taken = await median_time(partial(last_broadcast, session, key, now))  # type: ignore[arg-type]
+                results.append((label, taken))
         return results
     finally:
         await db.dispose()
