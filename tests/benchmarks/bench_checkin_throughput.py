@@ -54,6 +54,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from machine import speed  # this folder: run as a script
+
 from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -820,7 +822,7 @@ if __name__ == "__main__":
     arguments = parse_args()
     started = time.monotonic()
     began = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    load = os.getloadavg()[0]
+    load, speed_before = os.getloadavg()[0], speed()
     outcome = asyncio.run(main(arguments))
     print()
     print(
@@ -829,6 +831,7 @@ if __name__ == "__main__":
         f"started {began}, load average {load:.1f} then, {os.getloadavg()[0]:.1f} at the "
         f"end; whole run {time.monotonic() - started:.0f} s"
     )
+    print(f"before: {speed_before}; after: {speed()}")
     print()
     print(table(outcome))
     print()

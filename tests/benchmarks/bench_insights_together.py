@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from machine import speed  # noqa: E402  (this folder: run as a script)
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -51,7 +54,7 @@ async def measure(url: str, runs: int) -> None:
     db = Database(url)
     now = datetime.now(UTC)
     totals: list[float] = []
-    print(f"load before: {os.getloadavg()}", flush=True)
+    print(f"load before: {os.getloadavg()}; {speed()}", flush=True)
     try:
         for run in range(runs):
             async with db.sessions() as session, jit_off(session):
@@ -84,7 +87,7 @@ async def measure(url: str, runs: int) -> None:
     finally:
         await db.dispose()
     print(f"median together {statistics.median(totals):.2f} s over {runs} runs")
-    print(f"load after: {os.getloadavg()}")
+    print(f"load after: {os.getloadavg()}; {speed()}")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from machine import speed  # this folder: run as a script
 from sqlalchemy import func, insert, select, text
 
 from bot.db.database import Database
@@ -148,6 +149,7 @@ def main() -> None:
         help="PostgreSQL: the databases made (and dropped first) are NAME_<size>",
     )
     args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f}; {speed()}")
     print("| participants | outbox rows | time | per 1,000 | CPU: Kabar | CPU: server |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
@@ -164,6 +166,7 @@ def main() -> None:
             f"| {cpu:.2f} s | {on_server} |",
             flush=True,
         )
+    print(f"load average {os.getloadavg()[0]:.1f}; {speed()}")
 
 
 if __name__ == "__main__":
