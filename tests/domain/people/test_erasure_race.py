@@ -250,3 +250,45 @@ async def test_an_erasure_during_a_round_opening_waits_and_takes_her_check_in_al
             select(func.count()).where(Conversation.person_id == anonymous)
         )
     assert moved == 1
+
+
+async def test_a_writer_that_changed_her_conversation_and_an_erasure_deadlock_and_one_gives_way(
+    db: Database,
+) -> None:
+    """The group changed her conversation, then enqueues for her: it waits for the erasure,
+    which waits for the conversation. PostgreSQL ends one; nothing is left under her id."""
+    await seed_cohort(db, 2)
+    async with db.transaction() as session:
+        await _open(session)
+    changed, erasing_started = asyncio.Event(), asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction() as session:
+            siti = await session.get(Person, SITI)
+            assert siti is not None
+            await session.execute(
+                update(Conversation).where(Conversation.person_id == SITI).values(step="sold")
+            )
+            changed.set()
+            await erasing_started.wait()
+            await _reply_to_both(session, siti)
+
+    async def erasure() -> str:
+        async with db.transaction() as session:
+            return await _erase_siti(session)
+
+    writing = asyncio.create_task(writer())
+    await changed.wait()
+    erasing = asyncio.create_task(erasure())
+    await _until_one_waits(db)  # the erasure, on her conversation
+    erasing_started.set()
+    outcomes = await asyncio.gather(writing, erasing, return_exceptions=True)
+
+    wrote, erased = (not isinstance(o, BaseException) for o in outcomes)
+    assert wrote != erased  # one of them was ended
+    ended = next(o for o in outcomes if isinstance(o, BaseException))
+    assert "deadlock" in str(ended)
+    async with db.sessions() as session:
+        assert (await session.get(Person, SITI) is None) == erased
+    if erased:  # then the group's rows were moved along, or never written
+        assert await _left_under_sitis_id(db) == []
