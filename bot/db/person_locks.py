@@ -18,13 +18,19 @@ On PostgreSQL (READ COMMITTED) the locks below close that window:
   openings under way, and an opening for the erasure under way, then reads the people
   without the erased one.
 
+A writer that changed a row the erasure then changes (the person's conversation) before
+it locks the person deadlocks with the erasure, as it did with the keys; PostgreSQL ends
+one of them and nothing is left under the erased id either way (tests/domain/people/
+test_erasure_race.py).
+
 SQLite has one writer at a time (a database-wide lock from a transaction's first write to
 its commit; WAL mode, bot/db/database.py), so no SQL is needed there: a transaction
 whose first statement writes, as the update processor's does (the inbox rows it takes),
 and a round's opening (the round's row before its people are read), cannot interleave
 with an erasure in another process. A read made before a transaction's first write is
-outside it (Python's sqlite3 begins a transaction at the first write), so a writer that
-read a person that way and writes for them later is not covered on SQLite.
+outside it (Python's sqlite3 begins a transaction at the first write: such a read sees
+what another connection commits meanwhile), so a writer that read a person that way and
+writes for them later is not covered on SQLite.
 """
 
 from __future__ import annotations
@@ -79,6 +85,10 @@ async def people_still_here(session: AsyncSession, person_ids: Collection[str]) 
         return set(person_ids)
     people = table_of(Person)
     found = await session.scalars(
-        select(people.c.id).where(people.c.id.in_(list(person_ids))).with_for_update(key_share=True)
+        select(people.c.id)
+        .where(people.c.id.in_(list(person_ids)))
+        # FOR KEY SHARE (`key_share` alone is FOR NO KEY UPDATE): writers do not wait for
+        # each other, nor for a change of the person's other columns; only the erasure does.
+        .with_for_update(read=True, key_share=True)
     )
     return set(found)

@@ -292,3 +292,36 @@ async def test_a_writer_that_changed_her_conversation_and_an_erasure_deadlock_an
         assert (await session.get(Person, SITI) is None) == erased
     if erased:  # then the group's rows were moved along, or never written
         assert await _left_under_sitis_id(db) == []
+
+
+async def test_writers_for_the_same_family_and_a_change_of_her_status_do_not_wait_for_each_other(
+    db: Database,
+) -> None:
+    """The lock is the one a key's check takes: only an erasure waits for it."""
+    await _seed(db)
+    locked, done = asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with db.transaction() as session:
+            siti = await session.get(Person, SITI)
+            assert siti is not None
+            await _reply_to_both(session, siti)
+            locked.set()
+            await done.wait()
+
+    holding = asyncio.create_task(first())
+    await locked.wait()
+    async with asyncio.timeout(10):  # would wait for `first` for good if they conflicted
+        async with db.transaction() as session:
+            siti = await session.get(Person, SITI)
+            assert siti is not None
+            await _reply_to_both(session, siti)
+        async with db.transaction() as session:
+            await session.execute(
+                update(Person).where(Person.id == SITI).values(status=ParticipantStatus.ACTIVE)
+            )
+    done.set()
+    await holding
+    async with db.sessions() as session:
+        replies = await session.scalar(select(func.count()).where(OutboxMessage.person_id == SITI))
+    assert replies == 2
