@@ -100,6 +100,29 @@ async def _erase_siti(session: AsyncSession) -> str:
     return erased.anonymous_id
 
 
+async def _erasure(db: Database) -> str:
+    """Siti's erasure in a transaction of its own; her anonymous id."""
+    async with db.transaction() as session:
+        return await _erase_siti(session)
+
+
+async def _writer_holding(db: Database, write: Write) -> tuple[asyncio.Task[None], asyncio.Event]:
+    """A writer that read Siti and wrote for her; it commits once the event is set."""
+    written, commit = asyncio.Event(), asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction() as session:
+            siti = await session.get(Person, SITI)
+            assert siti is not None
+            await write(session, siti)
+            written.set()
+            await commit.wait()
+
+    task = asyncio.create_task(writer())
+    await written.wait()
+    return task, commit
+
+
 async def _left_under_sitis_id(db: Database) -> list[tuple[str, object]]:
     async with db.sessions() as session:
         messages = await session.execute(
@@ -161,24 +184,8 @@ async def test_an_erasure_waits_for_a_writer_that_locked_first_then_takes_its_ro
     db: Database, write: Write
 ) -> None:
     await _seed(db)
-    written, commit = asyncio.Event(), asyncio.Event()
-
-    async def writer() -> None:
-        async with db.transaction() as session:
-            siti = await session.get(Person, SITI)
-            assert siti is not None
-            await write(session, siti)
-            written.set()
-            await commit.wait()
-
-    writing = asyncio.create_task(writer())
-    await written.wait()
-
-    async def erasure() -> str:
-        async with db.transaction() as session:
-            return await _erase_siti(session)
-
-    erasing = asyncio.create_task(erasure())
+    writing, commit = await _writer_holding(db, write)
+    erasing = asyncio.create_task(_erasure(db))
     await _until_one_waits(db)  # the erasure, on Siti's row
     assert not erasing.done()
     commit.set()
@@ -232,12 +239,7 @@ async def test_an_erasure_during_a_round_opening_waits_and_takes_her_check_in_al
 
     opening_task = asyncio.create_task(opening())
     await opened.wait()
-
-    async def erasure() -> str:
-        async with db.transaction() as session:
-            return await _erase_siti(session)
-
-    erasing = asyncio.create_task(erasure())
+    erasing = asyncio.create_task(_erasure(db))
     await _until_one_waits(db)  # the erasure, for the opening
     commit.set()
     assert await opening_task == 2
@@ -273,13 +275,9 @@ async def test_a_writer_that_changed_her_conversation_and_an_erasure_deadlock_an
             await erasing_started.wait()
             await _reply_to_both(session, siti)
 
-    async def erasure() -> str:
-        async with db.transaction() as session:
-            return await _erase_siti(session)
-
     writing = asyncio.create_task(writer())
     await changed.wait()
-    erasing = asyncio.create_task(erasure())
+    erasing = asyncio.create_task(_erasure(db))
     await _until_one_waits(db)  # the erasure, on her conversation
     erasing_started.set()
     outcomes = await asyncio.gather(writing, erasing, return_exceptions=True)
@@ -299,19 +297,8 @@ async def test_writers_for_the_same_family_and_a_change_of_her_status_do_not_wai
 ) -> None:
     """The lock is the one a key's check takes: only an erasure waits for it."""
     await _seed(db)
-    locked, done = asyncio.Event(), asyncio.Event()
-
-    async def first() -> None:
-        async with db.transaction() as session:
-            siti = await session.get(Person, SITI)
-            assert siti is not None
-            await _reply_to_both(session, siti)
-            locked.set()
-            await done.wait()
-
-    holding = asyncio.create_task(first())
-    await locked.wait()
-    async with asyncio.timeout(10):  # would wait for `first` for good if they conflicted
+    holding, done = await _writer_holding(db, _reply_to_both)
+    async with asyncio.timeout(10):  # would wait for the first for good if they conflicted
         async with db.transaction() as session:
             siti = await session.get(Person, SITI)
             assert siti is not None
