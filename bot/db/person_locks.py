@@ -83,12 +83,15 @@ async def people_still_here(session: AsyncSession, person_ids: Collection[str]) 
     erasure and the person is gone. On SQLite all of them, without a statement (see above)."""
     if not person_ids or not is_postgresql(session):
         return set(person_ids)
-    people = table_of(Person)
-    found = await session.scalars(
-        select(people.c.id)
-        .where(people.c.id.in_(list(person_ids)))
-        # FOR KEY SHARE (`key_share` alone is FOR NO KEY UPDATE): writers do not wait for
-        # each other, nor for a change of the person's other columns; only the erasure does.
-        .with_for_update(read=True, key_share=True)
-    )
-    return set(found)
+    people, ids, here = table_of(Person), list(person_ids), set[str]()
+    for start in range(0, len(ids), 5_000):  # below every driver's parameter limit
+        here.update(
+            await session.scalars(
+                select(people.c.id)
+                .where(people.c.id.in_(ids[start : start + 5_000]))
+                # FOR KEY SHARE (`key_share` alone is FOR NO KEY UPDATE): writers do not
+                # wait for each other, nor for a change of the person's other columns.
+                .with_for_update(read=True, key_share=True)
+            )
+        )
+    return here
