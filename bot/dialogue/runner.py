@@ -20,6 +20,7 @@ from bot.db.bulk import BulkWriter
 from bot.db.dialect import notify_outbox
 from bot.db.models import Conversation, ConversationStatus, Person, Priority
 from bot.db.models.base import table_of
+from bot.db.person_locks import people_still_here
 from bot.db.shape import write_columns
 from bot.dialogue import last_text
 from bot.dialogue.binding import FlowBinding, Turn
@@ -87,7 +88,8 @@ class FlowRunner:
         priority: int = Priority.REPLY,
         context: dict[str, Any] | None = None,
     ) -> list[Message]:
-        """Start a conversation; its first messages, for the caller to send.
+        """Start a conversation; its first messages, for the caller to send (none if the
+        person was erased meanwhile).
 
         `context` is what the flow is about (e.g. the alert a note is for), kept with it.
         """
@@ -125,7 +127,9 @@ class FlowRunner:
         batch at a time, so a caller can make them as they are needed: a round's hundreds of
         thousands of messages held at once made Python's garbage collector the larger cost.
         On SQLite the transaction must have written already (a round's row): conversation
-        ids are counted on from the largest, which only the writer can do safely.
+        ids are counted on from the largest, which only the writer can do safely. On
+        PostgreSQL it must hold erasures off from before it read `people`
+        (`hold_off_erasures`): they are not locked one by one.
         """
         openings: dict[tuple[int | None, str | None], Opening] = {}
         ids: list[int] = []
@@ -201,7 +205,8 @@ class FlowRunner:
             raise ValueError("a person appears twice among those to start")
         table = table_of(Conversation)
         if writer is not None:
-            # Ids first, then the rows by COPY (bot/db/bulk.py), which returns none.
+            # Ids first, then the rows by COPY (bot/db/bulk.py), which returns none. Its
+            # people are not locked: the caller holds erasures off (`hold_off_erasures`).
             started = await writer.next_ids(table, len(people))
             await writer.write(
                 table,
@@ -214,7 +219,15 @@ class FlowRunner:
                 repeated=("state",),
             )
             return started, first_messages(people, groups, started, binding.flow, priority)
+        # No key checks the person (0018): lock them as one would; an erased one's
+        # conversation is not started (bot/db/person_locks.py).
+        here = await people_still_here(session, {s.person_id for s in people})
+        if len(here) < len(people):
+            kept = [(s, g) for s, g in zip(people, groups, strict=True) if s.person_id in here]
+            people, groups = [s for s, _ in kept], [g for _, g in kept]
         rows = [{"person_id": s.person_id, **g.row} for s, g in zip(people, groups, strict=True)]
+        if not rows:
+            return [], iter(())
         result = await session.execute(insert(table).returning(table.c.person_id, table.c.id), rows)
         # RETURNING promises no order; each person has one new conversation.
         ids: dict[str, int] = {person_id: row_id for person_id, row_id in result}

@@ -18,6 +18,7 @@ from bot.db.bulk import BulkWriter
 from bot.db.dialect import insert_skipping_conflicts, is_postgresql, notify_outbox
 from bot.db.models import Bot, OutboxMessage, OutboxStatus, Priority, TelegramAccount
 from bot.db.models.base import table_of
+from bot.db.person_locks import people_still_here
 from bot.messaging.messages import Message, decode
 
 # Whose rows a sender takes: one bot's (None: the default bot's), or every bot's ("all").
@@ -71,8 +72,15 @@ async def enqueue(
     dead sender (bot/app/leader.py).
     Each row is sent by its chat's bot: `via` (chat -> bot, None the default), the bot of
     the update being answered, else the bot the chat's person registered with.
+    A message for a person erased meanwhile is not written (nor returned).
     """
     messages = list(messages)
+    # No key checks the person (0015): lock them as one would, and leave out the messages
+    # of anyone erased meanwhile (bot/db/person_locks.py). One statement for the batch.
+    named = {m.person_id for m in messages if m.person_id is not None}
+    here = await people_still_here(session, named)
+    if len(here) < len(named):
+        messages = [m for m in messages if m.person_id is None or m.person_id in here]
     bots = await bots_of(session, {m.chat_id for m in messages}, via or {})
     # Only the columns some row sets: each bound value costs the bulk of a round's rows.
     fixed: dict[str, Any] = {
@@ -178,7 +186,9 @@ async def enqueue_many(
     """`enqueue` for many bulk messages at once (a round's first questions): the same rows,
     written by COPY on PostgreSQL by `writer` (bot/db/bulk.py), which may still be writing
     them on return; none may carry a dedup key. `bots` maps the chats an extra bot writes
-    to (`extra_bot_chats`). The number of rows."""
+    to (`extra_bot_chats`). The number of rows.
+    Its people are not locked (100,000 tuples written): the caller holds erasures off
+    before reading them (`hold_off_erasures`, bot/db/person_locks.py)."""
     shared: dict[str, Any] = {
         "status": OutboxStatus.PENDING,
         "not_before": not_before or now,

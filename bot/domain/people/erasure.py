@@ -51,6 +51,7 @@ from bot.db.models import (
 )
 from bot.db.models.base import refers_to_people
 from bot.db.models.people import InvitationAttempt
+from bot.db.person_locks import lock_erased
 from bot.domain.audit import audit
 
 ERASED = "[dihapus]"  # what stands where a name, phone or note was
@@ -172,8 +173,12 @@ def _needles(person: Person, accounts: Iterable[TelegramAccount]) -> tuple[str, 
 async def forget(
     session: AsyncSession, person_id: str, *, actor: str, now: datetime, media: Path | None
 ) -> Erased:
-    """Erase one person in this transaction; `media` is the folder downloaded files are in."""
-    person = await session.get(Person, person_id)
+    """Erase one person in this transaction; `media` is the folder downloaded files are in.
+
+    The person's row is locked first (bot/db/person_locks.py): a transaction writing a
+    message or a conversation for them, which no foreign key checks, either finishes first
+    and its rows are moved below, or waits and then finds them gone."""
+    person = await lock_erased(session, person_id)
     if person is None:
         raise UnknownPersonError(person_id)
     accounts = list(

@@ -30,6 +30,7 @@ from bot.db.models import (
     TelegramAccount,
 )
 from bot.db.models.base import table_of
+from bot.db.person_locks import hold_off_erasures
 from bot.dialogue.runner import FlowRunner
 from bot.dialogue.starters import Starter
 from bot.domain.checkins.binding import CheckinBinding
@@ -70,6 +71,11 @@ async def open_round(
     kind: str = "manual",
     runner: FlowRunner | None = None,
 ) -> Opened:
+    # Before anything is read or locked: no erasure commits until this one does, so none of
+    # the people read below is erased under their conversation and greeting, which no key
+    # checks. One lock, not 100,000 rows locked (bot/db/person_locks.py); an erasure waits
+    # for the opening, seconds, and an opening for an erasure.
+    await hold_off_erasures(session)
     closed = await close_open_rounds(session, cohort.id, now=now)
     await end_check_ins(session, cohort.id, now=now)
     round_ = Round(
