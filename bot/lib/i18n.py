@@ -108,9 +108,13 @@ class Translator:
             rupiah, "IDR", locale=self.locale, format="¤#,##0", currency_digits=False
         )
 
-    def format_date(self, value: date | datetime, fmt: str = "long") -> str:
+    def format_date(self, value: date | datetime, fmt: str = "long", tz: str | None = None) -> str:
+        """A day as the locale writes it; a moment is the day it is in `tz` (the family's
+        cohort zone), not in UTC, where 08:00 WIT is still the day before."""
         from babel.dates import format_date
 
+        if tz is not None and isinstance(value, datetime):
+            value = value.astimezone(_zone(tz))
         return format_date(value, format=fmt, locale=self.locale)
 
     def format_datetime(self, value: datetime, tz: str, fmt: str = "d MMMM y HH:mm") -> str:

@@ -92,7 +92,7 @@ async def _recipient(session: AsyncSession, person_id: str | None) -> Recipient 
     return None if row is None else Recipient(row[0], row[1])
 
 
-async def _history(session: AsyncSession, person_id: str, t: Translator) -> list[str]:
+async def _history(session: AsyncSession, person_id: str, t: Translator, tz: str) -> list[str]:
     rows = (
         await session.execute(
             select(FollowUpRecord, Round.opened_at)
@@ -117,7 +117,7 @@ async def _history(session: AsyncSession, person_id: str, t: Translator) -> list
             )
         else:
             what = t.gettext(RECORD_PARTIAL)
-        lines.append("• " + t.format_date(opened_at, "d MMM") + ": " + what)
+        lines.append("• " + t.format_date(opened_at, "d MMM", tz) + ": " + what)
     return lines
 
 
@@ -148,7 +148,8 @@ async def alert_card(
     if alert.rule == EARLY_WARNING:
         # Why, with the family's own numbers: what a facilitator can check on a visit.
         text += "".join("\n• " + line for line in await warning_reasons(session, alert, t))
-    history = await _history(session, family.id, t)
+    tz = tz or await timezone_of(session, alert, DEFAULT_TIMEZONE)
+    history = await _history(session, family.id, t, tz)
     text += (
         "\n\n"
         + t.gettext(LAST_CHECKINS)
@@ -156,7 +157,6 @@ async def alert_card(
         + ("\n".join(history) if history else t.gettext(NO_RECORDS))
     )
     # What has been done already, notes included: a card shown again says it too.
-    tz = tz or await timezone_of(session, alert, DEFAULT_TIMEZONE)
     done = await action_lines(session, alert.id, t, tz, labels=ACTION_LABELS, done=ACTION_DONE)
     if done:
         text += "\n\n" + "\n".join(done)

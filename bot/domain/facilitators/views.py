@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import (
     Alert,
     AlertStatus,
+    Cohort,
     FollowUpRecord,
     ParticipantStatus,
     Person,
@@ -22,6 +23,7 @@ from bot.db.models import (
 )
 from bot.domain.alerts import cards
 from bot.domain.facilitators.scope import visible_families
+from bot.lib.config import DEFAULT_TIMEZONE
 from bot.lib.i18n import N_, Translator
 from bot.messaging.messages import Button
 
@@ -248,8 +250,9 @@ async def history(session: AsyncSession, family: Person, t: Translator) -> str:
         RecordStatus.PARTIAL: RECORD_PARTIAL,
         RecordStatus.MISSED: RECORD_MISSED,
     }
+    tz = await _timezone(session, family)
     for record, opened_at in records:
-        date = t.format_date(opened_at, "d MMM y")
+        date = t.format_date(opened_at, "d MMM y", tz)
         status = t.gettext(status_words[record.status])
         if record.status is RecordStatus.MISSED:  # nothing more to say than "missed"
             lines.append(t.gettext(RECORD_LINE_MISSED).format(date=date, status=status))
@@ -274,10 +277,16 @@ async def history(session: AsyncSession, family: Person, t: Translator) -> str:
         lines.append(
             t.gettext(ALERT_OF_FAMILY).format(
                 reason=t.gettext(cards.REASONS.get(alert.rule, alert.rule)),
-                date=t.format_date(alert.opened_at, "d MMM"),
+                date=t.format_date(alert.opened_at, "d MMM", tz),
             )
         )
     return fit("\n".join(lines))
+
+
+async def _timezone(session: AsyncSession, family: Person) -> str:
+    """The family's cohort zone: the day a facilitator reads is the family's day."""
+    zone = await session.scalar(select(Cohort.timezone).where(Cohort.id == family.cohort_id))
+    return zone or DEFAULT_TIMEZONE
 
 
 async def alert_page(session: AsyncSession, viewer: Person, t: Translator, page: int) -> Page:
@@ -303,8 +312,9 @@ async def alert_page(session: AsyncSession, viewer: Person, t: Translator, page:
     first = (page - 1) * ALERTS_PER_PAGE
     rows = (
         await session.execute(
-            select(Alert, Person)
+            select(Alert, Person, Cohort.timezone)
             .join(Person, Person.id == Alert.person_id)
+            .outerjoin(Cohort, Cohort.id == Person.cohort_id)
             .where(*mine)
             .order_by(Alert.opened_at, Alert.id)
             .offset(first)
@@ -313,14 +323,14 @@ async def alert_page(session: AsyncSession, viewer: Person, t: Translator, page:
     ).all()
     lines = [t.gettext(ALERTS_HEADER).format(count=t.format_number(total)), ""]
     numbers: list[Button] = []
-    for number, (alert, family) in enumerate(rows, start=first + 1):
+    for number, (alert, family, zone) in enumerate(rows, start=first + 1):
         line = t.gettext(ALERT_LINE).format(
             number=number,
             name=family.name,
             id=family.id,
             village=family.village or "-",
             reason=t.gettext(cards.REASONS.get(alert.rule, alert.rule)),
-            date=t.format_date(alert.opened_at, "d MMM"),
+            date=t.format_date(alert.opened_at, "d MMM", zone or DEFAULT_TIMEZONE),
         )
         if alert.status is AlertStatus.ACKNOWLEDGED:
             line += t.gettext(ACKNOWLEDGED_MARK)

@@ -17,6 +17,7 @@ from bot.db.models import (
 from bot.domain.audit import audit
 from bot.domain.people.menus import menu_call
 from bot.domain.people.supervisor import tell_supervisor
+from bot.lib.config import DEFAULT_TIMEZONE
 from bot.lib.i18n import LOCALE_NAMES, N_, translator
 from bot.messaging.messages import Message, Outgoing
 
@@ -112,7 +113,11 @@ async def my_data(session: AsyncSession, person: Person, chat_id: int) -> list[O
         cohort=cohort.name if cohort else dash,
         facilitator=supervisor.name if supervisor else dash,
         language=LOCALE_NAMES.get(t.locale, t.locale),
-        consent=t.format_date(person.consent_at) if person.consent_at else dash,
+        consent=(
+            t.format_date(person.consent_at, tz=cohort.timezone if cohort else DEFAULT_TIMEZONE)
+            if person.consent_at
+            else dash
+        ),
         messages=t.gettext(
             MESSAGES_OFF if person.status is ParticipantStatus.PAUSED else MESSAGES_ON
         ),
