@@ -32,12 +32,11 @@ HELP_PARTICIPANT = N_(
     "• Your facilitator sees your answers and can help when something is in the way.\n\n"
     "Commands:"
 )
+# Followed by every command in the role's menu, like HELP_PARTICIPANT.
 HELP_STAFF = N_(
-    "Kabar for programme staff and facilitators:\n"
-    "/peserta – your families and their status; /peserta NAME or ID – one family's history\n"
-    "/peringatan – open alerts, to act on\n"
-    "/start – start again\n"
-    "/bantuan – this help"
+    "Kabar for facilitators, coordinators and programme staff. "
+    "/peserta NAME or ID shows one family's history.\n\n"
+    "Commands:"
 )
 HELP_PARTNER = N_(
     "Kabar for buying partners (mitra):\n"

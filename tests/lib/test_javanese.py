@@ -60,7 +60,7 @@ def test_the_family_facing_set_holds_family_texts_and_not_staff_texts() -> None:
     assert "stop messages" in found
     assert "Thank you. Your message has been passed to your facilitator (pendamping)." in found
     # What facilitators and staff read is not in it.
-    assert not any(msgid.startswith("Kabar for programme staff") for msgid in found)
+    assert not any(msgid.startswith("Kabar for facilitators, coordinators") for msgid in found)
     assert "{name} ({id}, {village}) stopped receiving messages from Kabar." not in found
     assert "💬 {name} ({village}) replied to an announcement:\n{text}" not in found
     assert "my families and their status" not in found

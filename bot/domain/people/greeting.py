@@ -72,7 +72,10 @@ def help_text(sender: Sender, person: Person | None) -> list[Outgoing]:
     elif person.role is Role.PARTNER:
         text = t.gettext(welcome.HELP_PARTNER)
     else:
-        text = t.gettext(welcome.HELP_STAFF)
+        # From the role's menu, so help never lags behind it (/laporan, /stok, /siaran).
+        lines = [t.gettext(welcome.HELP_STAFF)]
+        lines += [f"/{c.name} – {t.gettext(c.description)}" for c in menu(Audience.of(person.role))]
+        text = "\n".join(lines)
     return [Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id if person else None)]
 
 
