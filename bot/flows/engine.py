@@ -90,6 +90,7 @@ NUMBER_NEGATIVE = N_("The number cannot be negative.")
 NUMBER_TOO_LARGE = N_("That number seems too large.")
 NUMBER_AMBIGUOUS = N_("I am not sure which number you mean: {first} or {second}?")
 NUMBER_AMBIGUOUS_PLAIN = N_("Please type just one number.")
+NUMBER_WHOLE_RUPIAH = N_("A rupiah amount has no fraction: add rb or jt, or type the whole amount.")
 NUMBER_DID_YOU_MEAN = N_("Did you mean {value}? If so, please type {value}.")
 NUMBER_WRONG_UNIT = N_("Please answer in {unit}.")
 
@@ -249,6 +250,9 @@ def _on_number(
         return _reask(step, transition, NUMBER_AMBIGUOUS, first=first, second=second)
     if error == "ambiguous" and len(result.candidates) == 1:
         return _reask(step, transition, NUMBER_DID_YOU_MEAN, value=result.candidates[0])
+    if error == "ambiguous" and step.kind is Kind.MONEY:
+        # "1,5" or "setengah" rupiah: one number, but a fraction of a rupiah (none to offer).
+        return _reask(step, transition, NUMBER_WHOLE_RUPIAH, unit=limits.unit)
     messages = {
         "empty": NUMBER_EMPTY,
         "not_a_number": NUMBER_NOT_UNDERSTOOD,

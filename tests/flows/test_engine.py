@@ -173,7 +173,7 @@ GOLDEN_WALK = """\
   say 'For example: 150000, 150rb or 1,5 jt'
   ask revenue_idr
 > text 'setengah'
-  say 'Please type just one number.'
+  say 'A rupiah amount has no fraction: add rb or jt, or type the whole amount.'
   say 'For example: 150000, 150rb or 1,5 jt'
   ask revenue_idr
 > text 'banyak'
@@ -392,6 +392,16 @@ def test_the_ambiguous_thousands_of_indonesian_offer_both_readings() -> None:
     english = Limits(unit="kg", max_quantity=Decimal(10_000), locale="en")
     taken = engine.handle(CHECKIN, _at("quantity_produced", produced="yes"), Text("1,500"), english)
     assert taken.changed == {"quantity_produced": "1500"}
+
+
+@pytest.mark.parametrize("text", ["1,5", "setengah", "0,5"])
+def test_a_fraction_of_a_rupiah_asks_for_the_whole_amount_not_one_number(text: str) -> None:
+    # "1,5" is one number: the family is told rupiah need rb/jt or the whole amount.
+    state = _at("revenue_idr", produced="yes", quantity_produced="2", quantity_sold="1")
+    transition = engine.handle(CHECKIN, state, Text(text), LIMITS)
+    assert transition.outputs[0] == Say(engine.NUMBER_WHOLE_RUPIAH, {"unit": "kg"})
+    assert asked(transition) == ["revenue_idr"]
+    assert transition.changed == {}
 
 
 def test_money_spaced_like_thousands_suggests_the_joined_number() -> None:
