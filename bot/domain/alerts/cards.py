@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,6 +54,7 @@ RECORD_MISSED = N_("no answer")
 RECORD_PARTIAL = N_("started, not finished")
 RECORD_NOT_PRODUCED = N_("did not produce")
 RECORD_PRODUCED = N_("produced {quantity}, sold {sold}, income {income}")
+NOT_ANSWERED = "—"
 DIGEST = N_("{count} families need your attention. Tap a number to act on one:")
 DIGEST_LINE = N_("{number}. {name} ({id}) — {reason}")
 CLOSED_BY_ITSELF = N_("✅ {name} ({id}) is active again; the alert about them is closed.")
@@ -109,16 +111,31 @@ async def _history(session: AsyncSession, person_id: str, t: Translator, tz: str
         elif record.produced is False:
             what = t.gettext(RECORD_NOT_PRODUCED)
         elif record.produced:
-            unit = record.unit or ""
-            what = t.gettext(RECORD_PRODUCED).format(
-                quantity=t.format_number(record.quantity_produced or 0) + " " + unit,
-                sold=t.format_number(record.quantity_sold or 0) + " " + unit,
-                income=t.format_money(record.revenue_idr or 0),
-            )
+            what = produced_facts(record, t)
         else:
             what = t.gettext(RECORD_PARTIAL)
         lines.append("• " + t.format_date(opened_at, "d MMM", tz) + ": " + what)
     return lines
+
+
+def produced_facts(record: FollowUpRecord, t: Translator) -> str:
+    """What a producing family reported. What they did not answer (yet) is a dash, not a
+    zero a facilitator would read as nothing sold; who sold nothing was not asked the
+    income, which is then Rp0."""
+    unit = record.unit or ""
+
+    def amount(value: Decimal | None) -> str:
+        return NOT_ANSWERED if value is None else (t.format_number(value) + " " + unit).strip()
+
+    if record.revenue_idr is not None:
+        income = t.format_money(record.revenue_idr)
+    else:
+        income = t.format_money(0) if record.quantity_sold == 0 else NOT_ANSWERED
+    return t.gettext(RECORD_PRODUCED).format(
+        quantity=amount(record.quantity_produced),
+        sold=amount(record.quantity_sold),
+        income=income,
+    )
 
 
 async def alert_card(

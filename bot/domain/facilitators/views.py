@@ -213,12 +213,7 @@ def _record_text(record: FollowUpRecord, t: Translator) -> str:
     if record.produced is False:
         return t.gettext(cards.RECORD_NOT_PRODUCED)
     if record.produced:
-        unit = record.unit or ""
-        return t.gettext(cards.RECORD_PRODUCED).format(
-            quantity=(t.format_number(record.quantity_produced or 0) + " " + unit).strip(),
-            sold=(t.format_number(record.quantity_sold or 0) + " " + unit).strip(),
-            income=t.format_money(record.revenue_idr or 0),
-        )
+        return cards.produced_facts(record, t)
     return t.gettext(NOTHING_REPORTED)
 
 
