@@ -76,7 +76,7 @@ def backup(path: Path) -> None:
         sqlite_files.backup(config.database_url, path)
     except FileExistsError:
         fail(t.gettext("{path} exists already: choose a new file.").format(path=path))
-    except FileNotFoundError as error:
+    except sqlite_files.NoDatabaseError as error:
         fail(t.gettext("There is no database at {path}.").format(path=error))
     except sqlite_files.NotADatabaseError:
         fail(t.gettext("{path} is not a Kabar database.").format(path=config.database_url))

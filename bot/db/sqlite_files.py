@@ -28,6 +28,10 @@ class NotADatabaseError(Exception):
     """The file is not a Kabar SQLite database."""
 
 
+class NoDatabaseError(FileNotFoundError):
+    """The database to back up is not there (unlike a backup's folder that is not)."""
+
+
 def sqlite_path(url: str) -> Path | None:
     """The database file of a SQLite URL; None for another database or an in-memory one."""
     parsed = make_url(url)
@@ -113,7 +117,7 @@ def backup(url: str, target: Path, *, pages_per_step: int = 1024) -> None:
     if source is None:
         raise ValueError("not a SQLite database URL")
     if not source.exists():
-        raise FileNotFoundError(str(source))
+        raise NoDatabaseError(str(source))
     if target.exists():
         raise FileExistsError(str(target))
     _check_kabar_database(source)

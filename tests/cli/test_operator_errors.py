@@ -140,3 +140,20 @@ def test_debug_shows_the_traceback(tmp_path: Path, debug: bool) -> None:
     assert code == 1
     assert (lines[0] == "Traceback (most recent call last):") is debug
     assert (len(lines) == 1) is not debug
+
+
+def test_a_backup_into_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    # The database is there; the backup's folder is not: the backup is what cannot be
+    # written, not the database that is missing.
+    url = f"sqlite:///{tmp_path}/kabar.db"
+    assert kabar(tmp_path, "cohort", "list", KABAR_DATABASE_URL=url)[0] == 0
+    target = tmp_path / "backups" / "kabar.db"
+    assert kabar(tmp_path, "db", "backup", str(target), KABAR_DATABASE_URL=url) == (
+        1,
+        [f"Could not write {target}: No such file or directory"],
+    )
+    missing = f"sqlite:///{tmp_path}/gone.db"
+    assert kabar(tmp_path, "db", "backup", str(tmp_path / "b.db"), KABAR_DATABASE_URL=missing) == (
+        1,
+        [f"There is no database at {tmp_path}/gone.db."],
+    )
