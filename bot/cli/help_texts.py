@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import click
 
-from bot.lib.i18n import Translator
+from bot.lib.i18n import N_, Translator
 
 
 def _click_help(source: str) -> Iterator[tuple[int, str]]:
@@ -59,3 +59,73 @@ def translate(command: click.Command, t: Translator) -> None:
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             translate(sub, t)
+
+
+def ngettext(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural pair of click's for the catalog (Babel extracts `ngettext` calls)."""
+    return singular, plural
+
+
+# Click's own words, as click writes them: its usage line, sections, help option and
+# usage errors. Click looks them up with the standard `gettext` module's global domain,
+# which Kabar's in-memory catalogs are not; `speak_click` hands click Kabar's instead.
+CLICK_TEXTS = (
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Positional arguments"),
+    N_("Show this message and exit."),
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("No such option {name!r}."),
+    N_("No such command {name!r}."),
+    N_("Invalid value: {message}"),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing parameter"),
+    N_("Missing command."),
+    N_("Aborted!"),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."),
+    N_("{name} {filename!r} does not exist."),
+    N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is not readable."),
+    N_("file"),
+    N_("directory"),
+    N_("path"),
+    N_("default: {default}"),
+)
+CLICK_PLURALS = (
+    ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
+    ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
+    ngettext(
+        "Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."
+    ),
+    ngettext("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
+)
+
+
+def speak_click(t: Translator) -> None:
+    """Click's own texts in `t`'s language: each of its modules looks them up through its
+    `_` and `ngettext` names, bound at import to the standard gettext functions."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    for module in (
+        click.core,
+        click.decorators,
+        click.exceptions,
+        click.formatting,
+        click.parser,
+        click.types,
+    ):
+        if hasattr(module, "_"):
+            module._ = t.gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = t.ngettext  # type: ignore[attr-defined]

@@ -90,7 +90,7 @@ def main() -> None:
 def _in_the_operators_language() -> None:
     """Help texts in KABAR_LOCALE, like the output (a bad setting is reported later, by the
     command that reads the settings)."""
-    from bot.cli.help_texts import translate
+    from bot.cli.help_texts import speak_click, translate
     from bot.lib.config import ConfigError, load_settings
     from bot.lib.i18n import translator
 
@@ -99,6 +99,7 @@ def _in_the_operators_language() -> None:
     except ConfigError:
         return
     t = translator(locale)
+    speak_click(t)
     translate(cli, t)
     cli.translator = t
 

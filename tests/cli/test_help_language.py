@@ -38,3 +38,22 @@ def test_help_in_indonesian_by_default_and_in_english_when_asked(tmp_path: Path)
     assert "Copy the database into the new file PATH" in "\n".join(english.out)
     listing = run_kabar(tmp_path, "--help", locale="id")
     assert any(line.split()[:2] == ["person", "Data"] for line in listing.out)
+
+
+def test_click_own_words_are_in_the_operators_language_too(tmp_path: Path) -> None:
+    # Usage, sections, the help option and a bad option or value: no English left in an
+    # Indonesian help or error (click's texts, translated in Kabar's catalog).
+    listing = "\n".join(run_kabar(tmp_path, "roster", "--help", locale="id").out)
+    for english in ("Usage:", "Options:", "Commands:", "Show this message and exit."):
+        assert english not in listing
+    assert "Tampilkan pesan ini lalu keluar." in listing
+    wrong = run_kabar(tmp_path, "records", "export", "--format", "pdf", locale="id")
+    assert wrong.code == 2
+    assert wrong.err[-1] == (
+        "Galat: Nilai tidak valid untuk '--format': 'pdf' bukan salah satu dari 'csv', 'xlsx'."
+    )
+    assert wrong.err[1] == "Coba 'kabar records export --help' untuk bantuan."
+    unknown = run_kabar(tmp_path, "roster", "import", "x.csv", "--bogus", locale="id")
+    assert unknown.err[-1] == "Galat: Tidak ada opsi '--bogus'."
+    english = run_kabar(tmp_path, "roster", "import", "x.csv", "--bogus")
+    assert english.err[-1] == "Error: No such option '--bogus'."
