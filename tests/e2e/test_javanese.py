@@ -72,7 +72,7 @@ async def test_a_family_who_chooses_basa_jawa_is_asked_in_javanese(
         await siti.send_text("2")
         await said(siti, "Pinten arta ingkang sampeyan tampi")
         await siti.send_text("150rb")
-        offer = await said(siti, "Sebagian produk sampeyan dereng payu.")  # 0,5 kg left over
+        offer = await said(siti, "Sawetawis produk sampeyan dereng payu.")  # 0,5 kg left over
         assert offer.buttons == [["Nggih", "Mboten"]]
         await siti.press("Nggih")
         problems = await said(siti, "Napa wonten ingkang dados alangan usaha sampeyan?")

@@ -97,3 +97,21 @@ def test_a_javanese_reader_gets_javanese_text_and_javanese_formats() -> None:
     assert t.format_date(date(2026, 12, 3)) == "3 Desember 2026"
     # A regional code of Javanese is Javanese too.
     assert translator("jv-ID").gettext("Yes") == "Nggih"
+
+
+# Indonesian words with a different Javanese one: in a family-facing Javanese text they are
+# a sentence left half in Indonesian.
+INDONESIAN_ONLY = ("Sebagian", "Anda", "tidak", "yang", "sudah", "belum", "dengan", "kepada")
+
+
+def test_no_family_facing_javanese_text_is_left_half_in_indonesian() -> None:
+    catalog = load_catalog("jv")
+    found = []
+    for msgid, _plural in sorted(family_entries()):
+        message = catalog.get(msgid)
+        forms = () if message is None else (message.string,)
+        for form in forms:
+            text = " ".join(form) if isinstance(form, tuple) else str(form)
+            words = set(text.replace("\n", " ").split())
+            found += [f"{word}: {text!r}" for word in INDONESIAN_ONLY if word in words]
+    assert not found, "\n".join(found)
