@@ -216,7 +216,8 @@ async def test_quiet_families_reach_the_facilitator_then_the_coordinator(
         await facilitator.press_data(f"a:{budi_alert}:v", message_id=budi_card.message_id)
         assert await callback_answer(facilitator) == "Tersimpan."
         edited = (await facilitator.replies_until(lambda e: e.kind == "edit"))[-1]
-        assert "→ 🏠 Akan dikunjungi oleh Wagiyem" in edited.text
+        # Set apart from the last check-ins by a blank line, as the card shows its actions.
+        assert "\n\n→ 🏠 Akan dikunjungi oleh Wagiyem" in edited.text
         assert any(e["type"] == "phone_number" for e in edited.raw["entities"])
         await said(
             coordinator, "Budi Maryam (KPM-03): Wagiyem Sulistyo mencatat “🏠 Akan dikunjungi”"

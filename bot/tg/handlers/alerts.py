@@ -66,10 +66,13 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
     message = query.message
     if message is not None and getattr(message, "text", None):
         keep = () if action == "resolved" else cards.action_buttons(alert.id, t)
+        shown = str(getattr(message, "text", ""))
+        # The first action is set apart from the check-ins by a blank line, as on the card.
+        apart = "\n" if shown.rsplit("\n", 1)[-1].startswith("→") else "\n\n"
         messages.append(
             Edit(
                 chat_id=sender.chat_id,
-                text=str(getattr(message, "text", "")) + "\n" + line,
+                text=shown + apart + line,
                 buttons=keep,
                 message_id=message.message_id,
                 person_id=person.id,
