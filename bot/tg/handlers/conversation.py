@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.db.models import Conversation, ConversationStatus, Person, Role
+from bot.db.models import Conversation, ConversationStatus, ParticipantStatus, Person, Role
 from bot.dialogue import edits
 from bot.dialogue.binding import FlowBinding, Turn
 from bot.domain.broadcasts.replies import take_reply
-from bot.domain.checkins.take_up import take_up
+from bot.domain.checkins.take_up import open_round_for, take_up
 from bot.domain.checkins.unasked import keep_unasked
 from bot.domain.people import greeting
 from bot.flows.engine import Event, Media, Press, Text
@@ -30,6 +31,15 @@ IN_A_CHECKIN = N_(
     "to stop it."
 )
 NOTHING_OPEN = N_("There is no check-in open right now. Kabar will ask when it is time.")
+# A family's message while no check-in waits for an answer: why it is not taken, what to do.
+BETWEEN_CHECKINS = N_(
+    "Kabar reads answers during a check-in, and will ask you when it is time. To reach your "
+    "facilitator (pendamping) now, send /tolong; /bantuan shows what else you can do."
+)
+CHECKIN_TO_TAKE_UP = N_(
+    "Sorry, Kabar did not understand that message. This round's check-in is still open: "
+    "send /ulang to answer it now."
+)
 
 
 async def on_message(update: Update, context: KabarContext) -> None:
@@ -61,6 +71,8 @@ async def on_message(update: Update, context: KabarContext) -> None:
         passed = await _reply_to_broadcast(context, sender.chat_id, person, event)
         if passed is None and isinstance(event, Media) and person.role is Role.PARTICIPANT:
             passed = [*await keep_unasked(work.session, person, event, sender.chat_id, work.now)]
+        if passed is None and person.role is Role.PARTICIPANT:
+            passed = await _between_check_ins(work.session, sender.chat_id, person)
         work.send(passed or greeting.not_understood(sender, person))
         return
     if isinstance(event, Media) and _unasked(services.runner.binding(turn.conversation), turn):
@@ -84,6 +96,19 @@ async def on_message(update: Update, context: KabarContext) -> None:
         work.send(await services.runner.again(turn))
         return
     work.send(await services.runner.handle(turn, event, message_id=message.message_id))
+
+
+async def _between_check_ins(
+    session: AsyncSession, chat_id: int, person: Person
+) -> list[Message] | None:
+    """What a family may do instead, when no check-in waits for their answer (None for a
+    paused family: Kabar asks them nothing until /mulai, which /bantuan explains)."""
+    if person.status is ParticipantStatus.PAUSED or person.consent_at is None:
+        return None
+    t = translator(person.language)
+    waiting = await open_round_for(session, person) is not None
+    text = t.gettext(CHECKIN_TO_TAKE_UP if waiting else BETWEEN_CHECKINS)
+    return [Outgoing(chat_id=chat_id, text=text, person_id=person.id)]
 
 
 async def on_edit(update: Update, context: KabarContext) -> None:
