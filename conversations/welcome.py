@@ -32,6 +32,8 @@ HELP_PARTICIPANT = N_(
     "• Your facilitator sees your answers and can help when something is in the way.\n\n"
     "Commands:"
 )
+# One line of those menus: the command, then what it does.
+HELP_COMMAND = N_("/{command} – {description}")
 # Followed by every command in the role's menu, like HELP_PARTICIPANT.
 HELP_STAFF = N_(
     "Kabar for facilitators, coordinators and programme staff. "

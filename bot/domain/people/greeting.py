@@ -11,7 +11,7 @@ from collections.abc import Callable
 from bot.db.models import Person, Role
 from bot.domain.people.commands import Audience, menu
 from bot.domain.people.identity import language_of
-from bot.lib.i18n import translator
+from bot.lib.i18n import Translator, translator
 from bot.messaging.inbound import Sender
 from bot.messaging.messages import Outgoing
 from conversations import welcome
@@ -66,17 +66,23 @@ def help_text(sender: Sender, person: Person | None) -> list[Outgoing]:
     if person is None:
         text = t.gettext(welcome.HELP_UNKNOWN)
     elif person.role is Role.PARTICIPANT:
-        lines = [t.gettext(welcome.HELP_PARTICIPANT)]
-        lines += [f"/{c.name} – {t.gettext(c.description)}" for c in menu(Audience.FAMILIES)]
-        text = "\n".join(lines)
+        text = _with_menu(t, welcome.HELP_PARTICIPANT, Audience.FAMILIES)
     elif person.role is Role.PARTNER:
         text = t.gettext(welcome.HELP_PARTNER)
     else:
-        # From the role's menu, so help never lags behind it (/laporan, /stok, /siaran).
-        lines = [t.gettext(welcome.HELP_STAFF)]
-        lines += [f"/{c.name} – {t.gettext(c.description)}" for c in menu(Audience.of(person.role))]
-        text = "\n".join(lines)
+        text = _with_menu(t, welcome.HELP_STAFF, Audience.of(person.role))
     return [Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id if person else None)]
+
+
+def _with_menu(t: Translator, intro: str, audience: Audience) -> str:
+    """`intro`, then the audience's menu a command a line: help never lags behind the menu
+    (/laporan, /stok and /siaran once did)."""
+    lines = [t.gettext(intro)]
+    lines += [
+        t.gettext(welcome.HELP_COMMAND).format(command=c.name, description=t.gettext(c.description))
+        for c in menu(audience)
+    ]
+    return "\n".join(lines)
 
 
 def not_understood(sender: Sender, person: Person | None) -> list[Outgoing]:
