@@ -34,9 +34,21 @@ if TYPE_CHECKING:
 _PROGRESS_MIN_CARDS = 2000
 
 
+class _NoUsernameError(Exception):
+    """A sheet with QR codes was asked for, and some card's bot has no known username."""
+
+
 async def _issue(
-    config: Settings, *, now: datetime, cohort: str | None, renew: bool, valid_days: int
+    config: Settings,
+    *,
+    now: datetime,
+    cohort: str | None,
+    renew: bool,
+    valid_days: int,
+    sheet: bool,
 ) -> tuple[IssueResult, str | None, dict[str, str]]:
+    """The invitations, issued in one transaction; with `sheet` (HTML), refused before it
+    commits when a card would have no QR code: nothing issued, revoked or audited."""
     from bot.db.database import Database
     from bot.domain.invites import bot_username, cohort_bots, issue_invitations
 
@@ -52,9 +64,17 @@ async def _issue(
                 valid_days=valid_days,
                 actor=operator(),
             )
-            return result, username, await cohort_bots(session)
+            by_cohort = await cohort_bots(session)
+            if sheet and username is None and not _by_cohort_only(result, by_cohort):
+                raise _NoUsernameError
+            return result, username, by_cohort
     finally:
         await db.dispose()
+
+
+def _by_cohort_only(result: IssueResult, by_cohort: dict[str, str]) -> bool:
+    """Every card opens a cohort's own bot: the default bot's username is not needed."""
+    return bool(result.rows) and all(row.cohort in by_cohort for row in result.rows)
 
 
 class _Bar:
@@ -152,16 +172,18 @@ def invites(
     now = SystemClock().now()
     try:
         result, username, by_cohort = run_async(
-            _issue(config, now=now, cohort=cohort, renew=renew, valid_days=valid_days)
+            _issue(
+                config,
+                now=now,
+                cohort=cohort,
+                renew=renew,
+                valid_days=valid_days,
+                sheet=output_format == "html",
+            )
         )
     except (CohortError, InviteError) as error:
         fail(error.translate(t))
-    except (DBAPIError, OSError) as error:
-        database_failure(error, config, t)
-
-    # Only people of cohorts without a bot of their own need the default bot's username.
-    by_cohort_only = bool(result.rows) and all(row.cohort in by_cohort for row in result.rows)
-    if username is None and output_format == "html" and not by_cohort_only:
+    except _NoUsernameError:
         # Cards without QR codes or links send people to type a code: print none instead.
         fail(
             t.gettext(
@@ -169,7 +191,11 @@ def invites(
                 "KABAR_BOT_USERNAME (or run `kabar run` once), then print it again."
             )
         )
-    if username is None and not by_cohort_only:
+    except (DBAPIError, OSError) as error:
+        database_failure(error, config, t)
+
+    # Only people of cohorts without a bot of their own need the default bot's username.
+    if username is None and not _by_cohort_only(result, by_cohort):
         click.echo(
             t.gettext(
                 "Warning: the bot's username is not known, so there are no links or QR codes. "

@@ -175,13 +175,18 @@ def test_html_sheet(kabar) -> None:  # type: ignore[no-untyped-def]
     assert "Scan the QR code" in page and "press Start" in page
 
 
-def test_html_without_a_username_is_refused(kabar) -> None:  # type: ignore[no-untyped-def]
-    result = kabar("invites", "--format", "html", "--cohort", "alpha")
+def test_html_without_a_username_is_refused(kabar, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    printed = {row["code"] for row in _rows(kabar("invites", "--cohort", "alpha").stdout)}
+    result = kabar("invites", "--format", "html", "--cohort", "alpha", "--renew")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.strip().splitlines() == [
         "The invitation sheet needs the bot's username for its QR codes: set "
         "KABAR_BOT_USERNAME (or run `kabar run` once), then print it again."
     ]
+    # Refused before anything changed: the codes handed out still work, none was added.
+    stored = _stored(database_url)
+    assert {i.code for i in stored} == printed
+    assert all(i.revoked_at is None for i in stored)
 
 
 def test_html_in_indonesian() -> None:
