@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -34,7 +34,7 @@ from bot.domain.audit import audit
 from bot.domain.media.shown import alert_voice_notes, family_media
 from bot.lib.config import DEFAULT_TIMEZONE
 from bot.lib.i18n import N_, Translator, translator
-from bot.messaging.messages import Button, Message, Outgoing
+from bot.messaging.messages import Button, Edit, Message, Outgoing
 
 REASONS = {
     "unresponsive": N_("has not answered the last check-ins"),
@@ -188,6 +188,22 @@ async def alert_card(
     )
 
 
+async def card_edited(
+    session: AsyncSession,
+    alert: Alert,
+    recipient: Recipient,
+    card_id: int,
+    *,
+    tz: str | None = None,
+) -> Outgoing | Edit:
+    """The card again in place of the bot's message `card_id`, as a card shown again says
+    it: with the action or note just recorded among the others. A reply, sent in order
+    after what confirms it."""
+    await session.flush()  # the action just recorded is among those the card reads
+    card = await alert_card(session, alert, recipient, tz=tz)
+    return replace(card, priority=Priority.REPLY).editing(card_id)
+
+
 async def card_messages(session: AsyncSession, alert: Alert, recipient: Recipient) -> list[Message]:
     """The card, then the family's latest photo and voice note and the voice note left on
     the alert, sent again by file id so they can be seen and heard where the card is."""
@@ -211,12 +227,6 @@ async def card_messages(session: AsyncSession, alert: Alert, recipient: Recipien
         priority=card.priority,
     )
     return [card, *media, *notes]
-
-
-async def phones_of(session: AsyncSession, alert: Alert) -> tuple[str, ...]:
-    """The phone numbers a card about `alert` shows: to mark them again in an edit."""
-    family = await session.get(Person, alert.person_id)
-    return (family.phone,) if family is not None and family.phone else ()
 
 
 def action_buttons(alert_id: int, t: Translator) -> tuple[tuple[Button, ...], ...]:
@@ -340,9 +350,9 @@ async def tell_assignee(
 
 
 async def act(
-    session: AsyncSession, actor: Person, alert: Alert, action: str, now: datetime, tz: str
-) -> str:
-    """Record an action; returns the line to add to the card."""
+    session: AsyncSession, actor: Person, alert: Alert, action: str, now: datetime
+) -> None:
+    """Record an action (the card shows it again: `card_edited`)."""
     session.add(AlertAction(alert_id=alert.id, actor_id=actor.id, action=action, at=now))
     if alert.acknowledged_at is None:
         alert.acknowledged_at = now
@@ -353,12 +363,6 @@ async def act(
     elif alert.status is AlertStatus.OPEN:
         alert.status = AlertStatus.ACKNOWLEDGED
     audit_action(session, actor.id, alert, action, now)
-    t = translator(actor.language)
-    return t.gettext(ACTION_DONE).format(
-        action=t.gettext(ACTION_LABELS[action]),
-        name=actor.name,
-        when=t.format_datetime(now, tz, "d MMM HH:mm"),
-    )
 
 
 def audit_action(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
-from bot.db.models import Alert, AlertAction, Attachment, Priority
+from bot.db.models import Alert, AlertAction, Attachment
 from bot.dialogue.binding import Turn
-from bot.domain.alerts.cards import Recipient, alert_card, audit_action, tell_assignee
+from bot.domain.alerts.cards import Recipient, audit_action, card_edited, tell_assignee
 from bot.flows.engine import Keep, Limits
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Message, Outgoing
@@ -68,11 +67,9 @@ class AlertNoteBinding:
         messages: list[Message] = [saved]
         card_id = turn.conversation.state.get("context", {}).get("card")
         if isinstance(card_id, int):
-            # The note on the card it was added from, as a card shown again would say it.
-            await turn.session.flush()
-            card = await alert_card(turn.session, alert, Recipient(turn.person, turn.chat_id))
-            # A reply, as a button's edit of the card is: sent in order after "Note saved".
-            messages.append(replace(card, priority=Priority.REPLY).editing(card_id))
+            # The note on the card it was added from, after "Note saved".
+            recipient = Recipient(turn.person, turn.chat_id)
+            messages.append(await card_edited(turn.session, alert, recipient, card_id))
         return [*messages, *await tell_assignee(turn.session, alert, turn.person, "note")]
 
     async def on_cancel(self, turn: Turn) -> Sequence[Message]:

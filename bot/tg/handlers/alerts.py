@@ -8,7 +8,7 @@ from bot.db.models import Alert, Role
 from bot.domain.alerts import ask_for_help, cards, presses
 from bot.lib import callback_data
 from bot.lib.i18n import N_
-from bot.messaging.messages import Edit, Message, Outgoing
+from bot.messaging.messages import Message, Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.origin import button_press, registered_as
 
@@ -60,24 +60,15 @@ async def on_alert_button(update: Update, context: KabarContext) -> None:
         )
         return
     tz = await cards.timezone_of(work.session, alert, context.runtime.settings.timezone)
-    line = await cards.act(work.session, person, alert, action, work.now, tz)
+    await cards.act(work.session, person, alert, action, work.now)
     messages: list[Message] = [answer(t.gettext(cards.SAVED))]
     messages += await cards.tell_assignee(work.session, alert, person, action)
     message = query.message
     if message is not None and getattr(message, "text", None):
-        keep = () if action == "resolved" else cards.action_buttons(alert.id, t)
-        shown = str(getattr(message, "text", ""))
-        # The first action is set apart from the check-ins by a blank line, as on the card.
-        apart = "\n" if shown.rsplit("\n", 1)[-1].startswith("→") else "\n\n"
+        # The card pressed on, with the action among the others (no buttons once resolved).
+        recipient = cards.Recipient(person, sender.chat_id)
         messages.append(
-            Edit(
-                chat_id=sender.chat_id,
-                text=shown + apart + line,
-                buttons=keep,
-                message_id=message.message_id,
-                person_id=person.id,
-                phones=await cards.phones_of(work.session, alert),
-            )
+            await cards.card_edited(work.session, alert, recipient, message.message_id, tz=tz)
         )
     work.send(messages)
 
