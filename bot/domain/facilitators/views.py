@@ -23,6 +23,7 @@ from bot.db.models import (
 )
 from bot.domain.alerts import cards
 from bot.domain.facilitators.scope import visible_families
+from bot.domain.media.shown import timezone_of_family
 from bot.lib.config import DEFAULT_TIMEZONE
 from bot.lib.i18n import N_, Translator
 from bot.messaging.messages import Button
@@ -245,7 +246,8 @@ async def history(session: AsyncSession, family: Person, t: Translator) -> str:
         RecordStatus.PARTIAL: RECORD_PARTIAL,
         RecordStatus.MISSED: RECORD_MISSED,
     }
-    tz = await _timezone(session, family)
+    # The day a facilitator reads is the family's day.
+    tz = await timezone_of_family(session, family, DEFAULT_TIMEZONE)
     for record, opened_at in records:
         date = t.format_date(opened_at, "d MMM y", tz)
         status = t.gettext(status_words[record.status])
@@ -276,12 +278,6 @@ async def history(session: AsyncSession, family: Person, t: Translator) -> str:
             )
         )
     return fit("\n".join(lines))
-
-
-async def _timezone(session: AsyncSession, family: Person) -> str:
-    """The family's cohort zone: the day a facilitator reads is the family's day."""
-    zone = await session.scalar(select(Cohort.timezone).where(Cohort.id == family.cohort_id))
-    return zone or DEFAULT_TIMEZONE
 
 
 async def alert_page(session: AsyncSession, viewer: Person, t: Translator, page: int) -> Page:
