@@ -6,9 +6,9 @@ of whether a worker is alive. Everything else in Kabar is written once for both.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Float, Table, func, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -71,6 +71,17 @@ async def notify_outbox(session: AsyncSession) -> None:
 # SQLite's helper threads for one large sort (PRAGMA threads): the sort of half a million
 # answers then uses the machine's second core (docs/PERFORMANCE.md, #15).
 SORT_THREADS = 2
+
+
+_T = TypeVar("_T")
+# Values in one IN list: below every driver's parameter limit (SQLite's, asyncpg's 32,767).
+IN_LIST_SIZE = 5_000
+
+
+def in_lists(values: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    """`values` in slices of `IN_LIST_SIZE`, one statement each."""
+    for start in range(0, len(values), IN_LIST_SIZE):
+        yield values[start : start + IN_LIST_SIZE]
 
 
 @asynccontextmanager

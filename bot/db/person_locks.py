@@ -40,7 +40,7 @@ from collections.abc import Collection
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.dialect import is_postgresql
+from bot.db.dialect import in_lists, is_postgresql
 from bot.db.models import Person
 from bot.db.models.base import table_of
 
@@ -53,11 +53,7 @@ ERASURE_LOCK_OBJECT = 1
 async def lock_erased(session: AsyncSession, person_id: str) -> Person | None:
     """The person to erase, their row locked until the transaction ends (None if there is
     none): first the openings under way are waited for, then the writers holding the row."""
-    if is_postgresql(session):
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:class, :object)"),
-            {"class": ERASURE_LOCK_CLASS, "object": ERASURE_LOCK_OBJECT},
-        )
+    await _erasure_lock(session, "pg_advisory_xact_lock")
     found = await session.execute(
         select(Person)
         .where(Person.id == person_id)
@@ -70,9 +66,14 @@ async def lock_erased(session: AsyncSession, person_id: str) -> Person | None:
 async def hold_off_erasures(session: AsyncSession) -> None:
     """No erasure commits between here and this transaction's end (PostgreSQL): call before
     reading the people to write for. One lock, however many people."""
+    await _erasure_lock(session, "pg_advisory_xact_lock_shared")
+
+
+async def _erasure_lock(session: AsyncSession, function: str) -> None:
+    """The erasures' advisory lock, exclusive or shared by `function` (PostgreSQL only)."""
     if is_postgresql(session):
         await session.execute(
-            text("SELECT pg_advisory_xact_lock_shared(:class, :object)"),
+            text(f"SELECT {function}(:class, :object)"),
             {"class": ERASURE_LOCK_CLASS, "object": ERASURE_LOCK_OBJECT},
         )
 
@@ -83,12 +84,12 @@ async def people_still_here(session: AsyncSession, person_ids: Collection[str]) 
     erasure and the person is gone. On SQLite all of them, without a statement (see above)."""
     if not person_ids or not is_postgresql(session):
         return set(person_ids)
-    people, ids, here = table_of(Person), list(person_ids), set[str]()
-    for start in range(0, len(ids), 5_000):  # below every driver's parameter limit
+    people, here = table_of(Person), set[str]()
+    for ids in in_lists(list(person_ids)):
         here.update(
             await session.scalars(
                 select(people.c.id)
-                .where(people.c.id.in_(ids[start : start + 5_000]))
+                .where(people.c.id.in_(ids))
                 # FOR KEY SHARE (`key_share` alone is FOR NO KEY UPDATE): writers do not
                 # wait for each other, nor for a change of the person's other columns.
                 .with_for_update(read=True, key_share=True)

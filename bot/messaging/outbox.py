@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.bulk import BulkWriter
-from bot.db.dialect import insert_skipping_conflicts, is_postgresql, notify_outbox
+from bot.db.dialect import in_lists, insert_skipping_conflicts, is_postgresql, notify_outbox
 from bot.db.models import Bot, OutboxMessage, OutboxStatus, Priority, TelegramAccount
 from bot.db.models.base import table_of
 from bot.db.person_locks import people_still_here
@@ -163,11 +163,10 @@ async def bots_of(
     if not unknown or (await session.execute(select(table_of(Bot).c.id).limit(1))).first() is None:
         return found  # one bot only: nothing to look up (a round's chats: 20 queries saved)
     accounts = table_of(TelegramAccount)
-    for start in range(0, len(unknown), 5_000):  # below every driver's parameter limit
+    for chats_in in in_lists(unknown):
         rows = await session.execute(
             select(accounts.c.chat_id, accounts.c.bot_id).where(
-                accounts.c.bot_id.is_not(None),
-                accounts.c.chat_id.in_(unknown[start : start + 5_000]),
+                accounts.c.bot_id.is_not(None), accounts.c.chat_id.in_(chats_in)
             )
         )
         found |= {int(chat): int(bot) for chat, bot in rows}
