@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot import __version__
+from bot.lib.i18n import N_
 
 if TYPE_CHECKING:
     from bot.lib.i18n import Translator
@@ -58,8 +59,31 @@ class KabarGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
+VERSION_LINE = N_("kabar, version {version}")
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """`kabar --version` in the operator's language (click's own option says it in
+    English, its message fixed when the option is declared)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from bot.lib.i18n import translator
+
+    group = ctx.find_root().command
+    t = (group.translator if isinstance(group, KabarGroup) else None) or translator(None)
+    click.echo(t.gettext(VERSION_LINE).format(version=__version__))
+    ctx.exit()
+
+
 @click.group(cls=KabarGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kabar", help="Show Kabar's version and exit.")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show Kabar's version and exit.",
+)
 @click.option(
     "--debug",
     is_flag=True,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
@@ -121,6 +121,16 @@ class Translator:
         from babel.dates import format_datetime
 
         return format_datetime(value, format=fmt, tzinfo=_zone(tz), locale=self.locale)
+
+    def format_minutes(self, value: timedelta) -> str:
+        """A wait as the locale says it ("40 menit"), in whole minutes rounded up, so that
+        what is left is never said as nothing; hours only from two hours on."""
+        from babel.dates import format_timedelta
+
+        minutes = max(1, -(-int(value.total_seconds()) // 60))
+        return format_timedelta(
+            timedelta(minutes=minutes), threshold=2, granularity="minute", locale=self.locale
+        )
 
     def format_time(self, value: datetime, tz: str, fmt: str = "short") -> str:
         """A time of day as the locale writes it (13.05 in Indonesian, 1:05 PM in English)."""

@@ -57,3 +57,10 @@ def test_click_own_words_are_in_the_operators_language_too(tmp_path: Path) -> No
     assert unknown.err[-1] == "Galat: Tidak ada opsi '--bogus'."
     english = run_kabar(tmp_path, "roster", "import", "x.csv", "--bogus")
     assert english.err[-1] == "Error: No such option '--bogus'."
+
+
+def test_the_version_is_said_in_the_operators_language(tmp_path: Path) -> None:
+    from bot import __version__
+
+    assert run_kabar(tmp_path, "--version", locale="id").out == [f"kabar, versi {__version__}"]
+    assert run_kabar(tmp_path, "--version").out == [f"kabar, version {__version__}"]

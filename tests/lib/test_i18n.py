@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from bot.lib.i18n import resolve_locale, translator
 
@@ -27,3 +27,12 @@ def test_unknown_and_regional_languages_fall_back_to_indonesian() -> None:
     assert resolve_locale("mad") == "id"
     assert resolve_locale("fr") == "id"
     assert translator("mad").format_money(2_000_000) == "Rp2.000.000"
+
+
+def test_a_wait_is_said_in_whole_minutes_rounded_up_in_the_persons_language() -> None:
+    indonesian, english = translator("id"), translator("en")
+    assert indonesian.format_minutes(timedelta(minutes=40)) == "40 menit"
+    # What is left is never said as nothing, nor rounded down to the hour.
+    assert indonesian.format_minutes(timedelta(seconds=20)) == "1 menit"
+    assert english.format_minutes(timedelta(minutes=59, seconds=1)) == "60 minutes"
+    assert english.format_minutes(timedelta(hours=3)) == "3 hours"

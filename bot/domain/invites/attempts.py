@@ -23,7 +23,8 @@ WINDOW = timedelta(hours=1)
 
 TOO_MANY = N_(
     "Too many invitation codes sent from this account did not work, so Kabar will not check "
-    "codes from it until {time}. Please ask your facilitator (pendamping) for your invitation."
+    "codes from it for the next {wait}. Please ask your facilitator (pendamping) for your "
+    "invitation."
 )
 
 

@@ -74,12 +74,11 @@ class Registration:
         now: datetime,
         *,
         existing: Person | None,
-        tz: str,
     ) -> list[Message]:
         """Link the sender by an invitation code; `existing` is the person the sender is
-        linked to already, if any; `tz` the time zone a refusal's time is said in."""
+        linked to already, if any."""
         t = translator(language_of(existing, sender))
-        refused = await self._refused(session, sender, now, t, tz)
+        refused = await self._refused(session, sender, now, t)
         if refused is not None:
             return [refused]
         invitation, status = await find_invitation(session, code, now)
@@ -125,32 +124,35 @@ class Registration:
         return [self._say(sender, t.gettext(msgid))]
 
     async def by_typed_code(
-        self, session: AsyncSession, sender: Sender, text: str, now: datetime, tz: str
+        self, session: AsyncSession, sender: Sender, text: str, now: datetime
     ) -> list[Message] | None:
         """Someone not registered typed what may be their invitation card's code: linked as
         the link would link them, or told how to type it; None when it is not code-like."""
         if not looks_like_code(text):
             return None
         t = translator(language_of(None, sender))
-        refused = await self._refused(session, sender, now, t, tz)
+        refused = await self._refused(session, sender, now, t)
         if refused is not None:
             return [refused]
         code = normalize_code(text)
         if code is not None:
             _, status = await find_invitation(session, code, now)
             if status is not InvitationStatus.UNKNOWN:
-                return await self.by_code(session, sender, code, now, existing=None, tz=tz)
+                return await self.by_code(session, sender, code, now, existing=None)
         await attempts.count_failure(session, sender.telegram_user_id, now)
         return [self._say(sender, t.gettext(CODE_TYPED_WRONG))]
 
     async def _refused(
-        self, session: AsyncSession, sender: Sender, now: datetime, t: Translator, tz: str
+        self, session: AsyncSession, sender: Sender, now: datetime, t: Translator
     ) -> Outgoing | None:
-        """The polite refusal while too many of the sender's codes failed; None otherwise."""
+        """The polite refusal while too many of the sender's codes failed; None otherwise.
+        The wait is said as a duration: a clock time would need the sender's time zone,
+        which nobody knows before they register (Indonesia has three)."""
         until = await attempts.refused_until(session, sender.telegram_user_id, now)
         if until is None:
             return None
-        return self._say(sender, t.gettext(attempts.TOO_MANY).format(time=t.format_time(until, tz)))
+        wait = t.format_minutes(until - now)
+        return self._say(sender, t.gettext(attempts.TOO_MANY).format(wait=wait))
 
     async def by_contact(
         self,

@@ -164,6 +164,7 @@ class _Header:
 
 def _rows_after_header(numbered: Iterable[tuple[int, Sequence[str]]]) -> Iterator[RawRow]:
     header: _Header | None = None
+    rows = 0
     for line, cells in numbered:
         if header is None:
             if any(cell.strip() for cell in cells):
@@ -171,9 +172,13 @@ def _rows_after_header(numbered: Iterable[tuple[int, Sequence[str]]]) -> Iterato
             continue
         row = header.row(line, cells)
         if row is not None:
+            rows += 1
             yield row
     if header is None:
         raise RosterFileError(N_("The file is empty: a header row is required."))
+    if rows == 0:
+        # A table of zeros would read as a successful import of a file saved too early.
+        raise RosterFileError(N_("The file has a header row but no people under it."))
 
 
 # --- CSV ---------------------------------------------------------------------------------

@@ -17,10 +17,9 @@ async def on_start(update: Update, context: KabarContext) -> None:
     person = await work.person()
     payload = (context.args or [""])[0]
     if payload:
-        registration, tz = services.registration, context.runtime.settings.timezone
         work.send(
-            await registration.by_code(
-                work.session, sender, payload, work.now, existing=person, tz=tz
+            await services.registration.by_code(
+                work.session, sender, payload, work.now, existing=person
             )
         )
     else:

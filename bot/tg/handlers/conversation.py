@@ -50,10 +50,8 @@ async def on_message(update: Update, context: KabarContext) -> None:
     event = event_of(message)
     if isinstance(event, Text) and work.sender is not None and await work.person() is None:
         # The code from the invitation card, typed: as good as the link.
-        registration = services.registration
-        tz = context.runtime.settings.timezone
-        linked = await registration.by_typed_code(
-            work.session, work.sender, event.text, work.now, tz
+        linked = await services.registration.by_typed_code(
+            work.session, work.sender, event.text, work.now
         )
         if linked is not None:
             work.send(linked)

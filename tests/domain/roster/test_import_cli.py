@@ -315,6 +315,20 @@ def test_missing_column_is_one_line(kabar: Kabar, tmp_path: Path) -> None:
     )
 
 
+def test_a_header_without_people_is_refused_not_reported_as_imported(
+    kabar: Kabar, database_url: str, tmp_path: Path
+) -> None:
+    # A sheet saved before anyone was typed in, blank lines under its header included.
+    for name, rows in (("header.csv", []), ("blanks.csv", [["", "", ""], ["", "", ""]])):
+        path = write_csv(tmp_path / name, rows)
+        result = kabar("roster", "import", str(path), locale=None)
+        assert result.exit_code == 1
+        assert result.stderr.strip() == (
+            f"{name}: Berkas ini punya baris judul, tetapi tidak ada orang di bawahnya."
+        )
+    assert people(database_url) == {}
+
+
 def test_supervisor_already_in_the_database(
     kabar: Kabar, database_url: str, tmp_path: Path
 ) -> None:
