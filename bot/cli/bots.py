@@ -44,7 +44,7 @@ def bot() -> None:
 def add(token: str, cohorts: tuple[str, ...], paid_broadcast: bool) -> None:
     """Add the bot with TOKEN (checked with Telegram first); `kabar run` sends from it
     after its next start."""
-    from bot.domain.bots import add_bot, masked
+    from bot.domain.bots import add_bot, check_request, masked
     from bot.lib.clock import SystemClock
     from bot.lib.config import looks_like_token
     from bot.tg.identity import username_of
@@ -54,6 +54,11 @@ def add(token: str, cohorts: tuple[str, ...], paid_broadcast: bool) -> None:
     token = token.strip()
     if not looks_like_token(token):
         fail(t.gettext("This is not a bot token: it looks like 123456:ABC-DEF… from @BotFather."))
+
+    async def check(session: AsyncSession) -> None:
+        await check_request(session, token=token, cohorts=cohorts, default_token=config.bot_token)
+
+    in_transaction(config, check)
     username = run_async(username_of(config.telegram_api_url, token))
     if username == "refused":
         fail(t.gettext("Telegram does not know the token {token}.").format(token=masked(token)))

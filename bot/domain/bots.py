@@ -50,6 +50,16 @@ def masked(token: str | None) -> str:
     return f"{number}:…{secret[-3:]}" if len(secret) > 6 else "…"
 
 
+async def check_request(
+    session: AsyncSession, *, token: str, cohorts: Sequence[str], default_token: str | None
+) -> list[Cohort]:
+    """What the database alone can refuse in `kabar bot add`, asked before Telegram is: an
+    unknown cohort must not wait behind an unreachable network, nor be retried as one."""
+    if default_token and token == default_token:
+        raise BotError(MSG_DEFAULT_BOT)
+    return [await require_cohort(session, name) for name in cohorts]
+
+
 async def add_bot(
     session: AsyncSession,
     *,
@@ -63,9 +73,7 @@ async def add_bot(
 ) -> Bot:
     """Store a bot whose `username` getMe gave for `token`, and give it `cohorts`. Adding a
     bot again updates its cohorts and paid broadcasts (its token may have been renewed)."""
-    if default_token and token == default_token:
-        raise BotError(MSG_DEFAULT_BOT)
-    named = [await require_cohort(session, name) for name in cohorts]
+    named = await check_request(session, token=token, cohorts=cohorts, default_token=default_token)
     username = username.removeprefix("@")
     bot = (await session.execute(select(Bot).where(Bot.username == username))).scalar_one_or_none()
     if bot is None:

@@ -4,6 +4,7 @@ list` shows every bot with its token masked."""
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 
 from sqlalchemy import select
@@ -83,3 +84,24 @@ async def test_a_cohort_that_does_not_exist_is_named_and_nothing_is_added(
     assert ran.code == 1 and ran.err[0].startswith('There is no cohort "nope".')
     async with db.sessions() as session:
         assert (await session.execute(select(Bot))).first() is None
+
+
+def test_what_the_database_refuses_is_said_before_telegram_is_asked(
+    db: Database, database_url: str, tmp_path: Path
+) -> None:
+    # Telegram out of reach (nothing listens there): a wrong cohort or the default bot's
+    # own token is still named, not hidden behind "try again".
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    env = {"KABAR_DATABASE_URL": database_url, "KABAR_TELEGRAM_API_URL": nowhere}
+    token = "555:" + "D" * 35
+    wrong_cohort = run_kabar(tmp_path, "bot", "add", token, "--cohort", "nope", **env)
+    assert wrong_cohort.code == 1 and wrong_cohort.err[0].startswith('There is no cohort "nope".')
+    own_token = run_kabar(tmp_path, "bot", "add", token, KABAR_BOT_TOKEN=token, **env)
+    assert (own_token.code, own_token.err) == (
+        1,
+        ["This token is the default bot's (KABAR_BOT_TOKEN): it needs no `kabar bot add`."],
+    )
+    unreachable = run_kabar(tmp_path, "bot", "add", token, **env)
+    assert unreachable.err == ["Could not reach Telegram to check the token; try again."]
