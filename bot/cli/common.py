@@ -61,7 +61,7 @@ def settings() -> Settings:
     try:
         return load_settings()
     except ConfigError as error:
-        for line in error.problems:
+        for line in error.lines():
             click.echo(line, err=True)
         raise SystemExit(2) from None
 

@@ -69,7 +69,7 @@ def run(
     try:
         config.require_token()
     except ConfigError as error:
-        fail(error.problems[0])
+        fail(error.lines()[0])
     webhook: WebhookConfig | None = None
     health = None
     # bot.tg.webhook imports aiohttp's server: only when the bot serves something

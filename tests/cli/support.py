@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -29,3 +30,10 @@ def run_kabar(workdir: Path, *args: str, locale: str = "en", **env: str) -> Ran:
     return Ran(
         result.returncode, result.stdout.strip().splitlines(), result.stderr.strip().splitlines()
     )
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: a Telegram out of reach."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -4,7 +4,6 @@ list` shows every bot with its token masked."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,7 +11,7 @@ from sqlalchemy import select
 from bot.db.database import Database
 from bot.db.models import Bot, Cohort
 from bot.sandbox.fakeapi import FakeTelegram
-from tests.cli.support import run_kabar
+from tests.cli.support import closed_port, run_kabar
 from tests.domain.rounds.support import seed_cohort
 
 DEFAULT_TOKEN = "111:" + "A" * 35
@@ -91,9 +90,7 @@ def test_what_the_database_refuses_is_said_before_telegram_is_asked(
 ) -> None:
     # Telegram out of reach (nothing listens there): a wrong cohort or the default bot's
     # own token is still named, not hidden behind "try again".
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        nowhere = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    nowhere = f"http://127.0.0.1:{closed_port()}/bot"
     env = {"KABAR_DATABASE_URL": database_url, "KABAR_TELEGRAM_API_URL": nowhere}
     token = "555:" + "D" * 35
     wrong_cohort = run_kabar(tmp_path, "bot", "add", token, "--cohort", "nope", **env)

@@ -4,14 +4,13 @@ never a traceback (unless --debug)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.cli.support import run_kabar
+from tests.cli.support import closed_port, run_kabar
 from tests.conftest import POSTGRES_URL
 
 PG = POSTGRES_URL or "postgresql://postgres@127.0.0.1:5432/test"
@@ -21,12 +20,6 @@ def kabar(workdir: Path, *args: str, locale: str = "en", **env: str) -> tuple[in
     """Exit code and the lines on standard error."""
     ran = run_kabar(workdir, *args, locale=locale, **env)
     return ran.code, ran.err
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def with_database(url: str, name: str) -> str:

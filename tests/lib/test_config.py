@@ -43,7 +43,7 @@ def test_every_wrong_value_is_named_once(tmp_path: Path) -> None:
             },
             dotenv_path=tmp_path / ".env",
         )
-    names = [line.split(":")[0] for line in caught.value.problems]
+    names = [line.split(":")[0] for line in caught.value.lines()]
     assert names == [
         "KABAR_BOT_TOKEN",
         "KABAR_DATABASE_URL",
@@ -52,7 +52,8 @@ def test_every_wrong_value_is_named_once(tmp_path: Path) -> None:
         "KABAR_TIMEZONE",
         "KABAR_LOCALE",
     ]
-    assert all("expected" in line for line in caught.value.problems)
+    # Said in Indonesian: KABAR_LOCALE is itself wrong here, so the default language.
+    assert all("seharusnya" in line for line in caught.value.lines())
 
 
 def test_run_needs_a_token(tmp_path: Path) -> None:
@@ -71,3 +72,43 @@ def test_the_media_folder_and_the_largest_download_can_be_set(tmp_path: Path) ->
     assert (settings.media_dir, settings.media_max_bytes) == ("/var/lib/kabar/media", 5_000_000)
     with pytest.raises(ConfigError, match="KABAR_MEDIA_MAX_BYTES: 30000000 is out of range"):
         load_settings({"KABAR_MEDIA_MAX_BYTES": "30000000"}, dotenv_path=tmp_path / ".env")
+
+
+def test_the_problems_are_said_in_the_operators_language(tmp_path: Path) -> None:
+    wrong = {"KABAR_SEND_PER_SECOND": "cepat", "KABAR_TIMEZONE": "Asia/Jakrta"}
+    with pytest.raises(ConfigError) as indonesian:
+        load_settings(wrong, dotenv_path=tmp_path / ".env")
+    assert indonesian.value.lines() == [
+        "KABAR_TIMEZONE: zona waktu 'Asia/Jakrta' tidak dikenal; seharusnya nama IANA seperti "
+        "Asia/Jakarta, Asia/Makassar atau Asia/Jayapura",
+        "KABAR_SEND_PER_SECOND: bukan angka; seharusnya pesan per detik, dari 0,1 sampai 1000 "
+        "(Telegram mengizinkan sekitar 30 untuk pesan massal)",
+    ]
+    with pytest.raises(ConfigError) as english:
+        load_settings({**wrong, "KABAR_LOCALE": "en"}, dotenv_path=tmp_path / ".env")
+    assert english.value.lines()[1] == (
+        "KABAR_SEND_PER_SECOND: not a number; expected messages a second, from 0.1 to 1000 "
+        "(Telegram allows about 30 in bulk)"
+    )
+    unset = load_settings({"KABAR_LOCALE": "en"}, dotenv_path=tmp_path / ".env")
+    with pytest.raises(ConfigError) as no_token:
+        unset.require_token()
+    assert no_token.value.lines() == [
+        "KABAR_BOT_TOKEN: not set; expected the token BotFather gave, like 123456:ABC-…"
+    ]
+
+
+def test_a_bot_api_address_without_its_bot_path_is_named(tmp_path: Path) -> None:
+    # The token is appended to it as it is: a self-hosted server's address without /bot
+    # would call http://localhost:8081123456:…/getMe and fail naming nothing set.
+    for address in ("http://localhost:8081", "http://localhost:8081/bot/"):
+        with pytest.raises(ConfigError, match="KABAR_TELEGRAM_API_URL") as caught:
+            load_settings(
+                {"KABAR_TELEGRAM_API_URL": address, "KABAR_LOCALE": "en"},
+                dotenv_path=tmp_path / ".env",
+            )
+        assert f"{address!r} is not a Bot API address" in caught.value.lines()[0]
+    served = load_settings(
+        {"KABAR_TELEGRAM_API_URL": "http://localhost:8081/bot"}, dotenv_path=tmp_path / ".env"
+    )
+    assert served.telegram_file_url == "http://localhost:8081/file/bot"
