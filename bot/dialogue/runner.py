@@ -22,7 +22,7 @@ from bot.db.models import Conversation, ConversationStatus, Person, Priority
 from bot.db.models.base import table_of
 from bot.db.person_locks import people_still_here
 from bot.db.shape import write_columns
-from bot.dialogue import last_text
+from bot.dialogue import last_text, screen
 from bot.dialogue.binding import FlowBinding, Turn
 from bot.dialogue.screen import question_message_id
 from bot.dialogue.starters import Opening, Starter, first_messages
@@ -242,6 +242,8 @@ class FlowRunner:
         if transition.finished or transition.changed:
             raise ValueError(f"flow {binding.flow.name} must begin with a question")
         state = _saved_state(transition, revision=1, context=context or {})
+        if sum(isinstance(o, _QUESTIONS) for o in transition.outputs) == 1:
+            state[screen.ONE_COPY] = 1  # its first message is the question's only copy
         row = {**fields, "step": transition.state.step, "state": state}
         t, unit = translator(turn.person.language), await binding.unit(turn)
         return Opening(transition, row, t, unit)
@@ -275,8 +277,11 @@ class FlowRunner:
             pressed_message_id = await question_message_id(
                 turn.session, turn.chat_id, turn.conversation.id, asked
             )
-        elif pressed_message_id is not None and any(
-            isinstance(o, Chosen) for o in transition.outputs
+        elif (
+            pressed_message_id is not None
+            and any(isinstance(o, Chosen) for o in transition.outputs)
+            # Drawn once, the pressed message is the only copy: nothing to read.
+            and not screen.drawn_once(turn.conversation.state, asked)
         ):
             # Pressed on an earlier copy of the question (it was shown again after help):
             # the next question in that message would appear above the newer one.
@@ -300,7 +305,10 @@ class FlowRunner:
             transition = upgrade.migrate(binding.flow, state, saved, limits)
             return await self._apply(turn, binding, transition)
         outputs = engine.resume(binding.flow, state, await binding.unit(turn))
-        return list[Message](render(outputs, await self._context(turn, binding)))
+        messages = list[Message](render(outputs, await self._context(turn, binding)))
+        if screen.drawn_again(turn.conversation):  # a press may now come from either copy
+            write_columns(turn.conversation, _WRITTEN)
+        return messages
 
     async def cancel(self, turn: Turn) -> list[Message]:
         conversation = turn.conversation
@@ -346,6 +354,7 @@ class FlowRunner:
         apart: bool = False,
     ) -> list[Message]:
         conversation = turn.conversation
+        before = conversation.state
         conversation.revision += 1
         conversation.step = transition.state.step
         conversation.state = _saved_state(
@@ -357,15 +366,19 @@ class FlowRunner:
         changed: dict[str, Any] = dict(transition.changed)
         if changed or kept:
             await binding.on_answers(turn, changed, kept)
-        messages: list[Message] = list(
-            render(transition.outputs, await self._context(turn, binding, pressed, apart))
-        )
+        drawn = render(transition.outputs, await self._context(turn, binding, pressed, apart))
+        screen.note_drawn(before, conversation.state, drawn)
+        messages: list[Message] = list(drawn)
         if transition.finished:
             conversation.status = ConversationStatus.COMPLETED
             conversation.finished_at = turn.now
             messages.extend(await binding.on_finish(turn))
         write_columns(conversation, _WRITTEN)
         return messages
+
+
+# What draws a question: its buttons carry the revision it is asked at.
+_QUESTIONS = (Ask, Summary, CorrectionMenu, Check)
 
 
 def _saved_under_another_version(conversation: Conversation, binding: FlowBinding) -> bool:
@@ -381,6 +394,6 @@ def _saved_state(
     stale.
     """
     state = transition.state
-    if any(isinstance(o, (Ask, Summary, CorrectionMenu, Check)) for o in transition.outputs):
+    if any(isinstance(o, _QUESTIONS) for o in transition.outputs):
         state.asked = revision
     return {**state.to_json(), "context": context}
