@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select
@@ -77,6 +78,9 @@ class Prefetch:
     # Each person's kept stock (absent: none kept); the open conversations' rounds' openings.
     stocks: dict[str, KeptStock] = field(default_factory=dict)
     opened: dict[int, datetime] = field(default_factory=dict)
+    # Each cohort's usual price, read by the group's first answer that needs it and shared
+    # by the rest (bot/domain/checkins/history.py): up to 200 sales a read, a read a check-in.
+    prices: dict[int, Decimal | None] = field(default_factory=dict)
 
     @classmethod
     async def load(cls, session: AsyncSession, payloads: Iterable[dict[str, Any]]) -> Prefetch:
@@ -133,8 +137,8 @@ class Prefetch:
     def loaded_for(self, person: Person, conversation: Conversation) -> dict[str, Any]:
         """Rows for a Turn's `loaded` cache: the cohort and the record (None: there is
         none yet) and whether files refer to it, the kept stock and when the round opened,
-        when known."""
-        loaded: dict[str, Any] = {}
+        when known; and the group's usual prices."""
+        loaded: dict[str, Any] = {"usual_prices": self.prices}
         if person.cohort_id is not None and person.cohort_id in self.cohorts:
             loaded["cohort"] = self.cohorts[person.cohort_id]
         if person.id in self.stocks:  # once: a finished check-in changes it

@@ -86,10 +86,14 @@ class CheckinBinding:
         # Only at a question that is checked: the history is read when it is needed.
         from bot.domain.checkins.history import usual_income, usual_price
 
+        # The cohort's, once a group of updates (bot/tg/prefetch.py): the same sales for all.
+        prices: dict[int, Decimal | None] = turn.loaded.get("usual_prices", {})
+        if cohort.id not in prices:
+            prices[cohort.id] = await usual_price(turn.session, cohort.id)
         return replace(
             limits,
             usual_amount=await usual_income(turn.session, person, round_id),
-            usual_price=await usual_price(turn.session, cohort.id),
+            usual_price=prices[cohort.id],
         )
 
     async def _record(self, turn: Turn) -> FollowUpRecord | None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.db.database import Database
-from bot.db.models import Cohort, FollowUpRecord, RecordStatus, Round
+from bot.db.models import Cohort, Conversation, FollowUpRecord, Person, RecordStatus, Round
+from bot.dialogue.binding import Turn
+from bot.domain.checkins.binding import CheckinBinding
 from bot.domain.checkins.history import usual_income, usual_price
+from bot.domain.rounds.opening import open_round
+from tests.domain.rounds.support import seed_cohort
 from tests.support.programme import COHORT, NOW, seed_programme
 
 
@@ -60,3 +65,38 @@ async def test_the_familys_median_and_the_cohorts_price(db: Database) -> None:
         assert await usual_income(session, "KPM-03", rounds[3].id) is None  # no history
         # Five sales at Rp10.000 a kg and one at Rp7: the median is Rp10.000.
         assert await usual_price(session, cohort.id) == Decimal(10_000)
+
+
+async def test_a_group_of_answers_reads_the_cohorts_sales_once(db: Database) -> None:
+    """Families of one cohort answering their income in one group of updates: the cohort's
+    usual price is read for the first and shared (bot/tg/prefetch.py), each family's own
+    income still read for each."""
+    await seed_cohort(db, 3, quiet=("00:00", "00:00"))
+    async with db.transaction() as session:
+        cohort = (await session.execute(select(Cohort))).scalar_one()
+        await open_round(session, cohort, now=NOW)
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])  # (connection, cursor, statement, ...)
+
+    group: dict[str, Any] = {"usual_prices": {}}  # what the prefetch hands each turn
+    async with db.transaction() as session:
+        conversations = (await session.execute(select(Conversation))).scalars().all()
+        assert len(conversations) == 3
+        event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+        try:
+            for conversation in conversations:
+                conversation.step = "revenue_idr"
+                person = await session.get(Person, conversation.person_id)
+                assert person is not None
+                loaded = {"cohort": cohort, **group}
+                turn = Turn(session, conversation, person, 1, NOW, loaded)
+                await CheckinBinding().limits(turn)
+        finally:
+            event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    sales = [s for s in seen if s.startswith("SELECT follow_up_records.revenue_idr")]
+    cohort_sales = [s for s in sales if "JOIN rounds" in s]
+    family_income = [s for s in sales if "JOIN" not in s]
+    assert len(cohort_sales) == 1, "the cohort's sales, once for the group"
+    assert len(family_income) == len(conversations), "each family's own history"
