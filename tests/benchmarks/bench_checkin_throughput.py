@@ -588,7 +588,7 @@ async def fresh_database(args: argparse.Namespace, workdir: Path) -> Any:
     if args.db == "sqlite":
         url = f"sqlite:///{workdir / 'kabar.db'}"
         upgrade(url)
-        stamp_for_other_checkout(args, url)
+        await stamp_for_other_checkout(args, url)
         yield url
         return
     import asyncpg
@@ -614,13 +614,13 @@ async def fresh_database(args: argparse.Namespace, workdir: Path) -> Any:
     try:
         url = admin.set(database=name).render_as_string(hide_password=False)
         upgrade(url)
-        stamp_for_other_checkout(args, url)
+        await stamp_for_other_checkout(args, url)
         yield url
     finally:
         await execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def stamp_for_other_checkout(args: argparse.Namespace, url: str) -> None:
+async def stamp_for_other_checkout(args: argparse.Namespace, url: str) -> None:
     """Mark the database as at the head of the checkout `--kabar-root` names.
 
     The schema is this checkout's (a superset of an earlier one's: later migrations add
@@ -635,12 +635,25 @@ def stamp_for_other_checkout(args: argparse.Namespace, url: str) -> None:
     from bot.db.revisions import VERSION_TABLE, scripts_head
 
     head = scripts_head(Path(root) / "migrations" / "versions")
+    stamp = text(f"UPDATE {VERSION_TABLE} SET version_num = :head")
+    if url.startswith("postgresql"):
+        # Through `kabar run`'s driver: a plain postgresql:// URL asks for psycopg, which
+        # is not installed.
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        from bot.db.database import async_url
+
+        async_engine = create_async_engine(async_url(url))
+        try:
+            async with async_engine.begin() as connection:
+                await connection.execute(stamp, {"head": head})
+        finally:
+            await async_engine.dispose()
+        return
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(f"UPDATE {VERSION_TABLE} SET version_num = :head"), {"head": head}
-            )
+            connection.execute(stamp, {"head": head})
     finally:
         engine.dispose()
 
