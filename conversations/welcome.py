@@ -11,6 +11,8 @@ WELCOME_BACK = N_(
     "Hello, {name}! Kabar will ask about your business on schedule. "
     "Send /bantuan whenever you need help."
 )
+# Kabar asks facilitators, coordinators, staff and partners no check-in.
+WELCOME_BACK_STAFF = N_("Hello, {name}! Send /bantuan to see what you can do.")
 START_IN_CHECKIN = N_(
     "Hello, {name}! You are in the middle of a check-in. Here is its question again; "
     "send /batal to stop it."

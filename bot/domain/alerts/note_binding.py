@@ -14,6 +14,7 @@ from bot.messaging.messages import Message, Outgoing
 from conversations.alert_note import ALERT_NOTE
 
 NOTE_SAVED = N_("Note saved.")
+NOTE_CANCELLED = N_("Note cancelled: nothing was saved.")
 
 
 class AlertNoteBinding:
@@ -73,7 +74,9 @@ class AlertNoteBinding:
         return [*messages, *await tell_assignee(turn.session, alert, turn.person, "note")]
 
     async def on_cancel(self, turn: Turn) -> Sequence[Message]:
-        return []
+        t = translator(turn.person.language)
+        text = t.gettext(NOTE_CANCELLED)
+        return [Outgoing(chat_id=turn.chat_id, text=text, person_id=turn.person.id)]
 
     async def on_restart(self, turn: Turn) -> None:
         return None

@@ -111,6 +111,19 @@ async def start(desk: Desk) -> list[Message]:
     return [desk.say(*screens.menu(draft, desk.t))]
 
 
+async def drop(desk: Desk) -> list[Message] | None:
+    """/batal while writing one: the draft goes, nothing is sent; None when there is none
+    (its menu's buttons then answer that they are no longer active)."""
+    dropped = await desk.session.execute(
+        delete(Broadcast)
+        .where(Broadcast.created_by_id == desk.person.id, Broadcast.status == BroadcastStatus.DRAFT)
+        .returning(Broadcast.id)
+    )
+    if not dropped.all():
+        return None
+    return desk.line(screens.CANCELLED)
+
+
 Action = Callable[[Desk, Broadcast, str, int | None], Awaitable[Outcome]]
 
 

@@ -29,7 +29,8 @@ def start(sender: Sender, person: Person | None) -> list[Outgoing]:
 
         text = t.gettext(welcome.WELCOME_UNKNOWN) + "\n\n" + t.gettext(SHARE_CONTACT_HINT)
         return [Outgoing(chat_id=sender.chat_id, text=text, keyboard=contact_keyboard(t.locale))]
-    text = t.gettext(welcome.WELCOME_BACK).format(name=person.name)
+    again = welcome.WELCOME_BACK if person.role is Role.PARTICIPANT else welcome.WELCOME_BACK_STAFF
+    text = t.gettext(again).format(name=person.name)
     return [Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id)]
 
 

@@ -82,8 +82,9 @@ FOR_FAMILIES = N_(
 async def on_help_request(update: Update, context: KabarContext) -> None:
     """/tolong: a help alert to the facilitator now, whatever the schedule."""
     work = context.work
-    # A buying partner has no facilitator to call: nothing is opened.
-    found = await registered_as(work, lambda person: person.role is not Role.PARTNER, FOR_FAMILIES)
+    # Only a family has a facilitator to call: from a partner, facilitator, coordinator or
+    # staff member nothing is opened (it would be an alert about them on their chief's board).
+    found = await registered_as(work, lambda person: person.role is Role.PARTICIPANT, FOR_FAMILIES)
     if found is None:
         return
     sender, person, t = found

@@ -73,6 +73,17 @@ async def takes_message(
     return True
 
 
+async def drops_draft(context: KabarContext, sender: Sender, person: Person) -> bool:
+    """/batal from someone writing a /siaran: the draft is dropped and they are told."""
+    if not drafts.may_broadcast(person):
+        return False
+    dropped = await drafts.drop(_desk(context, person, sender.chat_id))
+    if dropped is None:
+        return False
+    context.work.send(dropped)
+    return True
+
+
 async def on_cancel_button(update: Update, context: KabarContext) -> None:
     """The cancel button on a progress message: for its creator, or staff."""
     work = context.work

@@ -19,7 +19,7 @@ from bot.lib.i18n import N_, translator
 from bot.lib.phones import looks_like_phone
 from bot.messaging.messages import Message, Outgoing
 from bot.tg.context import KabarContext
-from bot.tg.handlers.broadcasts import takes_message
+from bot.tg.handlers.broadcasts import drops_draft, takes_message
 from bot.tg.handlers.message_events import event_of
 from bot.tg.handlers.origin import button_press, registered
 from conversations.checkin import CHECKIN
@@ -31,6 +31,12 @@ IN_A_CHECKIN = N_(
     "to stop it."
 )
 NOTHING_OPEN = N_("There is no check-in open right now. Kabar will ask when it is time.")
+# Kabar never asks a facilitator, coordinator, staff member or partner for a check-in.
+NOTHING_TO_CANCEL = N_("There is nothing to cancel right now.")
+RESTART_FOR_FAMILIES = N_(
+    "Sorry, /ulang is for the families, to answer their check-in again. "
+    "Send /bantuan to see what you can do."
+)
 # A family's message while no check-in waits for an answer: why it is not taken, what to do.
 BETWEEN_CHECKINS = N_(
     "Kabar reads answers during a check-in, and will ask you when it is time. To reach your "
@@ -211,9 +217,21 @@ async def _checkin_command(context: KabarContext, what: str) -> None:
         if taken is not None:
             work.send(taken)
             return
+    if what == "cancel":
+        # A note asked for on an alert card, or a /siaran being written: /batal leaves it,
+        # rather than taking whatever is sent next as the note or the announcement.
+        if turn is not None and turn.conversation.flow == "alert_note":
+            work.send(await runner.cancel(turn))
+            return
+        if turn is None and await drops_draft(context, sender, person):
+            return
     if turn is None or turn.conversation.flow != "checkin":
         t = translator(person.language)
-        work.send([Outgoing(chat_id=sender.chat_id, text=t.gettext(NOTHING_OPEN))])
+        if person.role is Role.PARTICIPANT:
+            nothing = NOTHING_OPEN
+        else:
+            nothing = NOTHING_TO_CANCEL if what == "cancel" else RESTART_FOR_FAMILIES
+        work.send([Outgoing(chat_id=sender.chat_id, text=t.gettext(nothing))])
         if turn is not None:
             work.send(await runner.again(turn))
         return

@@ -1,0 +1,94 @@
+"""Facilitators, coordinators and buying partners where a family's command or a half-done
+step would trap them: /tolong opens no alert about a facilitator, /batal leaves a note
+asked for on an alert card and a /siaran being written, and a partner is not told that a
+check-in will come. Kabar runs in this process on a fake clock, against the fake Bot API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.db.database import Database
+from bot.db.models import Alert, AlertAction, Broadcast, Invitation
+from bot.lib.clock import FakeClock
+from bot.sandbox.fakeapi import FakeTelegram
+from tests.e2e.test_escalation import MONDAY, alert_cards, kabar, register, until
+from tests.e2e.test_stock import PARTNER_CODE
+from tests.e2e.test_stock import seed as seed_with_partner
+from tests.support.chat import said
+from tests.support.programme import CODES, NOW
+
+pytestmark = pytest.mark.e2e
+
+COORDINATOR_CODE = "krd01-aaaaa-bbbbb-ccccc"
+
+
+async def test_staff_commands_do_what_their_words_say(database_url: str, db: Database) -> None:
+    await seed_with_partner(db)
+    async with db.transaction() as session:
+        session.add(
+            Invitation(person_id="KRD-01", code=COORDINATOR_CODE, created_at=NOW,
+                       expires_at=NOW + timedelta(days=3650))
+        )  # fmt: skip
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        facilitator = tg.user(3001, first_name="Wagiyem", language_code="id")
+        coordinator = tg.user(3002, first_name="Arif", language_code="id")
+        partner = tg.user(3009, first_name="Mitra", language_code="id")
+        siti = tg.user(3003, first_name="Siti", language_code="id")
+        for user, code in (
+            (facilitator, CODES["PDP-01"]),
+            (coordinator, COORDINATOR_CODE),
+            (partner, PARTNER_CODE),
+            (siti, CODES["KPM-01"]),
+        ):
+            await register(user, code)
+
+        # /tolong is the families': from a facilitator, no alert about them reaches the
+        # coordinator's board.
+        await facilitator.send_command("tolong")
+        await said(facilitator, "Maaf, /tolong untuk keluarga")
+
+        # A family asks for help; the facilitator taps "add a note", then thinks better of it.
+        clock.set(MONDAY)
+        await said(siti, "Apakah Anda memproduksi")
+        await siti.send_command("tolong")
+        await until(lambda: len(alert_cards(facilitator)) == 1)
+        await facilitator.press("📝 Tambah catatan")
+        await said(facilitator, "Ketik catatan Anda")
+        await facilitator.send_command("batal")
+        await said(facilitator, "Catatan dibatalkan: tidak ada yang disimpan.")
+        # What they type later is not taken for the note.
+        await facilitator.send_text("halo")
+        await said(facilitator, "Maaf, saya tidak mengerti")
+
+        # The coordinator starts an announcement to everyone, and stops it with /batal.
+        await coordinator.send_command("siaran")
+        await said(coordinator, "Siapa yang akan menerimanya?")
+        await coordinator.press("Semua")
+        await said(coordinator, "Sekarang tulis teksnya")
+        await coordinator.send_command("batal")
+        await said(coordinator, "📣 Dibatalkan: tidak ada yang dikirim.")
+        await coordinator.send_text("Rapat Kamis")
+        await said(coordinator, "Maaf, saya tidak mengerti")
+        await coordinator.send_command("batal")
+        await said(coordinator, "Saat ini tidak ada yang perlu dibatalkan.")
+
+        # A partner is never asked for a check-in, and is not told one will come.
+        await partner.send_command("start")
+        welcome = await said(partner, "Halo, Koperasi Serat Leces!")
+        assert "usaha" not in welcome.text
+        await partner.send_command("ulang")
+        await said(partner, "Maaf, /ulang untuk keluarga")
+        await partner.send_command("batal")
+        await said(partner, "Saat ini tidak ada yang perlu dibatalkan.")
+
+    async with db.sessions() as session:
+        alerted = (await session.scalars(select(Alert.person_id))).all()
+        notes = await session.scalar(select(func.count()).select_from(AlertAction))
+        drafts = await session.scalar(select(func.count()).select_from(Broadcast))
+    assert alerted == ["KPM-01"]
+    assert alert_cards(coordinator) == []
+    assert (notes, drafts) == (0, 0)
