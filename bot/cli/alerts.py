@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import fail, in_transaction, operator_translator, print_table, settings
+from bot.cli.common import fail, in_transaction, once, operator_translator, print_table, settings
 from bot.lib.spreadsheet_safety import csv_writer
 
 if TYPE_CHECKING:
@@ -41,7 +41,13 @@ WHEN_FORMAT = "d MMM y HH:mm"
 
 @click.command()
 @click.option("--open", "live_only", is_flag=True, help="Only alerts not yet resolved or closed.")
-@click.option("--cohort", metavar="NAME", help="Only the families of this cohort.")
+@click.option(
+    "--cohort",
+    metavar="NAME",
+    multiple=True,
+    callback=once,
+    help="Only the families of this cohort.",
+)
 @click.option("--facilitator", metavar="ID", help="Only the families of this facilitator.")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True

@@ -8,6 +8,7 @@ import click
 
 from bot.cli.common import (
     fail,
+    once,
     operator,
     operator_translator,
     prepare_database,
@@ -22,7 +23,14 @@ def checkin() -> None:
 
 
 @checkin.command()
-@click.option("--cohort", "cohort_name", required=True, help="The cohort whose round opens.")
+@click.option(
+    "--cohort",
+    "cohort_name",
+    required=True,
+    multiple=True,
+    callback=once,
+    help="The cohort whose round opens.",
+)
 def send(cohort_name: str) -> None:
     """Open a round now: every active, registered participant gets the first question.
 

@@ -33,6 +33,41 @@ def fail(message: str) -> NoReturn:
     raise CliError(message)
 
 
+def cannot_write(path: object, error: OSError, t: Translator) -> NoReturn:
+    """One line for a file that could not be written, its reason in the operator's
+    language (the system's own words are English)."""
+    import errno
+    from pathlib import Path
+
+    from bot.lib.i18n import N_
+
+    reasons = {
+        errno.ENOENT: N_("the folder {folder} does not exist"),
+        errno.EACCES: N_("no permission to write there"),
+        errno.EPERM: N_("no permission to write there"),
+        errno.EISDIR: N_("it is a folder"),
+        errno.ENOSPC: N_("the disk is full"),
+        errno.EROFS: N_("the disk is read-only"),
+    }
+    reason = reasons.get(error.errno or 0)
+    folder = Path(str(error.filename or path)).parent
+    words = t.gettext(reason).format(folder=folder) if reason else error.strerror or str(error)
+    fail(t.gettext("Could not write {path}: {error}").format(path=path, error=words))
+
+
+def once(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> str | None:
+    """The value of an option that takes one (declared `multiple=True` with this callback):
+    click would keep the last of two silently, and the operator would read the figures of
+    a cohort they did not mean."""
+    if len(set(values)) > 1:
+        from bot.lib.i18n import N_
+
+        t = operator_translator(settings())
+        message = N_("{option} was given more than once ({values}): give it once.")
+        fail(t.gettext(message).format(option=param.opts[0], values=", ".join(values)))
+    return values[0] if values else None
+
+
 def database_failure(error: BaseException, config: Settings, t: Translator) -> NoReturn:
     """One line for a database that cannot be used: what to fix if it is the operator's
     to fix, else the driver's own first line."""

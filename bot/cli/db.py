@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from bot.cli.common import (
+    cannot_write,
     database_failure,
     fail,
     operator_translator,
@@ -81,7 +82,7 @@ def backup(path: Path) -> None:
     except sqlite_files.NotADatabaseError:
         fail(t.gettext("{path} is not a Kabar database.").format(path=config.database_url))
     except OSError as error:
-        fail(t.gettext("Could not write {path}: {error}").format(path=path, error=error.strerror))
+        cannot_write(path, error, t)
     click.echo(t.gettext("Backed up to {path} (readable by its owner only).").format(path=path))
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import fail, in_transaction, operator_translator, print_table, settings
+from bot.cli.common import fail, in_transaction, once, operator_translator, print_table, settings
 from bot.lib.i18n import N_
 from bot.lib.spreadsheet_safety import csv_writer
 
@@ -42,6 +42,7 @@ REVIEW_NOTE = N_(
     "Change the bar with kabar cohort update --graduation-…"
 )
 NOBODY = N_("No family meets the bar yet.")
+NO_COHORTS = N_('No cohorts yet. Create one with: kabar cohort create NAME --schedule "mon 08:00"')
 
 
 def bar_text(t: Translator, cohort: CohortGraduation) -> str:
@@ -71,7 +72,6 @@ def graduation_table(t: Translator, cohort: CohortGraduation) -> Table:
             t.format_number(family.rounds_met),
             *(money(t, value) for value in family.revenues),
         )
-    table.caption = t.gettext(NOBODY) if not cohort.families else None
     return table
 
 
@@ -92,7 +92,7 @@ def csv_rows(cohorts: list[CohortGraduation]) -> list[tuple[object, ...]]:
 
 
 @click.command()
-@click.option("--cohort", metavar="NAME", help="Only this cohort.")
+@click.option("--cohort", metavar="NAME", multiple=True, callback=once, help="Only this cohort.")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True
 )
@@ -124,6 +124,12 @@ def graduation(cohort: str | None, fmt: str) -> None:
         writer.writerow(CSV_COLUMNS)
         writer.writerows(csv_rows(found))
         return
+    if not found:
+        click.echo(t.gettext(NO_COHORTS))
+        return
     for one in found:
-        print_table(graduation_table(t, one))
+        if one.families:
+            print_table(graduation_table(t, one))
+        else:  # a plain line, not a table of headers
+            click.echo(bar_text(t, one) + " " + t.gettext(NOBODY))
     click.echo(t.gettext(REVIEW_NOTE))

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from bot.cli.common import (
+    cannot_write,
     database_failure,
     fail,
+    once,
     operator,
     operator_translator,
     prepare_database,
@@ -122,7 +124,12 @@ def _progress(t: Translator, cards: int, quiet: bool) -> Iterator[SheetProgress 
 
 
 @click.command()
-@click.option("--cohort", help="Only this cohort's participants and their facilitators.")
+@click.option(
+    "--cohort",
+    multiple=True,
+    callback=once,
+    help="Only this cohort's participants and their facilitators.",
+)
 @click.option(
     "--format",
     "output_format",
@@ -230,7 +237,7 @@ def invites(
         with private_file(output).open("w", encoding="utf-8", newline="") as handle:
             write(handle)
     except OSError as error:
-        fail(t.gettext("Could not write {path}: {error}").format(path=output, error=error.strerror))
+        cannot_write(output, error, t)
 
     # Only when the data went to a file: standard output then carries nothing else.
     if quiet:

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli.common import (
+    cannot_write,
     database_failure,
     fail,
+    once,
     operator,
     operator_translator,
     parse_date,
@@ -160,7 +162,7 @@ def records() -> None:
     show_default=True,
     help="csv: UTF-8 with BOM, comma-separated. xlsx: a workbook (needs --output on a terminal).",
 )
-@click.option("--cohort", help="Only this cohort's records.")
+@click.option("--cohort", multiple=True, callback=once, help="Only this cohort's records.")
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -229,11 +231,7 @@ def export(
     except DBAPIError as error:
         database_failure(error, config, t)
     except OSError as error:
-        fail(
-            t.gettext("Could not write {path}: {error}").format(
-                path=output or "-", error=error.strerror or error
-            )
-        )
+        cannot_write(output or "-", error, t)
 
     details = {
         "format": output_format,

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import fail, in_transaction, operator_translator, print_table, settings
+from bot.cli.common import (
+    cannot_write,
+    fail,
+    in_transaction,
+    once,
+    operator_translator,
+    print_table,
+    settings,
+)
 from bot.lib.i18n import N_
 from bot.lib.spreadsheet_safety import csv_writer
 
@@ -187,7 +195,7 @@ def change_table(change: BaselineReport, zones: dict[str, str], t: Translator) -
 
 
 @click.command()
-@click.option("--cohort", help="Only this cohort.")
+@click.option("--cohort", multiple=True, callback=once, help="Only this cohort.")
 @click.option("--district", help="Only the families of this district.")
 @click.option(
     "--round",
@@ -298,10 +306,6 @@ def _write_chart(
     try:
         path.write_bytes(programme_chart(recent, zones, t, count=CHART_ROUNDS))
     except OSError as error:
-        fail(
-            t.gettext("Could not write {path}: {error}").format(
-                path=path, error=error.strerror or error
-            )
-        )
+        cannot_write(path, error, t)
     # On standard error: standard output carries the CSV or JSON.
     click.echo(t.gettext("Chart written to {path}.").format(path=path), err=True)

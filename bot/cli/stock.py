@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import fail, in_transaction, operator_translator, print_table, settings
+from bot.cli.common import fail, in_transaction, once, operator_translator, print_table, settings
 from bot.lib.spreadsheet_safety import csv_writer
 
 if TYPE_CHECKING:
@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.option("--cohort", metavar="NAME", help="Only the families of this cohort.")
+@click.option(
+    "--cohort",
+    metavar="NAME",
+    multiple=True,
+    callback=once,
+    help="Only the families of this cohort.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True
 )

@@ -143,10 +143,61 @@ def test_a_backup_into_a_folder_that_does_not_exist(tmp_path: Path) -> None:
     target = tmp_path / "backups" / "kabar.db"
     assert kabar(tmp_path, "db", "backup", str(target), KABAR_DATABASE_URL=url) == (
         1,
-        [f"Could not write {target}: No such file or directory"],
+        [f"Could not write {target}: the folder {target.parent} does not exist"],
     )
     missing = f"sqlite:///{tmp_path}/gone.db"
     assert kabar(tmp_path, "db", "backup", str(tmp_path / "b.db"), KABAR_DATABASE_URL=missing) == (
         1,
         [f"There is no database at {tmp_path}/gone.db."],
     )
+
+
+def test_an_export_into_a_folder_that_does_not_exist_says_so_in_the_operators_language(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path}/kabar.db"
+    target = tmp_path / "laporan" / "monev.xlsx"
+    args = ("records", "export", "--format", "xlsx", "--output", str(target))
+    assert kabar(tmp_path, *args, locale="id", KABAR_DATABASE_URL=url) == (
+        1,
+        [f"Tidak dapat menulis {target}: folder {target.parent} tidak ada"],
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("report",), ("graduation",), ("stock",), ("alerts",), ("records", "export"),
+     ("checkin", "send"), ("invites",)],
+)  # fmt: skip
+def test_a_cohort_given_twice_is_refused_not_the_last_one_taken(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    url = f"sqlite:///{tmp_path}/kabar.db"
+    assert kabar(tmp_path, "cohort", "create", "tenun", "--schedule", "mon 08:00",
+                 KABAR_DATABASE_URL=url)[0] == 0  # fmt: skip
+    args = (*command, "--cohort", "batik", "--cohort", "tenun")
+    assert kabar(tmp_path, *args, KABAR_DATABASE_URL=url) == (
+        1,
+        ["--cohort was given more than once (batik, tenun): give it once."],
+    )
+    # The same name twice is what the operator meant.
+    assert kabar(tmp_path, "stock", "--cohort", "tenun", "--cohort", "tenun",
+                 KABAR_DATABASE_URL=url) == (0, [])  # fmt: skip
+
+
+def test_graduation_without_a_family_to_list_says_so_plainly(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/kabar.db"
+    empty = run_kabar(tmp_path, "graduation", KABAR_DATABASE_URL=url)
+    assert (empty.code, empty.out) == (
+        0,
+        ['No cohorts yet. Create one with: kabar cohort create NAME --schedule "mon 08:00"'],
+    )
+    assert kabar(tmp_path, "cohort", "create", "tenun", "--schedule", "mon 08:00",
+                 KABAR_DATABASE_URL=url)[0] == 0  # fmt: skip
+    listed = run_kabar(tmp_path, "graduation", KABAR_DATABASE_URL=url, COLUMNS="200")
+    assert listed.code == 0
+    assert listed.out[0] == (
+        "tenun: revenue of at least IDR500,000 in at least 5 of the last 6 closed rounds, "
+        "answering the latest, no open alert. No family meets the bar yet."
+    )
+    assert not any("┃" in line or "│" in line for line in listed.out)  # no empty table
