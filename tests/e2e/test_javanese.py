@@ -12,7 +12,7 @@ from bot.db.database import Database
 from bot.db.models import Person, TelegramAccount
 from bot.lib.clock import FakeClock
 from bot.sandbox.fakeapi import FakeTelegram
-from tests.e2e.test_escalation import MONDAY, kabar, until
+from tests.e2e.test_escalation import MONDAY, kabar, register, until
 from tests.support.chat import said
 from tests.support.programme import CODES, NOW, seed_programme
 
@@ -136,3 +136,44 @@ async def test_a_family_the_roster_lists_as_javanese_reads_javanese(
         await said(budi_tg, "Kabar mboten badhe ngirim pesen malih.")
         await budi_tg.send_command("mulai")
         await said(budi_tg, "Sugeng wangsul!")
+
+
+async def test_a_facilitator_who_chooses_basa_jawa_gets_their_alerts_in_javanese(
+    database_url: str, db: Database
+) -> None:
+    """From the welcome to the alert card and its buttons, one language: the welcome and
+    the card were Indonesian after a Javanese consent, and /bantuan mixed the two."""
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        wagiyem = tg.user(3201, first_name="Wagiyem", language_code="id")
+        siti = tg.user(3203, first_name="Siti", language_code="id")
+        await wagiyem.send_command("start", CODES["PDP-01"])
+        await said(wagiyem, "Pilih bahasa")
+        await wagiyem.press("Basa Jawa")
+        await said(wagiyem, "Napa sampeyan setuju?")
+        await wagiyem.press("Kula setuju")
+        await said(
+            wagiyem, "Matur nuwun, Wagiyem Sulistyo! Sampeyan sampun kadaftar dados pendamping."
+        )
+        await wagiyem.send_command("bantuan")
+        help_text = await said(wagiyem, "Kabar kangge pendamping, koordinator lan petugas program.")
+        assert "/peserta – kulawarga dampingan kula lan statusipun" in help_text.text
+        assert "/dataku – data kula ing Kabar" in help_text.text
+
+        await register(siti, CODES["KPM-01"])
+        clock.set(MONDAY)
+        await said(siti, "Apakah Anda memproduksi")
+        await siti.send_command("tolong")
+        card = await said(wagiyem, "⚠️ Siti Rahayu (KPM-01), Jorongan\nnyuwun bantuan")
+        assert "Laporan pungkasan:\nDereng wonten laporan." in card.text
+        assert card.buttons == [
+            ["📞 Sampun dipun hubungi", "🏠 Badhe dipun rawuhi"],
+            ["✅ Sampun rampung", "📝 Tambah cathetan"],
+        ]
+        await wagiyem.press("📞 Sampun dipun hubungi")
+        await said(wagiyem, "→ 📞 Sampun dipun hubungi dening Wagiyem Sulistyo")
+        await wagiyem.press("📝 Tambah cathetan")
+        await said(wagiyem, "Serat cathetan sampeyan babagan kulawarga punika")
+        await wagiyem.send_text("Sampun kula telpon")
+        await said(wagiyem, "Cathetan sampun dipun simpen.")
