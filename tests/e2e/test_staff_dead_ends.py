@@ -92,3 +92,36 @@ async def test_staff_commands_do_what_their_words_say(database_url: str, db: Dat
     assert alerted == ["KPM-01"]
     assert alert_cards(coordinator) == []
     assert (notes, drafts) == (0, 0)
+
+
+async def test_a_photo_left_as_a_note_is_shown_with_the_card(
+    database_url: str, db: Database
+) -> None:
+    """The card said “[photo]”, and the photo was kept where nobody could see it."""
+    await seed_with_partner(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        facilitator = tg.user(3001, first_name="Wagiyem", language_code="id")
+        siti = tg.user(3003, first_name="Siti", language_code="id")
+        await register(facilitator, CODES["PDP-01"])
+        await register(siti, CODES["KPM-01"])
+        clock.set(MONDAY)
+        await said(siti, "Apakah Anda memproduksi")
+        await siti.send_command("tolong")
+        await until(lambda: len(alert_cards(facilitator)) == 1)
+        await facilitator.press("📝 Tambah catatan")
+        await said(facilitator, "Ketik catatan Anda")
+        await facilitator.send_photo()  # the dryer, broken: no words needed
+        await said(facilitator, "Catatan tersimpan.")
+        edited = await said(facilitator, "→ 📷 Foto oleh Wagiyem Sulistyo, 12 Jan 08:00")
+        assert "[photo]" not in edited.text
+
+        await facilitator.send_command("peringatan")
+        await said(facilitator, "Peringatan terbuka untuk Anda: 1.")
+        await facilitator.press("1")
+        shown = await facilitator.replies_until(
+            lambda e: e.kind == "photo" and "Foto pada peringatan" in e.text
+        )
+        assert shown[-1].text == (
+            "Foto pada peringatan tentang Siti Rahayu, dari Wagiyem Sulistyo, 12 Jan 2026 08:00"
+        )

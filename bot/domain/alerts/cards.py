@@ -205,8 +205,8 @@ async def card_edited(
 
 
 async def card_messages(session: AsyncSession, alert: Alert, recipient: Recipient) -> list[Message]:
-    """The card, then the family's latest photo and voice note and the voice note left on
-    the alert, sent again by file id so they can be seen and heard where the card is."""
+    """The card, then the family's latest photo and voice note and the voice note and photo
+    left on the alert, sent again by file id so they can be seen and heard with the card."""
     tz = await timezone_of(session, alert, DEFAULT_TIMEZONE)
     card = await alert_card(session, alert, recipient, tz=tz)
     family = await session.get(Person, alert.person_id)

@@ -15,11 +15,14 @@ from bot.lib.i18n import N_, Translator
 NOTE_LINE = N_("→ 📝 Note by {name}, {when}: “{note}”")
 VOICE_NOTE = N_("🎤 voice note")
 MEDIA_NOTE_LINE = N_("→ 🎤 Voice note by {name}, {when} (sent with the card)")
+PHOTO_NOTE = N_("📷 photo")
+PHOTO_NOTE_LINE = N_("→ 📷 Photo by {name}, {when} (sent with the card)")
 WHEN = "d MMM HH:mm"
 SHOWN = 10  # the latest actions; the card stays well within Telegram's 4,096 characters
 NOTE_CLIP = 300
 # The note flow stores a file without a caption as "[voice]" (bot/flows/engine.py).
 _MEDIA_NOTE = re.compile(r"^\[(voice|video_note|audio)\]$")
+_PHOTO_NOTE = "[photo]"  # a photo without a caption: the photo is the note
 
 
 def is_media_note(note: str | None) -> bool:
@@ -30,6 +33,8 @@ def note_text(note: str | None, t: Translator) -> str:
     """A note as the board shows it: its words, clipped, or "voice note"."""
     if is_media_note(note):
         return t.gettext(VOICE_NOTE)
+    if note == _PHOTO_NOTE:
+        return t.gettext(PHOTO_NOTE)
     text = note or ""
     return text if len(text) <= NOTE_CLIP else text[: NOTE_CLIP - 1] + "…"
 
@@ -60,6 +65,8 @@ async def action_lines(
         who = name or "—"
         if action.action == "note" and is_media_note(action.note):
             lines.append(t.gettext(MEDIA_NOTE_LINE).format(name=who, when=when))
+        elif action.action == "note" and action.note == _PHOTO_NOTE:
+            lines.append(t.gettext(PHOTO_NOTE_LINE).format(name=who, when=when))
         elif action.action == "note" and action.note:
             lines.append(
                 t.gettext(NOTE_LINE).format(name=who, when=when, note=note_text(action.note, t))

@@ -13,6 +13,7 @@ from bot.messaging.messages import Message, Photo, Voice
 LATEST_PHOTO = N_("Latest photo from {name}, {date}")
 LATEST_VOICE = N_("Latest voice note from {name}, {date}")
 ALERT_VOICE = N_("Voice note on the alert about {name}, from {author}, {date}")
+ALERT_PHOTO = N_("Photo on the alert about {name}, from {author}, {date}")
 WHEN = "d MMM y HH:mm"
 CAPTION_LIMIT = 1024  # Telegram's
 
@@ -89,28 +90,34 @@ async def alert_voice_notes(
     tz: str,
     priority: int = Priority.REPLY,
 ) -> list[Message]:
-    """The latest voice note a facilitator left on the alert, to be heard with its card."""
-    note = (
-        await session.execute(
-            select(Attachment, Person.name)
-            .join(Person, Person.id == Attachment.person_id)
-            .where(Attachment.alert_id == alert_id, Attachment.kind == "voice")
-            .order_by(Attachment.created_at.desc(), Attachment.id.desc())
-            .limit(1)
+    """The latest voice note and photo a facilitator left on the alert, to be heard and
+    seen with its card."""
+    messages: list[Message] = []
+    for kind, label, resend in (("voice", ALERT_VOICE, Voice), ("photo", ALERT_PHOTO, Photo)):
+        note = (
+            await session.execute(
+                select(Attachment, Person.name)
+                .join(Person, Person.id == Attachment.person_id)
+                .where(Attachment.alert_id == alert_id, Attachment.kind == kind)
+                .order_by(Attachment.created_at.desc(), Attachment.id.desc())
+                .limit(1)
+            )
+        ).first()
+        if note is None:
+            continue
+        attachment, author = note
+        caption = t.gettext(label).format(
+            name=family.name,
+            author=author,
+            date=t.format_datetime(attachment.created_at, tz, WHEN),
         )
-    ).first()
-    if note is None:
-        return []
-    attachment, author = note
-    caption = t.gettext(ALERT_VOICE).format(
-        name=family.name, author=author, date=t.format_datetime(attachment.created_at, tz, WHEN)
-    )
-    return [
-        Voice(
-            chat_id=chat_id,
-            file_id=attachment.telegram_file_id,
-            caption=caption[:CAPTION_LIMIT],
-            person_id=viewer_id,
-            priority=priority,
+        messages.append(
+            resend(
+                chat_id=chat_id,
+                file_id=attachment.telegram_file_id,
+                caption=caption[:CAPTION_LIMIT],
+                person_id=viewer_id,
+                priority=priority,
+            )
         )
-    ]
+    return messages
