@@ -75,6 +75,15 @@ async def test_staff_commands_do_what_their_words_say(database_url: str, db: Dat
         await said(coordinator, "Maaf, saya tidak mengerti")
         await coordinator.send_command("batal")
         await said(coordinator, "Saat ini tidak ada yang perlu dibatalkan.")
+        # {nama} as a phone types it is still each family's name.
+        await coordinator.send_command("siaran")
+        await said(coordinator, "Siapa yang akan menerimanya?")
+        await coordinator.press("Semua")
+        await said(coordinator, "Sekarang tulis teksnya")
+        await coordinator.send_text("Halo {Nama}, rapat Kamis")
+        await said(coordinator, "Halo Siti Rahayu, rapat Kamis")
+        await coordinator.send_command("batal")
+        await said(coordinator, "📣 Dibatalkan: tidak ada yang dikirim.")
 
         # A partner is never asked for a check-in, and is not told one will come.
         await partner.send_command("start")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from bot.domain.broadcasts.errors import BroadcastError
 from bot.lib.i18n import N_, resolve_locale
 
 NAME = "{nama}"  # the recipient's name, as staff write it (any other braces stay as typed)
+# As phones type it too: "{Nama}", "{ nama }", "{NAME}": each is the name, or every family
+# would have read the braces instead of their name.
+_NAME_AS_TYPED = re.compile(r"\{\s*(?:nama|name)\s*\}", re.IGNORECASE)
 TEXT_LIMIT = 4096  # Telegram's limits, in characters
 CAPTION_LIMIT = 1024
 
@@ -28,7 +32,8 @@ def check_text(text: str, *, photo: bool, longest_name: int = 0, required: bool 
     if not cleaned and not photo and required:
         raise BroadcastError(MSG_EMPTY)
     limit = CAPTION_LIMIT if photo else TEXT_LIMIT
-    length = len(cleaned) + cleaned.count(NAME) * (longest_name - len(NAME))
+    names = _NAME_AS_TYPED.findall(cleaned)
+    length = len(cleaned) + sum(longest_name - len(typed) for typed in names)
     if length > limit:
         message = MSG_CAPTION_TOO_LONG if photo else MSG_TOO_LONG
         raise BroadcastError(message, length=length, limit=limit)
@@ -44,4 +49,7 @@ def text_for(
 ) -> str:
     """The person's own language when the broadcast has it, the default text otherwise."""
     own = texts.get(resolve_locale(language)) if language else None
-    return (own or default_text).replace(NAME, name)
+    chosen = own or default_text
+    if "{" not in chosen:  # most texts: no regular expression per recipient
+        return chosen
+    return _NAME_AS_TYPED.sub(lambda _typed: name, chosen)

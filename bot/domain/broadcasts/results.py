@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Person
 from bot.domain.broadcasts.audience import Audience
-from bot.domain.broadcasts.compose import NAME
+from bot.domain.broadcasts.compose import text_for
 from bot.domain.reports.scope import ReportFilter
 from bot.domain.reports.villages import village_figures, village_sentence
 from bot.lib.i18n import SUPPORTED_LOCALES, resolve_locale, translator
@@ -43,5 +43,5 @@ def results_text(
     if not sentences:
         return None
     sentence = sentences.get(resolve_locale(language)) or next(iter(sentences.values()))
-    intro = intro.replace(NAME, name).strip()
+    intro = text_for(intro, {}, language=None, name=name).strip()
     return f"{intro}\n{sentence}" if intro else sentence
