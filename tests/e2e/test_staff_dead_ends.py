@@ -93,6 +93,20 @@ async def test_staff_commands_do_what_their_words_say(database_url: str, db: Dat
         await said(partner, "Maaf, /ulang untuk keluarga")
         await partner.send_command("batal")
         await said(partner, "Saat ini tidak ada yang perlu dibatalkan.")
+        # What Kabar holds about a partner or a facilitator: no village, cohort or check-ins.
+        await partner.send_command("dataku")
+        data = await said(partner, "Data Anda di Kabar:")
+        assert "• Peran: mitra pembeli" in data.text
+        assert "Angkatan" not in data.text and "Pendamping" not in data.text
+        assert "hubungi petugas program" in data.text
+        await facilitator.send_command("dataku")
+        data = await said(facilitator, "Data Anda di Kabar:")
+        assert "• Peran: pendamping\n• Kecamatan: Leces\n• Atasan: Arif Kurniawan" in data.text
+        # A facilitator's stop is told to their coordinator, by name.
+        await facilitator.send_command("berhenti")
+        await said(facilitator, "Kabar tidak akan mengirim pesan lagi. Arif Kurniawan sudah diberi")
+        await facilitator.send_command("mulai")
+        await said(facilitator, "Selamat datang kembali! Kabar akan mengirim pesan lagi")
 
     async with db.sessions() as session:
         alerted = (await session.scalars(select(Alert.person_id))).all()
