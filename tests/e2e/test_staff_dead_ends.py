@@ -82,6 +82,11 @@ async def test_staff_commands_do_what_their_words_say(database_url: str, db: Dat
         await said(coordinator, "Sekarang tulis teksnya")
         await coordinator.send_text("Halo {Nama}, rapat Kamis")
         await said(coordinator, "Halo Siti Rahayu, rapat Kamis")
+        await said(coordinator, "📣 Pratinjau")
+        # Seen in the preview, changed by writing it again.
+        await coordinator.send_text("Halo {nama}, rapat Jumat")
+        await said(coordinator, "Halo Siti Rahayu, rapat Jumat")
+        await said(coordinator, "📣 Pratinjau")
         await coordinator.send_command("batal")
         await said(coordinator, "📣 Dibatalkan: tidak ada yang dikirim.")
 

@@ -14,6 +14,7 @@ from bot.domain.broadcasts import lifecycle, screens
 from bot.domain.broadcasts.compose import check_text
 from bot.domain.broadcasts.drafts import (
     AT,
+    PREVIEW,
     TEXT,
     TEXT_IN,
     Desk,
@@ -47,7 +48,8 @@ async def waiting(session: AsyncSession, person: Person) -> Broadcast | None:
             Broadcast.created_by_id == person.id, Broadcast.status == BroadcastStatus.DRAFT
         )
     )
-    if draft is None or not (draft.step in (TEXT, AT) or in_language(draft)):
+    # At the preview, a text typed again replaces the one shown (it was "not understood").
+    if draft is None or not (draft.step in (TEXT, PREVIEW, AT) or in_language(draft)):
         return None
     return draft
 
@@ -70,7 +72,8 @@ async def take(desk: Desk, draft: Broadcast, event: Event) -> list[Message]:
             draft.texts = {**draft.texts, code: checked}
             return await show_preview(desk, draft, planned, code)
         if isinstance(event, Text):
-            text, photo_id = event.text, None
+            # A new text for a photo already previewed is its new caption.
+            text, photo_id = event.text, draft.photo_file_id if draft.step == PREVIEW else None
         elif isinstance(event, Media) and event.kind == "photo":
             text, photo_id = event.caption or "", event.file_id
         else:
