@@ -164,7 +164,9 @@ async def _cohorts(
     return tuple(cohorts)
 
 
-async def _check_district(session: AsyncSession, district: str) -> None:
+async def _known_district(session: AsyncSession, district: str) -> str:
+    """The district as the roster spells it: typed in another case ("leces" for "Leces")
+    it is still the one meant, as the refusal listed it."""
     known = (
         await session.scalars(
             select(Person.district)
@@ -173,7 +175,10 @@ async def _check_district(session: AsyncSession, district: str) -> None:
         )
     ).all()
     if district in known:
-        return
+        return district
+    alike = [name for name in known if name and name.casefold() == district.strip().casefold()]
+    if len(alike) == 1:
+        return alike[0]
     if not known:
         raise ReportError(MSG_NO_DISTRICTS, name=district)
     names = ", ".join(sorted(name for name in known if name))
@@ -184,9 +189,10 @@ async def select_scope(
     session: AsyncSession, viewer: Person | None, filters: ReportFilter
 ) -> Selection:
     """Resolve what `viewer` asked for; raises ReportError for what cannot be reported."""
-    if filters.district is not None:
-        await _check_district(session, filters.district)
-    families = family_filter(viewer, filters.district)
+    district = filters.district
+    if district is not None:
+        district = await _known_district(session, district)
+    families = family_filter(viewer, district)
     cohorts = await _cohorts(session, filters.cohort, families)
     by_id = {cohort.id: cohort for cohort in cohorts}
     rows = (
@@ -225,6 +231,6 @@ async def select_scope(
         rounds=tuple(reported),
         previous=previous,
         families=families,
-        district=filters.district,
+        district=district,
         round_number=number,
     )

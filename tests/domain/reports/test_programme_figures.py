@@ -65,6 +65,13 @@ def test_the_report_equals_the_figures_recomputed_from_the_records_export(
         if key[0] in {cohort for cohort, _n in mine}
     }
     assert 0 < len(mine) < len(figures)
+    # Typed in lower case, as the refusal would have listed it: the same district.
+    lower = run_kabar(
+        database_url, "report", "--format", "csv", "--district", district.lower(),
+        workdir=tmp_path,
+    )  # fmt: skip
+    assert lower.exit_code == 0, lower.output
+    assert reported(parse_csv(lower.stdout)) == mine
 
     # One round of one cohort, its change still against the round before.
     cohort = sorted(known.cohort_names.values())[1]
