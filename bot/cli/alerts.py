@@ -55,7 +55,7 @@ WHEN_FORMAT = "d MMM y HH:mm"
 def alerts(live_only: bool, cohort: str | None, facilitator: str | None, fmt: str) -> None:
     """The alert board: each alert's family, facilitator, reason, age and last action,
     unacknowledged ones first."""
-    from bot.db.models import Person
+    from bot.db.models import Person, Role
     from bot.domain.alerts.board import alert_board
     from bot.lib.clock import SystemClock
 
@@ -63,8 +63,13 @@ def alerts(live_only: bool, cohort: str | None, facilitator: str | None, fmt: st
     t = operator_translator(config)
 
     async def work(session: AsyncSession) -> list[BoardRow] | None:
-        if facilitator is not None and await session.get(Person, facilitator) is None:
-            return None
+        if facilitator is not None:
+            found = await session.get(Person, facilitator)
+            if found is None:
+                return None
+            if found.role is not Role.FACILITATOR:
+                # A family's or a coordinator's ID: "No alerts." would be a false all-clear.
+                fail(t.gettext('"{id}" is not a facilitator.').format(id=facilitator))
         return await alert_board(
             session, live_only=live_only, cohort=cohort, facilitator=facilitator
         )
