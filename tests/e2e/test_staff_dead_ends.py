@@ -6,6 +6,7 @@ check-in will come. Kabar runs in this process on a fake clock, against the fake
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -110,6 +111,7 @@ async def test_staff_commands_do_what_their_words_say(database_url: str, db: Dat
         # A facilitator's stop is told to their coordinator, by name.
         await facilitator.send_command("berhenti")
         await said(facilitator, "Kabar tidak akan mengirim pesan lagi. Arif Kurniawan sudah diberi")
+        await said(coordinator, "Wagiyem Sulistyo (PDP-01, Leces) berhenti menerima pesan")
         await facilitator.send_command("mulai")
         await said(facilitator, "Selamat datang kembali! Kabar akan mengirim pesan lagi")
 
@@ -123,12 +125,12 @@ async def test_staff_commands_do_what_their_words_say(database_url: str, db: Dat
 
 
 async def test_a_photo_left_as_a_note_is_shown_with_the_card(
-    database_url: str, db: Database
+    database_url: str, db: Database, tmp_path: Path
 ) -> None:
     """The card said “[photo]”, and the photo was kept where nobody could see it."""
     await seed_with_partner(db)
     clock = FakeClock(NOW + timedelta(hours=1))
-    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock, media_dir=str(tmp_path)):
         facilitator = tg.user(3001, first_name="Wagiyem", language_code="id")
         siti = tg.user(3003, first_name="Siti", language_code="id")
         await register(facilitator, CODES["PDP-01"])

@@ -28,5 +28,7 @@ async def tell_supervisor(session: AsyncSession, person: Person, msgid: str) -> 
     if account is None:
         return []
     t = translator(supervisor.language)
-    text = t.gettext(msgid).format(name=person.name, id=person.id, village=person.village or "-")
+    # A facilitator has no village: where they work is their district.
+    where = person.village or person.district or "-"
+    text = t.gettext(msgid).format(name=person.name, id=person.id, village=where)
     return [Outgoing(chat_id=account.chat_id, text=text, person_id=supervisor.id)]
