@@ -15,7 +15,7 @@ from bot.lib.i18n import translator
 OPENED = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)
 
 
-def _report(cohorts: int) -> ProgrammeReport:
+def _report(cohorts: int, *, closed: bool = True) -> ProgrammeReport:
     refs = [CohortRef(n, f"kelompok-{n:02d}", "kg", "Asia/Jakarta") for n in range(cohorts)]
     rounds = [RoundRef(100 + c.id, c, 2, OPENED, OPENED + timedelta(days=6), True) for c in refs]
     rows = tuple(
@@ -24,7 +24,7 @@ def _report(cohorts: int) -> ProgrammeReport:
             round_number=2,
             round_id=100 + c.id,
             opened_at=OPENED,
-            closed=True,
+            closed=closed,
             registered=250,
             asked=240,
             answered=200,
@@ -69,6 +69,15 @@ def test_one_cohort_in_indonesian() -> None:
         "• Tidak menjawab 30; berhenti sementara 6; tidak terjangkau 4",
         "• Peringatan terbuka: tidak berproduksi 7",
         "• Kendala: Alat atau peralatan 41 — pengering 17, timbangan 9",
+    ]
+
+
+def test_a_round_still_open_is_not_compared_with_the_closed_one_before() -> None:
+    """On the morning a round opens nobody has answered yet: "-100 points" was shown."""
+    text = report_text(_report(1, closed=False), translator("id"), scope="semua keluarga")
+    assert text.splitlines()[2:4] == [
+        "kelompok-00, putaran 2 (12 Jan 2026, masih terbuka)",
+        "• Ditanya 240, menjawab 210: 87,5%",
     ]
 
 
