@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.db.database import Database
 from bot.db.models import Alert, AlertAction, Broadcast, Invitation
 from bot.lib.clock import FakeClock
-from bot.sandbox.fakeapi import FakeTelegram
+from bot.sandbox.fakeapi import FakeTelegram, FakeUser
 from tests.e2e.test_escalation import MONDAY, alert_cards, kabar, register, until
 from tests.e2e.test_stock import PARTNER_CODE
 from tests.e2e.test_stock import seed as seed_with_partner
@@ -24,6 +24,16 @@ from tests.support.programme import CODES, NOW
 pytestmark = pytest.mark.e2e
 
 COORDINATOR_CODE = "krd01-aaaaa-bbbbb-ccccc"
+
+
+async def note_asked_for(clock: FakeClock, family: FakeUser, facilitator: FakeUser) -> None:
+    """A round opens, the family asks for help, and the facilitator taps "add a note"."""
+    clock.set(MONDAY)
+    await said(family, "Apakah Anda memproduksi")
+    await family.send_command("tolong")
+    await until(lambda: len(alert_cards(facilitator)) == 1)
+    await facilitator.press("📝 Tambah catatan")
+    await said(facilitator, "Ketik catatan Anda")
 
 
 async def test_staff_commands_do_what_their_words_say(database_url: str, db: Database) -> None:
@@ -53,12 +63,7 @@ async def test_staff_commands_do_what_their_words_say(database_url: str, db: Dat
         await said(facilitator, "Maaf, /tolong untuk keluarga")
 
         # A family asks for help; the facilitator taps "add a note", then thinks better of it.
-        clock.set(MONDAY)
-        await said(siti, "Apakah Anda memproduksi")
-        await siti.send_command("tolong")
-        await until(lambda: len(alert_cards(facilitator)) == 1)
-        await facilitator.press("📝 Tambah catatan")
-        await said(facilitator, "Ketik catatan Anda")
+        await note_asked_for(clock, siti, facilitator)
         await facilitator.send_command("batal")
         await said(facilitator, "Catatan dibatalkan: tidak ada yang disimpan.")
         # What they type later is not taken for the note.
@@ -135,12 +140,7 @@ async def test_a_photo_left_as_a_note_is_shown_with_the_card(
         siti = tg.user(3003, first_name="Siti", language_code="id")
         await register(facilitator, CODES["PDP-01"])
         await register(siti, CODES["KPM-01"])
-        clock.set(MONDAY)
-        await said(siti, "Apakah Anda memproduksi")
-        await siti.send_command("tolong")
-        await until(lambda: len(alert_cards(facilitator)) == 1)
-        await facilitator.press("📝 Tambah catatan")
-        await said(facilitator, "Ketik catatan Anda")
+        await note_asked_for(clock, siti, facilitator)
         await facilitator.send_photo()  # the dryer, broken: no words needed
         await said(facilitator, "Catatan tersimpan.")
         edited = await said(facilitator, "→ 📷 Foto oleh Wagiyem Sulistyo, 12 Jan 08:00")

@@ -67,16 +67,26 @@ async def family_media(
         )
         if kind == "photo" and attachment.caption:  # what the family wrote under it
             caption += "\n“" + attachment.caption + "”"
-        messages.append(
-            resend(
-                chat_id=chat_id,
-                file_id=attachment.telegram_file_id,
-                caption=caption[:CAPTION_LIMIT],
-                person_id=viewer_id,
-                priority=priority,
-            )
-        )
+        messages.append(_sent_again(resend, attachment, caption, chat_id, viewer_id, priority))
     return messages
+
+
+def _sent_again(
+    resend: type[Photo] | type[Voice],
+    attachment: Attachment,
+    caption: str,
+    chat_id: int,
+    viewer_id: str,
+    priority: int,
+) -> Message:
+    """The file again, by its Telegram file id, under `caption`."""
+    return resend(
+        chat_id=chat_id,
+        file_id=attachment.telegram_file_id,
+        caption=caption[:CAPTION_LIMIT],
+        person_id=viewer_id,
+        priority=priority,
+    )
 
 
 async def alert_voice_notes(
@@ -111,13 +121,5 @@ async def alert_voice_notes(
             author=author,
             date=t.format_datetime(attachment.created_at, tz, WHEN),
         )
-        messages.append(
-            resend(
-                chat_id=chat_id,
-                file_id=attachment.telegram_file_id,
-                caption=caption[:CAPTION_LIMIT],
-                person_id=viewer_id,
-                priority=priority,
-            )
-        )
+        messages.append(_sent_again(resend, attachment, caption, chat_id, viewer_id, priority))
     return messages
