@@ -177,3 +177,13 @@ async def test_a_facilitator_who_chooses_basa_jawa_gets_their_alerts_in_javanese
         await said(wagiyem, "Serat cathetan sampeyan babagan kulawarga punika")
         await wagiyem.send_text("Sampun kula telpon")
         await said(wagiyem, "Cathetan sampun dipun simpen.")
+
+        # Their families and their alerts, every day's commands.
+        await wagiyem.send_command("peserta")
+        listed = await said(wagiyem, "Kulawarga dampingan sampeyan: 3\n🟢 Aktif: 3")
+        assert "Kaca 1 saking 1. Kirim /peserta lajeng nami utawi ID" in listed.text
+        await wagiyem.send_command("peserta", "siti")
+        history = await said(wagiyem, "Siti Rahayu (KPM-01)\n• Desa: Jorongan")
+        assert "Peringatan ingkang taksih bikak:\n• nyuwun bantuan (wiwit 12 Jan)" in history.text
+        await wagiyem.send_command("peringatan")
+        await said(wagiyem, "Peringatan ingkang taksih bikak kangge sampeyan: 1.")
