@@ -30,6 +30,7 @@ from bot.db.models import (
     Round,
     TelegramAccount,
 )
+from bot.domain.checkins.history import GroupIncomes
 from bot.domain.stock.holdings import KeptStock, kept_stocks
 from bot.messaging.inbound import sender_of
 
@@ -81,6 +82,9 @@ class Prefetch:
     # Each cohort's usual price, read by the group's first answer that needs it and shared
     # by the rest (bot/domain/checkins/history.py): up to 200 sales a read, a read a check-in.
     prices: dict[int, Decimal | None] = field(default_factory=dict)
+    # Each family's own usual income, read for the group's families at the same question at
+    # once (bot/domain/checkins/history.py): a read for several families, not one each.
+    incomes: GroupIncomes = field(default_factory=GroupIncomes)
 
     @classmethod
     async def load(cls, session: AsyncSession, payloads: Iterable[dict[str, Any]]) -> Prefetch:
@@ -117,6 +121,9 @@ class Prefetch:
             if c is not None and c.round_id is not None
         }
         found.records = {key: r for key, r in found.records.items() if key in current}
+        found.incomes.waiting = {
+            c.person_id: (c.round_id, c.step) for c in found.conversations.values() if c is not None
+        }
         # The check-in reads each family's kept stock at several questions (`stock_before`,
         # bot/domain/stock/holdings.py): one statement for the group, not one per family.
         found.stocks = await kept_stocks(session, people)
@@ -137,8 +144,8 @@ class Prefetch:
     def loaded_for(self, person: Person, conversation: Conversation) -> dict[str, Any]:
         """Rows for a Turn's `loaded` cache: the cohort and the record (None: there is
         none yet) and whether files refer to it, the kept stock and when the round opened,
-        when known; and the group's usual prices."""
-        loaded: dict[str, Any] = {"usual_prices": self.prices}
+        when known; and the group's usual prices and incomes."""
+        loaded: dict[str, Any] = {"usual_prices": self.prices, "usual_incomes": self.incomes}
         if person.cohort_id is not None and person.cohort_id in self.cohorts:
             loaded["cohort"] = self.cohorts[person.cohort_id]
         if person.id in self.stocks:  # once: a finished check-in changes it

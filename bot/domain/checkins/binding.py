@@ -84,17 +84,19 @@ class CheckinBinding:
         if step is None or step not in self.flow.index or not self.flow.step(step).plausible:
             return limits
         # Only at a question that is checked: the history is read when it is needed.
-        from bot.domain.checkins.history import usual_income, usual_price
+        from bot.domain.checkins.history import GroupIncomes, usual_income, usual_price
 
         # The cohort's, once a group of updates (bot/tg/prefetch.py): the same sales for all.
         prices: dict[int, Decimal | None] = turn.loaded.get("usual_prices", {})
         if cohort.id not in prices:
             prices[cohort.id] = await usual_price(turn.session, cohort.id)
-        return replace(
-            limits,
-            usual_amount=await usual_income(turn.session, person, round_id),
-            usual_price=prices[cohort.id],
-        )
+        # The family's own, read with the group's other families at this question.
+        incomes: GroupIncomes | None = turn.loaded.get("usual_incomes")
+        if incomes is None:
+            amount = await usual_income(turn.session, person, round_id)
+        else:
+            amount = await incomes.of(turn.session, person, round_id, step)
+        return replace(limits, usual_amount=amount, usual_price=prices[cohort.id])
 
     async def _record(self, turn: Turn) -> FollowUpRecord | None:
         from bot.domain.checkins.records import record_for

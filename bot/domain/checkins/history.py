@@ -3,10 +3,12 @@ earlier rounds, and the cohort's price per unit."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FollowUpRecord, Round
@@ -34,6 +36,28 @@ _FAMILY_INCOME = (
     .limit(FAMILY_ROUNDS)
 )
 _FAMILY_INCOME_BUT = _FAMILY_INCOME.where(FollowUpRecord.round_id != bindparam("round"))
+# Several families at once: each one's newest answers, one more than a family's read takes,
+# since the one of the round being answered, if among them, is left out after the read.
+_RANKED = (
+    select(
+        FollowUpRecord.person_id,
+        FollowUpRecord.round_id,
+        FollowUpRecord.revenue_idr,
+        func.row_number()
+        .over(partition_by=FollowUpRecord.person_id, order_by=FollowUpRecord.id.desc())
+        .label("newest"),
+    )
+    .where(
+        FollowUpRecord.person_id.in_(bindparam("people", expanding=True)),
+        FollowUpRecord.revenue_idr > 0,
+    )
+    .subquery()
+)
+_FAMILIES_INCOME = (
+    select(_RANKED.c.person_id, _RANKED.c.round_id, _RANKED.c.revenue_idr)
+    .where(_RANKED.c.newest <= FAMILY_ROUNDS + 1)
+    .order_by(_RANKED.c.person_id, _RANKED.c.newest)
+)
 _COHORT_SALES = (
     select(FollowUpRecord.revenue_idr, FollowUpRecord.quantity_sold)
     .join(Round, Round.id == FollowUpRecord.round_id)
@@ -55,8 +79,53 @@ async def usual_income(session: AsyncSession, person_id: str, round_id: int | No
     else:
         params = {"person": person_id, "round": round_id}
         rows = await connection.execute(_FAMILY_INCOME_BUT, params)
-    amounts = [int(a) for a in rows.scalars() if a is not None]
+    return _usual([int(a) for a in rows.scalars() if a is not None])
+
+
+def _usual(amounts: list[int]) -> int | None:
     return int(median(amounts)) if len(amounts) >= LEAST_FAMILY else None
+
+
+async def usual_incomes(
+    session: AsyncSession, rounds: Mapping[str, int | None]
+) -> dict[str, int | None]:
+    """`usual_income` of several families in one statement: person -> the round being
+    answered (its answer left out; None: none)."""
+    if not rounds:
+        return {}
+    connection = await session.connection()
+    found: dict[str, list[int]] = {person: [] for person in rounds}
+    rows = await connection.execute(_FAMILIES_INCOME, {"people": sorted(rounds)})
+    for person, round_id, amount in rows:  # each family's newest first
+        amounts = found[person]
+        if amount is not None and round_id != rounds[person] and len(amounts) < FAMILY_ROUNDS:
+            amounts.append(int(amount))
+    return {person: _usual(amounts) for person, amounts in found.items()}
+
+
+@dataclass
+class GroupIncomes:
+    """The usual incomes of a group of updates' families (bot/tg/prefetch.py): the first
+    family at a checked question reads them for every family of the group whose open
+    conversation is at that same question, one statement instead of one each. What they
+    read are other rounds' answers, which the group does not change."""
+
+    # person -> (their open conversation's round, its question); left once read.
+    waiting: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
+    known: dict[tuple[str, int | None], int | None] = field(default_factory=dict)
+
+    async def of(
+        self, session: AsyncSession, person_id: str, round_id: int | None, step: str | None
+    ) -> int | None:
+        key = (person_id, round_id)
+        if key not in self.known:
+            wanted = {p: r for p, (r, s) in self.waiting.items() if s == step}
+            wanted[person_id] = round_id
+            for person in wanted:
+                self.waiting.pop(person, None)
+            read = await usual_incomes(session, wanted)
+            self.known.update({(p, wanted[p]): amount for p, amount in read.items()})
+        return self.known[key]
 
 
 async def usual_price(session: AsyncSession, cohort_id: int) -> Decimal | None:
