@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,20 +40,24 @@ MONDAY = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)  # 08:00 in Jakarta, a round op
 async def kabar(
     tg: FakeTelegram, database_url: str, clock: Clock, **settings_: Any
 ) -> AsyncIterator[None]:
-    settings = Settings(
-        bot_token=TEST_TOKEN,
-        database_url=database_url,
-        telegram_api_url=tg.api_url,
-        send_chat_interval_s=0,
-        **settings_,
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(settings, clock=clock, stop=stop, tick_every_s=0.1))
-    try:
-        yield
-    finally:
-        stop.set()
-        await task
+    with tempfile.TemporaryDirectory(prefix="kabar-e2e-media-") as media:
+        # On PostgreSQL the default media folder is ./media: the checkout's own, where a
+        # family's photo from a test was once committed. Beside the database on SQLite.
+        settings_.setdefault("media_dir", media)
+        settings = Settings(
+            bot_token=TEST_TOKEN,
+            database_url=database_url,
+            telegram_api_url=tg.api_url,
+            send_chat_interval_s=0,
+            **settings_,
+        )
+        stop = asyncio.Event()
+        task = asyncio.create_task(serve(settings, clock=clock, stop=stop, tick_every_s=0.1))
+        try:
+            yield
+        finally:
+            stop.set()
+            await task
 
 
 async def register(user: FakeUser, code: str) -> None:
