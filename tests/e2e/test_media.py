@@ -7,56 +7,30 @@ up; a file too big is skipped; no reply waits for any of it)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import csv
 import io
 import stat
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.app.serve import serve
 from bot.db.database import Database
 from bot.db.models import Alert, Attachment
 from bot.domain.alerts.watch import RULES_EVERY
 from bot.domain.media.downloads import MAX_ATTEMPTS, retry_wait
 from bot.domain.media.folder import media_folder
 from bot.lib.clock import FakeClock
-from bot.lib.config import Settings
 from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry
-from tests.e2e.test_escalation import MONDAY, alert_cards, register, until
+from tests.e2e.test_escalation import MONDAY, alert_cards, kabar, register, until
 from tests.support.chat import kabar_command, said, settled
-from tests.support.process import TEST_TOKEN
 from tests.support.programme import CODES, NOW, invite, seed_programme
 
 pytestmark = pytest.mark.e2e
 
 COORDINATOR_CODE = "krd01-aaaaa-bbbbb-ccccc"
 MAX_BYTES = 10_000  # the download limit in this test: the facilitator's long voice note is above
-
-
-@contextlib.asynccontextmanager
-async def kabar(
-    tg: FakeTelegram, database_url: str, clock: FakeClock, media_dir: str | None
-) -> AsyncIterator[None]:
-    settings = Settings(
-        bot_token=TEST_TOKEN,
-        database_url=database_url,
-        telegram_api_url=tg.api_url,
-        send_chat_interval_s=0,
-        media_dir=media_dir,
-        media_max_bytes=MAX_BYTES,
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(settings, clock=clock, stop=stop, tick_every_s=0.1))
-    try:
-        yield
-    finally:
-        stop.set()
-        await task
 
 
 async def attachment(db: Database, file_id: str) -> Attachment:
@@ -119,7 +93,11 @@ async def test_photos_and_voice_notes_reach_the_facilitator_and_the_media_folder
     if not on_postgres:
         assert folder == tmp_path / "media"
     clock = FakeClock(NOW + timedelta(hours=1))
-    async with FakeTelegram() as tg, kabar(tg, database_url, clock, configured):
+    async with (
+        FakeTelegram() as tg,
+        # None: the default folder, beside the SQLite database.
+        kabar(tg, database_url, clock, media_dir=configured, media_max_bytes=MAX_BYTES),
+    ):
         wagiyem = tg.user(3001, first_name="Wagiyem", language_code="id")
         siti = tg.user(3003, first_name="Siti", language_code="id")
         arif = tg.user(3002, first_name="Arif", language_code="id")
