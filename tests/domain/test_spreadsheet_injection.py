@@ -99,6 +99,7 @@ async def _seed(database_url: str) -> None:
                 scheduled_for=first,
                 opened_at=first,
                 closes_at=first + timedelta(days=6),
+                closed_at=first + timedelta(days=6),
             )
             session.add(earlier)
             await session.flush()
@@ -121,6 +122,7 @@ async def _seed(database_url: str) -> None:
                 scheduled_for=opened,
                 opened_at=opened,
                 closes_at=opened + timedelta(days=6),
+                closed_at=opened + timedelta(days=6),
             )
             session.add(round_)
             await session.flush()

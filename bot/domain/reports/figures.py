@@ -92,7 +92,7 @@ class RoundFigures:
     paused: int
     unreachable: int
     response_rate: Decimal | None  # a fraction, 0 to 1, 4 places; None when nobody was asked
-    response_rate_change: Decimal | None  # against the round before; None for the first
+    response_rate_change: Decimal | None  # against the round before; None for the first, or open
 
 
 @dataclass
@@ -359,8 +359,12 @@ async def round_figures(
                 paused=paused,
                 unreachable=unreachable,
                 response_rate=rate,
+                # An open round's answers are still coming: against a closed round its rate
+                # reads as a fall (-100 points on the morning it opens), in every output.
                 response_rate_change=(
-                    rate - earlier if rate is not None and earlier is not None else None
+                    rate - earlier
+                    if r.closed and rate is not None and earlier is not None
+                    else None
                 ),
             )
         )

@@ -137,8 +137,11 @@ def recompute(
                 "partial": count["partial"],
                 "missed": count["missed"],
                 "response_rate": rate,
+                # An open round is compared with nothing: its answers are still coming.
                 "response_rate_change": (
-                    rate - rate_before if rate is not None and rate_before is not None else None
+                    rate - rate_before
+                    if closed and rate is not None and rate_before is not None
+                    else None
                 ),
                 "producing": len(producing),
                 "quantity_produced": sum(
