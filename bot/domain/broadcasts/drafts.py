@@ -27,6 +27,7 @@ from bot.domain.broadcasts.results import RESULTS
 from bot.lib import callback_data
 from bot.lib.i18n import LOCALE_NAMES, N_, SUPPORTED_LOCALES, Translator, translator
 from bot.lib.scheduling import Schedule
+from bot.lib.scheduling.zones import zone_label
 from bot.messaging.messages import Buttons, Message, Outgoing, Photo
 
 AUDIENCE, TEXT, PREVIEW, AT, LANGUAGE, TEXT_IN = (
@@ -276,7 +277,8 @@ async def _ask_when(desk: Desk, draft: Broadcast, _arg: str, message_id: int | N
     draft.step = AT
     if message_id is not None:  # the preview: it shows the schedule, then the progress
         draft.progress_chat_id, draft.progress_message_id = desk.chat_id, message_id
-    return Outcome([desk.say(desk.t.gettext(screens.ASK_WHEN).format(zone=draft.timezone))])
+    ask = desk.t.gettext(screens.ASK_WHEN).format(zone=zone_label(draft.timezone))
+    return Outcome([desk.say(ask)])
 
 
 async def _ask_language(

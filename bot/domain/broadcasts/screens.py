@@ -12,6 +12,7 @@ from bot.domain.broadcasts.lifecycle import Plan
 from bot.domain.broadcasts.progress import CANCEL as CANCEL_BROADCAST
 from bot.domain.broadcasts.progress import CANCEL_PREFIX
 from bot.lib.i18n import LOCALE_NAMES, N_, Translator
+from bot.lib.scheduling.zones import zone_label
 from bot.messaging.messages import Button, Buttons
 
 PREFIX = "s:"  # s:<draft id>:<action>[:<argument>]
@@ -145,7 +146,7 @@ def scheduled(broadcast: Broadcast, planned: Plan, t: Translator) -> str:
         t.gettext(SCHEDULED).format(
             id=broadcast.id,
             time=t.format_datetime(broadcast.send_at, broadcast.timezone, WHEN),
-            zone=broadcast.timezone,
+            zone=zone_label(broadcast.timezone),
         )
     ]
     if broadcast.repeat:

@@ -20,6 +20,14 @@ MSG_BAD_ZONE = N_(
 )
 
 
+def zone_label(name: str) -> str:
+    """A zone as staff say it: WIB, WITA or WIT for Indonesia's three, else its IANA name."""
+    for label, zone in INDONESIAN_ZONES.items():
+        if zone == name:
+            return label
+    return name
+
+
 def resolve_timezone(value: str) -> str:
     """The IANA name for `value` (WIB/WITA/WIT accepted), or ScheduleError."""
     name = value.strip()
