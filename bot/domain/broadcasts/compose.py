@@ -12,6 +12,8 @@ NAME = "{nama}"  # the recipient's name, as staff write it (any other braces sta
 # As phones type it too: "{Nama}", "{ nama }", "{NAME}": each is the name, or every family
 # would have read the braces instead of their name.
 _NAME_AS_TYPED = re.compile(r"\{\s*(?:nama|name)\s*\}", re.IGNORECASE)
+# Any other word in braces ("{desa}"): sent as typed, which the preview points out.
+_TAG = re.compile(r"\{[^{}\n]{1,40}\}")
 TEXT_LIMIT = 4096  # Telegram's limits, in characters
 CAPTION_LIMIT = 1024
 
@@ -53,3 +55,15 @@ def text_for(
     if "{" not in chosen:  # most texts: no regular expression per recipient
         return chosen
     return _NAME_AS_TYPED.sub(lambda _typed: name, chosen)
+
+
+def unknown_tags(*texts: str) -> list[str]:
+    """The words in braces that are not the name, once each in the order written: a staff
+    member who wrote "{desa}" expecting the village would otherwise see it only after it
+    reached every family."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for tag in _TAG.findall(text or ""):
+            if not _NAME_AS_TYPED.fullmatch(tag):
+                found.setdefault(tag)
+    return list(found)

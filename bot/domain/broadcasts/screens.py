@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.db.models import Broadcast
 from bot.domain.broadcasts import choices
 from bot.domain.broadcasts.choices import Choice
-from bot.domain.broadcasts.compose import NAME
+from bot.domain.broadcasts.compose import NAME, unknown_tags
 from bot.domain.broadcasts.lifecycle import Plan
 from bot.domain.broadcasts.progress import CANCEL as CANCEL_BROADCAST
 from bot.domain.broadcasts.progress import CANCEL_PREFIX
@@ -31,6 +31,7 @@ AUDIENCE = N_("Audience: {audience}")
 RECIPIENTS = N_("Recipients: {count}")
 SKIPPED = N_("Skipped: {skipped} ({paused} paused, {unreachable} unreachable)")
 QUIET = N_("It falls in quiet hours: the message waits until {time}.")
+UNKNOWN_TAGS = N_("⚠️ Only {tag} is filled in by Kabar: {tags} will be sent as written.")
 LANGUAGES = N_("Also in: {languages}")
 ASK_WHEN = N_(
     "When should it go out? Write the date and time in {zone} time, like 2026-12-03 08:00.\n"
@@ -122,6 +123,9 @@ def preview(draft: Broadcast, planned: Plan, audience: str, t: Translator) -> tu
     if draft.texts:
         names = ", ".join(LOCALE_NAMES.get(code, code) for code in sorted(draft.texts))
         lines.append(t.gettext(LANGUAGES).format(languages=names))
+    tags = unknown_tags(draft.text, *(str(text) for text in draft.texts.values()))
+    if tags:
+        lines.append(t.gettext(UNKNOWN_TAGS).format(tag=NAME, tags=", ".join(tags)))
     buttons = (
         (
             Button(t.gettext(SEND_NOW), data(draft, "go")),

@@ -214,8 +214,12 @@ async def test_a_time_in_the_past_is_refused_and_a_repeating_schedule_is_stored(
         await pressed(staff, "pisang")
         await staff.send_sticker()
         await said(staff, "Silakan tulis pengumumannya sebagai teks, atau kirim foto")
-        await staff.send_text("Pertemuan bulanan di balai desa.")
+        # A word in braces Kabar does not fill in is pointed out before anything is sent.
+        await staff.send_text("Pertemuan bulanan di balai {desa}.")
         preview = await said(staff, "📣 Pratinjau")
+        assert preview.text.splitlines()[-1] == (
+            "⚠️ Hanya {nama} yang diisi oleh Kabar: {desa} akan dikirim apa adanya."
+        )
         draft = await draft_of(db, "STF-01")
         await staff.press("Jadwalkan")
         # The zone as staff say it (WIB), as `kabar cohort` shows it.
