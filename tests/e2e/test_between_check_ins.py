@@ -22,9 +22,7 @@ async def test_a_family_writing_between_check_ins_is_told_what_to_do(
     database_url: str, tmp_path: Path, db: Database
 ) -> None:
     await seed_programme(db)
-    async with FakeTelegram() as tg:
-        kabar = KabarProcess(tg, database_url, tmp_path)
-        await kabar.start()
+    async with FakeTelegram() as tg, KabarProcess(tg, database_url, tmp_path) as kabar:
         siti = tg.user(2001, first_name="Siti", language_code="id")
         budi = tg.user(2003, first_name="Budi", language_code="id")
         await budi.send_command("start", CODES["KPM-03"])

@@ -42,9 +42,7 @@ async def test_typed_answers_do_what_the_buttons_do(
     database_url: str, tmp_path: Path, db: Database
 ) -> None:
     await seed(db)
-    async with FakeTelegram() as tg:
-        kabar = KabarProcess(tg, database_url, tmp_path)
-        await kabar.start()
+    async with FakeTelegram() as tg, KabarProcess(tg, database_url, tmp_path):
         siti = tg.user(2001, first_name="Siti", language_code="id")
         budi = tg.user(2003, first_name="Budi", language_code="id")
         stranger = tg.user(2999, first_name="Tono", language_code="id")
