@@ -105,9 +105,8 @@ def _cohort_block(
 ) -> list[str]:
     title = ROUND_TITLE if row.closed else ROUND_TITLE_OPEN
     rate = percent(t, row.response_rate)
-    # An open round's answers are still coming: against a closed round its rate would read
-    # as a fall (-100 points on the morning it opens).
-    if row.response_rate_change is not None and row.closed:
+    # None for an open round too (figures.py): its answers are still coming.
+    if row.response_rate_change is not None:
         change = t.gettext(CHANGE).format(change=points(t, row.response_rate_change))
         rate = f"{rate} ({change})"
     problems = [p for p in report.problems if p.cohort == row.cohort and p.district is None]
