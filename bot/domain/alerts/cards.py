@@ -31,7 +31,7 @@ from bot.db.models import (
 from bot.domain.alerts.notes import action_lines
 from bot.domain.alerts.warning_reasons import warning_reasons
 from bot.domain.audit import audit
-from bot.domain.media.shown import alert_voice_notes, family_media
+from bot.domain.media.shown import alert_notes_media, family_media
 from bot.lib.config import DEFAULT_TIMEZONE
 from bot.lib.i18n import N_, Translator, translator
 from bot.messaging.messages import Button, Edit, Message, Outgoing
@@ -216,7 +216,7 @@ async def card_messages(session: AsyncSession, alert: Alert, recipient: Recipien
     media = await family_media(
         session, family, chat_id=chat_id, viewer_id=viewer_id, t=t, tz=tz, priority=card.priority
     )
-    notes = await alert_voice_notes(
+    notes = await alert_notes_media(
         session,
         alert.id,
         family,

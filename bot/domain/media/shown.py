@@ -89,7 +89,7 @@ def _sent_again(
     )
 
 
-async def alert_voice_notes(
+async def alert_notes_media(
     session: AsyncSession,
     alert_id: int,
     family: Person,
@@ -102,20 +102,20 @@ async def alert_voice_notes(
 ) -> list[Message]:
     """The latest voice note and photo a facilitator left on the alert, to be heard and
     seen with its card."""
+    # One read for both kinds: an alert holds a few notes, not thousands.
+    latest: dict[str, tuple[Attachment, str]] = {}
+    for attachment, author in await session.execute(
+        select(Attachment, Person.name)
+        .join(Person, Person.id == Attachment.person_id)
+        .where(Attachment.alert_id == alert_id, Attachment.kind.in_(("voice", "photo")))
+        .order_by(Attachment.created_at.desc(), Attachment.id.desc())
+    ):
+        latest.setdefault(attachment.kind, (attachment, author))
     messages: list[Message] = []
     for kind, label, resend in (("voice", ALERT_VOICE, Voice), ("photo", ALERT_PHOTO, Photo)):
-        note = (
-            await session.execute(
-                select(Attachment, Person.name)
-                .join(Person, Person.id == Attachment.person_id)
-                .where(Attachment.alert_id == alert_id, Attachment.kind == kind)
-                .order_by(Attachment.created_at.desc(), Attachment.id.desc())
-                .limit(1)
-            )
-        ).first()
-        if note is None:
+        if kind not in latest:
             continue
-        attachment, author = note
+        attachment, author = latest[kind]
         caption = t.gettext(label).format(
             name=family.name,
             author=author,
