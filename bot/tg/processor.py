@@ -141,6 +141,10 @@ class Processor:
                     unit = UnitOfWork(session, now, update_id, sender, prefetch=prefetch)
                     await self._dispatch(unit, payload)
                     units.append(unit)
+                    # With what it reads prefetched, an update often needs no await: hand
+                    # the loop back, or a group of 50 holds the bulk sender's slots for
+                    # 50-100 ms (docs/PERFORMANCE.md, "#14: session 12").
+                    await asyncio.sleep(0)
                 outgoing = [m for unit in units for m in unit.outgoing]
                 via = {chat: bot for unit in units for chat, bot in unit.via().items()}
                 jobs = await enqueue(session, outgoing, now=now, claimed_by=claimant, via=via)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select, text
 from telegram import Bot
 
 from bot.app.runtime import Runtime
 from bot.db.database import Database
-from bot.db.models import InboxUpdate, QuarantinedUpdate
+from bot.db.models import Cohort, InboxUpdate, OutboxMessage, QuarantinedUpdate
 from bot.lib.config import Settings
 from bot.messaging import inbox
 from bot.sandbox.fakeapi import FakeTelegram
@@ -23,6 +26,100 @@ async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     async with asyncio.timeout(timeout):
         while not condition():
             await asyncio.sleep(0.02)
+
+
+async def _round_asking(
+    db: Database, families: int, now: datetime
+) -> tuple[list[OutboxMessage], dict[int, str]]:
+    """A round opened for `families`: its first questions, and each chat's "yes" button."""
+    from bot.domain.rounds.opening import open_round
+    from tests.domain.rounds.support import seed_cohort
+
+    await seed_cohort(db, families, quiet=("00:00", "00:00"), created=now)
+    async with db.transaction() as session:
+        cohort = (await session.execute(select(Cohort))).scalar_one()
+        await open_round(session, cohort, now=now)
+    async with db.sessions() as session:
+        questions = list((await session.execute(select(OutboxMessage))).scalars().all())
+    yes = {
+        row.chat_id: row.payload["buttons"][0][0]["data"]
+        for row in questions
+        if "buttons" in row.payload
+    }
+    return questions, yes
+
+
+def _press(update_id: int, user_id: int, data: str) -> dict[str, object]:
+    """A family pressing the button with `data` on the bot's question."""
+    chat = {"id": user_id, "type": "private"}
+    sender = {"id": user_id, "is_bot": False, "first_name": "Keluarga"}
+    keyboard = {"inline_keyboard": [[{"text": "Ya", "callback_data": data}]]}
+    message = {
+        "message_id": 1,
+        "date": 0,
+        "chat": chat,
+        "text": "Apakah…",
+        "reply_markup": keyboard,
+    }
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"q{update_id}",
+            "from": sender,
+            "chat_instance": "c",
+            "data": data,
+            "message": message,
+        },
+    }
+
+
+async def test_the_bot_goes_on_sending_while_a_group_of_answers_is_handled(
+    database_url: str, db: Database
+) -> None:
+    """The event loop is handed back between the updates of a group: a group of 50
+    answers is 50-100 ms of work, and the bulk sender's slots that passed meanwhile were
+    lost (docs/PERFORMANCE.md, "#14: session 12")."""
+    from bot.tg.application import build_application
+    from bot.tg.context import UnitOfWork
+    from bot.tg.processor import Processor
+
+    now = datetime.now(UTC)
+    families = 8
+    _, yes = await _round_asking(db, families, now)
+    async with db.transaction() as session:
+        presses = [_press(i + 1, chat, data) for i, (chat, data) in enumerate(yes.items())]
+        await inbox.store(session, presses, now)
+
+    turns = 0
+    seen_at: list[int] = []
+
+    class Watched(Processor):
+        async def _dispatch(self, unit: UnitOfWork, payload: dict[str, Any]) -> None:
+            seen_at.append(turns)
+            await super()._dispatch(unit, payload)
+
+    async def other_work(stop: asyncio.Event) -> None:
+        nonlocal turns
+        while not stop.is_set():
+            turns += 1
+            await asyncio.sleep(0)
+
+    async with FakeTelegram() as tg:
+        settings = Settings(
+            bot_token=TEST_TOKEN, database_url=database_url, telegram_api_url=tg.api_url
+        )
+        runtime = Runtime(settings=settings, db=db)
+        async with build_application(runtime) as application:
+            stop = asyncio.Event()
+            ticker = asyncio.create_task(other_work(stop))
+            try:
+                assert await Watched(application, runtime).drain_once() == families
+            finally:
+                stop.set()
+                await ticker
+    assert len(seen_at) == families
+    # Between any two answers of the group, the other task had a turn.
+    assert all(later > earlier for earlier, later in itertools.pairwise(seen_at))
 
 
 async def test_an_update_that_cannot_be_stored_is_not_acknowledged(
@@ -55,7 +152,6 @@ async def test_an_update_that_cannot_be_stored_is_not_acknowledged(
 
 
 async def test_an_update_delivered_twice_is_stored_once(db: Database) -> None:
-    from datetime import UTC, datetime
 
     now = datetime(2026, 1, 5, tzinfo=UTC)
     update = {"update_id": 42, "message": {"message_id": 1, "text": "5 kg"}}
@@ -72,47 +168,15 @@ async def test_a_broken_update_in_a_group_loses_nothing_of_the_others(
 ) -> None:
     """Updates of different chats are handled in one transaction; when one of them fails,
     the others are still handled, and only the broken one counts a failed attempt."""
-    from datetime import UTC, datetime
 
-    from bot.db.models import Cohort, FollowUpRecord, OutboxMessage
-    from bot.domain.rounds.opening import open_round
-    from tests.domain.rounds.support import seed_cohort
+    from bot.db.models import FollowUpRecord, OutboxMessage
     from tests.support.updates import handle_updates
 
     now = datetime.now(UTC)
-    await seed_cohort(db, 3, quiet=("00:00", "00:00"), created=now)
-    async with db.transaction() as session:
-        cohort = (await session.execute(select(Cohort))).scalar_one()
-        await open_round(session, cohort, now=now)
-    async with db.sessions() as session:
-        questions = (await session.execute(select(OutboxMessage))).scalars().all()
-    yes = {
-        row.chat_id: row.payload["buttons"][0][0]["data"]
-        for row in questions
-        if "buttons" in row.payload
-    }
+    questions, yes = await _round_asking(db, 3, now)
 
     def press(update_id: int, user_id: int) -> dict[str, object]:
-        chat = {"id": user_id, "type": "private"}
-        sender = {"id": user_id, "is_bot": False, "first_name": "Keluarga"}
-        keyboard = {"inline_keyboard": [[{"text": "Ya", "callback_data": yes[user_id]}]]}
-        message = {
-            "message_id": 1,
-            "date": 0,
-            "chat": chat,
-            "text": "Apakah…",
-            "reply_markup": keyboard,
-        }
-        return {
-            "update_id": update_id,
-            "callback_query": {
-                "id": f"q{update_id}",
-                "from": sender,
-                "chat_instance": "c",
-                "data": yes[user_id],
-                "message": message,
-            },
-        }
+        return _press(update_id, user_id, yes[user_id])
 
     broken = {"update_id": 2, "message": {"message_id": 2, "chat": {"id": 10_001}}}  # no date
     stored = [press(1, 10_000), broken, press(3, 10_002)]
@@ -142,7 +206,6 @@ async def test_a_failing_handler_undoes_its_update_and_the_person_gets_an_apolog
 ) -> None:
     """What a handler changed and queued before it failed is undone with its update; after
     the last attempt the sender is told, in their own language, to try again."""
-    from datetime import UTC, datetime
 
     from telegram import Update
     from telegram.ext import CommandHandler
