@@ -140,13 +140,14 @@ async def _write(
     session: AsyncSession, asked: _Request, default_tz: str, language: str
 ) -> _Written:
     from bot.domain.broadcasts import lifecycle
-    from bot.domain.broadcasts.audience import parse_audience
+    from bot.domain.broadcasts.audience import check_names, parse_audience
     from bot.domain.broadcasts.compose import check_text
     from bot.domain.broadcasts.results import RESULTS
     from bot.lib.clock import SystemClock
 
     now = SystemClock().now()
-    audience = parse_audience(asked.audience)
+    # The cohort as stored before its time zone is looked up: a typed "Tenun" may be ambiguous.
+    audience = await check_names(session, parse_audience(asked.audience))
     timezone = await lifecycle.audience_timezone(session, audience, default_tz)
     send_at = lifecycle.parse_at(asked.at, timezone, now=now) if asked.at else None
     repeat = lifecycle.parse_repeat(asked.repeat)

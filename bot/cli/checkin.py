@@ -36,12 +36,9 @@ def send(cohort_name: str) -> None:
 
     A running `kabar run` sends the messages within about two seconds.
     """
-    from sqlalchemy import select
-
     from bot.db.database import open_database
-    from bot.db.models import Cohort
     from bot.domain.audit import audit
-    from bot.domain.cohorts import cohort_quiet_hours
+    from bot.domain.cohorts import CohortError, cohort_quiet_hours, get_cohort
     from bot.domain.rounds.opening import open_round
     from bot.lib.clock import SystemClock
     from bot.lib.scheduling.quiet import is_quiet, next_allowed
@@ -53,17 +50,16 @@ def send(cohort_name: str) -> None:
     class NobodyRegisteredError(Exception):
         """Rolls the empty round back: a round nobody is asked in is only noise."""
 
-    async def main() -> tuple[int, int, datetime | None, str] | None:
+    async def main() -> tuple[int, int, datetime | None, str, str] | None:
         async with open_database(config.database_url) as db, db.transaction() as session:
-            cohort = (
-                await session.execute(select(Cohort).where(Cohort.name == cohort_name))
-            ).scalar_one_or_none()
+            cohort = await get_cohort(session, cohort_name)
             if cohort is None:
                 return None
+            name = cohort.name  # as stored: "Tenun-2026" typed, "tenun-2026" shown
             now = SystemClock().now()
             opened = await open_round(session, cohort, now=now)
             if opened.participants == 0:
-                raise NobodyRegisteredError
+                raise NobodyRegisteredError(name)
             audit(
                 session,
                 at=now,
@@ -78,25 +74,27 @@ def send(cohort_name: str) -> None:
                 if is_quiet(now, cohort.timezone, quiet)
                 else None
             )
-            return opened.round_id, opened.participants, waits_until, cohort.timezone
+            return opened.round_id, opened.participants, waits_until, cohort.timezone, name
 
     try:
         result = run_async(main())
-    except NobodyRegisteredError:
+    except NobodyRegisteredError as nobody:
         fail(
             t.gettext(
                 "Nobody in {cohort} is registered yet, so no round was opened: hand out "
                 "the invitations first (kabar invites --cohort {cohort})."
-            ).format(cohort=cohort_name)
+            ).format(cohort=nobody.args[0])
         )
+    except CohortError as error:  # a name that fits two cohorts only by case
+        fail(error.translate(t))
     if result is None:
         fail(
             t.gettext('Unknown cohort "{name}"; see `kabar cohort list`.').format(name=cohort_name)
         )
-    round_id, participants, waits_until, timezone = result
+    round_id, participants, waits_until, timezone, name = result
     click.echo(
         t.gettext("Round {round} opened for {count} participants of {cohort}.").format(
-            round=round_id, count=t.format_number(participants), cohort=cohort_name
+            round=round_id, count=t.format_number(participants), cohort=name
         )
     )
     if waits_until is not None:
@@ -104,7 +102,5 @@ def send(cohort_name: str) -> None:
             t.gettext(
                 "It is quiet hours in {cohort}: the messages go out from {time} (the "
                 "cohort's time)."
-            ).format(
-                cohort=cohort_name, time=t.format_datetime(waits_until, timezone, "EEEE HH:mm")
-            )
+            ).format(cohort=name, time=t.format_datetime(waits_until, timezone, "EEEE HH:mm"))
         )

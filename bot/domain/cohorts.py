@@ -12,10 +12,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, Person, Role, TelegramAccount
+from bot.domain import cohort_names
 from bot.domain.audit import audit
 from bot.domain.cohort_error import CohortError as CohortError  # callers import it from here
 from bot.domain.cohort_values import (
@@ -126,8 +127,9 @@ def schedule_in_quiet_hours(cohort: Cohort) -> bool:
 
 
 async def get_cohort(session: AsyncSession, name: str) -> Cohort | None:
-    result = await session.execute(select(Cohort).where(Cohort.name == name.strip()))
-    return result.scalar_one_or_none()
+    """The cohort a person typed, ignoring case (cohort_names.py); CohortError if ambiguous."""
+    found = cohort_names.pick((await session.execute(select(Cohort.id, Cohort.name))).all(), name)
+    return await session.get(Cohort, found.id) if found is not None else None
 
 
 async def require_cohort(session: AsyncSession, name: str) -> Cohort:
@@ -228,8 +230,10 @@ async def create_cohort(
         cohort,
         _checked_tuning(cohort, warnings, graduation_amount, graduation_rounds, graduation_window),
     )
-    if await get_cohort(session, name) is not None:
-        raise CohortError(MSG_EXISTS, name=name)
+    # "TENUN-2026" beside "tenun-2026" would be a second cohort nobody can type apart.
+    taken = cohort_names.alike((await session.execute(select(Cohort.name))).all(), name)
+    if taken:
+        raise CohortError(MSG_EXISTS, name=taken[0].name)
     session.add(cohort)
     await session.flush()
     audit(
@@ -355,11 +359,16 @@ async def ensure_cohorts(
     wanted = sorted(set(names))
     if not wanted:
         return {}, []
-    rows = await session.execute(select(Cohort.name, Cohort.id).where(Cohort.name.in_(wanted)))
-    ids = {name: cohort_id for name, cohort_id in rows}
+    # A name that differs from a stored one only by case joins it (cohort_names.py).
+    known: list[Cohort | Row[int, str]] = list(
+        (await session.execute(select(Cohort.id, Cohort.name))).all()
+    )
+    ids: dict[str, int] = {}
     created: list[str] = []
     for name in wanted:
-        if name in ids:
+        found = cohort_names.pick(known, name)
+        if found is not None:
+            ids[name] = found.id
             continue
         cohort = Cohort(
             name=name,
@@ -370,6 +379,7 @@ async def ensure_cohorts(
         )
         session.add(cohort)
         await session.flush()
+        known.append(cohort)
         ids[name] = cohort.id
         created.append(name)
     return ids, created

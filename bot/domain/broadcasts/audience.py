@@ -27,6 +27,7 @@ from bot.db.models import (
     TelegramAccount,
 )
 from bot.domain.broadcasts.errors import BroadcastError
+from bot.domain.cohorts import CohortError, get_cohort
 from bot.lib.i18n import N_
 
 KEYS = ("cohort", "district", "village", "facilitator", "status", "role", "answered")
@@ -110,18 +111,26 @@ def parse_audience(expression: str) -> Audience:
     return Audience(tuple(sorted(terms.items())))
 
 
-async def check_names(session: AsyncSession, audience: Audience) -> None:
-    """A cohort or facilitator that does not exist is a typo, not an empty audience."""
+async def check_names(session: AsyncSession, audience: Audience) -> Audience:
+    """A cohort or facilitator that does not exist is a typo, not an empty audience.
+
+    Returns the audience with the cohort spelled as stored ("cohort=Tenun-2026" typed is
+    kept as "cohort=tenun-2026"), which `matching` then compares exactly."""
     cohort = audience.get("cohort")
     if cohort is not None:
-        found = await session.scalar(select(Cohort.id).where(Cohort.name == cohort))
+        try:
+            found = await get_cohort(session, cohort)
+        except CohortError as error:  # two cohorts differ only by case
+            raise BroadcastError(error.msgid, **error.params) from None
         if found is None:
             raise BroadcastError(MSG_UNKNOWN_COHORT, value=cohort)
+        audience = audience.with_term("cohort", found.name)
     facilitator = audience.get("facilitator")
     if facilitator is not None:
         found_person = await session.get(Person, facilitator)
         if found_person is None or found_person.role is not Role.FACILITATOR:
             raise BroadcastError(MSG_UNKNOWN_FACILITATOR, value=facilitator)
+    return audience
 
 
 def _unanswered() -> ColumnElement[bool]:
@@ -151,7 +160,7 @@ def matching(audience: Audience, viewer: Person | None = None) -> list[ColumnEle
     """The conditions on Person (joined to its cohort's name) for this audience."""
     conditions: list[ColumnElement[bool]] = [Person.role == audience.role]
     for key, value in audience.terms:
-        if key == "cohort":
+        if key == "cohort":  # spelled as stored: check_names made it so
             conditions.append(
                 Person.cohort_id == select(Cohort.id).where(Cohort.name == value).scalar_subquery()
             )

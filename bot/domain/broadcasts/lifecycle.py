@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import (
     Broadcast,
     BroadcastStatus,
-    Cohort,
     OutboxMessage,
     OutboxStatus,
     Person,
@@ -23,7 +22,7 @@ from bot.domain.broadcasts.audience import Audience, Count
 from bot.domain.broadcasts.compose import check_text, text_for
 from bot.domain.broadcasts.errors import BroadcastError
 from bot.domain.broadcasts.results import results_text, village_texts
-from bot.domain.cohorts import cohort_quiet_hours
+from bot.domain.cohorts import cohort_quiet_hours, get_cohort
 from bot.lib.i18n import N_
 from bot.lib.scheduling import QuietHours, Schedule, ScheduleError, next_allowed, parse_schedule
 from bot.lib.scheduling.schedule import next_occurrence
@@ -64,9 +63,9 @@ async def audience_timezone(session: AsyncSession, audience: Audience, default: 
     """The cohort's zone when the audience names one, the deployment's otherwise."""
     name = audience.get("cohort")
     if name is not None:
-        found = await session.scalar(select(Cohort.timezone).where(Cohort.name == name))
+        found = await get_cohort(session, name)
         if found is not None:
-            return found
+            return found.timezone
     return default
 
 
@@ -96,7 +95,7 @@ async def _quiet_hours(session: AsyncSession, audience: Audience) -> QuietHours:
     """The named cohort's quiet hours; the usual ones for an audience of several cohorts
     (each family's own cohort decides when it is sent: dispatch.py)."""
     name = audience.get("cohort")
-    cohort = await session.scalar(select(Cohort).where(Cohort.name == name)) if name else None
+    cohort = await get_cohort(session, name) if name else None
     return cohort_quiet_hours(cohort) if cohort is not None else DEFAULT_QUIET
 
 
@@ -116,7 +115,7 @@ async def plan(
     """Checks everything a broadcast needs before anything is written; BroadcastError
     says what is wrong. With `results`, each village's figures follow `text` (which may
     then be empty)."""
-    await audiences.check_names(session, audience)
+    audience = await audiences.check_names(session, audience)
     longest = await audiences.longest_name(session, audience, viewer)
     # A village's sentence is a few hundred characters at most: keep room for it.
     room = 500 if results else 0

@@ -10,13 +10,16 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Attachment, Cohort, FollowUpRecord, Person, RecordStatus, Round
+from bot.domain import cohort_names
+from bot.domain.cohort_error import CohortError
+from bot.domain.cohort_names import Named
 from bot.lib.i18n import N_, Translator
 
 MSG_UNKNOWN_COHORT = N_('There is no cohort "{name}". Known cohorts: {known}.')
@@ -91,21 +94,17 @@ class _CohortZone:
     zone: ZoneInfo
 
 
-class _Named(Protocol):
-    @property
-    def name(self) -> str: ...
-
-
-Named = TypeVar("Named", bound=_Named)
-
-
 def choose_cohort(cohorts: Iterable[Named], name: str | None) -> list[Named]:
     """The cohorts sorted by name, or the one called `name`; RecordsError for an unknown
     name, listing the known ones."""
     ordered = sorted(cohorts, key=lambda cohort: cohort.name)
     if name is None:
         return ordered
-    chosen = [cohort for cohort in ordered if cohort.name == name]
+    try:
+        found = cohort_names.pick(ordered, name)  # "Tenun-2026" finds "tenun-2026"
+    except CohortError as error:
+        raise RecordsError(error.msgid, **error.params) from None
+    chosen = [found] if found is not None else []
     if not chosen:
         if not ordered:
             raise RecordsError(MSG_NO_COHORTS, name=name)

@@ -21,6 +21,7 @@ from bot.db.database import Database
 from bot.db.models import Cohort, ParticipantStatus, Person, Role
 from bot.domain.audit import audit
 from bot.domain.cohorts import ensure_cohorts
+from bot.domain.roster.cohort_spelling import settle_cohort_names
 from bot.domain.roster.reader import read_roster
 from bot.domain.roster.validate import (
     ROLE_ORDER,
@@ -117,6 +118,7 @@ async def import_roster(
     result = ImportResult(file_name=path.name, dry_run=dry_run, rows=checked.total_rows)
 
     async with db.transaction() as session:
+        await settle_cohort_names(session, checked)
         view, plan = await _load_existing(session, checked, result)
         check_against_database(checked, view)
         if checked.problems:

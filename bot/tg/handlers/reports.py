@@ -15,6 +15,8 @@ from sqlalchemy import select
 from telegram import Update
 
 from bot.db.models import Cohort, Role
+from bot.domain.cohort_error import CohortError
+from bot.domain.cohort_names import pick
 from bot.domain.records import RecordsError
 from bot.domain.reports.baseline import baseline_report
 from bot.domain.reports.chart import programme_chart
@@ -40,16 +42,20 @@ async def on_report(update: Update, context: KabarContext) -> None:
     session = context.work.session
     name = " ".join(context.args or []).strip() or None
     filters = ReportFilter()
-    if name is not None:
-        cohorts = set((await session.scalars(select(Cohort.name))).all())
-        filters = ReportFilter(cohort=name) if name in cohorts else ReportFilter(district=name)
 
     def reply(text: str) -> None:
         context.work.send([Outgoing(chat_id=chat_id, text=text, person_id=person.id)])
 
     try:
+        if name is not None:
+            # A cohort typed in any case ("/laporan Tenun-2026"); otherwise a district.
+            cohort = pick((await session.execute(select(Cohort.name))).all(), name)
+            if cohort is not None:
+                filters = ReportFilter(cohort=cohort.name)
+            else:
+                filters = ReportFilter(district=name)
         made = await programme_report(session, person, filters)
-    except RecordsError as error:  # an unknown cohort or district
+    except (RecordsError, CohortError) as error:  # an unknown district, an ambiguous cohort
         reply(error.translate(t))
         return
     if name is not None and not made.selection.cohorts:
