@@ -15,7 +15,13 @@ NO_WORDS = (
     "ga ada", "gak ada", "nggak ada", "gada", "nothing", "ora", "ora ono", "ora ana",
     "mboten", "boten", "mboten wonten", "dereng", "durung", "rung", "not yet",
 )  # fmt: skip
-AGREE_WORDS = ("setuju", "agree", "sarujuk", "ya setuju", *YES_WORDS)
+# "Yes, I agree" as people write it to a person: "nggih setuju", "iya saya setuju".
+_YES_AGREE = tuple(
+    f"{yes} {agree}"
+    for yes in ("ya", "iya", "ok", "oke", "nggih", "inggih", "enggih", "iyo", "yes")
+    for agree in ("setuju", "saya setuju", "kula setuju", "sarujuk", "agree", "i agree")
+)
+AGREE_WORDS = ("setuju", "agree", "sarujuk", "saya setuju", "kula setuju", *_YES_AGREE, *YES_WORDS)
 DISAGREE_WORDS = (
     "tidak setuju", "gak setuju", "ga setuju", "nggak setuju", "ora setuju",
     "mboten setuju", "disagree", "do not agree", *NO_WORDS,

@@ -5,7 +5,10 @@ A button is known by its label (as shown, in the reader's language, and the Engl
 its value, and the words its option declares (`Option.words`). Text and labels are
 compared without case, emoji or punctuation; a small misspelling (one edit in a word of
 four letters or more, two from nine) still matches, but only when one button is nearest:
-a typo that is as close to "Ya" as to "Tidak" matches neither.
+a typo that is as close to "Ya" as to "Tidak" matches neither. Between phrases of as many
+words, each word gets only its own allowance: two edits spent on one short word turned
+"nggih setuju" (yes, agree) into "nggak setuju" (do not agree). Words of address people
+add as they would to a person ("iya bu", "nggih pak") are not part of the answer.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ Candidate = tuple[str, Iterable[str]]
 
 _NOT_A_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"[\s_]+")
+# Said to a person, not part of the answer: "iya bu", "pak, nggih", "sampun mbak".
+_ADDRESS = frozenset(
+    ("pak", "bu", "bapak", "ibu", "mas", "mbak", "mba", "kak", "bang", "dik", "mbah", "bunda")
+)
 
 
 def normal(text: str) -> str:
@@ -53,9 +60,25 @@ def distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+def _unaddressed(typed: str) -> str:
+    """`typed` without words of address, unless nothing else is left."""
+    words = [word for word in typed.split(" ") if word not in _ADDRESS]
+    return " ".join(words) if words else typed
+
+
+def _word_by_word(typed: str, known: str) -> bool:
+    """Whether phrases of as many words are each within their own word's allowance."""
+    pairs = zip(typed.split(" "), known.split(" "), strict=True)
+    return all(_near(a, b, _allowed_edits(max(len(a), len(b)))) for a, b in pairs)
+
+
+def _near(a: str, b: str, limit: int) -> bool:
+    return distance(a, b, limit) <= limit
+
+
 def match(text: str, candidates: Sequence[Candidate]) -> str | None:
     """The value of the one button `text` stands for, or None."""
-    typed = normal(text)
+    typed = _unaddressed(normal(text))
     if not typed:
         return None
     best: dict[str, int] = {}
@@ -69,7 +92,8 @@ def match(text: str, candidates: Sequence[Candidate]) -> str | None:
             limit = _allowed_edits(min(len(known), len(typed)))
             if limit:
                 found = distance(typed, known, limit)
-                if found <= limit:
+                same_count = typed.count(" ") == known.count(" ")
+                if found <= limit and (not same_count or _word_by_word(typed, known)):
                     best[value] = min(found, best.get(value, found))
     if not best:
         return None

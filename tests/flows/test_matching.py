@@ -44,3 +44,38 @@ def test_misspelled_labels(typed: str, value: str | None) -> None:
 
 def test_a_typo_as_near_to_two_buttons_matches_neither() -> None:
     assert match("abcd", [("a", ("abce",)), ("b", ("abcf",))]) is None
+
+
+CONSENT = [
+    ("yes", ("Kula setuju", "I agree", "ya setuju", "iya", "nggih")),
+    ("no", ("Kula mboten setuju", "I do not agree", "nggak setuju", "ora setuju", "nggak")),
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        # Two edits in "nggih" made it "nggak setuju" (no): each word has its own allowance.
+        ("nggih setuju", None),
+        ("ya setujuu", "yes"),  # a typo in the long word is still forgiven
+        ("nggak setuju", "no"),
+        ("iya bu", "yes"),  # said to a person: the "bu" is not the answer
+        ("Nggih pak.", "yes"),
+        ("pak", None),
+    ],
+)
+def test_each_word_of_a_phrase_gets_only_its_own_allowance(typed: str, value: str | None) -> None:
+    assert match(typed, CONSENT) == value
+
+
+def test_typed_consent_as_families_write_it() -> None:
+    from conversations.words import AGREE_WORDS, DISAGREE_WORDS
+
+    consent = [
+        ("yes", ("Saya setuju", *AGREE_WORDS)),
+        ("no", ("Saya tidak setuju", *DISAGREE_WORDS)),
+    ]
+    for typed in ("nggih setuju", "iya saya setuju", "Nggih, kula setuju", "ya bu setuju"):
+        assert match(typed, consent) == "yes", typed
+    for typed in ("saya tidak setuju", "ora setuju pak", "gak setuju"):
+        assert match(typed, consent) == "no", typed
