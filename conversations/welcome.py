@@ -11,6 +11,11 @@ WELCOME_BACK = N_(
     "Hello, {name}! Kabar will ask about your business on schedule. "
     "Send /bantuan whenever you need help."
 )
+# To a family who stopped messages (or declined at registration): Kabar will not ask.
+WELCOME_BACK_PAUSED = N_(
+    "Hello, {name}! Kabar is not sending you messages now, as you asked. "
+    "Send /mulai whenever you want to receive check-ins again."
+)
 # Kabar asks facilitators, coordinators, staff and partners no check-in.
 WELCOME_BACK_STAFF = N_("Hello, {name}! Send /bantuan to see what you can do.")
 START_IN_CHECKIN = N_(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.db.models import Person, Role
+from bot.db.models import ParticipantStatus, Person, Role
 from bot.domain.people.commands import Audience, menu
 from bot.domain.people.identity import language_of
 from bot.lib.i18n import Translator, translator
@@ -30,8 +30,16 @@ def start(sender: Sender, person: Person | None) -> list[Outgoing]:
         text = t.gettext(welcome.WELCOME_UNKNOWN) + "\n\n" + t.gettext(SHARE_CONTACT_HINT)
         return [Outgoing(chat_id=sender.chat_id, text=text, keyboard=contact_keyboard(t.locale))]
     again = welcome.WELCOME_BACK if person.role is Role.PARTICIPANT else welcome.WELCOME_BACK_STAFF
+    if is_paused_family(person):
+        again = welcome.WELCOME_BACK_PAUSED  # not "Kabar will ask on schedule": it will not
     text = t.gettext(again).format(name=person.name)
     return [Outgoing(chat_id=sender.chat_id, text=text, person_id=person.id)]
+
+
+def is_paused_family(person: Person) -> bool:
+    """A family Kabar asks nothing until /mulai: they stopped messages, or declined at
+    registration (still signing up is not paused)."""
+    return person.role is Role.PARTICIPANT and person.status is ParticipantStatus.PAUSED
 
 
 def phone_typed(sender: Sender, person: Person | None) -> list[Outgoing]:

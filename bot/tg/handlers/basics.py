@@ -22,6 +22,9 @@ async def on_start(update: Update, context: KabarContext) -> None:
                 work.session, sender, payload, work.now, existing=person
             )
         )
+        if person is not None and greeting.is_paused_family(person):
+            # Their link tapped again after declining or /berhenti: how to turn messages on.
+            work.send(greeting.start(sender, person))
     else:
         # In the middle of a check-in or of signing up: where they are, not the welcome.
         turn = await work.turn()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.db.models import Conversation, ConversationStatus, ParticipantStatus, Person, Role
+from bot.db.models import Conversation, ConversationStatus, Person, Role
 from bot.dialogue import edits
 from bot.dialogue.binding import FlowBinding, Turn
 from bot.domain.broadcasts.replies import take_reply
@@ -42,6 +42,12 @@ BETWEEN_CHECKINS = N_(
     "Kabar reads answers during a check-in, and will ask you when it is time. To reach your "
     "facilitator (pendamping) now, send /tolong; /bantuan shows what else you can do."
 )
+# A family who stopped messages (or declined at registration) writes: not "not understood",
+# but why Kabar is not reading and how to turn it back on.
+WHILE_PAUSED = N_(
+    "Kabar is not sending you check-ins now, as you asked, so it does not read answers. "
+    "Send /mulai to receive them again; to reach your facilitator (pendamping), send /tolong."
+)
 CHECKIN_TO_TAKE_UP = N_(
     "Sorry, Kabar did not understand that message. This round's check-in is still open: "
     "send /ulang to answer it now."
@@ -73,7 +79,7 @@ async def on_message(update: Update, context: KabarContext) -> None:
         if await takes_message(context, sender, person, message):
             return
         passed = await _reply_to_broadcast(context, sender.chat_id, person, event)
-        if passed is None and isinstance(event, Media) and person.role is Role.PARTICIPANT:
+        if passed is None and isinstance(event, Media) and _may_keep_media(person):
             passed = [*await keep_unasked(work.session, person, event, sender.chat_id, work.now)]
         if passed is None and person.role is Role.PARTICIPANT:
             passed = await _between_check_ins(work.session, sender.chat_id, person)
@@ -105,14 +111,22 @@ async def on_message(update: Update, context: KabarContext) -> None:
 async def _between_check_ins(
     session: AsyncSession, chat_id: int, person: Person
 ) -> list[Message] | None:
-    """What a family may do instead, when no check-in waits for their answer (None for a
-    paused family: Kabar asks them nothing until /mulai, which /bantuan explains)."""
-    if person.status is ParticipantStatus.PAUSED or person.consent_at is None:
-        return None
+    """What a family may do instead, when no check-in waits for their answer (a paused
+    family: that Kabar asks them nothing until /mulai)."""
     t = translator(person.language)
+    if greeting.is_paused_family(person):
+        return [Outgoing(chat_id=chat_id, text=t.gettext(WHILE_PAUSED), person_id=person.id)]
+    if person.consent_at is None:
+        return None
     waiting = await open_round_for(session, person) is not None
     text = t.gettext(CHECKIN_TO_TAKE_UP if waiting else BETWEEN_CHECKINS)
     return [Outgoing(chat_id=chat_id, text=text, person_id=person.id)]
+
+
+def _may_keep_media(person: Person) -> bool:
+    """A family's photo or voice note is kept once they agreed to what Kabar keeps; who
+    declined at registration is answered, and nothing of theirs is stored."""
+    return person.role is Role.PARTICIPANT and person.consent_at is not None
 
 
 async def on_edit(update: Update, context: KabarContext) -> None:

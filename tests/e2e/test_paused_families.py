@@ -1,0 +1,106 @@
+"""Families who said no, by mistake or on purpose: typed consent as people write it, and a
+paused family who writes, taps their link or /start is told how to turn messages back on
+(it used to hear "Kabar will ask on schedule" or "not understood"). Kabar runs in this
+process on a fake clock, against the fake Bot API (as in test_escalation.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.db.database import Database
+from bot.db.models import Attachment
+from bot.lib.clock import FakeClock
+from bot.sandbox.fakeapi import FakeTelegram
+from tests.e2e.test_escalation import MONDAY, kabar
+from tests.support.chat import said
+from tests.support.programme import CODES, NOW, seed_programme
+
+pytestmark = pytest.mark.e2e
+
+
+async def attachments_of(db: Database, person_id: str) -> int:
+    async with db.sessions() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Attachment).where(Attachment.person_id == person_id)
+        )
+    return count or 0
+
+
+async def test_typed_consent_and_a_paused_family_know_where_they_stand(
+    database_url: str, db: Database
+) -> None:
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        # "nggih setuju" (yes, agree) was read as "nggak setuju" (do not agree).
+        budi = tg.user(3303, first_name="Budi", language_code="jv")
+        await budi.send_command("start", CODES["KPM-03"])
+        await said(budi, "Pilih basa")
+        await budi.send_text("jowo")
+        await said(budi, "Napa sampeyan setuju?")
+        await budi.send_text("nggih setuju")
+        await said(budi, "Matur nuwun, Budi Maryam! Sampeyan sampun kadaftar.")
+
+        siti = tg.user(3301, first_name="Siti", language_code="id")
+        await siti.send_command("start", CODES["KPM-01"])
+        await said(siti, "Pilih bahasa")
+        await siti.send_text("indonesia")
+        await said(siti, "Apakah Anda setuju?")
+        await siti.send_text("iya bu")  # said as to a person
+        await said(siti, "Terima kasih, Siti Rahayu! Anda sudah terdaftar.")
+
+        # Siti stops messages; what she writes, sends or taps next says how to resume.
+        await siti.send_command("berhenti")
+        await said(siti, "Kabar tidak akan mengirim pesan lagi.")
+        await siti.send_text("5 kg")
+        paused = await said(siti, "Saat ini Kabar tidak mengirim laporan kepada Anda")
+        assert "/mulai" in paused.text and "/tolong" in paused.text
+        await siti.send_command("start")
+        hello = await said(siti, "Halo, Siti Rahayu!")
+        assert "/mulai" in hello.text
+        assert "akan menanyakan" not in hello.text and "sesuai jadwal" not in hello.text
+        await siti.send_command("start", CODES["KPM-01"])  # her invitation, tapped again
+        await said(siti, "Anda sudah terdaftar, Siti Rahayu.")
+        await said(siti, "Kirim /mulai kapan saja bila ingin ditanya laporan lagi.")
+
+        # Budi in Javanese, after /berhenti.
+        await budi.send_command("berhenti")
+        await said(budi, "Kabar mboten badhe ngirim pesen malih.")
+        await budi.send_text("nggih")
+        await said(budi, "Sakniki Kabar mboten ngirim laporan dhateng sampeyan")
+        await budi.send_command("start")
+        await said(budi, "Halo, Budi Maryam! Sakniki Kabar mboten ngirim pesen")
+
+        await siti.send_command("mulai")
+        await said(siti, "Selamat datang kembali!")
+        clock.set(MONDAY)
+        await said(siti, "Apakah Anda memproduksi")
+
+
+async def test_who_declined_at_registration_is_told_how_to_join_and_nothing_is_kept(
+    database_url: str, db: Database
+) -> None:
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        siti = tg.user(3401, first_name="Siti", language_code="id")
+        await siti.send_command("start", CODES["KPM-01"])
+        await said(siti, "Pilih bahasa")
+        await siti.press("Bahasa Indonesia")
+        await said(siti, "Apakah Anda setuju?")
+        await siti.press("Saya tidak setuju")
+        await said(siti, "Kabar tidak akan mengirim pesan kepada Anda.")
+        # A photo and a voice note from someone who declined are not stored.
+        await siti.send_photo(caption="ini produk saya")
+        await said(siti, "Saat ini Kabar tidak mengirim laporan kepada Anda")
+        await siti.send_voice()
+        await said(siti, "Saat ini Kabar tidak mengirim laporan kepada Anda")
+        assert await attachments_of(db, "KPM-01") == 0
+        await siti.send_command("mulai")
+        await said(siti, "Selamat datang kembali!")
+        await siti.send_photo()
+        await said(siti, "Terima kasih! Kabar sudah menyimpannya")
+        assert await attachments_of(db, "KPM-01") == 1
