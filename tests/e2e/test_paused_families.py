@@ -79,6 +79,19 @@ async def test_typed_consent_and_a_paused_family_know_where_they_stand(
         clock.set(MONDAY)
         await said(siti, "Apakah Anda memproduksi")
 
+        # Stopped in the middle of a check-in: help and /dataku do not ask its question
+        # again (they did); /mulai does.
+        await siti.send_command("berhenti")
+        await said(siti, "Kabar tidak akan mengirim pesan lagi.")
+        await siti.send_command("bantuan")
+        await said(siti, "Cara kerja Kabar")
+        await siti.send_command("dataku")
+        await said(siti, "Data Anda di Kabar")
+        await siti.assert_no_reply(within=1.0)
+        await siti.send_command("mulai")
+        await said(siti, "Selamat datang kembali!")
+        await said(siti, "Apakah Anda memproduksi")
+
 
 async def test_who_declined_at_registration_is_told_how_to_join_and_nothing_is_kept(
     database_url: str, db: Database

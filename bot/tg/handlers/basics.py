@@ -49,5 +49,7 @@ async def ask_again(context: KabarContext) -> None:
     """After help, a greeting or any other side reply, repeat the open question so the
     person can carry on (nothing when no flow is open)."""
     turn = await context.work.turn()
-    if turn is not None:
+    # A family who stopped messages is asked nothing, not even the open question (/mulai
+    # brings it back).
+    if turn is not None and not greeting.is_paused_family(turn.person):
         context.work.send(await context.runtime.services.runner.again(turn))
