@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.db.database import Database
 from bot.db.models import Attachment
 from bot.lib.clock import FakeClock
-from bot.sandbox.fakeapi import FakeTelegram
+from bot.sandbox.fakeapi import FakeTelegram, FakeUser
 from tests.e2e.test_escalation import MONDAY, kabar
 from tests.support.chat import said
 from tests.support.programme import CODES, NOW, seed_programme
@@ -29,6 +29,15 @@ async def attachments_of(db: Database, person_id: str) -> int:
     return count or 0
 
 
+async def sign_up(user: FakeUser, person_id: str, language: str, consent: str) -> None:
+    """Their invitation link, then the language and the consent typed as they would."""
+    await user.send_command("start", CODES[person_id])
+    await said(user, "Pilih bahasa / Choose your language:")
+    await user.send_text(language)
+    await said(user, "setuju?")
+    await user.send_text(consent)
+
+
 async def test_typed_consent_and_a_paused_family_know_where_they_stand(
     database_url: str, db: Database
 ) -> None:
@@ -37,19 +46,11 @@ async def test_typed_consent_and_a_paused_family_know_where_they_stand(
     async with FakeTelegram() as tg, kabar(tg, database_url, clock):
         # "nggih setuju" (yes, agree) was read as "nggak setuju" (do not agree).
         budi = tg.user(3303, first_name="Budi", language_code="jv")
-        await budi.send_command("start", CODES["KPM-03"])
-        await said(budi, "Pilih basa")
-        await budi.send_text("jowo")
-        await said(budi, "Napa sampeyan setuju?")
-        await budi.send_text("nggih setuju")
+        await sign_up(budi, "KPM-03", "jowo", "nggih setuju")
         await said(budi, "Matur nuwun, Budi Maryam! Sampeyan sampun kadaftar.")
 
         siti = tg.user(3301, first_name="Siti", language_code="id")
-        await siti.send_command("start", CODES["KPM-01"])
-        await said(siti, "Pilih bahasa")
-        await siti.send_text("indonesia")
-        await said(siti, "Apakah Anda setuju?")
-        await siti.send_text("iya bu")  # said as to a person
+        await sign_up(siti, "KPM-01", "indonesia", "iya bu")  # said as to a person
         await said(siti, "Terima kasih, Siti Rahayu! Anda sudah terdaftar.")
 
         # Siti stops messages; what she writes, sends or taps next says how to resume.
@@ -100,11 +101,7 @@ async def test_who_declined_at_registration_is_told_how_to_join_and_nothing_is_k
     clock = FakeClock(NOW + timedelta(hours=1))
     async with FakeTelegram() as tg, kabar(tg, database_url, clock):
         siti = tg.user(3401, first_name="Siti", language_code="id")
-        await siti.send_command("start", CODES["KPM-01"])
-        await said(siti, "Pilih bahasa")
-        await siti.press("Bahasa Indonesia")
-        await said(siti, "Apakah Anda setuju?")
-        await siti.press("Saya tidak setuju")
+        await sign_up(siti, "KPM-01", "Bahasa Indonesia", "Saya tidak setuju")
         await said(siti, "Kabar tidak akan mengirim pesan kepada Anda.")
         # A photo and a voice note from someone who declined are not stored.
         await siti.send_photo(caption="ini produk saya")
