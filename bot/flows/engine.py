@@ -39,7 +39,7 @@ from bot.flows.outputs import (
     Summary,
 )
 from bot.flows.progress import FlowState, Transition
-from bot.flows.typed import confirm_buttons, skip_button, step_buttons
+from bot.flows.typed import confirm_buttons, everything, skip_button, step_buttons
 from bot.lib.i18n import N_
 from bot.lib.parsing.amounts import Parsed, parse_money, parse_quantity
 
@@ -228,8 +228,9 @@ def _on_number(
     if not isinstance(event, Text):
         return _reask(step, transition, NUMBER_EMPTY)
     if step.kind is Kind.QUANTITY:
+        typed = everything(step, event.text, state.answers)  # "semua": all that was made
         result = parse_quantity(
-            event.text, unit=limits.unit, ceiling=limits.max_quantity, locale=limits.locale
+            typed, unit=limits.unit, ceiling=limits.max_quantity, locale=limits.locale
         )
     else:
         result = parse_money(event.text, ceiling=limits.max_revenue_idr, locale=limits.locale)
@@ -365,8 +366,7 @@ def _answer(
 ) -> Transition:
     state.answers[step.id] = value
     transition.changed[step.id] = value
-    # Answers to questions that no longer apply (e.g. quantities after "did not produce")
-    # are cleared, so the record never holds a contradiction.
+    # Answers to questions that no longer apply are cleared: no record contradicts itself.
     for later in flow.steps[flow.index[step.id] + 1 :]:
         if later.id in state.answers and later.skipped(state.answers, limits.stock):
             del state.answers[later.id]

@@ -121,6 +121,12 @@ SEND_WORDS = (
     "kirim", "kirimkan", "send", "ok", "oke", "ya", "iya", "yes", "benar", "betul",
     "sudah benar", "nggih", "sampun", "leres", "kintun",
 )  # fmt: skip
+# "Everything": the most a step may be (all that was produced was sold), not a number.
+ALL_WORDS = (
+    "semua", "semuanya", "habis", "habis semua", "semua habis", "laku semua", "terjual semua",
+    "semua terjual", "semua laku", "kabeh", "sedaya", "payu kabeh", "kabeh payu", "entek",
+    "all", "all of it", "everything", "sold out",
+)  # fmt: skip
 FIX_WORDS = ("ubah", "ganti", "ubah jawaban", "change", "salah", "gantos", "owah")
 BACK_WORDS = ("kembali", "back", "batal ubah", "wangsul", "mbalik")
 # Answers to "is it right?" (bot/flows/checks.py): as typed, or type it again.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from bot.flows.matching import (
+    ALL_WORDS,
     BACK_WORDS,
     DONE_WORDS,
     FIX_WORDS,
@@ -13,6 +15,7 @@ from bot.flows.matching import (
     SKIP_WORDS,
     Candidate,
     labels,
+    match,
 )
 from bot.flows.model import (
     BACK,
@@ -58,3 +61,12 @@ def confirm_buttons(correctable: Iterable[Step], t: Translate) -> list[Candidate
     ]
     found += [(f"{FIX}:{s.id}", labels(s.label, t)) for s in correctable if s.label]
     return found
+
+
+def everything(step: Step, text: str, answers: Mapping[str, Any]) -> str:
+    """`text`, or for "semua", "habis", "kabeh" the most the step may be (how much of what
+    was produced was sold: all of it), as the number it stands for."""
+    most = answers.get(step.at_most) if step.at_most else None
+    if most is not None and match(text, [("all", ALL_WORDS)]):
+        return str(most)
+    return text

@@ -79,3 +79,18 @@ def test_typed_consent_as_families_write_it() -> None:
         assert match(typed, consent) == "yes", typed
     for typed in ("saya tidak setuju", "ora setuju pak", "gak setuju"):
         assert match(typed, consent) == "no", typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "sold"),
+    [("semua", "2.5"), ("Habis!", "2.5"), ("payu kabeh", "2.5"), ("all of it", "2.5"), ("2", "2")],
+)
+def test_all_of_it_is_what_was_produced(typed: str, sold: str) -> None:
+    from bot.flows.typed import everything
+    from conversations.checkin import CHECKIN
+
+    step = CHECKIN.step("quantity_sold")
+    assert everything(step, typed, {"quantity_produced": "2.5"}) == sold
+    # Nothing to be "all" of, or a question without a most: as typed.
+    assert everything(step, typed, {}) == typed
+    assert everything(CHECKIN.step("quantity_produced"), typed, {"x": "1"}) == typed
