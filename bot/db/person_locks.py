@@ -23,14 +23,17 @@ it locks the person deadlocks with the erasure, as it did with the keys; Postgre
 one of them and nothing is left under the erased id either way (tests/domain/people/
 test_erasure_race.py).
 
-SQLite has one writer at a time (a database-wide lock from a transaction's first write to
-its commit; WAL mode, bot/db/database.py), so no SQL is needed there: a transaction
-whose first statement writes, as the update processor's does (the inbox rows it takes),
-and a round's opening (the round's row before its people are read), cannot interleave
-with an erasure in another process. A read made before a transaction's first write is
-outside it (Python's sqlite3 begins a transaction at the first write: such a read sees
-what another connection commits meanwhile), so a writer that read a person that way and
-writes for them later is not covered on SQLite.
+SQLite has one writer at a time: a database-wide lock from a transaction's first write to
+its commit (WAL mode, bot/db/database.py), and what a transaction reads once it holds the
+lock is the last commit. Python's sqlite3 begins a transaction only at its first write, so
+a read before that is outside it: a clock job that read a family, then an erasure that
+committed in another process (`kabar person forget` beside `kabar run`), then the job's
+reminder for her was a message to an erased chat. So on SQLite the same three calls take
+the write lock first (`BEGIN IMMEDIATE`, unless the transaction has written already) and
+then read the people: the erasure before anything else, a writer before it checks who is
+still here, a round's opening before it reads its families. Whoever takes the lock first
+goes first; the other waits for its commit (busy_timeout). Only transactions that are
+about to write take it: a read-only one never does.
 """
 
 from __future__ import annotations
@@ -52,7 +55,8 @@ ERASURE_LOCK_OBJECT = 1
 
 async def lock_erased(session: AsyncSession, person_id: str) -> Person | None:
     """The person to erase, their row locked until the transaction ends (None if there is
-    none): first the openings under way are waited for, then the writers holding the row."""
+    none): first the openings under way are waited for, then the writers holding the row
+    (on SQLite: whichever transaction writes)."""
     await _erasure_lock(session, "pg_advisory_xact_lock")
     found = await session.execute(
         select(Person)
@@ -64,35 +68,48 @@ async def lock_erased(session: AsyncSession, person_id: str) -> Person | None:
 
 
 async def hold_off_erasures(session: AsyncSession) -> None:
-    """No erasure commits between here and this transaction's end (PostgreSQL): call before
-    reading the people to write for. One lock, however many people."""
+    """No erasure commits between here and this transaction's end: call before reading the
+    people to write for. One lock, however many people."""
     await _erasure_lock(session, "pg_advisory_xact_lock_shared")
 
 
 async def _erasure_lock(session: AsyncSession, function: str) -> None:
-    """The erasures' advisory lock, exclusive or shared by `function` (PostgreSQL only)."""
+    """The erasures' advisory lock, exclusive or shared by `function`; on SQLite the
+    database's write lock, which every writer shares with the erasures."""
     if is_postgresql(session):
         await session.execute(
             text(f"SELECT {function}(:class, :object)"),
             {"class": ERASURE_LOCK_CLASS, "object": ERASURE_LOCK_OBJECT},
         )
+    else:
+        await _sqlite_write_lock(session)
+
+
+async def _sqlite_write_lock(session: AsyncSession) -> None:
+    """From here to its end this transaction is SQLite's one writer, and reads the last
+    commit. A transaction that has written holds the lock already (sqlite3 began it then)."""
+    await session.flush()  # pending changes would begin it under the statement below
+    raw = (await (await session.connection()).get_raw_connection()).driver_connection
+    if raw is not None and not raw.in_transaction:  # aiosqlite's, i.e. sqlite3's
+        await session.execute(text("BEGIN IMMEDIATE"))
 
 
 async def people_still_here(session: AsyncSession, person_ids: Collection[str]) -> set[str]:
     """Of `person_ids`, those not erased, locked FOR KEY SHARE until the transaction ends
     (PostgreSQL): an erasure waits for this transaction, or this statement waited for the
-    erasure and the person is gone. On SQLite all of them, without a statement (see above)."""
-    if not person_ids or not is_postgresql(session):
-        return set(person_ids)
+    erasure and the person is gone. On SQLite the transaction takes the write lock first,
+    with the same effect for the whole database (see above)."""
+    if not person_ids:
+        return set()
+    postgresql = is_postgresql(session)
+    if not postgresql:
+        await _sqlite_write_lock(session)
     people, here = table_of(Person), set[str]()
     for ids in in_lists(list(person_ids)):
-        here.update(
-            await session.scalars(
-                select(people.c.id)
-                .where(people.c.id.in_(ids))
-                # FOR KEY SHARE (`key_share` alone is FOR NO KEY UPDATE): writers do not
-                # wait for each other, nor for a change of the person's other columns.
-                .with_for_update(read=True, key_share=True)
-            )
-        )
+        query = select(people.c.id).where(people.c.id.in_(ids))
+        if postgresql:
+            # FOR KEY SHARE (`key_share` alone is FOR NO KEY UPDATE): writers do not wait
+            # for each other, nor for a change of the person's other columns.
+            query = query.with_for_update(read=True, key_share=True)
+        here.update(await session.scalars(query))
     return here
