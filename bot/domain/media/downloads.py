@@ -10,6 +10,7 @@ MAX_ATTEMPTS. The database is not held open while a file travels.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -132,4 +133,16 @@ async def _download(
             values = {"download_after": now + retry_wait(attempts)}
         values["download_attempts"] = attempts
     async with db.transaction() as session:
-        await session.execute(update(Attachment).where(Attachment.id == due.id).values(values))
+        result = await session.execute(
+            update(Attachment).where(Attachment.id == due.id).values(values)
+        )
+    if "local_path" in values and not getattr(result, "rowcount", 1):
+        # The row went while the file travelled: its person was erased, and the erasure
+        # could not know of this copy. It goes too.
+        _remove(folder / str(values["local_path"]))
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # the person's other files are still there
+        path.parent.rmdir()

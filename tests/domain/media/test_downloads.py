@@ -16,8 +16,9 @@ from telegram import Bot
 
 from bot.db.database import Database
 from bot.db.models import Attachment
-from bot.domain.media.downloads import download_due
+from bot.domain.media.downloads import Fetched, download_due
 from bot.domain.media.folder import media_folder, relative_path
+from bot.domain.people.erasure import forget
 from bot.sandbox.fakeapi import FakeTelegram
 from bot.tg.files import TelegramFiles
 from tests.support.process import TEST_TOKEN
@@ -98,3 +99,32 @@ async def test_files_too_big_are_skipped_and_the_rest_saved_privately(
     assert stat.S_IMODE(copy.parent.stat().st_mode) == 0o700
     written = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
     assert written == [saved.local_path]  # nothing of the others, no partial file
+
+
+async def test_a_file_fetched_while_its_sender_is_erased_is_not_kept(
+    db: Database, tmp_path: Path
+) -> None:
+    await seed_programme(db)
+    async with db.transaction() as session:
+        session.add(
+            Attachment(
+                person_id="KPM-01",
+                kind="photo",
+                purpose="problem_note",
+                telegram_file_id="on-its-way",
+                created_at=NOW,
+            )
+        )
+
+    class ErasedMeanwhile:
+        """Telegram's answer arrives after `kabar person forget KPM-01` committed."""
+
+        async def fetch(self, file_id: str, max_bytes: int) -> Fetched:
+            async with db.transaction() as session:
+                await forget(session, "KPM-01", actor="operator", now=NOW, media=tmp_path)
+            return Fetched(b"\xff\xd8 her photo", ".jpg")
+
+    folder = tmp_path / "media"
+    assert await download_due(db, ErasedMeanwhile(), folder, now=NOW) == 1
+    assert [p for p in folder.rglob("*") if p.is_file()] == []
+    assert not (folder / "KPM-01").exists()
