@@ -17,6 +17,7 @@ from bot.db.models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatu
 from bot.lib.clock import FakeClock
 from bot.sandbox.fakeapi import FakeTelegram
 from tests.app.support import Worker, until
+from tests.domain.broadcasts.support import broadcast_to_all
 from tests.domain.rounds.support import seed_cohort
 from tests.e2e.test_escalation import kabar
 from tests.support.chat import kabar_command
@@ -142,26 +143,10 @@ async def test_two_workers_and_the_leader_killed_mid_broadcast_reach_everyone_on
 async def test_a_scheduled_broadcast_goes_out_at_its_time_but_not_in_quiet_hours(
     database_url: str, db: Database, tmp_path: Path
 ) -> None:
-    from bot.domain.broadcasts import lifecycle
-    from bot.domain.broadcasts.audience import parse_audience
-
     # Monday 20:00 in Jakarta; quiet hours 21:00-06:00.
     start = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
     await seed_cohort(db, 3, quiet=("21:00", "06:00"), created=start)
-    async with db.transaction() as session:
-        at = lifecycle.parse_at("2026-03-02 22:30", "Asia/Jakarta", now=start)
-        planned = await lifecycle.plan(
-            session,
-            audience=parse_audience(""),
-            text=TEXT,
-            viewer=None,
-            now=start,
-            send_at=at,
-            timezone="Asia/Jakarta",
-        )
-        await lifecycle.create(
-            session, planned, text=TEXT, language="id", actor="cli:test", now=start
-        )
+    await broadcast_to_all(db, TEXT, now=start, at="2026-03-02 22:30")
     clock = FakeClock(start)
     async with FakeTelegram() as tg, kabar(tg, database_url, clock):
         for number in range(3):

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from bot.db.database import Database
 from bot.db.models import Cohort, ParticipantStatus, Person, Role, TelegramAccount
+from bot.domain.broadcasts import lifecycle
+from bot.domain.broadcasts.audience import parse_audience
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # Monday 10:00 in Jakarta, outside quiet hours
 
@@ -87,3 +89,23 @@ async def seed_province(db: Database) -> None:
 def chat_of(pid: str) -> int:
     registered = [f[0] for f in FAMILIES if f[7]] + ["STF-01", "KRD-01", "PDP-01", "PDP-02"]
     return 5000 + registered.index(pid) + 1
+
+
+async def broadcast_to_all(
+    db: Database, text: str, *, now: datetime, at: str | None = None
+) -> None:
+    """A broadcast to everyone, written from the command line at `now`, due then or `at`
+    (Jakarta's time, as `kabar broadcast --at` takes it)."""
+    async with db.transaction() as session:
+        planned = await lifecycle.plan(
+            session,
+            audience=parse_audience(""),
+            text=text,
+            viewer=None,
+            now=now,
+            send_at=lifecycle.parse_at(at, "Asia/Jakarta", now=now) if at else None,
+            timezone="Asia/Jakarta",
+        )
+        await lifecycle.create(
+            session, planned, text=text, language="id", actor="cli:test", now=now
+        )

@@ -22,12 +22,11 @@ from sqlalchemy.util import await_only
 from bot.app.services import Services
 from bot.db.database import Database
 from bot.db.models import OutboxMessage
-from bot.domain.broadcasts import lifecycle
-from bot.domain.broadcasts.audience import parse_audience
 from bot.domain.broadcasts.dispatch import start_due, write_next
 from bot.domain.people.erasure import forget
 from bot.domain.reports.weekly import send_weekly_digests
 from bot.domain.rounds.scheduler import tick
+from tests.domain.broadcasts.support import broadcast_to_all
 from tests.domain.rounds.support import facilitator_on_telegram, seed_cohort
 
 SITI, ANI = "tenun-2026-00000", "tenun-2026-00001"
@@ -127,21 +126,7 @@ async def test_a_broadcast_chunk_read_before_her_erasure_is_not_written_for_her(
     db: Database, database_url: str
 ) -> None:
     await seed_cohort(db, 2)
-    async with db.transaction() as session:
-        audience = parse_audience("")
-        text = "Halo {nama}, pengering tiba Kamis."
-        planned = await lifecycle.plan(
-            session,
-            audience=audience,
-            text=text,
-            viewer=None,
-            now=MONDAY,
-            send_at=None,
-            timezone="Asia/Jakarta",
-        )
-        await lifecycle.create(
-            session, planned, text=text, language="id", actor="cli:test", now=MONDAY
-        )
+    await broadcast_to_all(db, "Halo {nama}, pengering tiba Kamis.", now=MONDAY)
     async with db.transaction() as session:  # the clock's first transaction
         await start_due(session, now=MONDAY)
 
