@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 async def test_a_family_writing_between_check_ins_is_told_what_to_do(
     database_url: str, tmp_path: Path, db: Database
 ) -> None:
-    await seed_programme(db)
+    await seed_programme(db, round_open=False)  # the rounds are the ones opened below
     async with FakeTelegram() as tg, KabarProcess(tg, database_url, tmp_path) as kabar:
         siti = tg.user(2001, first_name="Siti", language_code="id")
         budi = tg.user(2003, first_name="Budi", language_code="id")
@@ -31,10 +31,14 @@ async def test_a_family_writing_between_check_ins_is_told_what_to_do(
         await said(budi, "Napa sampeyan setuju?")
         await budi.press("Kula setuju")
         await said(budi, "Matur nuwun")
-        # A round opens before Siti registers: it is still hers to answer.
+        # A round opens before Siti registers: it is still hers to answer, asked at once.
         await kabar_command(database_url, tmp_path, "checkin", "send", "--cohort", COHORT)
         await said(budi, "Napa sampeyan produksi")
         await register(siti, CODES["KPM-01"])
+        await said(siti, "Laporan putaran ini sedang dibuka. Ini pertanyaan pertamanya:")
+        # Cancelled, the round's check-in is still hers: what she writes is met with /ulang.
+        await siti.send_command("batal")
+        await said(siti, "/ulang")
         await siti.send_text("minggu ini 5 kg")
         waiting = await said(siti, "/ulang")
         assert waiting.text.startswith("Maaf, Kabar tidak mengerti pesan itu. Laporan putaran")

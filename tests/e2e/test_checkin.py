@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 async def test_register_and_check_in_in_indonesian_and_english(
     database_url: str, tmp_path: Path, db: Database
 ) -> None:
-    await seed_programme(db)
+    await seed_programme(db, round_open=False)  # the round is the one staff open below
     async with FakeTelegram() as tg:
         kabar = KabarProcess(tg, database_url, tmp_path)
         await kabar.start()

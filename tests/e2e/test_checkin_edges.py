@@ -80,7 +80,7 @@ def menu(tg: FakeTelegram, chat_id: int) -> list[str]:
 async def test_odd_answers_buttons_and_commands_in_the_middle_of_a_checkin(
     database_url: str, tmp_path: Path, db: Database
 ) -> None:
-    await seed_programme(db)
+    await seed_programme(db, round_open=False)  # the round is the one staff open below
     async with FakeTelegram() as tg:
         kabar = KabarProcess(tg, database_url, tmp_path)
         await kabar.start()

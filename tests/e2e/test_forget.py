@@ -65,7 +65,7 @@ def report(database_url: str, workdir: Path) -> dict[str, Any]:
 async def test_a_forgotten_family_leaves_no_trace_and_the_figures_stay(
     database_url: str, db: Database, tmp_path: Path
 ) -> None:
-    await seed_programme(db)
+    await seed_programme(db, round_open=False)  # the round is the one staff open below
     media = tmp_path / "media"
     env = {"KABAR_MEDIA_DIR": str(media)}
     async with FakeTelegram() as tg, KabarProcess(tg, database_url, tmp_path, extra_env=env):

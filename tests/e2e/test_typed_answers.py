@@ -26,7 +26,7 @@ BUDI_CODE = "m2v8c-x4pq7-r9kt3-hd6ws"
 
 
 async def seed(db: Database) -> None:
-    await seed_programme(db)
+    await seed_programme(db, round_open=False)  # the round is the one staff open
     async with db.transaction() as session:
         # The cards Siti and Budi hold, in place of the fixed test codes.
         owners = Invitation.person_id.in_(["KPM-01", "KPM-03"])

@@ -22,7 +22,10 @@ CODES = {
 }
 
 
-async def seed_programme(db: Database, *, unit: str = "kg") -> None:
+async def seed_programme(db: Database, *, unit: str = "kg", round_open: bool = True) -> None:
+    """On the wall clock the cohort's first slot (NOW) is long past, so Kabar opens a round
+    when it starts. `round_open=False`: the cohort is as new as the wall clock, and no round
+    opens before the test opens one (`kabar checkin send`) or next Monday's slot comes."""
     async with db.transaction() as session:
         cohort = Cohort(
             name=COHORT,
@@ -33,7 +36,7 @@ async def seed_programme(db: Database, *, unit: str = "kg") -> None:
             # would see its messages held until morning (tests/domain/rounds covers quiet hours).
             quiet_hours_start="00:00",
             quiet_hours_end="00:00",
-            created_at=NOW,
+            created_at=NOW if round_open else datetime.now(UTC),
         )
         session.add(cohort)
         await session.flush()

@@ -6,6 +6,8 @@ find nothing to answer until the next round, a dead end for a family who changed
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,6 +19,7 @@ from bot.db.models import (
     FollowUpRecord,
     ParticipantStatus,
     Person,
+    Priority,
     RecordStatus,
     Role,
     Round,
@@ -24,10 +27,13 @@ from bot.db.models import (
 from bot.dialogue.binding import Turn
 from bot.dialogue.runner import FlowRunner
 from bot.lib.i18n import N_, translator
-from bot.messaging.messages import Message, Outgoing
+from bot.messaging.messages import Message, Outgoing, lead_into
+from bot.messaging.outbox import enqueue
 from conversations.checkin import CHECKIN
 
 TAKEN_UP = N_("The check-in is open again. Here is its first question:")
+# To a family who registers while their cohort's round is open: it is theirs to answer too.
+OPEN_FOR_NEWCOMER = N_("This round's check-in is open now. Here is its first question:")
 
 
 async def open_round_for(session: AsyncSession, person: Person) -> Round | None:
@@ -45,6 +51,9 @@ async def open_round_for(session: AsyncSession, person: Person) -> Round | None:
             .where(Round.cohort_id == person.cohort_id, Round.closed_at.is_(None))
             .order_by(Round.opened_at.desc(), Round.id.desc())
             .limit(1)
+            # Held until commit (PostgreSQL): a round opening meanwhile closes this one
+            # only after, and then ends the check-in started here and greets the family.
+            .with_for_update(read=True)
         )
     ).scalar_one_or_none()
     if round_ is None:
@@ -70,13 +79,7 @@ async def take_up(
     t = translator(person.language)
     lead = Outgoing(chat_id=chat_id, text=t.gettext(TAKEN_UP), person_id=person.id)
     # A family has one conversation per round: a cancelled one is opened again.
-    cancelled = (
-        await session.execute(
-            select(Conversation).where(
-                Conversation.round_id == round_.id, Conversation.person_id == person.id
-            )
-        )
-    ).scalar_one_or_none()
+    cancelled = await _conversation_in(session, round_, person)
     if cancelled is None:  # paused when the round opened
         first = await runner.start(
             session,
@@ -90,3 +93,49 @@ async def take_up(
     cancelled.status = ConversationStatus.OPEN
     cancelled.finished_at = None
     return [lead, *await runner.restart(Turn(session, cancelled, person, chat_id, now))]
+
+
+async def ask_newcomer(
+    session: AsyncSession,
+    runner: FlowRunner,
+    person: Person,
+    chat_id: int,
+    now: datetime,
+    welcome: Sequence[Message],
+) -> bool:
+    """Write the open round's first question for a family who just agreed: the round
+    opened without them, and they would have waited for the next one (a week or more).
+
+    One message, the lead atop the question, in the check-ins' lane, due since the round
+    opened: that lane sends a chat's messages in (due, written) order, and any newer
+    round's greeting is due from its opening on, later, even when its tick read the clock
+    before this transaction did and committed after it. So the family never gets this older
+    question after the newer round's greeting, its buttons dead. As a reply it could be
+    overtaken: the lanes do not wait for each other (bot/messaging/sender.py). The
+    `welcome` goes first in the same lane, for the same reason: as a reply it came after
+    the question now and then. False, nothing written, when there is nothing to ask."""
+    round_ = await open_round_for(session, person)
+    if round_ is None or await _conversation_in(session, round_, person) is not None:
+        return False  # no round open, or already asked it
+    t = translator(person.language)
+    lead = Outgoing(chat_id=chat_id, text=t.gettext(OPEN_FOR_NEWCOMER), person_id=person.id)
+    first = await runner.start(
+        session, person=person, chat_id=chat_id, flow_name=CHECKIN.name, now=now, round_id=round_.id
+    )
+    asked = [*welcome, *lead_into([lead], first)]
+    messages = [replace(m, priority=Priority.CHECKIN) for m in asked]
+    await enqueue(session, messages, now=now, not_before=round_.opened_at, round_id=round_.id)
+    return True
+
+
+async def _conversation_in(
+    session: AsyncSession, round_: Round, person: Person
+) -> Conversation | None:
+    """The family's conversation of the round: a family has one per round."""
+    return (
+        await session.execute(
+            select(Conversation).where(
+                Conversation.round_id == round_.id, Conversation.person_id == person.id
+            )
+        )
+    ).scalar_one_or_none()

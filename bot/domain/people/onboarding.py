@@ -36,6 +36,21 @@ ROLE_NAMES = {
 }
 
 
+async def _asked_round(turn: Turn, welcome: Message) -> bool:
+    """A family who agrees while their cohort's round is open is asked it now, under their
+    welcome (written with it): the round opened without them, and they would otherwise
+    wait a week for their first question."""
+    from bot.dialogue.runner import FlowRunner
+    from bot.domain.checkins.binding import CheckinBinding
+    from bot.domain.checkins.take_up import ask_newcomer
+
+    if turn.person.role is not Role.PARTICIPANT:
+        return False
+    runner = FlowRunner([CheckinBinding()])
+    person, session = turn.person, turn.session
+    return await ask_newcomer(session, runner, person, turn.chat_id, turn.now, [welcome])
+
+
 class OnboardingBinding:
     flow = ONBOARDING
 
@@ -89,10 +104,11 @@ class OnboardingBinding:
             text = t.gettext(WELCOME_STAFF).format(
                 name=person.name, role=t.gettext(ROLE_NAMES[person.role])
             )
-        return [
-            Outgoing(chat_id=turn.chat_id, text=text, person_id=person.id, remove_keyboard=True),
-            menu_call(turn.chat_id, person.role, person.language, person.id),
-        ]
+        welcome = Outgoing(
+            chat_id=turn.chat_id, text=text, person_id=person.id, remove_keyboard=True
+        )
+        menu = menu_call(turn.chat_id, person.role, person.language, person.id)
+        return [menu] if await _asked_round(turn, welcome) else [welcome, menu]
 
     async def on_cancel(self, turn: Turn) -> Sequence[Message]:
         return []
