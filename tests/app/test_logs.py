@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 async def test_a_json_log_is_one_object_a_line_and_names_no_family(
     database_url: str, tmp_path: Path, db: Database
 ) -> None:
-    await seed_programme(db)
+    await seed_programme(db, round_open=False)  # the test opens the round itself
     async with FakeTelegram() as tg:
         kabar = KabarProcess(tg, database_url, tmp_path, extra_env={"KABAR_LOG_FORMAT": "json"})
         await kabar.start()
