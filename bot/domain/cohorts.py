@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Cohort, Person, Role, TelegramAccount
@@ -359,16 +359,13 @@ async def ensure_cohorts(
     wanted = sorted(set(names))
     if not wanted:
         return {}, []
-    # A name that differs from a stored one only by case joins it (cohort_names.py).
-    known: list[Cohort | Row[int, str]] = list(
-        (await session.execute(select(Cohort.id, Cohort.name))).all()
-    )
-    ids: dict[str, int] = {}
+    # Exact names: the importer settled each row's spelling first (roster/cohort_spelling.py),
+    # so a name differing from a stored one only by case has become the stored one.
+    rows = await session.execute(select(Cohort.name, Cohort.id).where(Cohort.name.in_(wanted)))
+    ids = {name: cohort_id for name, cohort_id in rows}
     created: list[str] = []
     for name in wanted:
-        found = cohort_names.pick(known, name)
-        if found is not None:
-            ids[name] = found.id
+        if name in ids:
             continue
         cohort = Cohort(
             name=name,
@@ -379,7 +376,6 @@ async def ensure_cohorts(
         )
         session.add(cohort)
         await session.flush()
-        known.append(cohort)
         ids[name] = cohort.id
         created.append(name)
     return ids, created
