@@ -282,7 +282,7 @@ class BotProcess:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
 
-    async def stop(self, timeout: float = 20.0) -> int | None:
+    async def stop(self, timeout: float = 300.0) -> int | None:  # a traced census takes minutes
         if self.process is None or self.process.returncode is not None:
             return None if self.process is None else self.process.returncode
         self.process.send_signal(signal.SIGTERM)

@@ -6,7 +6,10 @@ When the module returns (a clean SIGTERM stop) OUT.txt gets the process's peak a
 resident memory, the modules loaded by top-level package (how many, and which of the usual
 heavy ones), and, with `--trace` before OUT.txt, the Python allocations still alive by
 top-level package and by line (tracemalloc; it slows the process and adds its own memory, so
-read the shares, not the peak, from a traced run).
+read the shares, not the peak, from a traced run): then also what the run allocated
+outside imports and still holds, by library and by the line of Kabar's code behind it, and
+the snapshot itself in OUT.txt.snapshot (tracemalloc.Snapshot.load) for a closer look. A
+traced census takes minutes to write at the stop.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import sys
 import tracemalloc
 from collections import Counter
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 HEAVY = ("matplotlib", "openpyxl", "zxingcpp", "PIL", "numpy", "rich", "prometheus_client",
          "alembic", "mako", "pygments", "qrcode", "segno", "phonenumbers", "apscheduler",
@@ -81,6 +86,7 @@ def census(out: str, trace: bool) -> None:
         lines += [f"traced Python allocations: {current / 2**20:.1f} MB live, "
                   f"{peak / 2**20:.1f} MB at most"]  # fmt: skip
         snapshot = tracemalloc.take_snapshot()
+        snapshot.dump(out + ".snapshot")  # for a closer look: tracemalloc.Snapshot.load
         sizes: Counter[str] = Counter()
         for stat in snapshot.statistics("filename"):
             sizes[package(stat.traceback[0].filename)] += stat.size
@@ -89,7 +95,33 @@ def census(out: str, trace: bool) -> None:
         lines += ["", "by line:"]
         lines += [f"  {s.size / 2**20:8.2f} MB {s.traceback[0]}"
                   for s in snapshot.statistics("lineno")[:40]]  # fmt: skip
+        lines += after_imports(snapshot)
     Path(out).write_text("\n".join(lines) + "\n")
+
+
+def after_imports(snapshot: tracemalloc.Snapshot) -> list[str]:
+    """What the run allocated outside any import and still holds (deep tracebacks only):
+    by the library whose line made it, and by the innermost line of Kabar's own code that
+    led to it."""
+    by_maker: Counter[str] = Counter()
+    by_caller: Counter[str] = Counter()
+    imports = tracemalloc.Filter(False, "<frozen importlib.*", all_frames=True)
+    for stat in snapshot.filter_traces([imports]).statistics("traceback"):
+        frames = list(reversed(stat.traceback))  # innermost first
+        by_maker[package(frames[0].filename)] += stat.size
+        ours = next((f for f in frames if package(f.filename) in ("bot", "conversations")), None)
+        by_caller[f"{_short(ours.filename)}:{ours.lineno}" if ours else "-"] += stat.size
+    total = sum(by_maker.values())
+    lines = ["", f"allocated outside imports, still held: {total / 2**20:.1f} MB; by library:"]
+    lines += [f"  {size / 2**20:8.2f} MB {name}" for name, size in by_maker.most_common(15)]
+    lines += ["", "by the innermost line of Kabar's code that led to it:"]
+    lines += [f"  {size / 2**20:8.2f} MB {name}" for name, size in by_caller.most_common(30)]
+    return lines
+
+
+def _short(filename: str) -> str:
+    path = Path(filename)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else filename
 
 
 def main() -> None:
@@ -102,7 +134,7 @@ def main() -> None:
     out, module = args[0], args[2]
     sys.argv = [module, *args[3:]]
     if trace:
-        tracemalloc.start()
+        tracemalloc.start(16)  # deep, to tell import-time from run-time allocations
     try:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
     except SystemExit:
