@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +34,8 @@ from conversations.checkin import CHECKIN
 TAKEN_UP = N_("The check-in is open again. Here is its first question:")
 # To a family who registers while their cohort's round is open: it is theirs to answer too.
 OPEN_FOR_NEWCOMER = N_("This round's check-in is open now. Here is its first question:")
+# How far before its round's greetings a newcomer's question is due (see ask_newcomer).
+AHEAD_OF_THE_ROUND = timedelta(seconds=1)
 
 
 async def open_round_for(session: AsyncSession, person: Person) -> Round | None:
@@ -106,14 +108,18 @@ async def ask_newcomer(
     """Write the open round's first question for a family who just agreed: the round
     opened without them, and they would have waited for the next one (a week or more).
 
-    One message, the lead atop the question, in the check-ins' lane, due since the round
-    opened: that lane sends a chat's messages in (due, written) order, and any newer
-    round's greeting is due from its opening on, later, even when its tick read the clock
-    before this transaction did and committed after it. So the family never gets this older
-    question after the newer round's greeting, its buttons dead. As a reply it could be
-    overtaken: the lanes do not wait for each other (bot/messaging/sender.py). The
+    One message, the lead atop the question, in the check-ins' lane, due a moment before
+    the round opened: that lane sends a chat's messages in (due, written) order, and any
+    newer round's greeting is due from its opening on, later, even when its tick read the
+    clock before this transaction did and committed after it. So the family never gets this
+    older question after the newer round's greeting, its buttons dead. As a reply it could
+    be overtaken: the lanes do not wait for each other (bot/messaging/sender.py). The
     `welcome` goes first in the same lane, for the same reason: as a reply it came after
-    the question now and then. False, nothing written, when there is nothing to ask."""
+    the question now and then. Due before the opening, not at it, because the lane takes
+    the oldest due first and the round's own greetings are due at its opening: the family
+    who just agreed is answered now, not after the greetings still queued (11 minutes of
+    them for 20,000 families at 30 a second). False, nothing written, when there is
+    nothing to ask."""
     round_ = await open_round_for(session, person)
     if round_ is None or await _conversation_in(session, round_, person) is not None:
         return False  # no round open, or already asked it
@@ -124,7 +130,8 @@ async def ask_newcomer(
     )
     asked = [*welcome, *lead_into([lead], first)]
     messages = [replace(m, priority=Priority.CHECKIN) for m in asked]
-    await enqueue(session, messages, now=now, not_before=round_.opened_at, round_id=round_.id)
+    ahead = round_.opened_at - AHEAD_OF_THE_ROUND
+    await enqueue(session, messages, now=now, not_before=ahead, round_id=round_.id)
     return True
 
 
