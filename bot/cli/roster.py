@@ -94,7 +94,7 @@ async def _import(
 
 
 def render(t: Translator, message: Message) -> str:
-    return t.gettext(message.msgid).format(**message.params)
+    return t.fill(message.msgid, message.params)
 
 
 def _problem_line(t: Translator, problem: RowProblem) -> str:

@@ -22,4 +22,4 @@ class CohortError(Exception):
         return cls(error.msgid, **error.params)
 
     def translate(self, t: Translator) -> str:
-        return t.gettext(self.msgid).format(**self.params)
+        return t.fill(self.msgid, self.params)

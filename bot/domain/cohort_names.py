@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
 from bot.domain.cohort_error import CohortError
-from bot.lib.i18n import N_
+from bot.lib.i18n import N_, Names
 
 MSG_AMBIGUOUS = N_(
     'The name "{name}" fits more than one cohort: {names}. Type the exact name of the '
@@ -46,10 +46,6 @@ def alike(cohorts: Iterable[Named], typed: str) -> list[Named]:
     return [cohort for cohort in cohorts if fold(cohort.name) == wanted]
 
 
-def quoted(names: Iterable[str]) -> str:
-    return ", ".join(f'"{name}"' for name in sorted(names))
-
-
 def pick(cohorts: Iterable[Named], typed: str) -> Named | None:
     """The cohort `typed` names, or None; CohortError when it fits several only by case."""
     found = alike(cohorts, typed)
@@ -59,5 +55,5 @@ def pick(cohorts: Iterable[Named], typed: str) -> Named | None:
     if exact:
         return exact[0]
     raise CohortError(
-        MSG_AMBIGUOUS, name=typed.strip(), names=quoted(cohort.name for cohort in found)
+        MSG_AMBIGUOUS, name=typed.strip(), names=Names(sorted(cohort.name for cohort in found))
     )

@@ -7,6 +7,7 @@ separate `pybabel compile` step and a stale .mo can never be served.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -31,6 +32,10 @@ CATALOG_DIR = Path(locales.__file__).parent
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker
     """Mark a message for extraction; it is translated later, in the reader's language."""
     return message
+
+
+# One name in a list of names; its quotation marks are the translation's.
+QUOTED_NAME = N_('"{name}"')
 
 
 def resolve_locale(code: str | None) -> str:
@@ -76,6 +81,13 @@ def _load_catalog(locale: str) -> gettext.GNUTranslations | None:
     return gettext.GNUTranslations(buffer)
 
 
+class Names(tuple[str, ...]):
+    """Names given as one field of a message: written when the message is translated, as
+    the reader's locale writes a list ("a", "b" dan "c"), each name quoted."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Translator:
     """Text and numbers for one locale. Obtain with `translator(code)`."""
@@ -88,6 +100,20 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._translations.ngettext(singular, plural, n)
+
+    def fill(self, msgid: str, params: Mapping[str, object]) -> str:
+        """`msgid` translated, its fields filled; `Names` written as this locale lists them."""
+        values = {
+            key: self.format_names(value) if isinstance(value, Names) else value
+            for key, value in params.items()
+        }
+        return self.gettext(msgid).format(**values)
+
+    def format_names(self, names: Iterable[str]) -> str:
+        from babel.lists import format_list
+
+        quoted = self.gettext(QUOTED_NAME)
+        return format_list([quoted.format(name=name) for name in names], locale=self.locale)
 
     def format_number(self, value: int | float | Decimal) -> str:
         from babel.numbers import format_decimal

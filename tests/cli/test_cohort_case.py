@@ -17,8 +17,8 @@ from tests.domain.roster.support import BASE_ROWS, cohort_names, people, run_kab
 from tests.domain.rounds.support import seed_cohort
 
 AMBIGUOUS = (
-    'The name "TENUN" fits more than one cohort: "Tenun", "tenun". Type the exact name of '
-    "the one you mean, capital letters included."
+    'The name "TENUN" fits more than one cohort: "Tenun" and "tenun". Type the exact name '
+    "of the one you mean, capital letters included."
 )
 
 
@@ -106,7 +106,7 @@ def test_names_differing_only_by_case_ask_for_the_exact_one(
         database_url, "checkin", "send", "--cohort", "TENUN", workdir=tmp_path, locale=None
     )
     assert indonesian.output.strip() == (
-        'Nama "TENUN" cocok dengan lebih dari satu angkatan: "Tenun", "tenun". Ketik nama '
+        'Nama "TENUN" cocok dengan lebih dari satu angkatan: "Tenun" dan "tenun". Ketik nama '
         "persis angkatan yang Anda maksud, termasuk huruf besarnya."
     )
     # The exact spelling decides.
@@ -147,7 +147,7 @@ def test_a_roster_row_naming_two_cohorts_by_case_is_a_problem(
     assert result.exit_code != 0
     assert (
         'Line 5 (KPM-1): the cohort "TENUN" fits more than one cohort in the database: '
-        '"Tenun", "tenun"; write the exact name, capital letters included'
+        '"Tenun" and "tenun"; write the exact name, capital letters included'
     ) in " ".join(result.output.split())
     assert "KPM-1" not in people(database_url)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.domain.cohort_error import CohortError
+from bot.domain.cohort_names import MSG_AMBIGUOUS, pick
 from bot.lib.i18n import resolve_locale, translator
 
 
@@ -36,3 +38,18 @@ def test_a_wait_is_said_in_whole_minutes_rounded_up_in_the_persons_language() ->
     assert indonesian.format_minutes(timedelta(seconds=20)) == "1 menit"
     assert english.format_minutes(timedelta(minutes=59, seconds=1)) == "60 minutes"
     assert english.format_minutes(timedelta(hours=3)) == "3 hours"
+
+
+def test_names_in_a_refusal_are_listed_as_the_readers_language_lists_them() -> None:
+    class Stored:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    try:
+        pick([Stored("tenun"), Stored("TeNuN"), Stored("Tenun")], "TENUN")
+    except CohortError as error:
+        refusal = error
+    assert refusal.msgid == MSG_AMBIGUOUS
+    assert '"TeNuN", "Tenun", dan "tenun". Ketik' in refusal.translate(translator("id"))
+    assert '"TeNuN", "Tenun", and "tenun". Type' in refusal.translate(translator("en"))
+    assert '"TeNuN", "Tenun", lan "tenun".' in refusal.translate(translator("jv"))

@@ -19,4 +19,4 @@ class BroadcastError(Exception):
             key: t.format_number(value) if isinstance(value, int) and key != "id" else value
             for key, value in self.params.items()
         }
-        return t.gettext(self.msgid).format(**values)
+        return t.fill(self.msgid, values)

@@ -20,7 +20,7 @@ from bot.db.models import Attachment, Cohort, FollowUpRecord, Person, RecordStat
 from bot.domain import cohort_names
 from bot.domain.cohort_error import CohortError
 from bot.domain.cohort_names import Named
-from bot.lib.i18n import N_, Translator
+from bot.lib.i18n import N_, Names, Translator
 
 MSG_UNKNOWN_COHORT = N_('There is no cohort "{name}". Known cohorts: {known}.')
 MSG_NO_COHORTS = N_('There is no cohort "{name}": no cohorts exist yet.')
@@ -39,7 +39,7 @@ class RecordsError(Exception):
             key: t.format_number(value) if isinstance(value, int) else value
             for key, value in self.params.items()
         }
-        return t.gettext(self.msgid).format(**params)
+        return t.fill(self.msgid, params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ def choose_cohort(cohorts: Iterable[Named], name: str | None) -> list[Named]:
     if not chosen:
         if not ordered:
             raise RecordsError(MSG_NO_COHORTS, name=name)
-        known = ", ".join(cohort.name for cohort in ordered)
+        known = Names(cohort.name for cohort in ordered)
         raise RecordsError(MSG_UNKNOWN_COHORT, name=name, known=known)
     return chosen
 

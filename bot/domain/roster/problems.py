@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """Rendered by the caller as `t.gettext(msgid).format(**params)` in the reader's language."""
+    """Rendered by the caller as `t.fill(msgid, params)` in the reader's language."""
 
     msgid: str
     params: dict[str, str | int] = field(default_factory=dict)

@@ -187,7 +187,7 @@ def test_unknown_cohort_names_the_known_ones(database_url: str, tmp_path: Path) 
     )
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        'There is no cohort "kopi". Known cohorts: pelepah-pisang, tenun-manggarai.'
+        'There is no cohort "kopi". Known cohorts: "pelepah-pisang" and "tenun-manggarai".'
     ]
     assert not target.exists()
 

@@ -200,7 +200,7 @@ def test_an_unknown_cohort_is_one_line_listing_the_known_ones(
     result = run_kabar(database_url, "stock", "--cohort", "tenun", workdir=tmp_path)
     assert result.exit_code != 0
     assert result.output.strip().splitlines() == [
-        'There is no cohort "tenun". Known cohorts: anyaman.'
+        'There is no cohort "tenun". Known cohorts: "anyaman".'
     ]
 
 
