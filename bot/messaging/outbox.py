@@ -74,13 +74,7 @@ async def enqueue(
     the update being answered, else the bot the chat's person registered with.
     A message for a person erased meanwhile is not written (nor returned).
     """
-    messages = list(messages)
-    # No key checks the person (0015): lock them as one would, and leave out the messages
-    # of anyone erased meanwhile (bot/db/person_locks.py). One statement for the batch.
-    named = {m.person_id for m in messages if m.person_id is not None}
-    here = await people_still_here(session, named)
-    if len(here) < len(named):
-        messages = [m for m in messages if m.person_id is None or m.person_id in here]
+    messages = await without_erased(session, messages)
     bots = await bots_of(session, {m.chat_id for m in messages}, via or {})
     # Only the columns some row sets: each bound value costs the bulk of a round's rows.
     fixed: dict[str, Any] = {
@@ -152,6 +146,18 @@ async def enqueue(
         bot_id = bots.get(message.chat_id)
         jobs.append(Job(ids[message.chat_id][index], message, 1, due_at=now, bot_id=bot_id))
     return jobs
+
+
+async def without_erased(session: AsyncSession, messages: Iterable[Message]) -> list[Message]:
+    """`messages` less those for anyone erased meanwhile; the others' people locked as a key
+    would lock them (0015: none checks the outbox's person; bot/db/person_locks.py). One
+    statement for the batch. A caller that records what it wrote counts what this keeps."""
+    messages = list(messages)
+    named = {m.person_id for m in messages if m.person_id is not None}
+    here = await people_still_here(session, named)
+    if len(here) < len(named):
+        messages = [m for m in messages if m.person_id is None or m.person_id in here]
+    return messages
 
 
 async def bots_of(

@@ -16,7 +16,7 @@ from bot.domain.reports.activity import activity
 from bot.domain.reports.chart import activity_chart
 from bot.lib.i18n import N_, translator
 from bot.messaging.messages import Photo
-from bot.messaging.outbox import enqueue
+from bot.messaging.outbox import enqueue, without_erased
 
 WEEKLY_DIGEST = "weekly_digest"
 DIGEST_HOUR = 7
@@ -41,7 +41,9 @@ async def send_weekly_digests(db: Database, *, now: datetime, timezone: str) -> 
         done = await recall(session, WEEKLY_DIGEST)
         if done is not None and done.get("week") == week:
             return 0
-        messages = await weekly_digests(session, now=now, tz=timezone, week=week)
+        planned = await weekly_digests(session, now=now, tz=timezone, week=week)
+        # A facilitator erased while the charts were drawn gets none: not counted either.
+        messages = await without_erased(session, planned)
         await enqueue(session, messages, now=now, skip_duplicates=True)
         await remember(session, WEEKLY_DIGEST, {"week": week, "sent": len(messages)}, now)
         return len(messages)

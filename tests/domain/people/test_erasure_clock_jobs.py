@@ -1,6 +1,6 @@
 """A clock job that read a person before an erasure committed, and writes for them after
 it (a reminder, a weekly digest, a broadcast): nothing is written under the erased id, and
-nothing goes to their chat.
+nothing goes to their chat; the job does not fail on them, and counts only what it wrote.
 
 The erasure runs on a second `Database` (its own connections: `kabar person forget` beside
 `kabar run`), started by the job itself right before its first statement that writes (or,
@@ -21,10 +21,11 @@ from sqlalchemy.util import await_only
 
 from bot.app.services import Services
 from bot.db.database import Database
+from bot.db.facts import recall
 from bot.db.models import OutboxMessage
 from bot.domain.broadcasts.dispatch import start_due, write_next
 from bot.domain.people.erasure import forget
-from bot.domain.reports.weekly import send_weekly_digests
+from bot.domain.reports.weekly import WEEKLY_DIGEST, send_weekly_digests
 from bot.domain.rounds.scheduler import tick
 from tests.domain.broadcasts.support import broadcast_to_all
 from tests.domain.rounds.support import facilitator_on_telegram, seed_cohort
@@ -114,12 +115,18 @@ async def test_a_digest_read_before_its_facilitators_erasure_is_not_written(
     await tick(db, now=MONDAY, runner=runner)
     await tick(db, now=next_monday, runner=runner)  # the first round closes: a digest is due
 
-    def digest() -> Awaitable[int]:
-        return send_weekly_digests(db, now=next_monday, timezone="Asia/Jakarta")
+    written: list[int] = []
+
+    async def digest() -> None:
+        written.append(await send_weekly_digests(db, now=next_monday, timezone="Asia/Jakarta"))
 
     await _erasing(db, database_url, FACILITATOR, digest)
 
     assert await _to(db, FACILITATOR, FACILITATOR_CHAT) == []
+    # The week's digests are done, and what is recorded is what was written: none.
+    assert written == [0]
+    async with db.sessions() as session:
+        assert await recall(session, WEEKLY_DIGEST) == {"week": "2026-W04", "sent": 0}
 
 
 async def test_a_broadcast_chunk_read_before_her_erasure_is_not_written_for_her(
