@@ -22,7 +22,13 @@ from sqlalchemy.util import await_only
 from bot.app.services import Services
 from bot.db.database import Database
 from bot.db.facts import recall
-from bot.db.models import OutboxMessage
+from bot.db.models import (
+    Broadcast,
+    BroadcastSkip,
+    OutboxMessage,
+    ParticipantStatus,
+    Person,
+)
 from bot.domain.broadcasts.dispatch import start_due, write_next
 from bot.domain.people.erasure import forget
 from bot.domain.reports.weekly import WEEKLY_DIGEST, send_weekly_digests
@@ -129,19 +135,56 @@ async def test_a_digest_read_before_its_facilitators_erasure_is_not_written(
         assert await recall(session, WEEKLY_DIGEST) == {"week": "2026-W04", "sent": 0}
 
 
-async def test_a_broadcast_chunk_read_before_her_erasure_is_not_written_for_her(
-    db: Database, database_url: str
-) -> None:
-    await seed_cohort(db, 2)
+async def _broadcast_started(db: Database) -> None:
     await broadcast_to_all(db, "Halo {nama}, pengering tiba Kamis.", now=MONDAY)
     async with db.transaction() as session:  # the clock's first transaction
         await start_due(session, now=MONDAY)
 
-    async def chunk() -> None:  # its next one: a chunk's recipients read, then written
-        async with db.transaction() as session:
-            await write_next(session, now=MONDAY)
 
-    await _erasing(db, database_url, SITI, chunk)
+async def _chunk(db: Database) -> None:
+    """The clock's next transaction: a chunk's recipients read, then written."""
+    async with db.transaction() as session:
+        await write_next(session, now=MONDAY)
+
+
+async def _broadcast(db: Database) -> tuple[Broadcast, list[str]]:
+    async with db.sessions() as session:
+        broadcast = await session.scalar(select(Broadcast))
+        assert broadcast is not None
+        skipped = await session.scalars(select(BroadcastSkip.person_id))
+        return broadcast, list(skipped)
+
+
+async def test_a_broadcast_chunk_read_before_her_erasure_is_not_written_for_her(
+    db: Database, database_url: str
+) -> None:
+    await seed_cohort(db, 2)
+    await _broadcast_started(db)
+
+    await _erasing(db, database_url, SITI, lambda: _chunk(db))
 
     assert await _to(db, SITI, SITI_CHAT) == []
+    assert [chat for _, chat in await _to(db, ANI, ANI_CHAT)] == [ANI_CHAT]
+    broadcast, skipped = await _broadcast(db)
+    assert (broadcast.recipients, broadcast.skipped, skipped) == (1, 0, [])
+    assert broadcast.queued_at is not None
+
+
+async def test_a_broadcast_chunk_that_would_skip_her_finishes_when_she_is_erased(
+    db: Database, database_url: str
+) -> None:
+    """Paused, she was to be written down as skipped: the chunk does not fail on her
+    erased id (a key checks that one), and is not written again on the next run."""
+    await seed_cohort(db, 2)
+    async with db.transaction() as session:
+        siti = await session.get(Person, SITI)
+        assert siti is not None
+        siti.status, siti.paused_at = ParticipantStatus.PAUSED, MONDAY
+    await _broadcast_started(db)
+
+    await _erasing(db, database_url, SITI, lambda: _chunk(db))
+
+    broadcast, skipped = await _broadcast(db)
+    assert (broadcast.recipients, broadcast.skipped, skipped) == (1, 0, [])
+    assert broadcast.queued_at is not None  # every recipient written, in that one run
     assert [chat for _, chat in await _to(db, ANI, ANI_CHAT)] == [ANI_CHAT]
