@@ -28,6 +28,7 @@ from bot.db.models import (
     Round,
     TelegramAccount,
 )
+from bot.db.person_locks import people_still_here
 from bot.dialogue.binding import Turn
 from bot.dialogue.runner import FlowRunner
 from bot.domain.cohorts import cohort_anchor, cohort_quiet_hours, cohort_schedule
@@ -158,7 +159,12 @@ async def _remind(session: AsyncSession, now: datetime, runner: FlowRunner) -> i
                 )
             )
         ).all()
+        # Read before any lock: a family erased since is not reminded, and their check-in,
+        # now under the anonymous id, is not written over (bot/db/person_locks.py).
+        here = await people_still_here(session, {person.id for _, person, _ in rows})
         for conversation, person, chat_id in rows:
+            if person.id not in here:
+                continue
             sent += await _send_reminder(
                 session, now, runner, cohort, conversation, person, chat_id
             )

@@ -25,6 +25,7 @@ from bot.db.facts import recall
 from bot.db.models import (
     Broadcast,
     BroadcastSkip,
+    Conversation,
     OutboxMessage,
     ParticipantStatus,
     Person,
@@ -104,11 +105,31 @@ async def test_a_reminder_read_before_her_erasure_is_not_written_for_her(
     runner = Services().runner
     await tick(db, now=MONDAY, runner=runner)  # the round opens for Siti and Ani
     due = MONDAY + timedelta(hours=24)  # their reminders are due
+    before = await _conversation(db, SITI)
 
     await _erasing(db, database_url, SITI, lambda: tick(db, now=due, runner=runner))
 
     assert await _to(db, SITI, SITI_CHAT) == []
     assert await _to(db, ANI, ANI_CHAT) != []  # Ani's greeting and her reminder
+    # Her check-in, now under the anonymous id, is as the erasure left it: not reminded,
+    # not written again from the copy the reminder had read.
+    async with db.sessions() as session:
+        after = await session.get(Conversation, before["id"])
+        assert after is not None and after.person_id.startswith("anon-")
+        assert _columns(after) == before | {"person_id": after.person_id}
+
+
+async def _conversation(db: Database, person_id: str) -> dict[str, object]:
+    async with db.sessions() as session:
+        found = await session.scalar(
+            select(Conversation).where(Conversation.person_id == person_id)
+        )
+        assert found is not None
+        return _columns(found)
+
+
+def _columns(conversation: Conversation) -> dict[str, object]:
+    return {c.key: getattr(conversation, c.key) for c in Conversation.__table__.columns}
 
 
 async def test_a_digest_read_before_its_facilitators_erasure_is_not_written(
