@@ -52,7 +52,7 @@ async def test_staff_laporan_takes_a_cohort_typed_in_any_case(
         refused = await said(staff, "cocok dengan lebih dari satu angkatan")
         assert refused.text == (
             f'Nama "{COHORT.upper()}" cocok dengan lebih dari satu angkatan: '
-            f'"{COHORT.title()}", "{COHORT}". Ketik nama persis angkatan yang Anda maksud, '
+            f'"{COHORT.title()}" dan "{COHORT}". Ketik nama persis angkatan yang Anda maksud, '
             "termasuk huruf besarnya."
         )
         await staff.send_command("laporan", COHORT)
