@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from bot.dialogue.runner import FlowRunner
 from bot.domain.alerts.note_binding import AlertNoteBinding
 from bot.domain.checkins.binding import CheckinBinding
+from bot.domain.people.consent import ConsentBinding
 from bot.domain.people.onboarding import OnboardingBinding
 from bot.domain.people.registration import Registration
 
 
 def _runner() -> FlowRunner:
-    return FlowRunner([CheckinBinding(), OnboardingBinding(), AlertNoteBinding()])
+    return FlowRunner([CheckinBinding(), OnboardingBinding(), ConsentBinding(), AlertNoteBinding()])
 
 
 @dataclass

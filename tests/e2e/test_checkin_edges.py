@@ -391,9 +391,13 @@ async def test_registration_refusals_menus_consent_and_pausing(
         assert "• Name: John Purnomo" in mine.text
         await said(john, "Did you produce")  # and his check-in carries on
 
-        # Who declined at first and then asks for messages gets the participant menu.
+        # Who declined at first and then asks for messages is shown the data notice again;
+        # agreeing to it turns messages on, with the participant menu and the open round.
         await budi.send_command("mulai")
+        await said(budi, "Apakah Anda setuju?")
+        await budi.press("Saya setuju")
         await said(budi, "Selamat datang kembali!")
+        await said(budi, "Apakah Anda memproduksi")
         await said(wagiyem, "Budi Maryam (KPM-03, Clarak) menerima pesan dari Kabar lagi.")
         await until(lambda: bool(tg.commands({"type": "chat", "chat_id": 2003})))
         assert menu(tg, 2003) == PARTICIPANT_MENU

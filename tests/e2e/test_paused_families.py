@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db.database import Database
-from bot.db.models import Attachment
+from bot.db.models import Attachment, ParticipantStatus, Person
 from bot.lib.clock import FakeClock
 from bot.sandbox.fakeapi import FakeTelegram, FakeUser
 from tests.e2e.test_escalation import MONDAY, kabar
@@ -27,6 +27,13 @@ async def attachments_of(db: Database, person_id: str) -> int:
             select(func.count()).select_from(Attachment).where(Attachment.person_id == person_id)
         )
     return count or 0
+
+
+async def consent_of(db: Database, person_id: str) -> tuple[object, ParticipantStatus]:
+    async with db.sessions() as session:
+        person = await session.get(Person, person_id)
+        assert person is not None
+        return person.consent_at, person.status
 
 
 async def sign_up(user: FakeUser, person_id: str, language: str, consent: str) -> None:
@@ -109,8 +116,25 @@ async def test_who_declined_at_registration_is_told_how_to_join_and_nothing_is_k
         await siti.send_voice()
         await said(siti, "Saat ini Kabar tidak mengirim laporan kepada Anda")
         assert await attachments_of(db, "KPM-01") == 0
+        # /mulai is not agreeing to the data notice: she is shown it again, as at
+        # registration, and only "I agree" turns her messages on (it used to at once).
         await siti.send_command("mulai")
+        notice = await said(siti, "Apakah Anda setuju?")
+        assert "Sebelum mulai, tentang data Anda" in notice.text
+        assert "Selamat datang kembali" not in "".join(e.text for e in siti.transcript())
+        assert await consent_of(db, "KPM-01") == (None, ParticipantStatus.PAUSED)
+        await siti.press("Saya tidak setuju")
+        await said(siti, "Kabar tidak akan mengirim pesan kepada Anda.")
+        assert await consent_of(db, "KPM-01") == (None, ParticipantStatus.PAUSED)
+        await siti.send_photo()
+        await said(siti, "Saat ini Kabar tidak mengirim laporan kepada Anda")
+        assert await attachments_of(db, "KPM-01") == 0
+        await siti.send_command("mulai")
+        await said(siti, "Apakah Anda setuju?")
+        await siti.send_text("iya setuju")
         await said(siti, "Selamat datang kembali!")
+        consent_at, status = await consent_of(db, "KPM-01")
+        assert consent_at is not None and status is ParticipantStatus.ACTIVE
         await siti.send_photo()
         await said(siti, "Terima kasih! Kabar sudah menyimpannya")
         assert await attachments_of(db, "KPM-01") == 1

@@ -36,7 +36,7 @@ ROLE_NAMES = {
 }
 
 
-async def _asked_round(turn: Turn, welcome: Message) -> bool:
+async def asked_round(turn: Turn, welcome: Message) -> bool:
     """A family who agrees while their cohort's round is open is asked it now, under their
     welcome (written with it): the round opened without them, and they would otherwise
     wait a week for their first question."""
@@ -108,7 +108,7 @@ class OnboardingBinding:
             chat_id=turn.chat_id, text=text, person_id=person.id, remove_keyboard=True
         )
         menu = menu_call(turn.chat_id, person.role, person.language, person.id)
-        return [menu] if await _asked_round(turn, welcome) else [welcome, menu]
+        return [menu] if await asked_round(turn, welcome) else [welcome, menu]
 
     async def on_cancel(self, turn: Turn) -> Sequence[Message]:
         return []

@@ -96,20 +96,19 @@ async def pause(
     return [Outgoing(chat_id=chat_id, text=text, person_id=person.id), *told]
 
 
-async def resume(
-    session: AsyncSession, person: Person, chat_id: int, now: datetime
+async def welcome_back(
+    session: AsyncSession, person: Person, chat_id: int, now: datetime, *, with_menu: bool = False
 ) -> list[Message]:
+    """A paused person who agreed to the data notice receives messages again: told so
+    first, then their menu (`with_menu`), then their facilitator is told."""
     t = translator(person.language)
-    if person.status is not ParticipantStatus.PAUSED:
-        return [Outgoing(chat_id=chat_id, text=t.gettext(NOT_PAUSED), person_id=person.id)]
     person.status = ParticipantStatus.ACTIVE
     person.paused_at = None
     resumed = RESUMED if person.role is Role.PARTICIPANT else RESUMED_STAFF
     messages: list[Message] = [
         Outgoing(chat_id=chat_id, text=t.gettext(resumed), person_id=person.id)
     ]
-    if person.consent_at is None:
-        person.consent_at = now  # asking to receive messages again is consent to them
+    if with_menu:
         # Who declined at registration never got their command menu; they get it now.
         messages.append(menu_call(chat_id, person.role, person.language, person.id))
     person.updated_at = now

@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.db.models import Person
 from bot.domain.checkins.take_up import take_up
-from bot.domain.people import preferences
+from bot.domain.people import consent, preferences
 from bot.messaging.messages import Message, Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.basics import ask_again
@@ -57,7 +57,7 @@ async def on_pause(update: Update, context: KabarContext) -> None:
 
 
 async def on_resume(update: Update, context: KabarContext) -> None:
-    await _for_person(context, preferences.resume, then_ask=False)
+    await _for_person(context, consent.resume, then_ask=False)
     work = context.work
     if await work.turn() is not None:
         await ask_again(context)  # the open question, where they stopped
