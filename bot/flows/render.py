@@ -178,7 +178,7 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
             rows += (((ctx.t.gettext(BACK_LABEL), BACK),),)
             add(ctx.t.gettext(WHICH_TO_CHANGE), rows)
         elif isinstance(output, Chosen) and pressed and output.step.kind is not Kind.CONFIRM:
-            answer = display(output.step, output.value, ctx)
+            answer = _chosen(output.step, output.value, ctx)
             if ctx.apart:
                 drafts.append(Draft(_with_answer(output.step, answer, ctx), edit=True))
             else:
@@ -200,6 +200,14 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
     if notes:
         drafts.append(Draft("\n".join(notes)))
     return drafts
+
+
+def _chosen(step: Step, value: Any, ctx: RenderContext) -> str:
+    """The answer under its question, as chosen: a skipped question reads as the Skip
+    button, as a typed or pressed button reads as its label (not "—", as if unanswered)."""
+    if value is None and step.optional:
+        return ctx.t.gettext(SKIP_LABEL)
+    return display(step, value, ctx)
 
 
 def answered(step: Step, answer: str, ctx: RenderContext) -> str:

@@ -109,12 +109,19 @@ async def test_typed_answers_do_what_the_buttons_do(
         assert "Ketuk “Selesai”" in refusal.text
         await siti.send_text("SELESAI")
         await said(siti, "Ceritakan sedikit")
+        await settled(db)  # the question's message id known, for it to show the answer
         await siti.send_text("lewati")
         await said(siti, "dihubungi pendamping")
         await siti.send_text("gak")
         await said(siti, "kirim foto produk")
+        await settled(db)
         await siti.send_text("Lewati")
         summary = await said(siti, "Periksa jawaban Anda")
+        # A skipped question reads as its button, as any typed button does (it read "→ —").
+        await settled(db)
+        for asked in ("Ceritakan sedikit", "kirim foto produk"):
+            shown = [e for e in siti.transcript() if e.kind == "edit" and asked in e.text]
+            assert shown[-1].text.endswith("\n→ Lewati"), shown[-1].text
         assert "• Pendapatan: Rp7.000" in summary.text
         await siti.send_text("kirim")
         await said(siti, "Terima kasih! Jawaban Anda tersimpan.")

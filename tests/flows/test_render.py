@@ -34,3 +34,11 @@ def test_a_typed_button_or_an_older_copy_keeps_its_question_and_asks_below() -> 
     edit, asked = render([Chosen(produced, "yes"), Ask(quantity)], _ctx(apart=True))
     assert isinstance(edit, Edit) and edit.text.endswith("\n→ Yes")
     assert isinstance(asked, Outgoing) and asked.text.startswith("How much did you produce?")
+
+
+def test_a_skipped_question_shows_the_skip_button_it_was_answered_with() -> None:
+    note, helps, photo = (CHECKIN.step(s) for s in ("problem_note", "needs_help", "photo"))
+    [edit] = render([Chosen(note, None), Ask(helps)], _ctx())
+    assert edit.text.startswith("✓ Note: Skip\n\n")
+    typed, _ = render([Chosen(photo, None), Summary(CHECKIN.step("confirm"), {})], _ctx(apart=True))
+    assert typed.text.endswith("\n→ Skip")
