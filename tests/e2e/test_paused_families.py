@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db.database import Database
-from bot.db.models import Attachment, ParticipantStatus, Person
+from bot.db.models import Attachment, Conversation, ParticipantStatus, Person
 from bot.lib.clock import FakeClock
 from bot.sandbox.fakeapi import FakeTelegram, FakeUser
 from tests.e2e.test_escalation import MONDAY, kabar
@@ -29,11 +29,27 @@ async def attachments_of(db: Database, person_id: str) -> int:
     return count or 0
 
 
+# How a paused family is answered: Kabar reads nothing until /mulai.
+PAUSED = "Saat ini Kabar tidak mengirim laporan kepada Anda"
+
+
 async def consent_of(db: Database, person_id: str) -> tuple[object, ParticipantStatus]:
     async with db.sessions() as session:
         person = await session.get(Person, person_id)
         assert person is not None
         return person.consent_at, person.status
+
+
+async def answers_of(db: Database, person_id: str) -> dict[str, object]:
+    """The answers held in the family's latest check-in."""
+    async with db.sessions() as session:
+        state = await session.scalar(
+            select(Conversation.state)
+            .where(Conversation.person_id == person_id, Conversation.flow == "checkin")
+            .order_by(Conversation.id.desc())
+            .limit(1)
+        )
+    return dict((state or {}).get("answers", {}))
 
 
 async def sign_up(user: FakeUser, person_id: str, language: str, consent: str) -> None:
@@ -138,3 +154,53 @@ async def test_who_declined_at_registration_is_told_how_to_join_and_nothing_is_k
         await siti.send_photo()
         await said(siti, "Terima kasih! Kabar sudah menyimpannya")
         assert await attachments_of(db, "KPM-01") == 1
+
+
+async def test_a_family_paused_mid_check_in_is_told_how_to_resume_and_nothing_is_taken(
+    database_url: str, db: Database
+) -> None:
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        siti = tg.user(3501, first_name="Siti", language_code="id")
+        await sign_up(siti, "KPM-01", "indonesia", "setuju")
+        await said(siti, "Terima kasih, Siti Rahayu! Anda sudah terdaftar.")
+        clock.set(MONDAY)
+        await said(siti, "Apakah Anda memproduksi")
+        # Stopped at a question with buttons: a typed answer and a press of the old
+        # check-in's button are answered with how to resume, and neither is taken.
+        await siti.send_command("berhenti")
+        await said(siti, "Kabar tidak akan mengirim pesan lagi.")
+        await siti.send_text("ya")
+        await said(siti, PAUSED)
+        await siti.press("Ya")
+        await said(siti, PAUSED)
+        await siti.send_photo()  # nor is a photo kept
+        await said(siti, PAUSED)
+        await siti.assert_no_reply(within=0.5)
+        assert await answers_of(db, "KPM-01") == {}
+        assert await attachments_of(db, "KPM-01") == 0
+
+        # /mulai: where she stopped. Stopped again after typing a number, an edit of it is
+        # not taken either.
+        await siti.send_command("mulai")
+        await said(siti, "Apakah Anda memproduksi")
+        await siti.press("Ya")
+        await said(siti, "Berapa banyak yang Anda produksi")
+        five = await siti.send_text("5")
+        await said(siti, "Berapa banyak yang terjual")
+        await siti.send_command("berhenti")
+        await said(siti, "Kabar tidak akan mengirim pesan lagi.")
+        await siti.edit_text(five["message_id"], "7")
+        await said(siti, PAUSED)
+        await siti.send_text("3")
+        await said(siti, PAUSED)
+        await siti.send_command("ulang")  # nor is the check-in started again
+        await said(siti, PAUSED)
+        await siti.send_command("start")  # not "here is its question again": it is not
+        hello = await said(siti, "Halo, Siti Rahayu!")
+        assert "/mulai" in hello.text and "sedang mengisi laporan" not in hello.text
+        await siti.assert_no_reply(within=0.5)
+        assert await answers_of(db, "KPM-01") == {"produced": "yes", "quantity_produced": "5"}
+        await siti.send_command("mulai")
+        await said(siti, "Berapa banyak yang terjual")

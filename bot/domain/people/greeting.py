@@ -15,6 +15,9 @@ from bot.lib.i18n import Translator, translator
 from bot.messaging.inbound import Sender
 from bot.messaging.messages import Outgoing
 from conversations import welcome
+from conversations.onboarding import CONSENT, ONBOARDING
+
+_READ_WHILE_PAUSED = frozenset({ONBOARDING.name, CONSENT.name})
 
 # The shape of these answers: to the sender, knowing the person they are (None: not
 # registered).
@@ -42,6 +45,12 @@ def is_paused_family(person: Person) -> bool:
     return person.role is Role.PARTICIPANT and person.status is ParticipantStatus.PAUSED
 
 
+def reads_nothing_in(person: Person, flow: str) -> bool:
+    """Whether `person`'s answer in `flow` is refused: a paused family's check-in waits for
+    /mulai, and only signing up and the data notice (their way back) read what they send."""
+    return is_paused_family(person) and flow not in _READ_WHILE_PAUSED
+
+
 def phone_typed(sender: Sender, person: Person | None) -> list[Outgoing]:
     """Someone not registered typed their phone number: Kabar cannot trust a typed number,
     only one Telegram shares, so the button again."""
@@ -59,7 +68,10 @@ def phone_typed(sender: Sender, person: Person | None) -> list[Outgoing]:
 
 def resuming(sender: Sender, person: Person, flow: str) -> list[Outgoing] | None:
     """/start in the middle of a check-in or of signing up: where they are (the question
-    follows); None for any other flow."""
+    follows); None for any other flow, and for a paused family's check-in (it waits for
+    /mulai: they are greeted as paused)."""
+    if reads_nothing_in(person, flow):
+        return None
     t = translator(language_of(person, sender))
     if flow == "checkin":
         text = t.gettext(welcome.START_IN_CHECKIN).format(name=person.name)

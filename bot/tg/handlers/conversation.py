@@ -73,6 +73,9 @@ async def on_message(update: Update, context: KabarContext) -> None:
         return
     sender, person = found
     turn = await work.turn()
+    if turn is not None and greeting.reads_nothing_in(person, turn.conversation.flow):
+        work.send(_while_paused(sender.chat_id, person))
+        return
     if turn is None:
         # Staff writing a broadcast, or a family answering one, or sending a photo; otherwise
         # not understood.
@@ -113,14 +116,19 @@ async def _between_check_ins(
 ) -> list[Message] | None:
     """What a family may do instead, when no check-in waits for their answer (a paused
     family: that Kabar asks them nothing until /mulai)."""
-    t = translator(person.language)
     if greeting.is_paused_family(person):
-        return [Outgoing(chat_id=chat_id, text=t.gettext(WHILE_PAUSED), person_id=person.id)]
+        return _while_paused(chat_id, person)
     if person.consent_at is None:
         return None
+    t = translator(person.language)
     waiting = await open_round_for(session, person) is not None
     text = t.gettext(CHECKIN_TO_TAKE_UP if waiting else BETWEEN_CHECKINS)
     return [Outgoing(chat_id=chat_id, text=text, person_id=person.id)]
+
+
+def _while_paused(chat_id: int, person: Person) -> list[Message]:
+    t = translator(person.language)
+    return [Outgoing(chat_id=chat_id, text=t.gettext(WHILE_PAUSED), person_id=person.id)]
 
 
 def _may_keep_media(person: Person) -> bool:
@@ -136,6 +144,9 @@ async def on_edit(update: Update, context: KabarContext) -> None:
     if message is None or work.sender is None:
         return
     turn = await work.turn()
+    if turn is not None and greeting.reads_nothing_in(turn.person, turn.conversation.flow):
+        work.send(_while_paused(turn.chat_id, turn.person))
+        return
     runner = context.runtime.services.runner
     taken = await edits.take(runner, turn, message.message_id, event_of(message))
     if taken is not None:
@@ -199,6 +210,10 @@ async def on_button(update: Update, context: KabarContext) -> None:
         press.record_forged(work.session, work.now, conversation.person_id)
         work.send([answer(t.gettext(BUTTON_NOT_YOURS))])
         return
+    if greeting.reads_nothing_in(person, conversation.flow):
+        work.send([answer()])
+        work.send(_while_paused(press.sender.chat_id, person))
+        return
     asked = int(conversation.state.get("asked", 0))
     if conversation.status is not ConversationStatus.OPEN or asked != callback.revision:
         work.send([answer(t.gettext(BUTTON_NOT_ACTIVE))])
@@ -224,6 +239,10 @@ async def _checkin_command(context: KabarContext, what: str) -> None:
     if found is None:
         return
     sender, person = found
+    if what == "restart" and greeting.is_paused_family(person):
+        # Starting the check-in again would ask its question: a paused family waits for /mulai.
+        work.send(_while_paused(sender.chat_id, person))
+        return
     turn = await work.turn()
     if turn is None and what == "restart":
         # Cancelled earlier: the round, while open, can be taken up again.
