@@ -1,10 +1,11 @@
-"""Which messages families can receive, and how much of each catalog is translated.
+"""Which messages families and field staff can receive, and how much of each catalog is
+translated.
 
-The family-facing set is computed from the code, not kept as a list of texts: every message
-in the sources named in FAMILY_SOURCES (a whole file, or only some of its top-level names,
-or all but some), plus the command menus families see. A text added to one of those files
-is family-facing from then on, and a name that no longer exists fails loudly rather than
-silently shrinking the set. Used by tests/lib/test_javanese.py and scripts/catalog_coverage.py.
+Each set is computed from the code, not kept as a list of texts: every message in the sources
+named in FAMILY_SOURCES (or FIELD_STAFF_SOURCES: a whole file, or only some of its top-level
+names, or all but some), plus the command menus its readers see. A text added to one of those
+files is in the set from then on, and a name that no longer exists fails loudly rather than
+silently shrinking it. Used by tests/lib/test_javanese.py and scripts/catalog_coverage.py.
 """
 
 from __future__ import annotations
@@ -71,6 +72,62 @@ FAMILY_SOURCES: dict[str, Only | AllBut] = {
     "bot/tg/handlers/facilitators.py": Only(("FOR_FACILITATORS",)),  # a family's /peserta
 }
 
+# Every place a text reaches a facilitator or coordinator in Telegram from: their welcome,
+# help and menu, the alert cards, their buttons and what pressing them says, notes, notices
+# about their families (stopped, resumed, declined, asked for help, escalated), /peserta,
+# /peringatan, /laporan (figures, chart, change against the start, graduation review), /stok,
+# the Monday digest, a coordinator's /siaran (audience, writing, preview, schedule, progress,
+# delivery report), a family's reply to an announcement, and the general replies (not
+# understood, something went wrong). What only the command line prints is not in it.
+FIELD_STAFF_SOURCES: dict[str, Only | AllBut] = {
+    "conversations/welcome.py": AllBut(("HELP_PARTNER",)),
+    "conversations/onboarding.py": EVERYTHING,  # they register like families
+    "conversations/alert_note.py": EVERYTHING,
+    # Writing a note is a flow: a sticker or an old button is refused as in a check-in.
+    "bot/flows/engine.py": Only(("NOT_TEXT", "STALE_BUTTON")),
+    "bot/dialogue/edits.py": Only(("EDIT_NOT_READ",)),
+    "bot/lib/i18n.py": EVERYTHING,  # names quoted in a list (two cohorts fitting a name)
+    "bot/domain/people/onboarding.py": Only(
+        ("WELCOME_STAFF", "FACILITATOR_TOLD_NO_CONSENT", "ROLE_NAMES")
+    ),
+    # /berhenti, /mulai, /dataku of their own, and a facilitator's pause told to their coordinator.
+    "bot/domain/people/preferences.py": AllBut(("PAUSED", "RESUMED", "MY_DATA")),
+    "bot/domain/people/registration.py": EVERYTHING,
+    "bot/domain/alerts/board.py": EVERYTHING,
+    "bot/domain/alerts/cards.py": EVERYTHING,
+    "bot/domain/alerts/notes.py": EVERYTHING,
+    "bot/domain/alerts/note_binding.py": EVERYTHING,
+    "bot/domain/alerts/presses.py": EVERYTHING,
+    "bot/domain/alerts/warning_reasons.py": EVERYTHING,
+    "bot/domain/facilitators/board.py": EVERYTHING,
+    "bot/domain/facilitators/views.py": EVERYTHING,
+    "bot/domain/media/shown.py": EVERYTHING,
+    "bot/domain/cohort_names.py": EVERYTHING,  # /laporan NAME fitting two cohorts
+    "bot/domain/reports/text.py": EVERYTHING,
+    "bot/domain/reports/chart.py": EVERYTHING,  # the /laporan and digest charts' words
+    "bot/domain/reports/insights_text.py": EVERYTHING,
+    "bot/domain/reports/scope.py": Only(("MSG_UNKNOWN_DISTRICT", "MSG_NO_DISTRICTS")),
+    "bot/domain/reports/weekly.py": EVERYTHING,
+    "bot/domain/stock/text.py": AllBut(("TITLE_PARTNER",)),
+    "bot/domain/broadcasts/choices.py": EVERYTHING,
+    "bot/domain/broadcasts/compose.py": EVERYTHING,
+    "bot/domain/broadcasts/drafts.py": EVERYTHING,
+    "bot/domain/broadcasts/lifecycle.py": AllBut(("MSG_NO_SUCH",)),
+    "bot/domain/broadcasts/progress.py": EVERYTHING,
+    "bot/domain/broadcasts/replies.py": Only(("FORWARDED", "FORWARDED_MEDIA", "KINDS")),
+    "bot/domain/broadcasts/screens.py": EVERYTHING,
+    "bot/domain/broadcasts/writing.py": EVERYTHING,
+    # A repeat typed in /siaran's schedule step that has a time but a wrong part.
+    "bot/lib/scheduling/schedule.py": Only(
+        ("MSG_BAD_DAY", "MSG_BAD_TIME", "MSG_BAD_EVERY", "MSG_BAD_MONTH_DAY")
+    ),
+    "bot/tg/handlers/alerts.py": AllBut(("HELP_ASKED", "HELP_ALREADY")),
+    "bot/tg/handlers/conversation.py": Only(
+        ("BUTTON_NOT_ACTIVE", "BUTTON_NOT_YOURS", "NOTHING_TO_CANCEL", "RESTART_FOR_FAMILIES")
+    ),
+    "bot/tg/handlers/reports.py": EVERYTHING,
+}
+
 
 def _names_lines(path: Path) -> dict[str, range]:
     """The lines of each top-level definition or assignment, by the name it defines."""
@@ -114,8 +171,21 @@ def code_entries(root: Path = ROOT) -> set[Entry]:
 
 def family_entries(root: Path = ROOT) -> set[Entry]:
     """Every message a family (a participant, or someone about to register) can receive."""
+    found = _entries_of(FAMILY_SOURCES, root)
+    found.update((description, None) for description in menu_descriptions())
+    return found
+
+
+def field_staff_entries(root: Path = ROOT) -> set[Entry]:
+    """Every message a facilitator or coordinator can receive in Telegram."""
+    found = _entries_of(FIELD_STAFF_SOURCES, root)
+    found.update((description, None) for description in field_staff_menu_descriptions())
+    return found
+
+
+def _entries_of(sources: dict[str, Only | AllBut], root: Path) -> set[Entry]:
     found: set[Entry] = set()
-    for relative, selection in FAMILY_SOURCES.items():
+    for relative, selection in sources.items():
         path = root / relative
         spans = _names_lines(path)
         missing = [name for name in selection.names if name not in spans]
@@ -128,8 +198,7 @@ def family_entries(root: Path = ROOT) -> set[Entry]:
             if inside == isinstance(selection, Only):
                 found.add(entry)
         if not extracted:
-            raise LookupError(f"{relative} has no messages: is it still family-facing?")
-    found.update((description, None) for description in menu_descriptions())
+            raise LookupError(f"{relative} has no messages: is it still read by them?")
     return found
 
 
@@ -138,6 +207,13 @@ def menu_descriptions() -> list[str]:
     from bot.domain.people.commands import Audience, menu
 
     return [c.description for a in (Audience.NEWCOMERS, Audience.FAMILIES) for c in menu(a)]
+
+
+def field_staff_menu_descriptions() -> list[str]:
+    """What the command menus of facilitators and coordinators say."""
+    from bot.domain.people.commands import Audience, menu
+
+    return [c.description for a in (Audience.FACILITATORS, Audience.COORDINATORS) for c in menu(a)]
 
 
 def load_catalog(locale: str, root: Path = ROOT) -> Catalog:

@@ -1,8 +1,9 @@
-"""How much of each language's catalog is translated: the texts families receive, and all.
+"""How much of each language's catalog is translated: the texts families receive, those
+facilitators and coordinators receive in Telegram, and all.
 
 Counts come from the catalogs in locales/ against the messages in the code (the family-facing
-ones as locales/coverage.py computes them). English is the source language: its texts are
-the msgids. Usage: .venv/bin/python scripts/catalog_coverage.py
+and field-staff ones as locales/coverage.py computes them). English is the source language:
+its texts are the msgids. Usage: .venv/bin/python scripts/catalog_coverage.py
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from locales.coverage import (
     Entry,
     code_entries,
     family_entries,
+    field_staff_entries,
     load_catalog,
     untranslated,
 )
@@ -30,12 +32,13 @@ def _share(locale: str, entries: set[Entry]) -> str:
 
 
 def main() -> None:
-    family, every = family_entries(), code_entries()
-    rows = [("language", "family-facing", "all texts")]
+    family, staff, every = family_entries(), field_staff_entries(), code_entries()
+    rows = [("language", "family-facing", "facilitators", "all texts")]
     for locale in SUPPORTED_LOCALES:
         name = f"{locale} {LOCALE_NAMES.get(locale, locale)}"
-        rows.append((name, _share(locale, family), _share(locale, every)))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        shares = (_share(locale, family), _share(locale, staff), _share(locale, every))
+        rows.append((name, *shares))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         print("  ".join(cells).rstrip())

@@ -1,6 +1,6 @@
-"""Families in Javanese, end to end: one who chooses Basa Jawa at the language question, and
-one the roster lists as Javanese. Kabar runs in this process on a fake clock, against the
-fake Bot API (as in test_escalation.py)."""
+"""Javanese end to end: a family who chooses Basa Jawa at the language question, one the
+roster lists as Javanese, and a facilitator who chooses it. Kabar runs in this process on a
+fake clock, against the fake Bot API (as in test_escalation.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,23 @@ import pytest
 from bot.db.database import Database
 from bot.db.models import Person, TelegramAccount
 from bot.lib.clock import FakeClock
-from bot.sandbox.fakeapi import FakeTelegram
-from tests.e2e.test_escalation import MONDAY, kabar, register, until
+from bot.sandbox.fakeapi import FakeTelegram, FakeUser, TranscriptEntry, render_entries
+from tests.e2e.test_escalation import MONDAY, answer_producing, kabar, register, until
 from tests.support.chat import said
+from tests.support.golden import assert_golden
 from tests.support.programme import CODES, NOW, seed_programme
 
 pytestmark = pytest.mark.e2e
+
+
+async def register_in_javanese(user: FakeUser, code: str) -> str:
+    """Their invitation, Basa Jawa at the language question, consent; the welcome's text."""
+    await user.send_command("start", code)
+    await said(user, "Pilih bahasa")
+    await user.press("Basa Jawa")
+    await said(user, "Napa sampeyan setuju?")
+    await user.press("Kula setuju")
+    return (await said(user, "Matur nuwun,")).text
 
 
 async def test_a_family_who_chooses_basa_jawa_is_asked_in_javanese(
@@ -148,13 +159,9 @@ async def test_a_facilitator_who_chooses_basa_jawa_gets_their_alerts_in_javanese
     async with FakeTelegram() as tg, kabar(tg, database_url, clock):
         wagiyem = tg.user(3201, first_name="Wagiyem", language_code="id")
         siti = tg.user(3203, first_name="Siti", language_code="id")
-        await wagiyem.send_command("start", CODES["PDP-01"])
-        await said(wagiyem, "Pilih bahasa")
-        await wagiyem.press("Basa Jawa")
-        await said(wagiyem, "Napa sampeyan setuju?")
-        await wagiyem.press("Kula setuju")
-        await said(
-            wagiyem, "Matur nuwun, Wagiyem Sulistyo! Sampeyan sampun kadaftar dados pendamping."
+        welcome = await register_in_javanese(wagiyem, CODES["PDP-01"])
+        assert welcome.startswith(
+            "Matur nuwun, Wagiyem Sulistyo! Sampeyan sampun kadaftar dados pendamping."
         )
         await wagiyem.send_command("bantuan")
         help_text = await said(wagiyem, "Kabar kangge pendamping, koordinator lan petugas program.")
@@ -187,3 +194,43 @@ async def test_a_facilitator_who_chooses_basa_jawa_gets_their_alerts_in_javanese
         assert "Peringatan ingkang taksih bikak:\n• nyuwun bantuan (wiwit 12 Jan)" in history.text
         await wagiyem.send_command("peringatan")
         await said(wagiyem, "Peringatan ingkang taksih bikak kangge sampeyan: 1.")
+
+
+async def test_a_javanese_facilitator_reads_the_figures_stock_and_digest_in_javanese(
+    database_url: str, db: Database
+) -> None:
+    """/laporan (figures, chart, change against the start, graduation review), /stok and the
+    Monday digest, in the facilitator's Basa Jawa: they were Indonesian, under a Javanese
+    welcome and Javanese alert cards."""
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        wagiyem = tg.user(3201, first_name="Wagiyem", language_code="id")
+        siti = tg.user(3203, first_name="Siti", language_code="id")
+        john = tg.user(3205, first_name="John", language_code="id")
+        await register_in_javanese(wagiyem, CODES["PDP-01"])
+        await register(siti, CODES["KPM-01"])
+        await register(john, CODES["KPM-02"])
+
+        clock.set(MONDAY)
+        await answer_producing(siti, produced="6 kg", sold="2", income="50rb", offer="Ya")
+        await answer_producing(john, produced="3 kg", sold="1", income="25rb", offer="Tidak")
+        start = len(wagiyem.transcript())
+        await wagiyem.send_command("laporan")
+        figures = await said(wagiyem, "📊 Angka program: kulawarga dampingan sampeyan")
+        assert "• Dipun tangleti 2, mangsuli 2: 100,0%" in figures.text.splitlines()
+        await said(wagiyem, "📈 Owah-owahan dipun bandhingaken kaliyan wiwitan saben kulawarga")
+        await wagiyem.send_command("stok")
+        stock = await said(wagiyem, "Stok siap dipundhut, ingkang dipun tawakaken kulawarga:")
+        assert "• pelepah-pisang-2026: 4 kg, wiwit 12 Jan 2026" in stock.text
+        assert_golden("laporan_facilitator_jv.txt", render_entries(wagiyem.transcript()[start:]))
+
+        # The next Monday's digest: a chart and a caption in Javanese.
+        def digests() -> list[TranscriptEntry]:
+            return [e for e in wagiyem.transcript()[start:] if e.kind == "photo"][1:]
+
+        clock.set(MONDAY + timedelta(days=7))
+        await until(lambda: bool(digests()))
+        caption = digests()[0].text
+        assert caption.startswith("Ringkesan mingguan, laporan pungkasan:"), caption
+        assert caption.endswith("Kirim /peringatan kangge ningali."), caption

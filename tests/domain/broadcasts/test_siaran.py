@@ -15,6 +15,7 @@ from bot.db.models import (
     BroadcastStatus,
     OutboxMessage,
     ParticipantStatus,
+    Person,
 )
 from bot.domain.broadcasts import choices, screens
 from bot.domain.broadcasts.choices import Choice
@@ -345,6 +346,65 @@ async def test_at_night_it_waits_for_the_morning_and_the_cancel_button_stops_it(
             .where(AuditEntry.action == "broadcast.cancelled", AuditEntry.actor == "STF-01")
         )
     assert audited == 1
+
+
+async def test_a_coordinator_who_reads_javanese_writes_and_follows_a_broadcast_in_javanese(
+    database_url: str, db: Database
+) -> None:
+    """The audience buttons, the preview, the progress and the delivery report in the
+    coordinator's Basa Jawa (they were Indonesian); each family still reads their own."""
+    await seed_province(db)
+    async with db.transaction() as session:
+        arif = await session.get(Person, "KRD-01")
+        assert arif is not None
+        arif.language = "jv"
+    async with FakeTelegram() as tg, kabar(tg, database_url, FakeClock(NOW)):
+        coordinator = user(tg, "KRD-01", "Arif")
+        siti, john = user(tg, "KPM-01", "Siti"), user(tg, "KPM-02", "John")
+        await coordinator.send_command("siaran")
+        menu = await said(coordinator, "📣 Siaran enggal. Sinten ingkang badhe nampi?")
+        assert menu.buttons == [
+            ["Sedaya", "Setunggal angkatan"],
+            ["Setunggal kecamatan", "Setunggal desa"],
+            ["Kulawarga dampingan setunggal pendamping", "Kulawarga kanthi status tartamtu"],
+            ["Dereng mangsuli putaran punika", "Sedaya pendamping"],
+            ["Batal"],
+        ]
+        villages = await pressed(coordinator, "Setunggal desa")
+        assert villages.text == "📣 Setunggal desa: pilih salah setunggal."
+        assert villages.buttons[-1] == ["‹ Wangsul", "Batal"]
+        await pressed(coordinator, "‹ Wangsul")
+        prompt = await pressed(coordinator, "Sedaya")
+        assert prompt.text.startswith("📣 Sasaran: Sedaya.\nSakniki serat teksipun")
+
+        await coordinator.send_text("Rapat kelompok Senin.")
+        preview = await said(coordinator, "📣 Tampilan")
+        assert preview.text == (
+            "📣 Tampilan: ing nginggil punika pesenipun kados ingkang badhe dipun tingali "
+            "Siti Rahayu.\n"
+            "Sasaran: Sedaya\n"
+            "Ingkang nampi: 2\n"
+            "Dipun liwati: 2 (1 mandhegaken pesen, 1 mboten saged dipun hubungi)"
+        )
+        assert preview.buttons == [
+            ["Kirim sakniki", "Jadwalaken"],
+            ["Tambah basa sanes", "Batal"],
+        ]
+        going = await pressed(coordinator, "Kirim sakniki")
+        [sent] = await broadcasts(db)
+        assert going.text == "📣 Siaran " + str(sent.id) + " nembe dipun kirim dhateng 2 tiyang."
+        assert going.buttons == [["Batalaken siaran"]]
+        assert (await said(siti, "Rapat")).text == "Rapat kelompok Senin."
+        assert (await said(john, "Rapat")).text == "Rapat kelompok Senin."
+        report = await said(coordinator, "📣 Siaran " + str(sent.id) + " sampun rampung.")
+        assert report.text.splitlines()[1:] == [
+            "Dumugi: 2",
+            "Dipun liwati: 2 (1 mandhegaken pesen, 1 mboten saged dipun hubungi)",
+            "Ngeblokir bot nalika dipun kirim: 0",
+            "Gagal: 0",
+            "Sinten ingkang mboten nampi, lan napa sebabipun: kabar broadcast status "
+            + str(sent.id),
+        ]
 
 
 def test_a_long_list_is_paged_and_each_button_names_its_index_in_the_whole_list() -> None:
