@@ -45,7 +45,8 @@ EVERYTHING = AllBut(())
 
 # Every place a text reaches a family from: onboarding, the check-in and its refusals,
 # reminders, help, /dataku, /berhenti, /mulai, /batal, /ulang, /tolong, greetings, the
-# replies to other commands a family may send, and the thanks for answering a broadcast.
+# replies to other commands a family may send, the thanks for answering a broadcast, and the
+# sentence of their village's figures a broadcast may carry.
 FAMILY_SOURCES: dict[str, Only | AllBut] = {
     "conversations/onboarding.py": EVERYTHING,
     "conversations/checkin.py": EVERYTHING,
@@ -67,6 +68,7 @@ FAMILY_SOURCES: dict[str, Only | AllBut] = {
     "bot/domain/rounds/scheduler.py": EVERYTHING,
     "bot/domain/broadcasts/replies.py": Only(("THANKS", "KEPT")),
     "bot/domain/broadcasts/drafts.py": Only(("FOR_STAFF",)),  # a family sending /siaran
+    "bot/domain/reports/villages.py": EVERYTHING,  # "each village its own figures"
     "bot/tg/handlers/conversation.py": EVERYTHING,
     "bot/tg/handlers/alerts.py": Only(("HELP_ASKED", "HELP_ALREADY")),  # /tolong
     "bot/tg/handlers/facilitators.py": Only(("FOR_FACILITATORS",)),  # a family's /peserta

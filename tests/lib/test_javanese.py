@@ -73,13 +73,15 @@ def test_javanese_keeps_the_placeholders_of_every_message_they_receive(readers: 
 
 def test_the_family_facing_set_holds_family_texts_and_not_staff_texts() -> None:
     found = {msgid for msgid, _plural in family_entries()}
-    # The check-in, onboarding, a refusal, /dataku, a family's command menu, a broadcast reply.
+    # The check-in, onboarding, a refusal, /dataku, a family's command menu, a broadcast reply,
+    # their village's figures.
     assert "How much did you produce? Type a number in {unit}." in found
     assert "Basa Jawa" in found
     assert "Please type a number." in found
     assert any(msgid.startswith("What Kabar holds about you:") for msgid in found)
     assert "stop messages" in found
     assert "Thank you. Your message has been passed to your facilitator (pendamping)." in found
+    assert "In the last check-in, no family in {village} reported production." in found
     # What facilitators and staff read is not in it.
     assert not any(msgid.startswith("Kabar for facilitators, coordinators") for msgid in found)
     assert "{name} ({id}, {village}) stopped receiving messages from Kabar." not in found
