@@ -22,7 +22,7 @@ from bot.db.models import Conversation, ConversationStatus, Person, Priority
 from bot.db.models.base import table_of
 from bot.db.person_locks import people_still_here
 from bot.db.shape import write_columns
-from bot.dialogue import last_text, screen
+from bot.dialogue import atop, last_text, screen
 from bot.dialogue.binding import FlowBinding, Turn
 from bot.dialogue.screen import question_message_id
 from bot.dialogue.starters import Opening, Starter, first_messages
@@ -366,7 +366,8 @@ class FlowRunner:
         changed: dict[str, Any] = dict(transition.changed)
         if changed or kept:
             await binding.on_answers(turn, changed, kept)
-        drawn = render(transition.outputs, await self._context(turn, binding, pressed, apart))
+        ctx = await self._context(turn, binding, pressed, apart)
+        drawn = atop.render(transition.outputs, ctx, before, conversation.state)
         screen.note_drawn(before, conversation.state, drawn)
         messages: list[Message] = list(drawn)
         if transition.finished:

@@ -72,6 +72,9 @@ class RenderContext:
     # What comes next goes in a new message, not in the pressed one: the button was typed
     # (the person's text sits below its question), or pressed on an older copy of it.
     apart: bool = False
+    # The answer shown atop the pressed message, above its question (bot/dialogue/atop.py):
+    # a tick of a multiple choice redraws the question under it, as it was.
+    atop: Chosen | None = None
 
     def data(self, value: str) -> str:
         return callback_data(self.conversation_id, self.revision, value)
@@ -102,12 +105,14 @@ Choices = tuple[tuple[Choice, ...], ...]
 class Draft:
     """A message in the reader's words, before it is addressed to one conversation.
 
-    `edit` replaces the message whose button was pressed.
+    `edit` replaces the message whose button was pressed; `atop` is the step whose answer
+    heads it, above the question.
     """
 
     text: str
     choices: Choices = ()
     edit: bool = False
+    atop: str | None = None
 
 
 def render(outputs: Sequence[Output], ctx: RenderContext) -> list[Outgoing | Edit]:
@@ -160,8 +165,11 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
             drafts.append(Draft(with_notes(text), choices))
             return
         step, answer = taken.pop()
-        done = answered(step, answer, ctx) + "\n\n" if recap else ""
-        drafts.append(Draft(done + with_notes(text), choices, edit=True))
+        if not recap:
+            drafts.append(Draft(with_notes(text), choices, edit=True))
+            return
+        done = answered(step, answer, ctx) + "\n\n"
+        drafts.append(Draft(done + with_notes(text), choices, edit=True, atop=step.id))
 
     pressed = ctx.pressed_message_id is not None
     for output in outputs:
@@ -193,7 +201,10 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
         elif isinstance(output, Reselect):
             # Typed, with the question's message not known: the question anew, as it stands.
             choices = _choices(Ask(output.step, output.selected), ctx)
-            drafts.append(Draft(question(output.step, ctx), choices, edit=pressed))
+            text, atop = question(output.step, ctx), ctx.atop
+            if pressed and atop is not None:  # the earlier answer stays above it
+                text = answered(atop.step, _chosen(atop.step, atop.value, ctx), ctx) + "\n\n" + text
+            drafts.append(Draft(text, choices, edit=pressed))
         # Keep: stored by the caller; nothing to say.
     for step, answer in taken:  # nothing came next: the answer below its question
         drafts.append(Draft(_with_answer(step, answer, ctx), edit=True))
