@@ -61,6 +61,14 @@ async def sign_up(user: FakeUser, person_id: str, language: str, consent: str) -
     await user.send_text(consent)
 
 
+async def at_the_first_question(siti: FakeUser, clock: FakeClock) -> None:
+    """Signed up, then asked the first question of Monday's check-in."""
+    await sign_up(siti, "KPM-01", "indonesia", "setuju")
+    await said(siti, "Terima kasih, Siti Rahayu! Anda sudah terdaftar.")
+    clock.set(MONDAY)
+    await said(siti, "Apakah Anda memproduksi")
+
+
 async def test_typed_consent_and_a_paused_family_know_where_they_stand(
     database_url: str, db: Database
 ) -> None:
@@ -163,10 +171,7 @@ async def test_a_family_paused_mid_check_in_is_told_how_to_resume_and_nothing_is
     clock = FakeClock(NOW + timedelta(hours=1))
     async with FakeTelegram() as tg, kabar(tg, database_url, clock):
         siti = tg.user(3501, first_name="Siti", language_code="id")
-        await sign_up(siti, "KPM-01", "indonesia", "setuju")
-        await said(siti, "Terima kasih, Siti Rahayu! Anda sudah terdaftar.")
-        clock.set(MONDAY)
-        await said(siti, "Apakah Anda memproduksi")
+        await at_the_first_question(siti, clock)
         # Stopped at a question with buttons: a typed answer and a press of the old
         # check-in's button are answered with how to resume, and neither is taken.
         await siti.send_command("berhenti")
@@ -204,3 +209,69 @@ async def test_a_family_paused_mid_check_in_is_told_how_to_resume_and_nothing_is
         assert await answers_of(db, "KPM-01") == {"produced": "yes", "quantity_produced": "5"}
         await siti.send_command("mulai")
         await said(siti, "Berapa banyak yang terjual")
+
+
+async def test_start_while_the_data_notice_is_open_shows_it_again(
+    database_url: str, db: Database
+) -> None:
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        siti = tg.user(3601, first_name="Siti", language_code="id")
+        await sign_up(siti, "KPM-01", "indonesia", "tidak setuju")
+        await said(siti, "Kabar tidak akan mengirim pesan kepada Anda.")
+        await siti.send_command("mulai")
+        await said(siti, "Apakah Anda setuju?")
+        # /start, /bantuan and her link tapped again, with the notice open: the notice
+        # again under each, as /mulai shows it, not a greeting as a paused family (which
+        # said "send /mulai" and left the notice behind).
+        seen = len(siti.transcript())
+        await siti.send_command("start")
+        again = await said(siti, "Apakah Anda setuju?")
+        assert "Sebelum mulai, tentang data Anda" in again.text
+        await siti.send_command("bantuan")
+        await said(siti, "Cara kerja Kabar")
+        await said(siti, "Apakah Anda setuju?")
+        await siti.send_command("start", CODES["KPM-01"])
+        await said(siti, "Anda sudah terdaftar, Siti Rahayu.")
+        await said(siti, "Apakah Anda setuju?")
+        for command in ("batal", "ulang"):  # not "no check-in open: Kabar will ask"
+            await siti.send_command(command)
+            await said(siti, "Apakah Anda setuju?")
+        await siti.assert_no_reply(within=0.5)
+        replies = "".join(e.text for e in siti.transcript()[seen:])
+        assert "Halo" not in replies and "Kirim /mulai" not in replies
+        assert PAUSED not in replies and "tidak ada laporan yang dibuka" not in replies
+        assert await consent_of(db, "KPM-01") == (None, ParticipantStatus.PAUSED)
+        # The notice shown last is the one she answers.
+        await siti.press("Saya setuju")
+        await said(siti, "Selamat datang kembali!")
+        consent_at, status = await consent_of(db, "KPM-01")
+        assert consent_at is not None and status is ParticipantStatus.ACTIVE
+
+
+async def test_cancel_from_a_family_paused_mid_check_in_is_told_how_to_resume(
+    database_url: str, db: Database
+) -> None:
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        siti = tg.user(3701, first_name="Siti", language_code="id")
+        await at_the_first_question(siti, clock)
+        await siti.press("Ya")
+        await said(siti, "Berapa banyak yang Anda produksi")
+        await siti.send_command("berhenti")
+        await said(siti, "Kabar tidak akan mengirim pesan lagi.")
+        # /batal, as her answers and /ulang: how to resume, and the check-in is left where
+        # it was (it was cancelled, with "send /ulang", which a paused family is refused).
+        await siti.send_command("batal")
+        await said(siti, PAUSED)
+        await siti.assert_no_reply(within=0.5)
+        assert "dibatalkan" not in "".join(e.text for e in siti.transcript())
+        await siti.send_command("mulai")
+        await said(siti, "Selamat datang kembali!")
+        await said(siti, "Berapa banyak yang Anda produksi")
+        assert await answers_of(db, "KPM-01") == {"produced": "yes"}
+        # Once she receives messages again, /batal cancels as before.
+        await siti.send_command("batal")
+        await said(siti, "Laporan dibatalkan")

@@ -68,10 +68,13 @@ def phone_typed(sender: Sender, person: Person | None) -> list[Outgoing]:
 
 def resuming(sender: Sender, person: Person, flow: str) -> list[Outgoing] | None:
     """/start in the middle of a check-in or of signing up: where they are (the question
-    follows); None for any other flow, and for a paused family's check-in (it waits for
-    /mulai: they are greeted as paused)."""
+    follows); nothing before the data notice shown again to a family who declined it (it
+    says where they are, as /mulai shows it); None for any other flow, and for a paused
+    family's check-in (it waits for /mulai: they are greeted as paused)."""
     if reads_nothing_in(person, flow):
         return None
+    if flow == CONSENT.name:
+        return []
     t = translator(language_of(person, sender))
     if flow == "checkin":
         text = t.gettext(welcome.START_IN_CHECKIN).format(name=person.name)

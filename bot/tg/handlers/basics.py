@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.people import greeting
+from bot.messaging.messages import Outgoing
 from bot.tg.context import KabarContext
 
 
@@ -22,16 +23,24 @@ async def on_start(update: Update, context: KabarContext) -> None:
                 work.session, sender, payload, work.now, existing=person
             )
         )
-        if person is not None and greeting.is_paused_family(person):
-            # Their link tapped again after declining or /berhenti: how to turn messages on.
+        # Their link tapped again after declining or /berhenti: how to turn messages on
+        # (the data notice, when it is open, says it).
+        if person and greeting.is_paused_family(person) and await _where(context) is None:
             work.send(greeting.start(sender, person))
     else:
         # In the middle of a check-in or of signing up: where they are, not the welcome.
-        turn = await work.turn()
-        where = greeting.resuming(sender, turn.person, turn.conversation.flow) if turn else None
-        work.send(where or greeting.start(sender, person))
+        where = await _where(context)
+        work.send(greeting.start(sender, person) if where is None else where)
     if person is not None:
         await ask_again(context)
+
+
+async def _where(context: KabarContext) -> list[Outgoing] | None:
+    """What /start says of the sender's open flow (its question follows); None: greeted."""
+    turn, sender = await context.work.turn(), context.work.sender
+    if turn is None or sender is None:
+        return None
+    return greeting.resuming(sender, turn.person, turn.conversation.flow)
 
 
 async def on_help(update: Update, context: KabarContext) -> None:
@@ -50,6 +59,6 @@ async def ask_again(context: KabarContext) -> None:
     person can carry on (nothing when no flow is open)."""
     turn = await context.work.turn()
     # A family who stopped messages is asked nothing, not even the open question (/mulai
-    # brings it back).
-    if turn is not None and not greeting.is_paused_family(turn.person):
+    # brings it back); the data notice shown again to one who declined is their way back.
+    if turn is not None and not greeting.reads_nothing_in(turn.person, turn.conversation.flow):
         context.work.send(await context.runtime.services.runner.again(turn))

@@ -239,11 +239,16 @@ async def _checkin_command(context: KabarContext, what: str) -> None:
     if found is None:
         return
     sender, person = found
-    if what == "restart" and greeting.is_paused_family(person):
-        # Starting the check-in again would ask its question: a paused family waits for /mulai.
-        work.send(_while_paused(sender.chat_id, person))
-        return
     turn = await work.turn()
+    if greeting.is_paused_family(person):
+        # Starting the check-in again would ask its question, and cancelling it would say
+        # "send /ulang", refused too: a paused family's check-in waits for /mulai as it is.
+        # The data notice shown again to one who declined (their way back) stays open.
+        if turn is not None and not greeting.reads_nothing_in(person, turn.conversation.flow):
+            work.send(await runner.again(turn))
+        else:
+            work.send(_while_paused(sender.chat_id, person))
+        return
     if turn is None and what == "restart":
         # Cancelled earlier: the round, while open, can be taken up again.
         taken = await take_up(work.session, runner, person, sender.chat_id, work.now)
