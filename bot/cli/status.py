@@ -239,6 +239,8 @@ class Traffic:
     def table(self, t: Translator, config: Settings) -> Table:
         from rich.table import Table
 
+        from bot.domain.reports.text import rule_label
+
         o, n = self.snapshot.outbox, t.format_number
         table = Table(title=t.gettext("Messages and alerts"), title_justify="left")
         table.add_column(t.gettext("What"))
@@ -263,7 +265,8 @@ class Traffic:
                 kind,
             )
         for rule, count in self.snapshot.open_alerts:
-            table.add_row(t.gettext("Open alerts: {rule}").format(rule=rule), n(count))
+            label = rule_label(t, rule)
+            table.add_row(t.gettext("Open alerts: {rule}").format(rule=label), n(count))
         return table
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from tests.e2e.test_escalation import (
     register,
     until,
 )
+from tests.support.chat import kabar_command, kabar_outcome
 from tests.support.early_warning import closed_round
 from tests.support.programme import CODES, COHORT, NOW, seed_programme
 
@@ -119,3 +121,21 @@ async def test_a_family_whose_sales_fall_reaches_the_facilitator_in_rupiah(
         "(biasanya Rp250.000)"
     ) in lines
     assert not [line for line in lines if line.startswith("• produksi")]
+
+
+async def test_the_programme_figures_count_early_warnings_in_the_operators_words(
+    database_url: str, db: Database, tmp_path: Path
+) -> None:
+    await weekly_check_ins_until_a_card(database_url, db, [("8", "6", "150rb"), ("3", "2", "50rb")])
+    report = await kabar_command(database_url, tmp_path, "report", locale="id")
+    assert "peringatan dini" in report
+    assert "early-warning" not in report
+
+
+async def test_kabar_status_counts_open_alerts_in_the_operators_words(
+    database_url: str, db: Database, tmp_path: Path
+) -> None:
+    await weekly_check_ins_until_a_card(database_url, db, [("8", "6", "150rb"), ("3", "2", "50rb")])
+    _code, status, _error = await kabar_outcome(database_url, tmp_path, ("status",), "id")
+    assert "Peringatan terbuka: peringatan dini" in status
+    assert "early-warning" not in status

@@ -38,17 +38,32 @@ async def settled(db: Database) -> None:
             await asyncio.sleep(0.05)
 
 
-async def kabar_command(database_url: str, workdir: Path, *args: str) -> str:
+async def kabar_outcome(
+    database_url: str, workdir: Path, args: tuple[str, ...], locale: str
+) -> tuple[int | None, str, str]:
+    """`kabar ARGS` as an operator runs it: its exit code, what it printed and its error."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         *args,
         cwd=workdir,
-        env={"KABAR_DATABASE_URL": database_url, "KABAR_LOCALE": "en", "PATH": "/usr/bin"},
+        env={"KABAR_DATABASE_URL": database_url, "KABAR_LOCALE": locale, "PATH": "/usr/bin"},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    return out.decode("utf-8-sig")
+    return process.returncode, out.decode("utf-8-sig"), err.decode()
+
+
+async def kabar_command(database_url: str, workdir: Path, *args: str, locale: str = "en") -> str:
+    code, out, err = await kabar_outcome(database_url, workdir, args, locale)
+    assert code == 0, err
+    return out
+
+
+async def kabar_refusal(database_url: str, workdir: Path, *args: str, locale: str) -> str:
+    """The one line a refused `kabar ARGS` writes on stderr (its exit code is not 0)."""
+    code, out, err = await kabar_outcome(database_url, workdir, args, locale)
+    assert code != 0, out
+    return err.strip()

@@ -24,6 +24,7 @@ RULE_LABELS = {
     "unreachable": N_("unreachable"),
     "paused": N_("paused"),
     "help": N_("asked for help"),
+    "early-warning": N_("early warning"),
 }
 
 HEADER = N_("📊 Programme figures: {scope}")
