@@ -298,6 +298,8 @@ def _print_report(
 def _print_overview(rows: list[tuple[Overview, Tally]], t: Translator, tz: str) -> None:
     from rich.table import Table
 
+    from bot.domain.broadcasts.lifecycle import STATUS_WORDS
+
     if not rows:
         click.echo(t.gettext("No broadcasts yet."))
         return
@@ -319,7 +321,7 @@ def _print_overview(rows: list[tuple[Overview, Tally]], t: Translator, tz: str) 
     for row, counts in rows:
         table.add_row(
             str(row.id),
-            row.status + (f" ({row.repeat})" if row.repeat else ""),
+            t.gettext(STATUS_WORDS[row.status]) + (f" ({row.repeat})" if row.repeat else ""),
             t.format_datetime(row.send_at, tz, WHEN),
             row.actor,
             row.audience or t.gettext("every registered participant"),

@@ -88,6 +88,13 @@ class Names(tuple[str, ...]):
     __slots__ = ()
 
 
+class Word(str):
+    """A word given as one field of a message (a status, say), as its msgid: translated
+    with the message, so the reader sees their word and never the code behind it."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Translator:
     """Text and numbers for one locale. Obtain with `translator(code)`."""
@@ -102,12 +109,17 @@ class Translator:
         return self._translations.ngettext(singular, plural, n)
 
     def fill(self, msgid: str, params: Mapping[str, object]) -> str:
-        """`msgid` translated, its fields filled; `Names` written as this locale lists them."""
-        values = {
-            key: self.format_names(value) if isinstance(value, Names) else value
-            for key, value in params.items()
-        }
+        """`msgid` translated, its fields filled; `Names` written as this locale lists them,
+        a `Word` in this locale's words."""
+        values = {key: self._field(value) for key, value in params.items()}
         return self.gettext(msgid).format(**values)
+
+    def _field(self, value: object) -> object:
+        if isinstance(value, Names):
+            return self.format_names(value)
+        if isinstance(value, Word):
+            return self.gettext(value)
+        return value
 
     def format_names(self, names: Iterable[str]) -> str:
         from babel.lists import format_list

@@ -20,7 +20,7 @@ from tests.app.support import Worker, until
 from tests.domain.broadcasts.support import broadcast_to_all
 from tests.domain.rounds.support import seed_cohort
 from tests.e2e.test_escalation import kabar
-from tests.support.chat import kabar_command
+from tests.support.chat import kabar_command, kabar_refusal
 from tests.support.process import KabarProcess
 
 pytestmark = pytest.mark.e2e
@@ -204,3 +204,31 @@ async def test_a_cancelled_broadcast_stops_what_is_not_yet_sent(
         state = await session.get(Broadcast, 1)
     assert cancelled == families - after
     assert state is not None and state.status is BroadcastStatus.CANCELLED
+
+
+async def test_cancelling_a_sent_broadcast_names_its_status_in_the_operators_words(
+    database_url: str, db: Database, tmp_path: Path
+) -> None:
+    start = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+    await seed_cohort(db, 2, quiet=NO_QUIET, created=start)
+    await broadcast_to_all(db, TEXT, now=start)
+    async with FakeTelegram() as tg, kabar(tg, database_url, FakeClock(start)):
+        for number in range(2):
+            tg.user(10_000 + number, started=True)
+
+        async def sent() -> bool:
+            async with db.sessions() as session:
+                found = await session.get(Broadcast, 1)
+                return found is not None and found.status is BroadcastStatus.DONE
+
+        await until(sent, timeout=15)
+    indonesian = await kabar_refusal(
+        database_url, tmp_path, "broadcast", "cancel", "1", locale="id"
+    )
+    assert indonesian == "Siaran 1 sudah terkirim: tidak ada lagi yang bisa dibatalkan."
+    english = await kabar_refusal(database_url, tmp_path, "broadcast", "cancel", "1", locale="en")
+    assert english == "Broadcast 1 is already sent: there is nothing left to cancel."
+    assert "done" not in indonesian + english
+    # The list of broadcasts says it the same way.
+    listed = await kabar_command(database_url, tmp_path, "broadcast", "status", locale="id")
+    assert "terkirim" in listed and "done" not in listed

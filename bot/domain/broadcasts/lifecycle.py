@@ -23,7 +23,7 @@ from bot.domain.broadcasts.compose import check_text, text_for
 from bot.domain.broadcasts.errors import BroadcastError
 from bot.domain.broadcasts.results import results_text, village_texts
 from bot.domain.cohorts import cohort_quiet_hours, get_cohort
-from bot.lib.i18n import N_
+from bot.lib.i18n import N_, Word
 from bot.lib.scheduling import QuietHours, Schedule, ScheduleError, next_allowed, parse_schedule
 from bot.lib.scheduling.schedule import next_occurrence
 from bot.messaging.cancels import CANCELLED
@@ -43,6 +43,14 @@ MSG_NO_FIGURES = N_(
     "No village of this audience has figures yet: results can be sent once a round has closed."
 )
 MSG_OVER = N_("Broadcast {id} is already {status}: there is nothing left to cancel.")
+# A broadcast's status as a reader says it: the stored codes are English words.
+STATUS_WORDS = {
+    BroadcastStatus.DRAFT: N_("being written"),
+    BroadcastStatus.SCHEDULED: N_("scheduled"),
+    BroadcastStatus.SENDING: N_("being sent"),
+    BroadcastStatus.DONE: N_("sent"),
+    BroadcastStatus.CANCELLED: N_("cancelled"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +225,7 @@ async def cancel(
     if broadcast is None:
         raise BroadcastError(MSG_NO_SUCH, id=broadcast_id)
     if broadcast.status in (BroadcastStatus.DONE, BroadcastStatus.CANCELLED):
-        raise BroadcastError(MSG_OVER, id=broadcast_id, status=broadcast.status.value)
+        raise BroadcastError(MSG_OVER, id=broadcast_id, status=Word(STATUS_WORDS[broadcast.status]))
     ids = [broadcast_id]
     ids += list(
         await session.scalars(

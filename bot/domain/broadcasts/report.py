@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import (
     Broadcast,
     BroadcastSkip,
+    BroadcastStatus,
     OutboxMessage,
     OutboxStatus,
     Person,
@@ -76,7 +77,7 @@ async def undelivered(session: AsyncSession, broadcast_id: int) -> list[Undelive
 @dataclass(frozen=True, slots=True)
 class Overview:
     id: int
-    status: str
+    status: BroadcastStatus
     actor: str
     audience: str
     send_at: datetime
@@ -93,7 +94,7 @@ async def overview(session: AsyncSession, *, limit: int = 50) -> list[Overview]:
     return [
         Overview(
             b.id,
-            b.status.value,
+            b.status,
             b.actor,
             b.audience,
             b.send_at,
@@ -104,12 +105,12 @@ async def overview(session: AsyncSession, *, limit: int = 50) -> list[Overview]:
             b.text,
         )
         for b in found
-        if b.status.value != "draft"
+        if b.status is not BroadcastStatus.DRAFT
     ]
 
 
 async def require(session: AsyncSession, broadcast_id: int) -> Broadcast:
     found = await session.get(Broadcast, broadcast_id)
-    if found is None or found.status.value == "draft":
+    if found is None or found.status is BroadcastStatus.DRAFT:
         raise BroadcastError(MSG_NO_SUCH, id=broadcast_id)
     return found

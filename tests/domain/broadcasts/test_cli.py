@@ -107,6 +107,21 @@ def test_status_lists_broadcasts_and_cancel_stops_a_scheduled_one(
     assert actions.count("broadcast.scheduled") == 1 and actions.count("broadcast.cancelled") == 1
 
 
+def test_the_list_of_broadcasts_shows_their_status_in_the_operators_words(
+    database_url: str, tmp_path: Path
+) -> None:
+    _seed(database_url)
+    at = ("--at", "2099-01-01 08:00")
+    run_kabar(database_url, "broadcast", "--text", "Besok", *at, workdir=tmp_path)
+    run_kabar(database_url, "broadcast", "--text", "Lusa", *at, workdir=tmp_path)
+    run_kabar(database_url, "broadcast", "cancel", "2", workdir=tmp_path)
+    listed = run_kabar(
+        database_url, "broadcast", "status", workdir=tmp_path, env={"KABAR_LOCALE": "id"}
+    )
+    assert "terjadwal" in listed.output and "dibatalkan" in listed.output
+    assert "scheduled" not in listed.output and "cancelled" not in listed.output
+
+
 def test_an_audience_that_would_all_be_skipped_is_refused(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -335,6 +335,10 @@ async def test_at_night_it_waits_for_the_morning_and_the_cancel_button_stops_it(
         )
         await staff.press("Batalkan siaran")
         await said(staff, "📣 Siaran " + str(made.id) + " dibatalkan: 0 sudah terkirim, 2 tidak")
+        # Pressed again, the button says what became of it in the presser's words.
+        assert await toast_after(staff, "bx:" + str(made.id)) == (
+            "Siaran " + str(made.id) + " sudah dibatalkan: tidak ada lagi yang bisa dibatalkan."
+        )
         clock.set(night + timedelta(hours=10))  # the morning
         await siti.assert_no_reply(within=1)
     async with db.sessions() as session:
