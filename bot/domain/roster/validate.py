@@ -16,9 +16,10 @@ from functools import lru_cache
 from typing import Any
 
 from bot.db.models import Role
+from bot.domain.people.onboarding import ROLE_NAMES
 from bot.domain.roster.problems import Message
 from bot.domain.roster.reader import RawRow
-from bot.lib.i18n import N_, is_known_language
+from bot.lib.i18n import N_, Word, is_known_language
 from bot.lib.phones import normalize_phone
 
 # Who may supervise whom: alerts about a person go one step up this chain.
@@ -306,7 +307,7 @@ def check_against_database(checked: CheckedFile, view: DatabaseView) -> None:
                         "changing the role to {role} would leave people in the database "
                         "with a supervisor of the wrong role ({count}, e.g. {example})"
                     ),
-                    {"role": role.value, "count": len(stranded), "example": stranded[0]},
+                    {"role": _role(role), "count": len(stranded), "example": stranded[0]},
                 ),
             )
 
@@ -349,9 +350,14 @@ def _check_supervisor(
                 ),
                 {
                     "supervisor": supervisor_id,
-                    "actual": supervisor_role.value,
-                    "role": role.value,
-                    "expected": expected.value,
+                    "actual": _role(supervisor_role),
+                    "role": _role(role),
+                    "expected": _role(expected),
                 },
             ),
         )
+
+
+def _role(role: Role) -> Word:
+    """A role as the reader names it (a facilitator is a "pendamping"), not its roster code."""
+    return Word(ROLE_NAMES[role])

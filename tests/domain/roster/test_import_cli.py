@@ -293,6 +293,23 @@ def test_problems_in_indonesian_by_default(kabar: Kabar, database_url: str, tmp_
     assert result.stderr.splitlines()[-1] == "14 baris bermasalah; tidak ada yang diimpor."
 
 
+def test_roles_in_a_problem_are_named_in_the_operators_words(kabar: Kabar, tmp_path: Path) -> None:
+    _seed(kabar, tmp_path)
+    bad = kabar("roster", "import", str(_bad_roster(tmp_path / "bad.csv")), locale=None)
+    wrong = next(line for line in bad.stderr.splitlines() if line.startswith("Baris 10 "))
+    assert wrong == (
+        "Baris 10 (X-6): atasan KRD-1 berperan koordinator, "
+        "padahal atasan seorang peserta harus berperan pendamping"
+    )
+    # The facilitator of a family already imported, made a coordinator.
+    promoted = ["PDP-1", "coordinator", "Pipit Damping", "0811-1000-0003", "", "", "", "", "STF-1"]
+    path = write_csv(tmp_path / "promoted.csv", [*BASE_ROWS[:2], [*promoted, ""]])
+    changed = kabar("roster", "import", str(path), locale=None)
+    assert changed.exit_code == 1
+    assert "mengubah peran menjadi koordinator akan membuat" in changed.stderr
+    assert "coordinator" not in changed.stderr
+
+
 def test_singular_summary(kabar: Kabar, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "one.csv", [["A", "staff", ""]])
     result = kabar("roster", "import", str(path))
