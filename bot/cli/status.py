@@ -240,6 +240,7 @@ class Traffic:
         from rich.table import Table
 
         from bot.domain.reports.text import rule_label
+        from bot.messaging.cancels import CANCELLED
 
         o, n = self.snapshot.outbox, t.format_number
         table = Table(title=t.gettext("Messages and alerts"), title_justify="left")
@@ -254,9 +255,13 @@ class Traffic:
         table.add_row(t.gettext("Being sent"), n(o.sending))
         table.add_row(t.gettext("Sent in the last hour"), n(o.sent_last_hour))
         for reason, count in o.failed_last_day:
-            table.add_row(
-                t.gettext("Failed in the last day: {reason}").format(reason=reason), n(count)
-            )
+            # A broadcast's cancel marks its unsent rows failed with this marker: not a
+            # failure to the operator, and not a word to show them as it is.
+            if reason == CANCELLED:
+                label = t.gettext("Not sent in the last day: their broadcast was cancelled")
+            else:
+                label = t.gettext("Failed in the last day: {reason}").format(reason=reason)
+            table.add_row(label, n(count))
         table.add_row(t.gettext("Updates not yet handled"), n(self.snapshot.inbox_backlog))
         for update_id, kind, at in self.snapshot.last_errors:
             when = t.format_datetime(at, config.timezone, WHEN_FORMAT)

@@ -20,7 +20,7 @@ from tests.app.support import Worker, until
 from tests.domain.broadcasts.support import broadcast_to_all
 from tests.domain.rounds.support import seed_cohort
 from tests.e2e.test_escalation import kabar
-from tests.support.chat import kabar_command, kabar_refusal
+from tests.support.chat import kabar_command, kabar_outcome, kabar_refusal
 from tests.support.process import KabarProcess
 
 pytestmark = pytest.mark.e2e
@@ -204,6 +204,13 @@ async def test_a_cancelled_broadcast_stops_what_is_not_yet_sent(
         state = await session.get(Broadcast, 1)
     assert cancelled == families - after
     assert state is not None and state.status is BroadcastStatus.CANCELLED
+    # kabar status counts them as the cancel's, in the operator's words, not as failures.
+    status = await kabar_outcome(database_url, tmp_path, ("status",), "id")
+    lines = [line for line in status[1].splitlines() if "siarannya dibatalkan" in line]
+    assert len(lines) == 1 and lines[0].split()[-2] == str(families - after), status[1]
+    assert "Tidak terkirim dalam sehari terakhir" in lines[0]
+    last_day = [line for line in status[1].splitlines() if "sehari terakhir" in line]
+    assert not any("cancelled" in line or "Gagal" in line for line in last_day), status[1]
 
 
 async def test_cancelling_a_sent_broadcast_names_its_status_in_the_operators_words(
