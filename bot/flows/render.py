@@ -168,8 +168,9 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
         if not recap:
             drafts.append(Draft(with_notes(text), choices, edit=True))
             return
-        done = answered(step, answer, ctx) + "\n\n"
-        drafts.append(Draft(done + with_notes(text), choices, edit=True, atop=step.id))
+        drafts.append(
+            Draft(_above(step, answer, with_notes(text), ctx), choices, edit=True, atop=step.id)
+        )
 
     pressed = ctx.pressed_message_id is not None
     for output in outputs:
@@ -203,7 +204,7 @@ def draft(outputs: Sequence[Output], ctx: RenderContext) -> list[Draft]:
             choices = _choices(Ask(output.step, output.selected), ctx)
             text, atop = question(output.step, ctx), ctx.atop
             if pressed and atop is not None:  # the earlier answer stays above it
-                text = answered(atop.step, _chosen(atop.step, atop.value, ctx), ctx) + "\n\n" + text
+                text = _above(atop.step, _chosen(atop.step, atop.value, ctx), text, ctx)
             drafts.append(Draft(text, choices, edit=pressed))
         # Keep: stored by the caller; nothing to say.
     for step, answer in taken:  # nothing came next: the answer below its question
@@ -226,6 +227,12 @@ def answered(step: Step, answer: str, ctx: RenderContext) -> str:
     if not step.label:
         return _with_answer(step, answer, ctx)
     return "✓ " + ctx.t.gettext(step.label) + ": " + answer
+
+
+def _above(step: Step, answer: str, text: str, ctx: RenderContext) -> str:
+    """`text` (what comes next) under the line of the question answered before it: the one
+    place that line is put atop a message, so a redrawn question shows it unchanged."""
+    return answered(step, answer, ctx) + "\n\n" + text
 
 
 def _with_answer(step: Step, answer: str, ctx: RenderContext) -> str:
