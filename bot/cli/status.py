@@ -239,6 +239,7 @@ class Traffic:
     def table(self, t: Translator, config: Settings) -> Table:
         from rich.table import Table
 
+        from bot.domain.operations.failures import failure_counts
         from bot.domain.reports.text import rule_label
         from bot.messaging.cancels import CANCELLED
 
@@ -254,13 +255,15 @@ class Traffic:
         table.add_row(t.gettext("Queued (including those held for quiet hours)"), waiting)
         table.add_row(t.gettext("Being sent"), n(o.sending))
         table.add_row(t.gettext("Sent in the last hour"), n(o.sent_last_hour))
-        for reason, count in o.failed_last_day:
-            # A broadcast's cancel marks its unsent rows failed with this marker: not a
-            # failure to the operator, and not a word to show them as it is.
-            if reason == CANCELLED:
-                label = t.gettext("Not sent in the last day: their broadcast was cancelled")
-            else:
-                label = t.gettext("Failed in the last day: {reason}").format(reason=reason)
+        # A broadcast's cancel marks its unsent rows failed with this marker: not a
+        # failure to the operator, and not a word to show them as it is.
+        cancelled = sum(count for reason, count in o.failed_last_day if reason == CANCELLED)
+        if cancelled:
+            label = t.gettext("Not sent in the last day: their broadcast was cancelled")
+            table.add_row(label, n(cancelled))
+        failed = [(reason, count) for reason, count in o.failed_last_day if reason != CANCELLED]
+        for reason, count in failure_counts(t, failed):
+            label = t.gettext("Failed in the last day: {reason}").format(reason=reason)
             table.add_row(label, n(count))
         table.add_row(t.gettext("Updates not yet handled"), n(self.snapshot.inbox_backlog))
         for update_id, kind, at in self.snapshot.last_errors:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.app.runtime import Runtime
 from bot.db.database import Database
+from bot.db.models import OutboxMessage, OutboxStatus
 from bot.lib.clock import FakeClock
 from bot.lib.config import Settings
 from bot.tg.intake import Received, StoreTries, admit
@@ -85,3 +86,51 @@ def test_status_shows_the_quarantine_latest_first(database_url: str, tmp_path: P
     rows = [line for line in lines if "702" in line or "701" in line]
     assert "2 Mar 2026 10:05" in rows[0] and "chat id is not a 64-bit integer" in rows[0]
     assert "2 Mar 2026 10:00" in rows[1] and "nested too deeply" in rows[1]
+
+
+def _failed(database_url: str, errors: list[str]) -> None:
+    """Outbox rows that failed just now, each with the description Telegram gave."""
+
+    async def main() -> None:
+        db = Database(database_url)
+        now = datetime.now(UTC)  # `kabar status` counts the last day by the wall clock
+        try:
+            async with db.transaction() as session:
+                session.add_all(
+                    OutboxMessage(
+                        chat_id=5_000 + number,
+                        kind="text",
+                        payload={"text": "x"},
+                        status=OutboxStatus.FAILED,
+                        not_before=now,
+                        created_at=now,
+                        error=error,
+                    )
+                    for number, error in enumerate(errors)
+                )
+        finally:
+            await db.dispose()
+
+    asyncio.run(main())
+
+
+def test_status_names_why_messages_failed_in_the_operators_words(
+    database_url: str, tmp_path: Path
+) -> None:
+    _failed(
+        database_url,
+        ["Forbidden: bot was blocked by the user"] * 3
+        + ["aiohttp.ClientConnectorError: Cannot connect to host api.telegram.org:443"] * 2
+        + ["aiohttp.ServerDisconnectedError: Server disconnected"]
+        + ["Bad Request: MEDIA_CAPTION_TOO_LONG"],
+    )
+    table = run_kabar(database_url, "status", workdir=tmp_path, env={"KABAR_LOCALE": "id"})
+    lines = [line for line in table.stdout.splitlines() if "sehari terakhir" in line]
+    counts = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in lines}
+    assert counts == {
+        "Gagal dalam sehari terakhir: memblokir bot": "3",
+        # Two ways of not reaching Telegram are one reason to the operator.
+        "Gagal dalam sehari terakhir: Telegram tidak bisa dihubungi": "3",
+        # One Kabar does not know is shown as Telegram gave it, named as Telegram's.
+        'Gagal dalam sehari terakhir: kata Telegram: "Bad Request: MEDIA_CAPTION_TOO_LONG"': "1",
+    }, table.stdout

@@ -14,6 +14,7 @@ from bot.db.models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatu
 from bot.domain.broadcasts.dispatch import sender_of, start_due, write_next
 from bot.domain.broadcasts.lifecycle import Cancelled, cancel
 from bot.domain.broadcasts.tally import Tally, tally
+from bot.domain.operations.failures import failure_counts
 from bot.lib.i18n import N_, Translator, translator
 from bot.messaging.messages import Button, Edit, Message, Outgoing
 from bot.messaging.outbox import enqueue
@@ -30,6 +31,7 @@ DONE = N_(
     "Blocked the bot while it went out: {blocked}\n"
     "Failed: {failed}"
 )
+REASON = N_("  – {reason}: {count}")  # one line a reason under DONE
 CANCELLED = N_(
     "📣 Broadcast {id} was cancelled: {sent} had been delivered, {cancelled} were not sent."
 )
@@ -78,7 +80,10 @@ def report_text(broadcast: Broadcast, counts: Tally, t: Translator) -> str:
             blocked=n(counts.blocked),
             failed=n(counts.failed),
         )
-    why = [f"  – {reason}: {t.format_number(n)}" for reason, n in counts.reasons]
+    why = [
+        t.gettext(REASON).format(reason=reason, count=n(count))
+        for reason, count in failure_counts(t, counts.reasons)
+    ]
     return "\n".join([head, *why, t.gettext(DETAILS).format(id=broadcast.id)])
 
 
