@@ -275,3 +275,60 @@ async def test_cancel_from_a_family_paused_mid_check_in_is_told_how_to_resume(
         # Once she receives messages again, /batal cancels as before.
         await siti.send_command("batal")
         await said(siti, "Laporan dibatalkan")
+
+
+async def test_stopping_while_the_data_notice_is_open_closes_it(
+    database_url: str, db: Database
+) -> None:
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        siti = tg.user(3701, first_name="Siti", language_code="id")
+        await sign_up(siti, "KPM-01", "indonesia", "tidak setuju")
+        await said(siti, "Kabar tidak akan mengirim pesan kepada Anda.")
+        await siti.send_command("mulai")
+        await said(siti, "Apakah Anda setuju?")
+        # She changes her mind: messages stay stopped, and the notice is not asked again.
+        seen = len(siti.transcript())
+        await siti.send_command("berhenti")
+        await said(siti, "Pesan sudah dihentikan. Kirim /mulai untuk menerimanya lagi.")
+        await siti.assert_no_reply(within=0.5)
+        assert "Apakah Anda setuju?" not in "".join(e.text for e in siti.transcript()[seen:])
+        # What she types later is not taken as agreeing to the notice she left.
+        await siti.send_text("iya setuju")
+        await said(siti, PAUSED)
+        assert await consent_of(db, "KPM-01") == (None, ParticipantStatus.PAUSED)
+        # /mulai is still her way back.
+        await siti.send_command("mulai")
+        await said(siti, "Apakah Anda setuju?")
+        await siti.press("Saya setuju")
+        await said(siti, "Selamat datang kembali!")
+        consent_at, status = await consent_of(db, "KPM-01")
+        assert consent_at is not None and status is ParticipantStatus.ACTIVE
+
+
+async def test_stopping_while_signing_up_leaves_the_data_notice_unanswered(
+    database_url: str, db: Database
+) -> None:
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        siti = tg.user(3801, first_name="Siti", language_code="id")
+        await siti.send_command("start", CODES["KPM-01"])
+        await said(siti, "Pilih bahasa / Choose your language:")
+        await siti.send_text("indonesia")
+        await said(siti, "Apakah Anda setuju?")
+        await siti.send_command("berhenti")
+        await said(siti, "Kabar tidak akan mengirim pesan lagi. Kirim /mulai kapan saja")
+        await siti.send_text("iya setuju")
+        await said(siti, PAUSED)
+        await siti.press("Saya setuju")  # on the notice she left
+        answer = await siti.replies_until(lambda e: e.kind == "callback_answer")
+        assert answer[-1].text == "Tombol ini sudah tidak berlaku."
+        await siti.assert_no_reply(within=0.5)
+        assert (await consent_of(db, "KPM-01"))[0] is None
+        await siti.send_command("mulai")
+        await said(siti, "Apakah Anda setuju?")
+        await siti.press("Saya setuju")
+        await said(siti, "Selamat datang kembali!")
+        assert (await consent_of(db, "KPM-01"))[0] is not None

@@ -51,6 +51,12 @@ def reads_nothing_in(person: Person, flow: str) -> bool:
     return is_paused_family(person) and flow not in _READ_WHILE_PAUSED
 
 
+def closed_by_stopping(flow: str) -> bool:
+    """/berhenti closes signing up and the data notice: they read answers while paused, so
+    a later "iya" would otherwise agree to what the person walked away from."""
+    return flow in _READ_WHILE_PAUSED
+
+
 def phone_typed(sender: Sender, person: Person | None) -> list[Outgoing]:
     """Someone not registered typed their phone number: Kabar cannot trust a typed number,
     only one Telegram shares, so the button again."""

@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.db.models import Person
 from bot.domain.checkins.take_up import take_up
-from bot.domain.people import consent, preferences
+from bot.domain.people import consent, greeting, preferences
 from bot.messaging.messages import Message, Outgoing
 from bot.tg.context import KabarContext
 from bot.tg.handlers.basics import ask_again
@@ -54,6 +54,9 @@ async def _for_person(context: KabarContext, action: Action, *, then_ask: bool =
 async def on_pause(update: Update, context: KabarContext) -> None:
     # Stopping means no more questions, not even the open one.
     await _for_person(context, preferences.pause, then_ask=False)
+    turn = await context.work.turn()
+    if turn is not None and greeting.closed_by_stopping(turn.conversation.flow):
+        await context.runtime.services.runner.cancel(turn)  # says nothing: /mulai reopens it
 
 
 async def on_resume(update: Update, context: KabarContext) -> None:
