@@ -61,6 +61,22 @@ async def sign_up(user: FakeUser, person_id: str, language: str, consent: str) -
     await user.send_text(consent)
 
 
+async def declined_then_shown_the_notice_again(siti: FakeUser) -> None:
+    """Declined at registration, then /mulai: the data notice is open again."""
+    await sign_up(siti, "KPM-01", "indonesia", "tidak setuju")
+    await said(siti, "Kabar tidak akan mengirim pesan kepada Anda.")
+    await siti.send_command("mulai")
+    await said(siti, "Apakah Anda setuju?")
+
+
+async def agrees_to_the_notice(siti: FakeUser, db: Database) -> None:
+    """ "I agree" on the notice shown last: her messages are on again."""
+    await siti.press("Saya setuju")
+    await said(siti, "Selamat datang kembali!")
+    consent_at, status = await consent_of(db, "KPM-01")
+    assert consent_at is not None and status is ParticipantStatus.ACTIVE
+
+
 async def at_the_first_question(siti: FakeUser, clock: FakeClock) -> None:
     """Signed up, then asked the first question of Monday's check-in."""
     await sign_up(siti, "KPM-01", "indonesia", "setuju")
@@ -218,10 +234,7 @@ async def test_start_while_the_data_notice_is_open_shows_it_again(
     clock = FakeClock(NOW + timedelta(hours=1))
     async with FakeTelegram() as tg, kabar(tg, database_url, clock):
         siti = tg.user(3601, first_name="Siti", language_code="id")
-        await sign_up(siti, "KPM-01", "indonesia", "tidak setuju")
-        await said(siti, "Kabar tidak akan mengirim pesan kepada Anda.")
-        await siti.send_command("mulai")
-        await said(siti, "Apakah Anda setuju?")
+        await declined_then_shown_the_notice_again(siti)
         # /start, /bantuan and her link tapped again, with the notice open: the notice
         # again under each, as /mulai shows it, not a greeting as a paused family (which
         # said "send /mulai" and left the notice behind).
@@ -244,10 +257,7 @@ async def test_start_while_the_data_notice_is_open_shows_it_again(
         assert PAUSED not in replies and "tidak ada laporan yang dibuka" not in replies
         assert await consent_of(db, "KPM-01") == (None, ParticipantStatus.PAUSED)
         # The notice shown last is the one she answers.
-        await siti.press("Saya setuju")
-        await said(siti, "Selamat datang kembali!")
-        consent_at, status = await consent_of(db, "KPM-01")
-        assert consent_at is not None and status is ParticipantStatus.ACTIVE
+        await agrees_to_the_notice(siti, db)
 
 
 async def test_cancel_from_a_family_paused_mid_check_in_is_told_how_to_resume(
@@ -284,10 +294,7 @@ async def test_stopping_while_the_data_notice_is_open_closes_it(
     clock = FakeClock(NOW + timedelta(hours=1))
     async with FakeTelegram() as tg, kabar(tg, database_url, clock):
         siti = tg.user(3701, first_name="Siti", language_code="id")
-        await sign_up(siti, "KPM-01", "indonesia", "tidak setuju")
-        await said(siti, "Kabar tidak akan mengirim pesan kepada Anda.")
-        await siti.send_command("mulai")
-        await said(siti, "Apakah Anda setuju?")
+        await declined_then_shown_the_notice_again(siti)
         # She changes her mind: messages stay stopped, and the notice is not asked again.
         seen = len(siti.transcript())
         await siti.send_command("berhenti")
@@ -301,10 +308,7 @@ async def test_stopping_while_the_data_notice_is_open_closes_it(
         # /mulai is still her way back.
         await siti.send_command("mulai")
         await said(siti, "Apakah Anda setuju?")
-        await siti.press("Saya setuju")
-        await said(siti, "Selamat datang kembali!")
-        consent_at, status = await consent_of(db, "KPM-01")
-        assert consent_at is not None and status is ParticipantStatus.ACTIVE
+        await agrees_to_the_notice(siti, db)
 
 
 async def test_stopping_while_signing_up_leaves_the_data_notice_unanswered(
@@ -329,6 +333,4 @@ async def test_stopping_while_signing_up_leaves_the_data_notice_unanswered(
         assert (await consent_of(db, "KPM-01"))[0] is None
         await siti.send_command("mulai")
         await said(siti, "Apakah Anda setuju?")
-        await siti.press("Saya setuju")
-        await said(siti, "Selamat datang kembali!")
-        assert (await consent_of(db, "KPM-01"))[0] is not None
+        await agrees_to_the_notice(siti, db)
