@@ -134,3 +134,27 @@ def test_status_names_why_messages_failed_in_the_operators_words(
         # One Kabar does not know is shown as Telegram gave it, named as Telegram's.
         'Gagal dalam sehari terakhir: kata Telegram: "Bad Request: MEDIA_CAPTION_TOO_LONG"': "1",
     }, table.stdout
+
+
+def test_a_cancelled_broadcast_takes_none_of_the_five_reasons(
+    database_url: str, tmp_path: Path
+) -> None:
+    reasons = [
+        "Forbidden: bot was blocked by the user",
+        "Forbidden: user is deactivated",
+        "Bad Request: chat not found",
+        "Bad Request: message is too long",
+        "Bad Request: can't parse entities: unsupported start tag",
+    ]
+    _failed(database_url, [reason for reason in reasons for _ in range(2)] + ["cancelled"] * 10)
+    table = run_kabar(database_url, "status", workdir=tmp_path, env={"KABAR_LOCALE": "id"})
+    lines = [line for line in table.stdout.splitlines() if "sehari terakhir" in line]
+    counts = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in lines}
+    assert counts == {
+        "Tidak terkirim dalam sehari terakhir: siarannya dibatalkan": "10",
+        "Gagal dalam sehari terakhir: memblokir bot": "2",
+        "Gagal dalam sehari terakhir: akun Telegram-nya sudah dihapus": "2",
+        "Gagal dalam sehari terakhir: obrolannya sudah tidak ada": "2",
+        "Gagal dalam sehari terakhir: pesannya terlalu panjang": "2",
+        "Gagal dalam sehari terakhir: format pesannya rusak": "2",
+    }, table.stdout

@@ -28,6 +28,7 @@ from bot.db.models import (
 )
 from bot.db.models.alerts import AlertStatus
 from bot.domain.cohorts import next_round_at
+from bot.messaging.cancels import CANCELLED
 from bot.domain.reports.figures import round_figures
 from bot.domain.reports.scope import ReportFilter, select_scope
 
@@ -60,7 +61,8 @@ class OutboxState:
     due: int  # pending and due now
     sending: int
     sent_last_hour: int
-    failed_last_day: tuple[tuple[str, int], ...]  # (reason, count), most first
+    # (reason, count), most first; then the broadcasts' cancelled rows (CANCELLED), if any
+    failed_last_day: tuple[tuple[str, int], ...]
     oldest_due_s: float | None  # how long the oldest due message has waited
 
 
@@ -129,21 +131,28 @@ async def _outbox(session: AsyncSession, now: datetime) -> OutboxState:
         )
     )
     # A failed row keeps the time it was written, not failed: its last day of creation.
-    failed = (
-        await session.execute(
+    last_day = (o.status == OutboxStatus.FAILED) & (o.created_at >= now - timedelta(days=1))
+    # A broadcast's cancel is counted on its own, so that it takes none of the five places
+    # of the reasons something failed.
+    failed = [
+        (str(reason), int(n))
+        for reason, n in await session.execute(
             select(func.coalesce(o.error, "?"), func.count())
-            .where(o.status == OutboxStatus.FAILED, o.created_at >= now - timedelta(days=1))
+            .where(last_day, o.error.is_distinct_from(CANCELLED))
             .group_by(o.error)
             .order_by(func.count().desc())
             .limit(5)
         )
-    ).all()
+    ]
+    cancelled = await session.scalar(select(func.count()).where(last_day, o.error == CANCELLED))
+    if cancelled:
+        failed.append((CANCELLED, int(cancelled)))
     return OutboxState(
         waiting=int(counts.get(OutboxStatus.PENDING, 0)),
         due=due,
         sending=int(counts.get(OutboxStatus.SENDING, 0)),
         sent_last_hour=int(sent or 0),
-        failed_last_day=tuple((str(reason), int(n)) for reason, n in failed),
+        failed_last_day=tuple(failed),
         oldest_due_s=(now - oldest).total_seconds() if oldest is not None else None,
     )
 
