@@ -28,9 +28,9 @@ from bot.db.models import (
 )
 from bot.db.models.alerts import AlertStatus
 from bot.domain.cohorts import next_round_at
-from bot.messaging.cancels import CANCELLED
 from bot.domain.reports.figures import round_figures
 from bot.domain.reports.scope import ReportFilter, select_scope
+from bot.messaging.cancels import CANCELLED
 
 STALE_AFTER = timedelta(minutes=10)  # a due message older than this: nobody is sending
 
