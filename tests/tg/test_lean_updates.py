@@ -63,6 +63,15 @@ INACCESSIBLE = {
 }
 
 
+def fields(made: object) -> dict[str, object]:
+    """Every field a PTB object holds, set or not, its own and its parents'."""
+    found: dict[str, object] = {}
+    for klass in type(made).__mro__:
+        for name in getattr(klass, "__slots__", ()):
+            found[name] = getattr(made, name, "(not set)")
+    return found
+
+
 @pytest.fixture
 def bot() -> Bot:
     return Bot("123456:TEST")
@@ -80,6 +89,21 @@ def test_common_updates_read_as_ptb_reads_them(payload: dict[str, Any], bot: Bot
     assert lean.effective_chat == ptb.effective_chat
     assert lean.effective_user == ptb.effective_user
     assert lean.effective_message.get_bot() is bot
+    # Field by field, PTB's private ones too (built by copying, not by PTB's __init__).
+    assert fields(lean) == fields(ptb)
+    assert fields(lean.effective_message) == fields(ptb.effective_message)
+    assert lean.effective_message.entities == ptb.effective_message.entities
+    assert fields(lean.effective_user) == fields(ptb.effective_user)
+    assert fields(lean.effective_chat) == fields(ptb.effective_chat)
+    assert fields(lean.effective_message.from_user) == fields(ptb.effective_message.from_user)
+    if ptb.callback_query is not None:
+        assert fields(lean.callback_query) == fields(ptb.callback_query)
+    with pytest.raises(AttributeError):  # frozen, as PTB leaves its objects
+        lean.effective_message.text = "changed"  # type: ignore[misc]
+    # One update's objects are its own: the next one starts from nothing it set.
+    other = _lean_update({**payload, "update_id": 99}, bot)
+    assert other is not None and other.update_id == 99 and lean.update_id != 99
+    assert other.effective_message is not lean.effective_message
 
 
 @pytest.mark.parametrize(
