@@ -12,6 +12,7 @@ same result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Generic, TypeVar
@@ -40,28 +41,31 @@ class _Blank(Generic[_T]):
     copied from an example, then the given fields set.
 
     PTB's `__init__` sets each of a Message's 119 fields through its own `__setattr__` (a
-    Python call each): 115 µs a message, against about 15 µs copied. The example is never
-    handed out, so nothing it caches (PTB's effective_* fields) is ever filled in.
+    Python call each): 115 µs a message, against about 18 µs copied by the fields' own
+    slot setters. The example is never handed out, so nothing it caches (PTB's effective_*
+    fields) is ever filled in.
     """
 
     def __init__(self, example: _T) -> None:
         self.cls: type[_T] = type(example)
-        fields: list[tuple[str, Any]] = []
+        fields: list[tuple[Callable[[Any, Any], None], Any]] = []
         for klass in self.cls.__mro__:
             for name in getattr(klass, "__slots__", ()):
+                if name.startswith("__"):
+                    continue  # __weakref__ and the like: Python's, not a field
+                slot = klass.__dict__[name]
                 try:
-                    fields.append((name, object.__getattribute__(example, name)))
+                    fields.append((slot.__set__, slot.__get__(example, klass)))
                 except AttributeError:  # a slot PTB's __init__ leaves unset
                     continue
         self.fields = tuple(fields)
 
     def make(self, **given: Any) -> _T:
         made = self.cls.__new__(self.cls)
-        put = object.__setattr__  # PTB's own refuses once frozen, as the example is
-        for name, value in self.fields:
-            put(made, name, value)
+        for put, value in self.fields:
+            put(made, value)
         for name, value in given.items():
-            put(made, name, value)
+            object.__setattr__(made, name, value)  # PTB's own refuses: the copy is frozen
         return made
 
 
