@@ -53,3 +53,24 @@ async def test_a_timestamp_without_a_zone_is_refused(db: Database) -> None:
         await connection.run_sync(STAMPS.create)
         with pytest.raises(StatementError, match="naive datetime"):
             await connection.execute(insert(STAMPS), [{"at": datetime(2026, 12, 2, 3, 7)}])
+
+
+async def test_one_instant_bound_again_and_again_is_written_each_time(db: Database) -> None:
+    now, later = WRITTEN[0], WRITTEN[0] + timedelta(seconds=1)
+    async with db.engine.begin() as connection:
+        await connection.run_sync(STAMPS.create)
+        # A group's one `now`, bound for several rows, between others.
+        await connection.execute(insert(STAMPS), [{"at": at} for at in (now, now, later, now)])
+        read = list(await connection.scalars(select(STAMPS.c.at).order_by(STAMPS.c.id)))
+    assert read == [now, now, later, now]
+
+
+async def test_a_stored_offset_is_read_as_the_same_instant(db: Database) -> None:
+    # Text with an offset, as another writer may leave it (SQLite keeps the text as it is).
+    async with db.engine.begin() as connection:
+        await connection.run_sync(STAMPS.create)
+        await connection.execute(
+            text("INSERT INTO test_stamps (at) VALUES ('2026-12-02 10:00:00+07:00')")
+        )
+        read = await connection.scalar(select(STAMPS.c.at))
+    assert read == datetime(2026, 12, 2, 3, 0, tzinfo=UTC) and read.tzinfo is UTC
