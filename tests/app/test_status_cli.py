@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from click.testing import Result
+
 from bot.app.runtime import Runtime
 from bot.db.database import Database
 from bot.db.models import OutboxMessage, OutboxStatus
@@ -114,6 +116,13 @@ def _failed(database_url: str, errors: list[str]) -> None:
     asyncio.run(main())
 
 
+def _last_day(database_url: str, tmp_path: Path) -> tuple[dict[str, str], Result]:
+    """`kabar status`'s rows of the last day's undelivered messages, in Indonesian."""
+    table = run_kabar(database_url, "status", workdir=tmp_path, env={"KABAR_LOCALE": "id"})
+    lines = [line for line in table.stdout.splitlines() if "sehari terakhir" in line]
+    return {line.split("│")[1].strip(): line.split("│")[2].strip() for line in lines}, table
+
+
 def test_status_names_why_messages_failed_in_the_operators_words(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -124,9 +133,7 @@ def test_status_names_why_messages_failed_in_the_operators_words(
         + ["aiohttp.ServerDisconnectedError: Server disconnected"]
         + ["Bad Request: MEDIA_CAPTION_TOO_LONG"],
     )
-    table = run_kabar(database_url, "status", workdir=tmp_path, env={"KABAR_LOCALE": "id"})
-    lines = [line for line in table.stdout.splitlines() if "sehari terakhir" in line]
-    counts = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in lines}
+    counts, table = _last_day(database_url, tmp_path)
     assert counts == {
         "Gagal dalam sehari terakhir: memblokir bot": "3",
         # Two ways of not reaching Telegram are one reason to the operator.
@@ -147,9 +154,7 @@ def test_a_cancelled_broadcast_takes_none_of_the_five_reasons(
         "Bad Request: can't parse entities: unsupported start tag",
     ]
     _failed(database_url, [reason for reason in reasons for _ in range(2)] + ["cancelled"] * 10)
-    table = run_kabar(database_url, "status", workdir=tmp_path, env={"KABAR_LOCALE": "id"})
-    lines = [line for line in table.stdout.splitlines() if "sehari terakhir" in line]
-    counts = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in lines}
+    counts, table = _last_day(database_url, tmp_path)
     assert counts == {
         "Tidak terkirim dalam sehari terakhir: siarannya dibatalkan": "10",
         "Gagal dalam sehari terakhir: memblokir bot": "2",

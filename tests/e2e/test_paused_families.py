@@ -5,6 +5,8 @@ process on a fake clock, against the fake Bot API (as in test_escalation.py)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import pytest
@@ -61,12 +63,21 @@ async def sign_up(user: FakeUser, person_id: str, language: str, consent: str) -
     await user.send_text(consent)
 
 
-async def declined_then_shown_the_notice_again(siti: FakeUser) -> None:
-    """Declined at registration, then /mulai: the data notice is open again."""
-    await sign_up(siti, "KPM-01", "indonesia", "tidak setuju")
-    await said(siti, "Kabar tidak akan mengirim pesan kepada Anda.")
-    await siti.send_command("mulai")
-    await said(siti, "Apakah Anda setuju?")
+@asynccontextmanager
+async def at_the_notice_again(
+    database_url: str, db: Database, user_id: int
+) -> AsyncIterator[FakeUser]:
+    """Siti (KPM-01) declined at registration, then sent /mulai: the data notice is open
+    again; Kabar runs until the block ends."""
+    await seed_programme(db)
+    clock = FakeClock(NOW + timedelta(hours=1))
+    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
+        siti = tg.user(user_id, first_name="Siti", language_code="id")
+        await sign_up(siti, "KPM-01", "indonesia", "tidak setuju")
+        await said(siti, "Kabar tidak akan mengirim pesan kepada Anda.")
+        await siti.send_command("mulai")
+        await said(siti, "Apakah Anda setuju?")
+        yield siti
 
 
 async def agrees_to_the_notice(siti: FakeUser, db: Database) -> None:
@@ -230,11 +241,7 @@ async def test_a_family_paused_mid_check_in_is_told_how_to_resume_and_nothing_is
 async def test_start_while_the_data_notice_is_open_shows_it_again(
     database_url: str, db: Database
 ) -> None:
-    await seed_programme(db)
-    clock = FakeClock(NOW + timedelta(hours=1))
-    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
-        siti = tg.user(3601, first_name="Siti", language_code="id")
-        await declined_then_shown_the_notice_again(siti)
+    async with at_the_notice_again(database_url, db, 3601) as siti:
         # /start, /bantuan and her link tapped again, with the notice open: the notice
         # again under each, as /mulai shows it, not a greeting as a paused family (which
         # said "send /mulai" and left the notice behind).
@@ -290,11 +297,7 @@ async def test_cancel_from_a_family_paused_mid_check_in_is_told_how_to_resume(
 async def test_stopping_while_the_data_notice_is_open_closes_it(
     database_url: str, db: Database
 ) -> None:
-    await seed_programme(db)
-    clock = FakeClock(NOW + timedelta(hours=1))
-    async with FakeTelegram() as tg, kabar(tg, database_url, clock):
-        siti = tg.user(3701, first_name="Siti", language_code="id")
-        await declined_then_shown_the_notice_again(siti)
+    async with at_the_notice_again(database_url, db, 3701) as siti:
         # She changes her mind: messages stay stopped, and the notice is not asked again.
         seen = len(siti.transcript())
         await siti.send_command("berhenti")
