@@ -25,9 +25,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTCDateTime column")
-        value = value.astimezone(UTC)
+        value = _to_utc(value)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -47,12 +45,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             seen, text = last[0]  # one tuple, read and replaced whole: no torn pair
             if value is seen:
                 return text
-            utc = value
-            if utc.tzinfo is not UTC:
-                if utc.tzinfo is None:
-                    raise ValueError("naive datetime given to a UTCDateTime column")
-                utc = utc.astimezone(UTC)
-            text = utc.replace(tzinfo=None).isoformat(" ", "microseconds")
+            text = _to_utc(value).replace(tzinfo=None).isoformat(" ", "microseconds")
             last[0] = (value, text)
             return text
 
@@ -63,21 +56,30 @@ class UTCDateTime(TypeDecorator[datetime]):
             return super().result_processor(dialect, coltype)
         parse = datetime.fromisoformat  # what SQLAlchemy's SQLite DATETIME reads with
 
-        # Read and made aware in one step, as process_result_value does after it.
+        # Read and made aware in one step, not the DATETIME's processor then ours.
         def process(value: str | None) -> datetime | None:
             if value is None:
                 return None
-            read = parse(value)
-            return read.replace(tzinfo=UTC) if read.tzinfo is None else read.astimezone(UTC)
+            return _as_utc(parse(value))
 
         return process
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return None if value is None else _as_utc(value)
+
+
+def _to_utc(value: datetime) -> datetime:
+    """A timestamp written: aware, as UTC; a naive one is refused rather than guessed."""
+    if value.tzinfo is UTC:
+        return value
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTCDateTime column")
+    return value.astimezone(UTC)
+
+
+def _as_utc(value: datetime) -> datetime:
+    """A timestamp read: naive ones are UTC by contract (SQLite keeps no offset)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # JSONB on PostgreSQL (indexable, compact); plain JSON text elsewhere.
