@@ -215,6 +215,8 @@ class Traffic:
     key: str = "traffic"
 
     def as_json(self) -> dict[str, Any]:
+        from bot.messaging.cancels import CANCELLED
+
         o = self.snapshot.outbox
         return {
             "outbox": {
@@ -222,7 +224,9 @@ class Traffic:
                 "due": o.due,
                 "sending": o.sending,
                 "sent_last_hour": o.sent_last_hour,
-                "failed_last_day": dict(o.failed_last_day),
+                # The cancel's rows under its marker, as this key has always held them.
+                "failed_last_day": dict(o.failed_last_day)
+                | ({CANCELLED: o.cancelled_last_day} if o.cancelled_last_day else {}),
                 "oldest_due_s": o.oldest_due_s,
             },
             "inbox": {
@@ -241,7 +245,6 @@ class Traffic:
 
         from bot.domain.operations.failures import failure_counts
         from bot.domain.reports.text import rule_label
-        from bot.messaging.cancels import CANCELLED
 
         o, n = self.snapshot.outbox, t.format_number
         table = Table(title=t.gettext("Messages and alerts"), title_justify="left")
@@ -255,14 +258,10 @@ class Traffic:
         table.add_row(t.gettext("Queued (including those held for quiet hours)"), waiting)
         table.add_row(t.gettext("Being sent"), n(o.sending))
         table.add_row(t.gettext("Sent in the last hour"), n(o.sent_last_hour))
-        # A broadcast's cancel marks its unsent rows failed with this marker: not a
-        # failure to the operator, and not a word to show them as it is.
-        cancelled = sum(count for reason, count in o.failed_last_day if reason == CANCELLED)
-        if cancelled:
+        if o.cancelled_last_day:  # not a failure to the operator
             label = t.gettext("Not sent in the last day: their broadcast was cancelled")
-            table.add_row(label, n(cancelled))
-        failed = [(reason, count) for reason, count in o.failed_last_day if reason != CANCELLED]
-        for reason, count in failure_counts(t, failed):
+            table.add_row(label, n(o.cancelled_last_day))
+        for reason, count in failure_counts(t, o.failed_last_day):
             label = t.gettext("Failed in the last day: {reason}").format(reason=reason)
             table.add_row(label, n(count))
         table.add_row(t.gettext("Updates not yet handled"), n(self.snapshot.inbox_backlog))

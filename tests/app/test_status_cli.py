@@ -163,3 +163,7 @@ def test_a_cancelled_broadcast_takes_none_of_the_five_reasons(
         "Gagal dalam sehari terakhir: pesannya terlalu panjang": "2",
         "Gagal dalam sehari terakhir: format pesannya rusak": "2",
     }, table.stdout
+    # The JSON keeps Telegram's descriptions and the cancel's marker, as it always has.
+    as_json = run_kabar(database_url, "status", "--format", "json", workdir=tmp_path)
+    failed = json.loads(as_json.stdout)["traffic"]["outbox"]["failed_last_day"]
+    assert failed == {reason: 2 for reason in reasons} | {"cancelled": 10}

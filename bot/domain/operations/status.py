@@ -61,8 +61,8 @@ class OutboxState:
     due: int  # pending and due now
     sending: int
     sent_last_hour: int
-    # (reason, count), most first; then the broadcasts' cancelled rows (CANCELLED), if any
-    failed_last_day: tuple[tuple[str, int], ...]
+    failed_last_day: tuple[tuple[str, int], ...]  # (reason, count), most first
+    cancelled_last_day: int  # unsent because their broadcast was cancelled: not failures
     oldest_due_s: float | None  # how long the oldest due message has waited
 
 
@@ -145,14 +145,13 @@ async def _outbox(session: AsyncSession, now: datetime) -> OutboxState:
         )
     ]
     cancelled = await session.scalar(select(func.count()).where(last_day, o.error == CANCELLED))
-    if cancelled:
-        failed.append((CANCELLED, int(cancelled)))
     return OutboxState(
         waiting=int(counts.get(OutboxStatus.PENDING, 0)),
         due=due,
         sending=int(counts.get(OutboxStatus.SENDING, 0)),
         sent_last_hour=int(sent or 0),
         failed_last_day=tuple(failed),
+        cancelled_last_day=int(cancelled or 0),
         oldest_due_s=(now - oldest).total_seconds() if oldest is not None else None,
     )
 
